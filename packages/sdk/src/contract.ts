@@ -1,0 +1,3 @@
+// Subpath `gan-sdk/contract`: the model contract and errors, for tools that write models (the exporter).
+export * from './core/contract.js'
+export * from './core/errors.js'

@@ -1,0 +1,35 @@
+/** Stable error codes. Match on `err.code`, never on the message text. */
+export const ERROR_CODES = [
+  /** The seed is not a safe non-negative integer or a string. */
+  'ERR_INVALID_SEED',
+  /** An option has a wrong type or value. */
+  'ERR_INVALID_OPTION',
+  /** The model file does not exist or cannot be read. */
+  'ERR_MODEL_NOT_FOUND',
+  /** The bytes are not a parsable ONNX model. */
+  'ERR_MODEL_FORMAT',
+  /** The model parses but is not an image generator the SDK can drive (inputs/outputs/shapes). */
+  'ERR_NOT_A_GENERATOR',
+  /** The model's `gan.*` metadata is present but invalid or from a newer contract. */
+  'ERR_MODEL_CONTRACT',
+  /** The runtime failed while running the model. */
+  'ERR_INFERENCE',
+] as const
+
+export type GanErrorCode = (typeof ERROR_CODES)[number]
+
+/** The one error class of gan-sdk. Messages start with `[gan-sdk]`, quote the bad value and say the fix. */
+export class GanError extends Error {
+  override readonly name = 'GanError'
+  readonly code: GanErrorCode
+
+  constructor(code: GanErrorCode, message: string, options?: { cause?: unknown }) {
+    super(`[gan-sdk] ${message}`, options)
+    this.code = code
+  }
+}
+
+/** True when `err` is a GanError, optionally with the given code. */
+export function isGanError(err: unknown, code?: GanErrorCode): err is GanError {
+  return err instanceof GanError && (code === undefined || err.code === code)
+}
