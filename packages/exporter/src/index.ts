@@ -1,0 +1,6 @@
+export { exportOnnx, OUTPUT_NAME, type ExportResult } from './export.js'
+export { resolveExportOptions, type ExportOptions, type ResolvedExportOptions } from './options.js'
+export type { ExportEvent } from './events.js'
+export { ExportError, type ExportErrorCode } from './errors.js'
+export { SUPPORTED_LAYERS, INPUT_NAME } from './convert.js'
+export { VERIFY_SEEDS } from './verify.js'

@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsup'
+
+export default defineConfig({
+  entry: ['src/index.ts', 'src/cli.ts'],
+  format: 'esm',
+  dts: { entry: 'src/index.ts' },
+  target: 'node20',
+  clean: true,
+  sourcemap: true,
+  external: ['onnxruntime-node', 'gan-sdk'],
+})

@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs-core'
+// Training differentiates through every op. tfjs-layers registers all op gradients in both its
+// ESM and Node builds; tfjs-core's own register_all_gradients is extensionless ESM Node can't load.
+import '@tensorflow/tfjs-layers'
+import { registerWasmKernels, type WasmKernelOptions } from './wasm-kernels.js'
+
+/** TF.js backends the trainer can run on, fastest first. */
+export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu'
+export type BackendPreference = BackendName | 'auto'
+export const BACKEND_NAMES: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']
+
+/**
+ * What `auto` tries, in order. Pure-JS `cpu` is left out: it is ~100× too slow to train, so it
+ * runs only when asked for by name.
+ */
+export const AUTO_LADDER: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm']
+
+export interface BackendSelection {
+  name: BackendName
+  /** Backends tried before `name`, with why each was skipped. */
+  tried: Array<{ name: BackendName; error: string }>
+}
+
+const FIX: Record<BackendName, string> = {
+  'tfjs-node-gpu': 'npm i @tensorflow/tfjs-node-gpu@4.22.0 (needs CUDA 11.2 + cuDNN 8.1 on Linux x64)',
+  'tfjs-node': 'npm i @tensorflow/tfjs-node@4.22.0',
+  wasm: 'reinstall @tensorflow/tfjs-backend-wasm@4.22.0',
+  cpu: 'reinstall @tensorflow/tfjs-backend-cpu@4.22.0',
+}
+
+/**
+ * Pick and activate a TF.js backend. tfjs-node(-gpu) are optional peers, imported only here at run
+ * time, so installing the trainer never depends on them.
+ */
+export async function selectBackend(preference: BackendPreference = 'auto', options: WasmKernelOptions = {}): Promise<BackendSelection> {
+  if (preference !== 'auto' && !BACKEND_NAMES.includes(preference)) {
+    throw new TypeError(`[gan-train] unknown backend "${String(preference)}". Use one of: auto, ${BACKEND_NAMES.join(', ')}.`)
+  }
+  const ladder = preference === 'auto' ? AUTO_LADDER : [preference]
+  const tried: BackendSelection['tried'] = []
+  for (const name of ladder) {
+    try {
+      await activate(name, options)
+      return { name, tried }
+    } catch (err) {
+      tried.push({ name, error: describe(err) })
+    }
+  }
+  const report = tried.map((t) => `  ${t.name}: ${t.error}\n    fix: ${FIX[t.name]}`).join('\n')
+  throw new Error(`[gan-train] no TF.js backend could start (${preference === 'auto' ? `tried ${ladder.join(' → ')}` : `asked for ${preference}`}):\n${report}`)
+}
+
+async function activate(name: BackendName, options: WasmKernelOptions): Promise<void> {
+  // Module names are held in variables so bundlers leave the optional peers alone.
+  const modules: Record<BackendName, { module: string; backend: string }> = {
+    'tfjs-node-gpu': { module: '@tensorflow/tfjs-node-gpu', backend: 'tensorflow' },
+    'tfjs-node': { module: '@tensorflow/tfjs-node', backend: 'tensorflow' },
+    wasm: { module: '@tensorflow/tfjs-backend-wasm', backend: 'wasm' },
+    cpu: { module: '@tensorflow/tfjs-backend-cpu', backend: 'cpu' },
+  }
+  const { module, backend } = modules[name]
+  await import(module)
+  if (tf.findBackendFactory(backend) === null) {
+    throw new Error(`${module} loaded but registered no "${backend}" backend with this @tensorflow/tfjs-core (${tf.version_core}); install versions that match it`)
+  }
+  if (name === 'wasm') registerWasmKernels(options)
+  if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend("${backend}") failed`)
+  await tf.ready()
+}
+
+function describe(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err)
+  if (/Cannot find (module|package)|ERR_MODULE_NOT_FOUND|Could not resolve/.test(message)) return 'not installed'
+  return message.split('\n')[0]!
+}

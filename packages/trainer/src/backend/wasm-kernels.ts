@@ -1,0 +1,27 @@
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core'
+import { conv2dBackpropFilterConfig } from './wasm-conv-backprop-filter.js'
+import { createConv2dBackpropInputWasm } from './wasm-conv-backprop-input.js'
+
+export interface WasmKernelOptions {
+  /** Replace the stock Conv2DBackpropInput (Conv2DTranspose, conv input gradients) with the sub-pixel kernel. @default true */
+  fastConvTranspose?: boolean
+}
+
+let stockBackpropInput: KernelConfig | undefined
+
+/**
+ * Make the wasm backend able to train convnets: add the missing Conv2DBackpropFilter and
+ * (by default) swap in the fast Conv2DBackpropInput. Call after `@tensorflow/tfjs-backend-wasm` is
+ * imported; safe to call again to switch the fast kernel on or off.
+ */
+export function registerWasmKernels(options: WasmKernelOptions = {}): void {
+  const fast = options.fastConvTranspose ?? true
+  if (getKernel('Conv2DBackpropFilter', 'wasm') === undefined) registerKernel(conv2dBackpropFilterConfig)
+  // Keep the stock config once: its setupFunc binds the wasm function the fallback path calls.
+  stockBackpropInput ??= getKernel('Conv2DBackpropInput', 'wasm')
+  if (stockBackpropInput === undefined) {
+    throw new Error('[gan-train] @tensorflow/tfjs-backend-wasm is not loaded: import it before registerWasmKernels().')
+  }
+  unregisterKernel('Conv2DBackpropInput', 'wasm')
+  registerKernel(fast ? { ...stockBackpropInput, kernelFunc: createConv2dBackpropInputWasm(stockBackpropInput.kernelFunc) } : stockBackpropInput)
+}

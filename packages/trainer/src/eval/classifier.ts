@@ -1,0 +1,87 @@
+import * as tf from '@tensorflow/tfjs-core'
+import * as tfl from '@tensorflow/tfjs-layers'
+import type { ImageDataset } from '../data/dataset.js'
+
+/** Name of the penultimate layer whose activations are the feature space of the Fréchet distance. */
+export const FEATURE_LAYER = 'features'
+
+export interface ClassifierOptions {
+  /** Passes over the training images. @default 6 */
+  epochs?: number
+  /** @default 128 */
+  batchSize?: number
+  /** Weight-initialiser seed. @default 1 */
+  seed?: number
+  /** Called after each epoch with its training loss and accuracy. */
+  onEpoch?: (epoch: number, loss: number, accuracy: number) => void
+}
+
+/**
+ * A small CNN (conv 32 → pool → conv 64 → pool → dense 128 → softmax) used only to score
+ * generators: its confidence on generated digits, their class histogram, and the Fréchet distance
+ * in its 128-d feature space.
+ */
+export function buildClassifier(shape: { width: number; height: number; channels: number }, classes: number, seed = 1): tfl.LayersModel {
+  const init = (s: number) => tfl.initializers.heNormal({ seed: seed + s })
+  const m = tfl.sequential({ name: 'classifier' })
+  m.add(tfl.layers.conv2d({ inputShape: [shape.height, shape.width, shape.channels], filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(0) }))
+  m.add(tfl.layers.maxPooling2d({ poolSize: 2 }))
+  m.add(tfl.layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1) }))
+  m.add(tfl.layers.maxPooling2d({ poolSize: 2 }))
+  m.add(tfl.layers.flatten())
+  m.add(tfl.layers.dense({ units: 128, activation: 'relu', name: FEATURE_LAYER, kernelInitializer: init(2) }))
+  m.add(tfl.layers.dropout({ rate: 0.3, seed }))
+  m.add(tfl.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: init(3) }))
+  m.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] })
+  return m
+}
+
+/** Train the scoring classifier on `data` (pixels in [0, 1]). */
+export async function trainClassifier(data: ImageDataset, options: ClassifierOptions = {}): Promise<tfl.LayersModel> {
+  const { epochs = 6, batchSize = 128, seed = 1, onEpoch } = options
+  const model = buildClassifier(data, data.classNames.length, seed)
+  const x = tf.tensor4d(data.pixels, [data.count, data.height, data.width, data.channels])
+  const labels = tf.tensor1d(Int32Array.from(data.labels), 'int32')
+  const y = tf.oneHot(labels, data.classNames.length)
+  try {
+    await model.fit(x, y, {
+      epochs,
+      batchSize,
+      shuffle: true,
+      verbose: 0,
+      callbacks: {
+        onEpochEnd: async (epoch, logs) => onEpoch?.(epoch + 1, logs?.['loss'] ?? NaN, logs?.['acc'] ?? logs?.['accuracy'] ?? NaN),
+      },
+    })
+  } finally {
+    tf.dispose([x, labels, y])
+  }
+  return model
+}
+
+/** Class probabilities and feature vectors for `count` images (pixels in [0, 1]), in batches. */
+export function classify(
+  model: tfl.LayersModel,
+  pixels: Float32Array,
+  count: number,
+  shape: { width: number; height: number; channels: number },
+): { probs: Float32Array; features: Float32Array; classes: number; featureSize: number } {
+  const featureModel = tfl.model({ inputs: model.inputs, outputs: [model.getLayer(FEATURE_LAYER).output as tfl.SymbolicTensor, model.outputs[0]!] })
+  const size = shape.width * shape.height * shape.channels
+  const classes = model.outputs[0]!.shape[1] as number
+  const featureSize = model.getLayer(FEATURE_LAYER).outputShape[1] as number
+  const probs = new Float32Array(count * classes)
+  const features = new Float32Array(count * featureSize)
+  const step = 256
+  for (let start = 0; start < count; start += step) {
+    const n = Math.min(step, count - start)
+    const [f, p] = tf.tidy(() => {
+      const x = tf.tensor4d(pixels.subarray(start * size, (start + n) * size), [n, shape.height, shape.width, shape.channels])
+      return featureModel.predict(x) as tf.Tensor[]
+    }) as [tf.Tensor, tf.Tensor]
+    features.set(f.dataSync() as Float32Array, start * featureSize)
+    probs.set(p.dataSync() as Float32Array, start * classes)
+    tf.dispose([f, p])
+  }
+  return { probs, features, classes, featureSize }
+}

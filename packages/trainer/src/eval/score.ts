@@ -1,0 +1,58 @@
+import type * as tfl from '@tensorflow/tfjs-layers'
+import type { ImageDataset } from '../data/dataset.js'
+import { classify } from './classifier.js'
+import { frechetDistance } from './frechet.js'
+
+/** How a generator's samples look to a classifier trained on real data. */
+export interface SampleScore {
+  count: number
+  /** Mean over samples of the classifier's top probability. */
+  meanConfidence: number
+  /** Samples per predicted class. */
+  histogram: number[]
+  /** Smallest class share, in [0, 1]: mode collapse shows up here. */
+  minClassShare: number
+  /** Fréchet distance to the reference set in the classifier's feature space. */
+  frechetDistance: number
+}
+
+/** Score generated images (pixels in [0, 1], same shape as `reference`) against real `reference` images. */
+export function scoreSamples(
+  classifier: tfl.LayersModel,
+  pixels: Float32Array,
+  count: number,
+  reference: ImageDataset,
+): SampleScore {
+  const gen = classify(classifier, pixels, count, reference)
+  const ref = classify(classifier, reference.pixels, reference.count, reference)
+  const histogram = new Array<number>(gen.classes).fill(0)
+  let confidence = 0
+  for (let n = 0; n < count; n++) {
+    const best = argmax(gen.probs, n, gen.classes)
+    confidence += gen.probs[n * gen.classes + best]!
+    histogram[best]!++
+  }
+  return {
+    count,
+    meanConfidence: confidence / count,
+    histogram,
+    minClassShare: Math.min(...histogram) / count,
+    frechetDistance: frechetDistance(gen.features, count, ref.features, reference.count, gen.featureSize),
+  }
+}
+
+/** Fraction of `data` the classifier labels correctly. */
+export function accuracy(classifier: tfl.LayersModel, data: ImageDataset): number {
+  const { probs, classes } = classify(classifier, data.pixels, data.count, data)
+  let correct = 0
+  for (let n = 0; n < data.count; n++) {
+    if (argmax(probs, n, classes) === data.labels[n]) correct++
+  }
+  return correct / data.count
+}
+
+function argmax(probs: Float32Array, row: number, classes: number): number {
+  let best = 0
+  for (let k = 1; k < classes; k++) if (probs[row * classes + k]! > probs[row * classes + best]!) best = k
+  return best
+}

@@ -1,0 +1,33 @@
+import * as tf from '@tensorflow/tfjs-core'
+import type * as tfl from '@tensorflow/tfjs-layers'
+
+export interface GeneratorEma {
+  /** A generator whose weights are the running average; sample, save and export this one. */
+  model: tfl.LayersModel
+  /** Fold the live generator's current weights into the average. */
+  update(step: number): void
+}
+
+/**
+ * Exponential moving average of `live`'s weights, kept in `shadow` (same architecture). Trainable
+ * weights are averaged; BatchNorm moving statistics are already averages and are copied. The
+ * decay ramps up as min(decay, (1 + step) / (10 + step)) so early averages are not stuck at the
+ * random initialisation.
+ */
+export function createEma(live: tfl.LayersModel, shadow: tfl.LayersModel, decay: number): GeneratorEma {
+  const trainable = new Set(live.trainableWeights.map((w) => w.name))
+  const pairs = live.weights.map((w, i) => ({ src: w, dst: shadow.weights[i]!, average: trainable.has(w.name) }))
+  shadow.setWeights(live.getWeights())
+  return {
+    model: shadow,
+    update(step) {
+      const d = Math.min(decay, (1 + step) / (10 + step))
+      tf.tidy(() => {
+        for (const { src, dst, average } of pairs) {
+          const value = src.read()
+          dst.write(average && d > 0 ? tf.add(tf.mul(dst.read(), d), tf.mul(value, 1 - d)) : value.clone())
+        }
+      })
+    },
+  }
+}

@@ -1,0 +1,85 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { mkdtemp, readFile, readdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { ImageDataset } from './data/dataset.js'
+import type { TrainEvent } from './events.js'
+import { loadLayersModel } from './io/layers-model-io.js'
+import { readRunManifest } from './run-manifest.js'
+import { train } from './train.js'
+
+/** 8×8 images of bright squares: learnable in a few steps, tiny enough for CI. */
+function squares(count: number): ImageDataset {
+  const pixels = new Float32Array(count * 64)
+  for (let n = 0; n < count; n++) {
+    const x0 = n % 4
+    for (let y = 2; y < 6; y++) for (let x = x0; x < x0 + 4; x++) pixels[n * 64 + y * 8 + x] = 1
+  }
+  return { name: 'squares', width: 8, height: 8, channels: 1, pixels, labels: new Uint8Array(count), classNames: ['square'], count, license: 'CC0-1.0' }
+}
+
+describe('train', () => {
+  it('writes checkpoints, samples, metrics and gan.json, and the generator reloads', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'gan-train-'))
+    const events: TrainEvent[] = []
+    const result = await train({
+      outDir,
+      dataset: squares(40),
+      steps: 6,
+      batchSize: 8,
+      latentSize: 8,
+      generatorFilters: [16, 8],
+      discriminatorFilters: [8, 16],
+      sampleEvery: 4,
+      checkpointEvery: 3,
+      logEvery: 2,
+      backend: 'wasm',
+      onEvent: (e) => events.push(e),
+    })
+    expect(result).toMatchObject({ steps: 6, backend: 'wasm' })
+    expect(events[0]).toMatchObject({ type: 'backend', backend: 'wasm' })
+    expect(events.at(-1)).toMatchObject({ type: 'done', steps: 6 })
+    expect(events.filter((e) => e.type === 'step').map((e) => (e as { step: number }).step)).toEqual([2, 4, 6])
+
+    const metrics = (await readFile(join(outDir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
+    expect(metrics).toHaveLength(3)
+    for (const m of metrics) {
+      expect(Number.isFinite(m.dLoss) && Number.isFinite(m.gLoss) && m.imagesPerSec > 0).toBe(true)
+    }
+    expect(await readdir(join(outDir, 'samples'))).toEqual(['step-000004.png', 'step-000006.png'])
+
+    const manifest = await readRunManifest(outDir)
+    expect(manifest).toMatchObject({ format: 'gan-sdk-run', latentSize: 8, width: 8, height: 8, channels: 1, range: [-1, 1], steps: 6, license: 'CC0-1.0' })
+    const g = await loadLayersModel(join(outDir, manifest.generator))
+    const out = g.predict(tf.zeros([2, 8])) as tf.Tensor
+    expect(out.shape).toEqual([2, 8, 8, 1])
+    const values = await out.data()
+    expect(Math.max(...values)).toBeLessThanOrEqual(1)
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(-1)
+    tf.dispose(out)
+    g.dispose()
+  })
+
+  it('stops at the current step when aborted and still writes a loadable run', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'gan-train-'))
+    const controller = new AbortController()
+    const result = await train({
+      outDir,
+      dataset: squares(16),
+      steps: 1000,
+      batchSize: 4,
+      latentSize: 4,
+      generatorFilters: [8, 4],
+      discriminatorFilters: [4, 8],
+      logEvery: 1,
+      backend: 'wasm',
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'step' && e.step === 3) controller.abort()
+      },
+    })
+    expect(result.steps).toBe(3)
+    expect((await readRunManifest(outDir)).steps).toBe(3)
+  })
+})
