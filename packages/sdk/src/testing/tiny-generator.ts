@@ -1,0 +1,70 @@
+import { create, toBinary } from '@bufbuild/protobuf'
+import { ModelProtoSchema, TensorProto_DataType } from 'onnx-buf'
+import { contractToMetadata, type ModelContract } from '../core/contract.js'
+
+/**
+ * Build a tiny generator ONNX in memory for tests: latent → MatMul → Reshape → Tanh, output in
+ * NHWC or NCHW, input [N, z] or [N, z, 1, 1] (PyTorch DCGAN style), with or without gan.* metadata.
+ * Pixel values depend on the latent, so different seeds give different images.
+ */
+export function tinyGenerator(spec: {
+  latentSize?: number
+  width?: number
+  height?: number
+  channels?: number
+  layout?: 'NHWC' | 'NCHW'
+  inputRank?: 2 | 4
+  metadata?: Partial<ModelContract> | false
+}): Uint8Array {
+  const { latentSize = 8, width = 4, height = 3, channels = 1, layout = 'NHWC', inputRank = 2 } = spec
+  const pixels = width * height * channels
+  const weights = Array.from({ length: latentSize * pixels }, (_, i) => ((i * 7919) % 101) / 101 - 0.5)
+  const outDims = layout === 'NHWC' ? [height, width, channels] : [channels, height, width]
+  const dim = (d: number | string) => ({ value: typeof d === 'number' ? { case: 'dimValue' as const, value: BigInt(d) } : { case: 'dimParam' as const, value: d } })
+  const tensorType = (dims: Array<number | string>) => ({ value: { case: 'tensorType' as const, value: { elemType: TensorProto_DataType.FLOAT, shape: { dim: dims.map(dim) } } } })
+  const flatIn = inputRank === 4 ? 'flat_latent' : 'latent'
+  const nodes = [
+    ...(inputRank === 4 ? [{ opType: 'Reshape', input: ['latent', 'flat_shape'], output: ['flat_latent'] }] : []),
+    { opType: 'MatMul', input: [flatIn, 'w'], output: ['mm'] },
+    { opType: 'Reshape', input: ['mm', 'img_shape'], output: ['pre'] },
+    { opType: 'Tanh', input: ['pre'], output: ['image'] },
+  ]
+  const int64 = (name: string, values: number[]) => ({ name, dims: [BigInt(values.length)], dataType: TensorProto_DataType.INT64, int64Data: values.map(BigInt) })
+  const metadata =
+    spec.metadata === false
+      ? {}
+      : contractToMetadata({
+          latentSize,
+          latentDistribution: 'normal',
+          inputName: 'latent',
+          outputName: 'image',
+          layout,
+          range: [-1, 1],
+          width,
+          height,
+          channels: channels as 1 | 3 | 4,
+          labels: [],
+          license: 'CC0-1.0',
+          name: 'tiny',
+          description: 'test fixture',
+          ...spec.metadata,
+        })
+  const model = create(ModelProtoSchema, {
+    irVersion: 8n,
+    opsetImport: [{ domain: '', version: 17n }],
+    producerName: 'gan-sdk-tests',
+    graph: {
+      name: 'tiny',
+      node: nodes,
+      initializer: [
+        { name: 'w', dims: [BigInt(latentSize), BigInt(pixels)], dataType: TensorProto_DataType.FLOAT, floatData: weights },
+        int64('img_shape', [-1, ...outDims]),
+        int64('flat_shape', [-1, latentSize]),
+      ],
+      input: [{ name: 'latent', type: tensorType(inputRank === 4 ? ['N', latentSize, 1, 1] : ['N', latentSize]) }],
+      output: [{ name: 'image', type: tensorType(['N', ...outDims]) }],
+    },
+    metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
+  })
+  return toBinary(ModelProtoSchema, model)
+}
