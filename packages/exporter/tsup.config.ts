@@ -3,9 +3,11 @@ import { defineConfig } from 'tsup'
 export default defineConfig({
   entry: ['src/index.ts', 'src/cli.ts'],
   format: 'esm',
+  // The CLI has no exports, so only the library gets declarations.
   dts: { entry: 'src/index.ts' },
   target: 'node20',
   clean: true,
   sourcemap: true,
-  external: ['onnxruntime-node', 'gan-sdk'],
+  // Only the bin gets `#!/usr/bin/env node`: esbuild keeps src/cli.ts's hashbang on its entry chunk,
+  // whereas tsup's `banner` would stamp it on every output file.
 })

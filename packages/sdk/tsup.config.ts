@@ -1,5 +1,8 @@
-import { copyFile, mkdir } from 'node:fs/promises'
+import { copyFile, mkdir, rm } from 'node:fs/promises'
 import { defineConfig } from 'tsup'
+
+const MODEL = '../../models/mnist/mnist.onnx'
+const BUNDLED = 'assets/mnist.onnx'
 
 export default defineConfig({
   entry: ['src/index.node.ts', 'src/contract.ts', 'src/cli.ts'],
@@ -9,9 +12,17 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   external: ['onnxruntime-node'],
-  // Ship the bundled model inside the package (files: ["dist", "assets"]).
+  // Ship the bundled model in the package (files: ["bin", "dist", "assets"]). A checkout without the
+  // trained model still builds, since training itself (npm run train:mnist) needs this build; the
+  // stale copy is removed so that Generator.load() reports the model missing instead of using it.
   async onSuccess() {
     await mkdir('assets', { recursive: true })
-    await copyFile('../../models/mnist/mnist.onnx', 'assets/mnist.onnx')
+    try {
+      await copyFile(MODEL, BUNDLED)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      await rm(BUNDLED, { force: true })
+      console.warn(`[gan-sdk build] ${MODEL} does not exist yet: built without the bundled model (npm run train:mnist makes it).`)
+    }
   },
 })

@@ -1,22 +1,58 @@
-/** Stable codes of exporter errors; match on `err.code`. */
-export type ExportErrorCode =
-  /** The input is not a readable TF.js layers model or run directory. */
-  | 'ERR_EXPORT_INPUT'
+/** Stable codes of exporter errors. Match on `err.code`, never on the message text. */
+export const EXPORT_ERROR_CODES = [
+  /** The input is missing, unreadable, or not a TF.js layers model / training run directory. */
+  'ERR_INPUT',
+  /** The model is not a single chain from one input to one output (branches, shared layers, nesting). */
+  'ERR_UNSUPPORTED_TOPOLOGY',
   /** A layer class has no ONNX conversion. */
-  | 'ERR_UNSUPPORTED_LAYER'
-  /** A supported layer uses a configuration the converter does not handle. */
-  | 'ERR_UNSUPPORTED_CONFIG'
-  /** ONNX output differs from TF.js beyond the tolerance. */
-  | 'ERR_PARITY'
+  'ERR_UNSUPPORTED_LAYER',
+  /** A supported layer uses a configuration the converter does not handle (e.g. channels_first, dilation). */
+  'ERR_UNSUPPORTED_CONFIG',
+  /** The model contract cannot be completed, or gan.json contradicts the model. */
+  'ERR_CONTRACT',
+  /** ONNX Runtime output differs from TF.js beyond the tolerance. */
+  'ERR_PARITY',
+  /** Verification could not run: ONNX Runtime rejected the converted model, or TF.js could not run the original. */
+  'ERR_VERIFY',
+  /** The output file could not be written. */
+  'ERR_WRITE',
   /** An option has a wrong type or value. */
-  | 'ERR_INVALID_OPTION'
+  'ERR_INVALID_OPTION',
+] as const
 
+export type ExportErrorCode = (typeof EXPORT_ERROR_CODES)[number]
+
+/** The one error class of the exporter. Messages start with `[gan-export]`, say what was wrong and how to fix it. */
 export class ExportError extends Error {
-  override readonly name = 'ExportError'
+  override readonly name: string = 'ExportError'
   readonly code: ExportErrorCode
 
   constructor(code: ExportErrorCode, message: string, options?: { cause?: unknown }) {
     super(`[gan-export] ${message}`, options)
     this.code = code
   }
+}
+
+/** `ERR_PARITY`, with the measurement that failed so callers need not parse the message. */
+export class ParityError extends ExportError {
+  override readonly name = 'ParityError'
+  /** Largest |ONNX − TF.js| over the verification latents: `NaN` when an output is not finite, `Infinity` when the shapes differ. */
+  readonly maxAbsDiff: number
+  readonly tolerance: number
+
+  /** `mismatch` replaces the measurement in the message when the outputs cannot be compared value by value. */
+  constructor(maxAbsDiff: number, tolerance: number, mismatch?: string) {
+    super(
+      'ERR_PARITY',
+      `${mismatch ?? `ONNX Runtime output differs from TF.js predict by up to ${maxAbsDiff} (tolerance ${tolerance})`}; nothing was written. ` +
+        'This is a converter bug for this model: please report it with model.json. To export anyway, raise the tolerance or turn verification off.',
+    )
+    this.maxAbsDiff = maxAbsDiff
+    this.tolerance = tolerance
+  }
+}
+
+/** True when `err` is an ExportError, optionally with the given code. */
+export function isExportError(err: unknown, code?: ExportErrorCode): err is ExportError {
+  return err instanceof ExportError && (code === undefined || err.code === code)
 }

@@ -1,166 +1,209 @@
-import * as tf from '@tensorflow/tfjs-core'
-import '@tensorflow/tfjs-backend-cpu'
-import * as tfl from '@tensorflow/tfjs-layers'
 import { fromBinary } from '@bufbuild/protobuf'
-import { execFile } from 'node:child_process'
-import { mkdtemp, readdir, readFile, writeFile, mkdir } from 'node:fs/promises'
+import { contractToMetadata, metadataToContract } from 'gan-sdk/contract'
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
-import { ModelProtoSchema } from 'onnx-buf'
-import { beforeAll, describe, expect, it } from 'vitest'
-import { ExportError } from './errors.js'
+import { ModelProtoSchema, type ValueInfoProto } from 'onnx-buf'
+import { describe, expect, it } from 'vitest'
+import type { ExportEvent } from './events.js'
 import { exportOnnx } from './export.js'
-import { maxAbsDifference } from './verify.js'
+import { SUPPORTED_LAYERS } from './layers.js'
+import { artifactsOf, dcgan, randomize, tfl, writeModelDir, writeRunDir } from './testing/fixtures.js'
 
-beforeAll(async () => {
-  await tf.setBackend('cpu')
-})
+const tempDir = (prefix: string) => mkdtemp(join(tmpdir(), `gan-export-${prefix}-`))
 
-async function artifactsOf(model: tfl.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined
-  await model.save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })))
-  return saved!
+function dims(value: ValueInfoProto): Array<number | string> {
+  const type = value.type!.value
+  if (type.case !== 'tensorType') throw new Error('not a tensor')
+  return type.value.shape!.dim.map((d) => (d.value.case === 'dimValue' ? Number(d.value.value) : String(d.value.value)))
 }
 
-/** Random weights everywhere, BN statistics included, so parity tests exercise every parameter. */
-function randomize(model: tfl.LayersModel, seed: number): void {
-  model.setWeights(model.getWeights().map((w, i) => (w.name.includes('moving_variance') ? tf.randomUniform(w.shape, 0.5, 2, 'float32', seed + i) : tf.randomNormal(w.shape, 0, 0.3, 'float32', seed + i))))
+/** Sequential Dense → Reshape → Conv2D(activation): a small model whose last activation is chosen. */
+function tiny(activation: 'sigmoid' | 'linear' | 'tanh', channels = 3): tfl.Sequential {
+  const m = tfl.sequential({ name: 'tiny_generator' })
+  m.add(tfl.layers.dense({ inputShape: [6], units: 4 * 4 * 2 }))
+  m.add(tfl.layers.reshape({ targetShape: [4, 4, 2] }))
+  m.add(tfl.layers.conv2d({ filters: channels, kernelSize: 3, padding: 'same', activation }))
+  return randomize(m, 4)
 }
 
-function dcgan(latent: number, k: number, filters: number[], channels: number, extra: Partial<{ bias: boolean; padding: 'same' | 'valid'; start: number }> = {}): tfl.Sequential {
-  const start = extra.start ?? 7
-  const g = tfl.sequential()
-  g.add(tfl.layers.dense({ inputShape: [latent], units: start * start * filters[0]!, useBias: false }))
-  g.add(tfl.layers.batchNormalization())
-  g.add(tfl.layers.leakyReLU({ alpha: 0.2 }))
-  g.add(tfl.layers.reshape({ targetShape: [start, start, filters[0]!] }))
-  for (const f of filters.slice(1)) {
-    g.add(tfl.layers.conv2dTranspose({ filters: f, kernelSize: k, strides: 2, padding: extra.padding ?? 'same', useBias: extra.bias ?? false }))
-    g.add(tfl.layers.batchNormalization())
-    g.add(tfl.layers.leakyReLU())
-  }
-  g.add(tfl.layers.conv2dTranspose({ filters: channels, kernelSize: k, strides: 2, padding: extra.padding ?? 'same', activation: 'tanh' }))
-  return g
-}
-
-describe('exportOnnx parity with TF.js', () => {
-  it.each([
-    ['DCGAN k=4', () => dcgan(16, 4, [8, 4], 1)],
-    ['DCGAN k=5 RGB', () => dcgan(16, 5, [8, 4], 3)],
-    ['DCGAN k=3 odd start size, biases', () => dcgan(8, 3, [6, 5], 3, { bias: true, start: 5 })],
-    ['k=2 valid', () => dcgan(8, 2, [4, 3], 1, { padding: 'valid', start: 3 })],
-    ['k=1 < stride same', () => dcgan(8, 1, [4, 3], 1, { start: 3 })],
-    ['k=3 valid (k > s)', () => dcgan(8, 3, [4, 2], 1, { padding: 'valid', start: 3 })],
-    [
-      'Conv2D, UpSampling2D, ReLU, Flatten, Activation sigmoid',
-      () => {
-        const m = tfl.sequential()
-        m.add(tfl.layers.dense({ inputShape: [6], units: 5 * 5 * 4, activation: 'relu' }))
-        m.add(tfl.layers.reshape({ targetShape: [5, 5, 4] }))
-        m.add(tfl.layers.upSampling2d({ size: [2, 2] }))
-        m.add(tfl.layers.conv2d({ filters: 3, kernelSize: 3, strides: 1, padding: 'same' }))
-        m.add(tfl.layers.reLU())
-        m.add(tfl.layers.conv2d({ filters: 2, kernelSize: 4, strides: 2, padding: 'same', useBias: false }))
-        m.add(tfl.layers.flatten())
-        m.add(tfl.layers.dense({ units: 4 * 4 * 3 }))
-        m.add(tfl.layers.dropout({ rate: 0.5 }))
-        m.add(tfl.layers.reshape({ targetShape: [4, 4, 3] }))
-        m.add(tfl.layers.activation({ activation: 'sigmoid' }))
-        return m
-      },
-    ],
-  ])('%s', async (_name, build) => {
-    const model = build()
-    randomize(model, 3)
-    const result = await exportOnnx(await artifactsOf(model), { license: 'MIT' })
-    expect(result.maxAbsDiff).toBeLessThan(1e-5)
-    expect(result.opsetVersion).toBe(17)
-  })
-})
-
-describe('exportOnnx contract and errors', () => {
-  it('embeds the model contract in metadata_props', async () => {
-    const model = dcgan(16, 4, [8, 4], 1)
-    const { bytes, contract } = await exportOnnx(await artifactsOf(model), { name: 'digits', license: 'MIT', labels: ['a'] })
+describe('the exported ONNX model', () => {
+  it('embeds the contract in metadata_props, readable back by the SDK', async () => {
+    const model = randomize(dcgan({ latent: 16 }), 1)
+    const { bytes, contract, opsetVersion } = await exportOnnx(await artifactsOf(model), { name: 'digits', license: 'MIT', labels: ['zero', 'one'], description: 'test digits' })
     const proto = fromBinary(ModelProtoSchema, bytes)
-    const meta = Object.fromEntries(proto.metadataProps.map((p) => [p.key, p.value]))
-    expect(meta).toMatchObject({
+    const metadata = Object.fromEntries(proto.metadataProps.map((p) => [p.key, p.value]))
+    expect(metadata).toEqual(contractToMetadata(contract))
+    expect(metadata).toMatchObject({
       'gan.contract_version': '1',
       'gan.latent_size': '16',
       'gan.latent_distribution': 'normal',
+      'gan.input_name': 'latent',
+      'gan.output_name': 'image',
       'gan.output_layout': 'NHWC',
       'gan.output_range': '-1,1',
       'gan.width': '28',
       'gan.height': '28',
       'gan.channels': '1',
-      'gan.labels': '["a"]',
+      'gan.labels': '["zero","one"]',
       'gan.license': 'MIT',
       'gan.name': 'digits',
-      'gan.input_name': 'latent',
-      'gan.output_name': 'image',
+      'gan.description': 'test digits',
     })
-    expect(contract.range).toEqual([-1, 1])
-    expect(proto.producerName).toBe('gan-sdk-exporter')
-    // Batch is a symbolic dimension: one session serves any batch size.
-    const dim0 = proto.graph!.input[0]!.type!.value.case === 'tensorType' ? proto.graph!.input[0]!.type!.value.value.shape!.dim[0]!.value : undefined
-    expect(dim0).toEqual({ case: 'dimParam', value: 'batch' })
+    expect(metadataToContract(metadata)).toEqual(contract)
+
+    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+    expect(proto).toMatchObject({ producerName: 'gan-sdk-exporter', producerVersion: pkg.version, irVersion: 8n })
+    expect(proto.docString).toMatch(/^test digits Input "latent" \[batch, 16\], output "image" \[batch, 28, 28, 1\] \(NHWC\) in \[-1, 1\]/)
+    expect(proto.opsetImport).toEqual([expect.objectContaining({ domain: '', version: 17n })])
+    expect(opsetVersion).toBe(17)
+    expect(proto.graph!.input.map((v) => [v.name, dims(v)])).toEqual([['latent', ['batch', 16]]])
+    expect(proto.graph!.output.map((v) => [v.name, dims(v)])).toEqual([['image', ['batch', 28, 28, 1]]])
   })
 
-  it('names the unsupported layer and lists the supported ones', async () => {
+  it('reports progress as typed events, in order', async () => {
+    const events: ExportEvent[] = []
+    const dir = await tempDir('events')
+    const result = await exportOnnx(await artifactsOf(dcgan({ latent: 8 })), { out: join(dir, 'm.onnx'), onEvent: (e) => events.push(e) })
+    expect(events).toEqual([
+      { type: 'read', source: '<memory>', runManifest: false, layers: 8, parameters: expect.any(Number) },
+      { type: 'converted', nodes: 10, opsetVersion: 17, bytes: result.bytes.byteLength },
+      { type: 'verified', maxAbsDiff: result.maxAbsDiff, tolerance: 1e-4, latents: 8 },
+      { type: 'written', path: join(dir, 'm.onnx'), bytes: result.bytes.byteLength },
+    ])
+    const unverified: ExportEvent[] = []
+    const quick = await exportOnnx(await artifactsOf(dcgan({ latent: 8 })), { verify: false, onEvent: (e) => unverified.push(e) })
+    expect(unverified.map((e) => e.type)).toEqual(['read', 'converted'])
+    expect(quick).not.toHaveProperty('maxAbsDiff')
+    expect(quick).not.toHaveProperty('outPath')
+  })
+})
+
+describe('inputs and the contract they give', () => {
+  it('a training run directory: gan.json fills the contract, options override it', async () => {
+    const dir = await tempDir('run')
+    await writeRunDir(dir, await artifactsOf(randomize(dcgan({ latent: 8 }), 2)), {
+      name: 'run-name', license: 'CC0-1.0', dataset: 'squares', steps: 3, emaDecay: 0.999, latentDistribution: 'uniform',
+      latentSize: 8, width: 28, height: 28, channels: 1, range: [-1, 1], layout: 'NHWC', labels: ['a', 'b'],
+    })
+    const { contract, maxAbsDiff } = await exportOnnx(dir)
+    expect(maxAbsDiff).toBeLessThan(1e-5)
+    expect(contract).toEqual({
+      latentSize: 8, latentDistribution: 'uniform', inputName: 'latent', outputName: 'image', layout: 'NHWC', range: [-1, 1],
+      width: 28, height: 28, channels: 1, labels: ['a', 'b'], license: 'CC0-1.0', name: 'run-name',
+      description: 'GAN generator "run-name" (28×28×1 images) trained by @gan-sdk/trainer on squares (3 steps, EMA weights, decay 0.999).',
+    })
+    const overridden = await exportOnnx(dir, { verify: false, name: 'other', license: 'MIT', labels: [], range: [0, 1], latentDistribution: 'normal', description: '' })
+    expect(overridden.contract).toMatchObject({ name: 'other', license: 'MIT', labels: [], range: [0, 1], latentDistribution: 'normal', description: '' })
+  })
+
+  it('a TF.js model directory or model.json without gan.json: inferred from the model', async () => {
+    const dir = await tempDir('model')
+    await writeModelDir(dir, await artifactsOf(tiny('sigmoid')))
+    for (const source of [dir, join(dir, 'model.json')]) {
+      const { contract } = await exportOnnx(source)
+      expect(contract).toMatchObject({ latentSize: 6, width: 4, height: 4, channels: 3, range: [0, 1], latentDistribution: 'normal', labels: [], license: 'unknown', name: 'tiny_generator' })
+    }
+  })
+
+  it('refuses to guess the range after a linear output, and takes it as an option', async () => {
+    const artifacts = await artifactsOf(tiny('linear'))
+    await expect(exportOnnx(artifacts)).rejects.toMatchObject({ code: 'ERR_CONTRACT', message: expect.stringMatching(/last activation is linear.*Pass range/) })
+    expect((await exportOnnx(artifacts, { range: [-2, 2] })).contract.range).toEqual([-2, 2])
+  })
+
+  it('rejects a gan.json that contradicts the model, or is malformed', async () => {
+    const dir = await tempDir('bad-run')
+    await writeRunDir(dir, await artifactsOf(dcgan({ latent: 8 })), { width: 32 })
+    await expect(exportOnnx(dir)).rejects.toMatchObject({ code: 'ERR_CONTRACT', message: expect.stringMatching(/gan\.json declares width 32 but the generator's is 28/) })
+    await writeFile(join(dir, 'gan.json'), JSON.stringify({ format: 'gan-sdk-run', range: [1, -1] }))
+    await expect(exportOnnx(dir)).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringMatching(/"range" is \[1,-1\]; expected \[min, max\]/) })
+    await writeFile(join(dir, 'gan.json'), '{ not json')
+    await expect(exportOnnx(dir)).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringMatching(/gan\.json is not valid JSON/) })
+  })
+
+  it('rejects missing, empty and mismatched inputs with ERR_INPUT', async () => {
+    const empty = await tempDir('empty')
+    await expect(exportOnnx(join(empty, 'nope'))).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringMatching(/does not exist/) })
+    await expect(exportOnnx(empty)).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringMatching(/neither gan\.json nor model\.json/) })
+    const artifacts = await artifactsOf(dcgan({ latent: 8 }))
+    await expect(exportOnnx({ ...artifacts, weightData: new ArrayBuffer(12) })).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringMatching(/weight data has 12 bytes but the manifest describes \d+/) })
+    const specs = artifacts.weightSpecs!.map((s, i) => (i === 0 ? { ...s, name: 'renamed/kernel' } : s))
+    await expect(exportOnnx({ ...artifacts, weightSpecs: specs })).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringMatching(/weight dense_Dense\d+\/kernel of Dense layer .* is not in the weights manifest/) })
+    await writeFile(join(empty, 'model.json'), JSON.stringify({ format: 'graph-model', modelTopology: {}, weightsManifest: [] }))
+    await expect(exportOnnx(empty)).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringMatching(/graph model/) })
+  })
+})
+
+describe('unsupported models fail with a code and a fix', () => {
+  it('an unsupported layer is named, with the supported ones listed', async () => {
     const m = tfl.sequential()
-    m.add(tfl.layers.dense({ inputShape: [4], units: 2 * 2 * 3 }))
-    m.add(tfl.layers.reshape({ targetShape: [2, 2, 3] }))
-    m.add(tfl.layers.maxPooling2d({ poolSize: 1 }))
+    m.add(tfl.layers.dense({ inputShape: [4], units: 4 * 4 * 3 }))
+    m.add(tfl.layers.reshape({ targetShape: [4, 4, 3] }))
+    m.add(tfl.layers.maxPooling2d({ poolSize: 2, name: 'pool' }))
     const err = await exportOnnx(await artifactsOf(m), { range: [-1, 1] }).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(ExportError)
-    expect((err as ExportError).code).toBe('ERR_UNSUPPORTED_LAYER')
-    expect((err as ExportError).message).toMatch(/is a MaxPooling2D, which has no ONNX conversion\. Supported layers: InputLayer, Dense, BatchNormalization, LeakyReLU, ReLU, Activation, Reshape, Flatten, Conv2D, Conv2DTranspose, UpSampling2D, Dropout\./)
+    expect(err).toMatchObject({ name: 'ExportError', code: 'ERR_UNSUPPORTED_LAYER' })
+    expect((err as Error).message).toContain('layer "pool" is a MaxPooling2D, which has no ONNX conversion. Supported layers: ')
+    for (const layer of SUPPORTED_LAYERS) expect((err as Error).message).toContain(layer)
+    expect(SUPPORTED_LAYERS).toEqual(expect.arrayContaining(['InputLayer', 'Dense', 'BatchNormalization', 'LeakyReLU', 'ReLU', 'Activation', 'Reshape', 'Flatten', 'Conv2DTranspose', 'Conv2D', 'UpSampling2D', 'Dropout']))
   })
 
-  it('measures a real mismatch: ONNX of one model against TF.js of another', async () => {
-    const a = dcgan(8, 4, [4, 2], 1)
-    const b = dcgan(8, 4, [4, 2], 1)
-    randomize(a, 5)
-    randomize(b, 6)
-    const { bytes } = await exportOnnx(await artifactsOf(a), { verify: false })
-    expect(await maxAbsDifference(await artifactsOf(b), bytes, 8, { input: 'latent', output: 'image' })).toBeGreaterThan(0.01)
-    expect(await maxAbsDifference(await artifactsOf(a), bytes, 8, { input: 'latent', output: 'image' })).toBeLessThan(1e-5)
+  it.each([
+    ['channels_first', (m: tfl.Sequential) => m.add(tfl.layers.conv2d({ filters: 3, kernelSize: 1, dataFormat: 'channelsFirst' })), /data_format "channels_first"; only channels_last converts/],
+    ['dilation', (m: tfl.Sequential) => m.add(tfl.layers.conv2d({ filters: 3, kernelSize: 2, dilationRate: 2 })), /dilation_rate \[2, 2\]; only 1 converts/],
+    ['Dense on an image', (m: tfl.Sequential) => m.add(tfl.layers.dense({ units: 3 })), /Dense layer .* gets an image input \[4, 4, 3\]; only vector inputs convert; add a Flatten/],
+    ['unknown activation', (m: tfl.Sequential) => m.add(tfl.layers.activation({ activation: 'logSoftmax' as 'relu' })), /uses activation "log_?softmax"; supported activations: linear, relu/i],
+  ])('%s → ERR_UNSUPPORTED_CONFIG', async (_name, add, message) => {
+    const m = tfl.sequential()
+    m.add(tfl.layers.dense({ inputShape: [4], units: 4 * 4 * 3 }))
+    m.add(tfl.layers.reshape({ targetShape: [4, 4, 3] }))
+    add(m)
+    await expect(exportOnnx(await artifactsOf(m), { range: [-1, 1] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CONFIG', message: expect.stringMatching(message) })
   })
 
-  it('fails loudly (ERR_PARITY) above the tolerance and writes nothing', async () => {
-    const model = dcgan(8, 4, [4, 2], 1)
-    randomize(model, 5)
-    const dir = await mkdtemp(join(tmpdir(), 'gan-export-'))
-    // Float32 rounding differs between the two runtimes by ~1e-7: a 1e-12 tolerance must trip.
-    const err = await exportOnnx(await artifactsOf(model), { out: join(dir, 'model.onnx'), tolerance: 1e-12 }).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(ExportError)
-    expect((err as ExportError).code).toBe('ERR_PARITY')
-    expect((err as ExportError).message).toMatch(/differs from TF\.js by up to \d.*nothing was written/)
-    expect(await readdir(dir)).toEqual([])
+  it('a model that does not make images of 1, 3 or 4 channels', async () => {
+    await expect(exportOnnx(await artifactsOf(tiny('tanh', 2)))).rejects.toMatchObject({ code: 'ERR_CONTRACT', message: expect.stringMatching(/outputs 2 channels/) })
+    const flat = tfl.sequential()
+    flat.add(tfl.layers.dense({ inputShape: [4], units: 3, activation: 'tanh' }))
+    await expect(exportOnnx(await artifactsOf(flat))).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CONFIG', message: expect.stringMatching(/outputs a vector \[3\], not an image/) })
+  })
+})
+
+describe('writing', () => {
+  it('writes atomically: parents created, an existing file replaced whole, no temp files left', async () => {
+    const dir = await tempDir('write')
+    const out = join(dir, 'a', 'b', 'model.onnx')
+    const first = await exportOnnx(await artifactsOf(dcgan({ latent: 8 })), { out, verify: false })
+    expect(first.outPath).toBe(out)
+    expect(new Uint8Array(await readFile(out))).toEqual(first.bytes)
+    const second = await exportOnnx(await artifactsOf(dcgan({ latent: 8, channels: 3 })), { out, verify: false })
+    expect(new Uint8Array(await readFile(out))).toEqual(second.bytes)
+    expect(await readdir(join(dir, 'a', 'b'))).toEqual(['model.onnx'])
   })
 
-  it('reads a trainer run directory (gan.json + generator/) and the CLI writes the file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gan-export-run-'))
-    const model = dcgan(8, 4, [4, 2], 1)
-    const a = await artifactsOf(model)
-    await mkdir(join(dir, 'generator'))
-    await writeFile(join(dir, 'generator', 'weights.bin'), new Uint8Array(a.weightData as ArrayBuffer))
-    await writeFile(join(dir, 'generator', 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: a.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] }))
-    await writeFile(join(dir, 'gan.json'), JSON.stringify({ format: 'gan-sdk-run', version: 1, name: 'run-name', license: 'CC0-1.0', range: [-1, 1], labels: [], dataset: 'squares', steps: 3, generator: 'generator' }))
-    const out = join(dir, 'out', 'g.onnx')
-    const cli = new URL('../dist/cli.js', import.meta.url)
-    const { stdout } = await promisify(execFile)(process.execPath, [cli.pathname, dir, '--out', out, '--json'])
-    const events = stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string })
-    expect(events.map((e) => e.type)).toEqual(['read', 'converted', 'verified', 'written'])
-    const meta = Object.fromEntries(fromBinary(ModelProtoSchema, await readFile(out)).metadataProps.map((p) => [p.key, p.value]))
-    expect(meta).toMatchObject({ 'gan.name': 'run-name', 'gan.license': 'CC0-1.0' })
+  it('a failed write leaves neither a partial file nor a temp file (ERR_WRITE)', async () => {
+    const dir = await tempDir('write-fail')
+    const taken = join(dir, 'model.onnx')
+    await mkdir(join(taken, 'inside'), { recursive: true }) // a directory where the file should go: rename fails
+    await expect(exportOnnx(await artifactsOf(dcgan({ latent: 8 })), { out: taken, verify: false })).rejects.toMatchObject({
+      code: 'ERR_WRITE',
+      message: expect.stringMatching(/cannot write .*model\.onnx/),
+    })
+    expect(await readdir(dir)).toEqual(['model.onnx'])
+    expect(await readdir(taken)).toEqual(['inside'])
   })
+})
 
-  it('rejects a directory without a model, and bad options, with typed errors', async () => {
-    const empty = await mkdtemp(join(tmpdir(), 'gan-export-empty-'))
-    await expect(exportOnnx(empty)).rejects.toMatchObject({ code: 'ERR_EXPORT_INPUT' })
-    await expect(exportOnnx('/nonexistent/run')).rejects.toMatchObject({ code: 'ERR_EXPORT_INPUT' })
-    await expect(exportOnnx(empty, { tolerance: -1 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+describe('options', () => {
+  it.each([
+    [{ tolerance: -1 }, /option tolerance is -1; expected a positive number/],
+    [{ tolerance: Number.NaN }, /option tolerance is NaN; expected a positive number/],
+    [{ range: [1, -1] }, /option range is \[1,-1\]/],
+    [{ latentDistribution: 'cauchy' }, /option latentDistribution is "cauchy"/],
+    [{ labels: 'a,b' }, /option labels is "a,b"; expected an array of strings/],
+    [{ verify: 'yes' }, /option verify is "yes"; expected true or false/],
+    [{ tolerence: 1e-3 }, /unknown option "tolerence"; known options: out, verify, tolerance/],
+  ])('%o is ERR_INVALID_OPTION', async (options, message) => {
+    await expect(exportOnnx(await artifactsOf(dcgan({ latent: 8 })), options as object)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION', message: expect.stringMatching(message) })
   })
 })

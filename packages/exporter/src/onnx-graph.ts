@@ -13,72 +13,76 @@ import {
   type ValueInfoProto,
 } from 'onnx-buf'
 
-/** ONNX opset the exporter targets; every op used exists unchanged there. */
+/** ONNX opset the exporter writes. Every operator it emits exists unchanged there; ORT runs it natively. */
 export const OPSET_VERSION = 17
-/** IR version matching opset 17 (ONNX 1.12). */
-const IR_VERSION = 8n
+/** The IR version released with opset 17 (ONNX 1.12). */
+export const IR_VERSION = 8
 
-export type AttributeValue = number | string | number[] | { float: number } | { floats: number[] }
+/** Integers, strings and int lists map to ONNX INT/STRING/INTS; floats must say so, as ONNX types them apart. */
+export type AttributeValue = number | string | readonly number[] | { float: number }
 
-/**
- * Accumulates nodes and initializers of one ONNX graph. Names are made unique with a counter so
- * converters can ask for "conv_out" without coordinating.
- */
+/** Accumulates the nodes and initializers of one ONNX graph, keeping every tensor name unique. */
 export class OnnxGraph {
   readonly nodes: NodeProto[] = []
   readonly initializers: TensorProto[] = []
-  #counter = 0
+  readonly #used = new Set<string>()
 
-  name(hint: string): string {
-    return `${hint}_${this.#counter++}`
-  }
-
-  /** Add a float32 initializer and return its name. */
-  constant(hint: string, dims: readonly number[], data: Float32Array): string {
-    const name = this.name(hint)
-    const bytes = new Uint8Array(data.byteLength)
-    const view = new DataView(bytes.buffer)
-    for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i]!, true) // ONNX raw_data is little-endian
-    this.initializers.push(create(TensorProtoSchema, { name, dims: dims.map(BigInt), dataType: TensorProto_DataType.FLOAT, rawData: bytes }))
+  /** `hint`, or `hint_1`, `hint_2`… if taken. */
+  uniqueName(hint: string): string {
+    let name = hint
+    for (let i = 1; this.#used.has(name); i++) name = `${hint}_${i}`
+    this.#used.add(name)
     return name
   }
 
-  /** Add an int64 initializer (shapes for Reshape) and return its name. */
-  int64Constant(hint: string, values: readonly number[]): string {
-    const name = this.name(hint)
-    this.initializers.push(create(TensorProtoSchema, { name, dims: [BigInt(values.length)], dataType: TensorProto_DataType.INT64, int64Data: values.map(BigInt) }))
+  /** Add a float32 initializer; returns its name. */
+  floats(hint: string, dims: readonly number[], data: Float32Array): string {
+    const name = this.uniqueName(hint)
+    const raw = new Uint8Array(data.length * 4)
+    const view = new DataView(raw.buffer)
+    // ONNX raw_data is little-endian whatever the host is.
+    for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i]!, true)
+    this.initializers.push(create(TensorProtoSchema, { name, dims: dims.map(BigInt), dataType: TensorProto_DataType.FLOAT, rawData: raw }))
     return name
   }
 
-  /** Append a node; returns its (single) output name. */
-  node(opType: string, inputs: readonly string[], attributes: Record<string, AttributeValue> = {}, hint = opType.toLowerCase()): string {
-    const output = this.name(hint)
+  /** Add an int64 initializer (shapes, pads, indices); returns its name. */
+  int64s(hint: string, values: ArrayLike<number>): string {
+    const name = this.uniqueName(hint)
+    this.initializers.push(create(TensorProtoSchema, { name, dims: [BigInt(values.length)], dataType: TensorProto_DataType.INT64, int64Data: Array.from(values, BigInt) }))
+    return name
+  }
+
+  /**
+   * Append a node of `scope` (the Keras layer it implements, so the graph reads like the model);
+   * returns its single output, named `output` when given.
+   */
+  node(opType: string, inputs: readonly string[], attributes: Record<string, AttributeValue>, scope: string, output?: string): string {
+    const out = output ?? this.uniqueName(`${scope}/${opType}`)
+    if (output !== undefined) this.#used.add(output)
     this.nodes.push(
       create(NodeProtoSchema, {
         opType,
-        name: this.name(`${hint}_node`),
+        name: this.uniqueName(`${scope}/${opType}_node`),
         input: [...inputs],
-        output: [output],
+        output: [out],
         attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
       }),
     )
-    return output
+    return out
   }
 
-  /** Serialise as a model with one float input and one float output, batch dimension symbolic. */
-  toModel(spec: {
+  /** Serialise as a model with one float32 input and one float32 output, both batch-first with a symbolic `batch`. */
+  toBytes(spec: {
+    graphName: string
     input: { name: string; dims: readonly number[] }
-    output: { name: string; dims: readonly number[]; from: string }
+    output: { name: string; dims: readonly number[] }
     metadata: Record<string, string>
     producerVersion: string
     docString: string
-    graphName: string
   }): Uint8Array {
-    // Rename the last node's output to the public output name.
-    for (const node of this.nodes) node.output = node.output.map((o) => (o === spec.output.from ? spec.output.name : o))
-    for (const node of this.nodes) node.input = node.input.map((i) => (i === spec.output.from ? spec.output.name : i))
     const model = create(ModelProtoSchema, {
-      irVersion: IR_VERSION,
+      irVersion: BigInt(IR_VERSION),
       opsetImport: [{ domain: '', version: BigInt(OPSET_VERSION) }],
       producerName: 'gan-sdk-exporter',
       producerVersion: spec.producerVersion,
@@ -96,7 +100,6 @@ export class OnnxGraph {
   }
 }
 
-/** A float tensor value with a symbolic first (batch) dimension. */
 function valueInfo(name: string, dims: readonly number[]): ValueInfoProto {
   return create(ValueInfoProtoSchema, {
     name,
@@ -114,11 +117,10 @@ function valueInfo(name: string, dims: readonly number[]): ValueInfoProto {
 
 function attribute(name: string, value: AttributeValue): AttributeProto {
   if (typeof value === 'number') {
-    if (!Number.isInteger(value)) throw new TypeError(`attribute ${name}=${value}: wrap non-integers as { float }`)
+    if (!Number.isInteger(value)) throw new TypeError(`attribute ${name}=${value} is not an integer; wrap floats as { float }`)
     return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INT, i: BigInt(value) })
   }
   if (typeof value === 'string') return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.STRING, s: new TextEncoder().encode(value) })
-  if (Array.isArray(value)) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: value.map(BigInt) })
   if ('float' in value) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOAT, f: value.float })
-  return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOATS, floats: value.floats })
+  return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: value.map(BigInt) })
 }

@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'ERR_MODEL_CONTRACT',
   /** The runtime failed while running the model. */
   'ERR_INFERENCE',
+  /** The generator was used after `dispose()`. */
+  'ERR_DISPOSED',
 ] as const
 
 export type GanErrorCode = (typeof ERROR_CODES)[number]

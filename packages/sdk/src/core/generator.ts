@@ -1,69 +1,110 @@
 import type { ModelContract } from './contract.js'
+import { describeValue } from './describe-value.js'
 import { GanError } from './errors.js'
 import { GeneratedImage } from './image.js'
-import type { ModelInfo } from './model-info.js'
-import { toRgba } from './postprocess.js'
-import type { InferenceSessionLike } from './runtime.js'
-import { seedToInteger, seedToLatent, type Seed } from './seed.js'
+import { readModelInfo, type ModelInfo } from './model-info.js'
+import { resolveLoadOptions, type LoadOptions } from './options.js'
+import { toRgbaInPlace } from './postprocess.js'
+import type { InferenceSessionLike, ModelSource, Runtime } from './runtime.js'
+import { seedsToLatents, type Seed } from './seed.js'
 
 /**
- * A loaded generator. Platform entries subclass it with a `static load()` that builds the session;
- * everything here is platform-free.
+ * A loaded generator, platform-free. Each platform entry subclasses it with a `static load()` that
+ * supplies its {@link Runtime}; everything else lives here.
  */
 export class GeneratorBase {
   #session: InferenceSessionLike | undefined
-  readonly #info: ModelInfo
+  readonly #model: ModelInfo
+  /** Runs in flight, so that `dispose()` can wait for them instead of pulling the session from under them. */
+  readonly #running = new Set<Promise<unknown>>()
 
-  protected constructor(session: InferenceSessionLike, info: ModelInfo) {
+  protected constructor(session: InferenceSessionLike, model: ModelInfo) {
     this.#session = session
-    this.#info = info
+    this.#model = model
   }
 
-  /** The model contract as read from the model (and load options). */
-  get info(): ModelContract {
-    const { inputRank: _rank, ...contract } = this.#info
-    return contract
+  /** The shared part of every platform's `load()`: validate the options, read the model, open a session. */
+  protected static async open(runtime: Runtime, source: ModelSource, options: LoadOptions): Promise<{ session: InferenceSessionLike; model: ModelInfo }> {
+    const resolved = resolveLoadOptions(options)
+    if (typeof source !== 'string' && !(source instanceof URL) && !(source instanceof Uint8Array)) {
+      throw new GanError('ERR_INVALID_OPTION', `model ${describeValue(source)} is not a model source: pass a path, a URL, or the .onnx bytes as a Uint8Array.`)
+    }
+    const bytes = source instanceof Uint8Array ? source : await runtime.readModel(source)
+    const model = readModelInfo(bytes, resolved, source instanceof Uint8Array ? undefined : `model ${JSON.stringify(String(source))}`)
+    return { session: await runtime.createSession(bytes, model), model }
   }
 
-  /** One image for `seed`. Concurrent calls are safe: each is its own session run. */
+  /** The model contract, as declared by the model's metadata, inferred from its graph, or set by load options. */
+  get info(): Readonly<ModelContract> {
+    return this.#model.contract
+  }
+
+  /** One image for `seed`. Safe to call concurrently: each call is its own session run. */
   async generate(seed: Seed): Promise<GeneratedImage> {
     const [image] = await this.generateBatch([seed])
     return image!
   }
 
-  /** One image per seed, from ONE session run over the whole batch. */
+  /**
+   * One image per seed, from ONE session run over the whole batch; the same images as calling
+   * `generate` per seed. (Models exported with a fixed batch size run in chunks of that size.)
+   */
   async generateBatch(seeds: readonly Seed[]): Promise<GeneratedImage[]> {
-    if (!Array.isArray(seeds)) {
-      throw new GanError('ERR_INVALID_SEED', `generateBatch takes an array of seeds, got ${seeds === null ? 'null' : typeof seeds}.`)
+    this.#live()
+    const { contract, fixedBatch } = this.#model
+    const { latentSize, width, height, channels } = contract
+    // Every latent before any run, so a bad seed anywhere fails first.
+    const latents = seedsToLatents(seeds, latentSize, { distribution: contract.latentDistribution })
+    const runSize = fixedBatch ?? seeds.length
+    const bytesPerImage = width * height * 4
+    const images: GeneratedImage[] = []
+    for (let start = 0; start < seeds.length; start += runSize) {
+      const count = Math.min(runSize, seeds.length - start)
+      let input = latents.subarray(start * latentSize, (start + count) * latentSize)
+      if (count < runSize) {
+        // The last run of a fixed-batch model: padded with zero latents, whose images are dropped.
+        input = new Float32Array(runSize * latentSize)
+        input.set(latents.subarray(start * latentSize))
+      }
+      const output = await this.#run(input, runSize)
+      const expected = runSize * width * height * channels
+      if (output.length !== expected) {
+        throw new GanError(
+          'ERR_NOT_A_GENERATOR',
+          `the model returned ${output.length} values for a batch of ${runSize}, but ${width}×${height}×${channels} images need ${expected}. Pass width, height and layout load options that match the model's output.`,
+        )
+      }
+      const rgba = toRgbaInPlace(output, count, contract)
+      for (let n = 0; n < count; n++) {
+        images.push(new GeneratedImage(width, height, channels, rgba.subarray(n * bytesPerImage, (n + 1) * bytesPerImage), seeds[start + n]!))
+      }
     }
-    const session = this.#session
-    if (session === undefined) throw new GanError('ERR_INVALID_OPTION', 'this generator was disposed; load it again with Generator.load().')
-    if (seeds.length === 0) return []
-    const info = this.#info
-    // Validate every seed before any work, so a bad seed in position 900 costs nothing.
-    seeds.forEach((seed) => seedToInteger(seed))
-    const latents = new Float32Array(seeds.length * info.latentSize)
-    seeds.forEach((seed, i) => seedToLatent(seed, info.latentSize, info.latentDistribution, latents, i * info.latentSize))
-    let output: Float32Array
-    try {
-      output = await session.run(latents, seeds.length)
-    } catch (err) {
-      throw new GanError('ERR_INFERENCE', `the model failed to run on a batch of ${seeds.length}: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
-    }
-    const expected = seeds.length * info.width * info.height * info.channels
-    if (output.length !== expected) {
-      throw new GanError(
-        'ERR_NOT_A_GENERATOR',
-        `the model returned ${output.length} values for ${seeds.length} image(s); ${info.width}×${info.height}×${info.channels} needs ${expected}. Pass width/height/layout load options that match the model's output.`,
-      )
-    }
-    return seeds.map((seed, i) => new GeneratedImage(info.width, info.height, info.channels, toRgba(output, i, info), seed))
+    return images
   }
 
-  /** Free the runtime session. The generator cannot be used afterwards. */
+  /** Free the runtime session, after the runs in flight finish. Later calls fail with ERR_DISPOSED. */
   async dispose(): Promise<void> {
     const session = this.#session
+    if (session === undefined) return
     this.#session = undefined
-    await session?.release()
+    await Promise.allSettled(this.#running)
+    await session.release()
+  }
+
+  async #run(latents: Float32Array, batch: number): Promise<Float32Array> {
+    const run = this.#live().run(latents, batch)
+    this.#running.add(run)
+    try {
+      return await run
+    } catch (err) {
+      throw new GanError('ERR_INFERENCE', `the model failed to run on a batch of ${batch}: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+    } finally {
+      this.#running.delete(run)
+    }
+  }
+
+  #live(): InferenceSessionLike {
+    if (this.#session === undefined) throw new GanError('ERR_DISPOSED', 'this generator was disposed: load a new one with Generator.load().')
+    return this.#session
   }
 }

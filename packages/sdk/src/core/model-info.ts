@@ -1,120 +1,160 @@
 import { fromBinary } from '@bufbuild/protobuf'
 import { ModelProtoSchema, TensorProto_DataType, type ModelProto, type ValueInfoProto } from 'onnx-buf'
-import { metadataToContract, type Layout, type ModelContract } from './contract.js'
+import { METADATA_KEYS, metadataToContract, type Layout, type ModelContract } from './contract.js'
 import { GanError } from './errors.js'
 import type { LoadOptions } from './options.js'
 
-/** The resolved model contract plus what the runtime needs to feed the graph. */
-export interface ModelInfo extends ModelContract {
+/** A generator as the SDK drives it: its contract, plus how to shape the latent feed. */
+export interface ModelInfo {
+  /** Frozen: handed out as `Generator.info`. */
+  contract: Readonly<ModelContract>
   /** Rank of the latent input: 2 for `[batch, z]`, 4 for `[batch, z, 1, 1]` (PyTorch DCGAN style). */
   inputRank: 2 | 4
+  /** The batch size the graph is fixed to (`torch.onnx.export` without `dynamic_axes`), or undefined when it is dynamic. */
+  fixedBatch: number | undefined
 }
 
+/** A dimension as declared: a size, a symbolic name, or unknown. Sizes below 1 count as unknown. */
 type Dim = number | string | undefined
 
 /**
  * Read what a generator is from its ONNX bytes: `gan.*` metadata first (models from our exporter),
- * then the graph's input/output shapes for what is missing (foreign generators), then `overrides`
- * on top of both.
+ * then the graph's input/output shapes for what is missing (foreign generators), with load options
+ * on top of both. Throws ERR_MODEL_FORMAT, ERR_MODEL_CONTRACT or ERR_NOT_A_GENERATOR; their messages
+ * name the model by `label`.
  */
-export function readModelInfo(bytes: Uint8Array, overrides: LoadOptions = {}): ModelInfo {
-  let model: ModelProto
-  try {
-    model = fromBinary(ModelProtoSchema, bytes)
-  } catch (err) {
-    throw new GanError('ERR_MODEL_FORMAT', `the ${bytes.byteLength} bytes given are not an ONNX model (protobuf parse failed). Pass a .onnx file exported by @gan-sdk/exporter or torch.onnx.export.`, { cause: err })
-  }
+export function readModelInfo(bytes: Uint8Array, options: LoadOptions = {}, label = `the ${bytes.byteLength}-byte model given`): ModelInfo {
+  const model = parseModel(bytes, label)
   const graph = model.graph
-  if (graph === undefined || graph.node.length === 0 || graph.output.length === 0) {
-    throw new GanError('ERR_MODEL_FORMAT', `the ${bytes.byteLength} bytes given parse as protobuf but hold no ONNX graph. Pass a .onnx file exported by @gan-sdk/exporter or torch.onnx.export.`)
+  // Protobuf is lenient: an empty or text file parses as a ModelProto with no graph. That is a
+  // file that is not ONNX at all, so it gets the format error, not the "wrong graph" one.
+  if (graph === undefined) {
+    throw new GanError('ERR_MODEL_FORMAT', `${label} parses as protobuf but holds no ONNX graph: pass a .onnx file exported by @gan-sdk/exporter or torch.onnx.export.`)
   }
   const meta = metadataToContract(Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value])))
+
+  // Older exporters list initializers (weights) among the inputs; only the rest must be fed.
   const initializers = new Set(graph.initializer.map((t) => t.name))
   const inputs = graph.input.filter((i) => !initializers.has(i.name))
+  const [input] = inputs
+  if (inputs.length !== 1 || input === undefined) {
+    throw notGenerator(label, `the graph has ${inputs.length} inputs (${names(inputs)}); gan-sdk feeds a single latent input`, 'Re-export it with the latent as its only input (label-conditioned generators are not supported yet).')
+  }
+  const inputName = options.inputName ?? meta.inputName ?? input.name
+  if (inputName !== input.name) {
+    throw notGenerator(label, `the graph has no input "${inputName}"; its input is "${input.name}"`, `Pass the load option inputName: "${input.name}".`)
+  }
+  const outputName = options.outputName ?? meta.outputName ?? singleOutput(label, graph.output)
+  const output = graph.output.find((o) => o.name === outputName)
+  if (output === undefined) {
+    throw notGenerator(label, `the graph has no output "${outputName}"; its outputs are: ${names(graph.output)}`, 'Pass the load option outputName with one of them.')
+  }
 
-  const inputName = overrides.inputName ?? meta.inputName ?? single(inputs, 'input')
-  const outputName = overrides.outputName ?? meta.outputName ?? single(graph.output, 'output')
-  const input = find(inputs, inputName, 'input', 'inputName')
-  const output = find(graph.output, outputName, 'output', 'outputName')
-  const inDims = tensorDims(input, 'input')
-  const outDims = tensorDims(output, 'output')
-
+  const inDims = floatTensorDims(label, input, 'input')
   const inputRank = inDims.length
-  if ((inputRank !== 2 && inputRank !== 4) || (inputRank === 4 && (inDims[2] !== 1 || inDims[3] !== 1))) {
-    throw notGenerator(`input "${inputName}" has shape ${fmt(inDims)}; a generator takes a latent [batch, z] or [batch, z, 1, 1]`, 'inputName')
+  if ((inputRank !== 2 && inputRank !== 4) || (inputRank === 4 && (!maybe(inDims[2], 1) || !maybe(inDims[3], 1)))) {
+    throw notGenerator(label, `input "${inputName}" has shape ${fmt(inDims)}; a generator takes a latent [batch, z] or [batch, z, 1, 1]`, 'Export the generator with the latent vector as its input.')
   }
-  const latentSize = overrides.latentSize ?? meta.latentSize ?? (typeof inDims[1] === 'number' ? inDims[1] : undefined)
-  if (latentSize === undefined) {
-    throw notGenerator(`input "${inputName}" has a symbolic latent size (${fmt(inDims)})`, 'latentSize')
-  }
+  const latentSize = agree(label, 'latentSize', options.latentSize, meta.latentSize, inDims[1], `input "${inputName}" ${fmt(inDims)}`)
+
+  const outDims = floatTensorDims(label, output, 'output')
   if (outDims.length !== 4) {
-    throw notGenerator(`output "${outputName}" has shape ${fmt(outDims)}; a generator outputs images [batch, H, W, C] or [batch, C, H, W]`, 'outputName')
+    throw notGenerator(label, `output "${outputName}" has shape ${fmt(outDims)}; a generator outputs images [batch, H, W, C] or [batch, C, H, W]`, 'If another output holds the images, pass the load option outputName.')
   }
-  const layout: Layout = overrides.layout ?? meta.layout ?? inferLayout(outDims)
+  const layout: Layout = options.layout ?? meta.layout ?? inferLayout(outDims)
   const [h, w, c] = layout === 'NHWC' ? [outDims[1], outDims[2], outDims[3]] : [outDims[2], outDims[3], outDims[1]]
-  const width = overrides.width ?? meta.width ?? (typeof w === 'number' ? w : undefined)
-  const height = overrides.height ?? meta.height ?? (typeof h === 'number' ? h : undefined)
-  const channels = meta.channels ?? c
-  if (width === undefined || height === undefined) {
-    throw notGenerator(`output "${outputName}" has symbolic image size (${fmt(outDims)})`, 'width and height')
+  const where = `output "${outputName}" ${fmt(outDims)} read as ${layout}`
+  const width = agree(label, 'width', options.width, meta.width, w, where)
+  const height = agree(label, 'height', options.height, meta.height, h, where)
+  const channels = agree(label, 'channels', undefined, meta.channels, c, where)
+  if (!isChannelCount(channels)) {
+    throw notGenerator(label, `${where} has ${channels} channels; images have 1, 3 or 4`, `If the model's layout is ${layout === 'NHWC' ? 'NCHW' : 'NHWC'}, pass the load option layout: "${layout === 'NHWC' ? 'NCHW' : 'NHWC'}".`)
   }
-  if (channels !== 1 && channels !== 3 && channels !== 4) {
-    throw notGenerator(`output "${outputName}" has ${String(channels)} channels in ${layout} layout (${fmt(outDims)}); images have 1, 3 or 4`, 'layout')
-  }
-  return {
+  const contract: ModelContract = {
     latentSize,
-    latentDistribution: overrides.latentDistribution ?? meta.latentDistribution ?? 'normal',
+    latentDistribution: options.latentDistribution ?? meta.latentDistribution ?? 'normal',
     inputName,
     outputName,
     layout,
-    range: overrides.range ?? meta.range ?? [-1, 1],
+    range: Object.freeze([...(options.range ?? meta.range ?? [-1, 1])] as [number, number]),
     width,
     height,
     channels,
-    labels: meta.labels ?? [],
+    labels: Object.freeze([...(meta.labels ?? [])]),
     license: meta.license ?? 'unknown',
     name: meta.name ?? (graph.name || 'unnamed'),
     description: meta.description ?? model.docString,
-    inputRank,
+  }
+  return { contract: Object.freeze(contract), inputRank, fixedBatch: typeof inDims[0] === 'number' ? inDims[0] : undefined }
+}
+
+function parseModel(bytes: Uint8Array, label: string): ModelProto {
+  try {
+    return fromBinary(ModelProtoSchema, bytes)
+  } catch (err) {
+    throw new GanError('ERR_MODEL_FORMAT', `${label} is not an ONNX model (protobuf parse failed: ${err instanceof Error ? err.message : String(err)}): pass a .onnx file exported by @gan-sdk/exporter or torch.onnx.export.`, { cause: err })
   }
 }
 
-/** NCHW when dim 1 looks like channels and the last does not; otherwise TF-style NHWC. */
+/** NCHW when dimension 1 looks like channels and the last does not; otherwise TF-style NHWC (docs/model-format.md). */
 function inferLayout(dims: Dim[]): Layout {
-  const isChannels = (d: Dim) => d === 1 || d === 3 || d === 4
+  const isChannels = (d: Dim) => typeof d === 'number' && isChannelCount(d)
   return isChannels(dims[1]) && !isChannels(dims[3]) ? 'NCHW' : 'NHWC'
 }
 
-function single(values: ValueInfoProto[], what: 'input' | 'output'): string {
-  const [first] = values
-  if (values.length !== 1 || first === undefined) {
-    const option = what === 'input' ? 'inputName' : 'outputName'
-    throw notGenerator(`the graph has ${values.length} ${what}s (${values.map((v) => v.name).join(', ') || 'none'})`, option)
+/**
+ * The value of a contract field: the load option, else the metadata, else the graph's dimension.
+ * A declared value that contradicts a fixed dimension would only fail later, inside the runtime,
+ * so it fails here, naming both.
+ */
+function agree(label: string, field: 'latentSize' | 'width' | 'height' | 'channels', option: number | undefined, meta: number | undefined, dim: Dim, where: string): number {
+  const value = option ?? meta ?? dim
+  if (typeof value !== 'number') {
+    throw notGenerator(label, `${field} is symbolic (${JSON.stringify(dim ?? '?')}) in ${where}`, `Pass the load option ${field}.`)
+  }
+  if (typeof dim === 'number' && value !== dim) {
+    const source = option !== undefined ? `the load option ${field}: ${value}` : `the metadata ${METADATA_KEYS[field]}=${value}`
+    const fix = option !== undefined ? `Leave ${field} out, or set it to ${dim}.` : field === 'channels' ? 'Re-export the model.' : `Re-export the model, or pass the load option ${field}: ${dim}.`
+    throw notGenerator(label, `${source} contradicts ${where}`, fix)
+  }
+  return value
+}
+
+function singleOutput(label: string, outputs: ValueInfoProto[]): string {
+  const [first] = outputs
+  if (outputs.length !== 1 || first === undefined) {
+    throw notGenerator(label, `the graph has ${outputs.length} outputs (${names(outputs)})`, 'Pass the load option outputName to pick the one that holds the images.')
   }
   return first.name
 }
 
-function find(values: ValueInfoProto[], name: string, what: string, option: string): ValueInfoProto {
-  const found = values.find((v) => v.name === name)
-  if (found === undefined) {
-    throw notGenerator(`the graph has no ${what} "${name}"; its ${what}s are: ${values.map((v) => v.name).join(', ') || 'none'}`, option)
+function floatTensorDims(label: string, value: ValueInfoProto, what: 'input' | 'output'): Dim[] {
+  const type = value.type?.value
+  if (type?.case !== 'tensorType') throw notGenerator(label, `${what} "${value.name}" is not a tensor`, 'Export the generator with tensor inputs and outputs.')
+  const elemType = type.value.elemType
+  if (elemType !== TensorProto_DataType.FLOAT) {
+    throw notGenerator(label, `${what} "${value.name}" has element type ${TensorProto_DataType[elemType] ?? elemType}`, 'gan-sdk drives float32 generators: export the model in float32.')
   }
-  return found
+  return (type.value.shape?.dim ?? []).map(({ value: d }) => (d.case === 'dimValue' ? (d.value > 0n ? Number(d.value) : undefined) : d.case === 'dimParam' ? d.value : undefined))
 }
 
-function tensorDims(value: ValueInfoProto, what: string): Dim[] {
-  const type = value.type?.value
-  if (type?.case !== 'tensorType') throw notGenerator(`${what} "${value.name}" is not a tensor`, `${what}Name`)
-  if (type.value.elemType !== TensorProto_DataType.FLOAT) {
-    throw notGenerator(`${what} "${value.name}" has element type ${TensorProto_DataType[type.value.elemType] ?? type.value.elemType}; gan-sdk drives float32 generators`, `${what}Name`)
-  }
-  return (type.value.shape?.dim ?? []).map((d) => (d.value.case === 'dimValue' ? Number(d.value.value) : d.value.case === 'dimParam' ? d.value.value : undefined))
+function isChannelCount(n: number): n is 1 | 3 | 4 {
+  return n === 1 || n === 3 || n === 4
+}
+
+/** True when `dim` is `size`, or not fixed (so it may be). */
+function maybe(dim: Dim, size: number): boolean {
+  return typeof dim !== 'number' || dim === size
+}
+
+function names(values: ValueInfoProto[]): string {
+  return values.map((v) => `"${v.name}"`).join(', ') || 'none'
 }
 
 function fmt(dims: Dim[]): string {
   return `[${dims.map((d) => d ?? '?').join(', ')}]`
 }
 
-function notGenerator(what: string, option: string): GanError {
-  return new GanError('ERR_NOT_A_GENERATOR', `this model is not an image generator gan-sdk can drive: ${what}. If it is one, pass the load option ${option} to say how to read it (see docs/model-format.md).`)
+function notGenerator(label: string, found: string, fix: string): GanError {
+  return new GanError('ERR_NOT_A_GENERATOR', `${label} is not an image generator gan-sdk can drive: ${found}. ${fix} See docs/model-format.md.`)
 }

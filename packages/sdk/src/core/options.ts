@@ -1,74 +1,81 @@
 import { LATENT_DISTRIBUTIONS, LAYOUTS, type LatentDistribution, type Layout } from './contract.js'
+import { describeValue } from './describe-value.js'
 import { GanError } from './errors.js'
 
 /**
- * Options of `Generator.load`. Everything except `signal`-like runtime choices overrides what the
- * model declares (or what is inferred for foreign models without `gan.*` metadata).
+ * Options of `Generator.load`. Each one overrides what the model's `gan.*` metadata declares, or
+ * what is inferred from the graph for foreign models without metadata (docs/model-format.md).
  */
 export interface LoadOptions {
   /** Latent length. @default the model's `gan.latent_size`, else the input's second dimension */
   latentSize?: number
-  /** @default the model's `gan.latent_distribution`, else `'normal'` */
+  /** Distribution latents are drawn from (docs/seeds.md). @default the model's `gan.latent_distribution`, else `'normal'` */
   latentDistribution?: LatentDistribution
-  /** Output layout. @default the model's `gan.output_layout`, else inferred from the output shape */
+  /** Memory layout of the output. @default the model's `gan.output_layout`, else inferred from the output shape */
   layout?: Layout
-  /** Output value range mapped to bytes 0–255. @default the model's `gan.output_range`, else `[-1, 1]` (tanh) */
+  /** Output values mapped to bytes 0 and 255. @default the model's `gan.output_range`, else `[-1, 1]` (tanh) */
   range?: readonly [number, number]
-  /** Graph input fed with latents. @default the model's only non-initializer input */
+  /** Graph input fed with latents. @default the model's `gan.input_name`, else its only non-initializer input */
   inputName?: string
-  /** Graph output read as images. @default the model's only output */
+  /** Graph output read as images. @default the model's `gan.output_name`, else its only output */
   outputName?: string
-  /** Image width, for outputs with symbolic sizes. @default the model's */
+  /** Image width, for outputs with a symbolic width. @default the model's `gan.width`, else the output shape's */
   width?: number
-  /** Image height, for outputs with symbolic sizes. @default the model's */
+  /** Image height, for outputs with a symbolic height. @default the model's `gan.height`, else the output shape's */
   height?: number
 }
 
-/** Validate loose load options (e.g. from a CLI) into typed ones; never mutates `input`. */
+const KEYS = ['latentSize', 'latentDistribution', 'layout', 'range', 'inputName', 'outputName', 'width', 'height'] as const satisfies ReadonlyArray<keyof LoadOptions>
+
+/**
+ * Validate load options from untyped callers (JavaScript, CLI flags). Returns a new object holding
+ * only the options given: the defaults come from the model, so they are resolved when it is read.
+ * Never mutates `input`.
+ */
 export function resolveLoadOptions(input: unknown = {}): LoadOptions {
-  if (input === null || typeof input !== 'object') {
-    throw new GanError('ERR_INVALID_OPTION', `load options must be an object, got ${input === null ? 'null' : typeof input}.`)
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw invalid(`load options ${describeValue(input)} are not an object`, `pass an object with any of: ${KEYS.join(', ')}`)
   }
-  const o = input as Record<string, unknown>
-  const known = ['latentSize', 'latentDistribution', 'layout', 'range', 'inputName', 'outputName', 'width', 'height']
-  for (const key of Object.keys(o)) {
-    if (!known.includes(key)) throw new GanError('ERR_INVALID_OPTION', `unknown load option "${key}". Valid options: ${known.join(', ')}.`)
+  const given = input as Record<string, unknown>
+  for (const key of Object.keys(given)) {
+    if (!(KEYS as readonly string[]).includes(key)) throw invalid(`load option ${describeValue(key)} is unknown`, `valid options are: ${KEYS.join(', ')}`)
   }
   const out: LoadOptions = {}
   for (const key of ['latentSize', 'width', 'height'] as const) {
-    const v = o[key]
+    const v = given[key]
     if (v === undefined) continue
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-      throw new GanError('ERR_INVALID_OPTION', `${key} must be a positive integer, got ${JSON.stringify(v)}.`)
-    }
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw invalid(`${key} ${describeValue(v)} is invalid`, 'pass a positive integer')
     out[key] = v
   }
-  if (o['latentDistribution'] !== undefined) {
-    const v = o['latentDistribution']
-    if (!LATENT_DISTRIBUTIONS.includes(v as LatentDistribution)) {
-      throw new GanError('ERR_INVALID_OPTION', `latentDistribution ${JSON.stringify(v)} is not one of: ${LATENT_DISTRIBUTIONS.join(', ')}.`)
+  const distribution = given['latentDistribution']
+  if (distribution !== undefined) {
+    if (!LATENT_DISTRIBUTIONS.includes(distribution as LatentDistribution)) {
+      throw invalid(`latentDistribution ${describeValue(distribution)} is unknown`, `pass one of: ${LATENT_DISTRIBUTIONS.join(', ')}`)
     }
-    out.latentDistribution = v as LatentDistribution
+    out.latentDistribution = distribution as LatentDistribution
   }
-  if (o['layout'] !== undefined) {
-    const v = o['layout']
-    if (!LAYOUTS.includes(v as Layout)) throw new GanError('ERR_INVALID_OPTION', `layout ${JSON.stringify(v)} is not one of: ${LAYOUTS.join(', ')}.`)
-    out.layout = v as Layout
+  const layout = given['layout']
+  if (layout !== undefined) {
+    if (!LAYOUTS.includes(layout as Layout)) throw invalid(`layout ${describeValue(layout)} is unknown`, `pass one of: ${LAYOUTS.join(', ')}`)
+    out.layout = layout as Layout
   }
-  if (o['range'] !== undefined) {
-    const v = o['range']
-    const pair: unknown[] = typeof v === 'string' ? v.split(',').map(Number) : Array.isArray(v) ? v : []
-    const [lo, hi] = pair
-    if (pair.length !== 2 || typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi) || lo >= hi) {
-      throw new GanError('ERR_INVALID_OPTION', `range must be [min, max] with finite min < max (e.g. [-1, 1] for tanh, [0, 1] for sigmoid), got ${JSON.stringify(v)}.`)
+  const range = given['range']
+  if (range !== undefined) {
+    const [lo, hi] = Array.isArray(range) ? (range as unknown[]) : []
+    if (!Array.isArray(range) || range.length !== 2 || typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi) || lo >= hi) {
+      throw invalid(`range ${describeValue(range)} is invalid`, 'pass [min, max] with finite min < max, e.g. [-1, 1] for tanh or [0, 1] for sigmoid outputs')
     }
     out.range = [lo, hi]
   }
   for (const key of ['inputName', 'outputName'] as const) {
-    const v = o[key]
+    const v = given[key]
     if (v === undefined) continue
-    if (typeof v !== 'string' || v.length === 0) throw new GanError('ERR_INVALID_OPTION', `${key} must be a non-empty string, got ${JSON.stringify(v)}.`)
+    if (typeof v !== 'string' || v.length === 0) throw invalid(`${key} ${describeValue(v)} is invalid`, "pass the name of one of the graph's tensors")
     out[key] = v
   }
   return out
+}
+
+function invalid(what: string, fix: string): GanError {
+  return new GanError('ERR_INVALID_OPTION', `${what}: ${fix}.`)
 }

@@ -1,9 +1,25 @@
-/**
- * What the platform entry (Node: onnxruntime-node; browser: onnxruntime-web) provides to the core.
- * The core never imports a runtime itself.
- */
+import type { ModelInfo } from './model-info.js'
+
+/** A model to load: a path or URL the platform can read, or the `.onnx` bytes themselves. */
+export type ModelSource = string | URL | Uint8Array
+
+/** One inference session over a generator graph. */
 export interface InferenceSessionLike {
-  /** Run the graph on `latents` (`batch × latentSize` floats) and return the output tensor's floats. */
+  /**
+   * Run the graph on `batch` latents (`batch × latentSize` floats, row by row) and return the
+   * output tensor's floats. The returned array must be fresh and is the caller's: the core
+   * overwrites it with the RGBA pixels.
+   */
   run(latents: Float32Array, batch: number): Promise<Float32Array>
   release(): Promise<void>
+}
+
+/**
+ * What a platform entry (Node: onnxruntime-node + fs; browser: onnxruntime-web + fetch) gives the
+ * platform-free core. The core never imports a runtime or touches files itself.
+ */
+export interface Runtime {
+  /** The bytes of a model named by path or URL; `ERR_MODEL_NOT_FOUND` when there are none. */
+  readModel(source: string | URL): Promise<Uint8Array>
+  createSession(bytes: Uint8Array, model: ModelInfo): Promise<InferenceSessionLike>
 }

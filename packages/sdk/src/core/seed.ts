@@ -4,32 +4,31 @@
  * be correctly rounded, so every engine computes the same bits. Math.random/log/exp/sin/cos are
  * never used, since engines are free to approximate them differently.
  */
-import type { LatentDistribution } from './contract.js'
+import { LATENT_DISTRIBUTIONS, type LatentDistribution } from './contract.js'
+import { describeValue } from './describe-value.js'
 import { GanError } from './errors.js'
 
-/** A seed: a safe non-negative integer, or a non-empty string (hashed to one). */
+/** A seed: an integer in [0, 2^53 − 1], or a non-empty string (hashed to such an integer). */
 export type Seed = number | string
 
 const TWO_32 = 4294967296
 const TWO_53 = 9007199254740992
+const VALID_SEEDS = 'an integer in [0, 2^53 − 1] (Number.MAX_SAFE_INTEGER) or a non-empty string'
 
 /** Validate a seed and return the integer in [0, 2^53) it stands for. Strings go through {@link hashString}. */
 export function seedToInteger(seed: Seed): number {
   if (typeof seed === 'string') {
-    if (seed.length === 0) {
-      throw new GanError('ERR_INVALID_SEED', 'seed "" is empty: pass a non-empty string or an integer in [0, 2^53 − 1].')
-    }
+    if (seed.length === 0) throw invalidSeed(seed, 'is empty')
     return hashString(seed)
   }
-  if (typeof seed !== 'number') {
-    const shown = typeof seed === 'bigint' ? `${String(seed)}n` : typeof seed
-    throw new GanError('ERR_INVALID_SEED', `seed ${shown} is not a number or string: pass an integer in [0, 2^53 − 1] (Number.MAX_SAFE_INTEGER) or a non-empty string.`)
-  }
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    const why = Number.isNaN(seed) ? 'is NaN' : !Number.isFinite(seed) ? 'is not finite' : !Number.isInteger(seed) ? 'is not an integer' : seed < 0 ? 'is negative' : 'is above 2^53 − 1'
-    throw new GanError('ERR_INVALID_SEED', `seed ${String(seed)} ${why}: pass an integer in [0, 2^53 − 1] (Number.MAX_SAFE_INTEGER), or a string.`)
-  }
-  return seed === 0 ? 0 : seed // folds −0 into 0
+  if (typeof seed !== 'number') throw invalidSeed(seed, `is not a number or string (it is ${seed === null ? 'null' : typeof seed})`)
+  if (Number.isSafeInteger(seed) && seed >= 0) return seed === 0 ? 0 : seed // folds −0 into 0
+  const why = Number.isNaN(seed) ? 'is NaN' : !Number.isFinite(seed) ? 'is not finite' : !Number.isInteger(seed) ? 'is not an integer' : seed < 0 ? 'is negative' : 'is above 2^53 − 1'
+  throw invalidSeed(seed, why)
+}
+
+function invalidSeed(seed: unknown, why: string): GanError {
+  return new GanError('ERR_INVALID_SEED', `seed ${describeValue(seed)} ${why}: pass ${VALID_SEEDS}.`)
 }
 
 /**
@@ -51,19 +50,22 @@ export function hashString(text: string): number {
   return (h2 & 0x1fffff) * TWO_32 + (h1 >>> 0)
 }
 
-/** splitmix32: one step of a Weyl sequence through a bijective mixer. */
-function splitmix32(state: number): [next: number, output: number] {
-  const next = (state + 0x9e3779b9) >>> 0
-  let z = next
+const GAMMA = 0x9e3779b9 // splitmix32's Weyl increment, 2^32 / φ
+
+/** splitmix32's output function (MurmurHash3's fmix32): a bijection on 32-bit words. */
+function mix32(state: number): number {
+  let z = state
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b)
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35)
-  return [next, (z ^ (z >>> 16)) >>> 0]
+  return (z ^ (z >>> 16)) >>> 0
 }
 
 /**
- * xoshiro128** (Blackman & Vigna), 128-bit state. Words 0–1 come from splitmix32 seeded with
- * the seed's low 32 bits, words 2–3 from splitmix32 seeded with its high 21 bits: distinct seeds
- * give distinct states.
+ * xoshiro128** (Blackman & Vigna), 128-bit state, seeded by one splitmix32 stream: two steps from
+ * the seed's low 32 bits, then the stream state is XORed with the high 21 bits for two more steps.
+ * Injective (lo = w0 − γ, then hi = (w2 − γ) ^ w1 for the Weyl states w), so distinct seeds give
+ * distinct states; one chained stream, rather than one per half, keeps seeds with equal halves
+ * (seed 0) from getting a state of two repeated words.
  */
 export class SeedRandom {
   private s0: number
@@ -73,14 +75,14 @@ export class SeedRandom {
 
   constructor(seed: Seed) {
     const n = seedToInteger(seed)
-    const lo = n % TWO_32 >>> 0
-    const hi = Math.floor(n / TWO_32) >>> 0
-    let st = lo
-    ;[st, this.s0] = splitmix32(st)
-    ;[st, this.s1] = splitmix32(st)
-    st = hi
-    ;[st, this.s2] = splitmix32(st)
-    ;[, this.s3] = splitmix32(st)
+    const w0 = ((n % TWO_32) + GAMMA) >>> 0
+    const w1 = (w0 + GAMMA) >>> 0
+    const w2 = (((w1 ^ Math.floor(n / TWO_32)) >>> 0) + GAMMA) >>> 0
+    const w3 = (w2 + GAMMA) >>> 0
+    this.s0 = mix32(w0)
+    this.s1 = mix32(w1)
+    this.s2 = mix32(w2)
+    this.s3 = mix32(w3)
   }
 
   /** Next 32-bit unsigned output. */
@@ -118,6 +120,7 @@ const SQRT_HALF = 0.7071067811865476
  * term is below 2^−60). Accurate to ~1 ulp of Math.log, and identical on every engine.
  */
 export function ln(x: number): number {
+  if (!(x > 0)) return x === 0 ? Number.NEGATIVE_INFINITY : Number.NaN // else the doubling loop never ends
   let m = x
   let e = 0
   while (m < SQRT_HALF) {
@@ -132,47 +135,94 @@ export function ln(x: number): number {
   return e * LN2_HI + (e * LN2_LO + 2 * f * series)
 }
 
-/** Standard normal samples by Marsaglia's polar method (two per accepted pair). */
-export class NormalSampler {
-  private spare: number | undefined
+/**
+ * Writes `out[start]` … `out[end − 1]` with draws from one distribution, in order. Each is a small
+ * function of the generator alone so that variants (truncation) can wrap or replace one of them.
+ */
+type Sampler = (random: SeedRandom, out: Float32Array, start: number, end: number) => void
 
-  constructor(private readonly random: SeedRandom) {}
-
-  next(): number {
-    if (this.spare !== undefined) {
-      const s = this.spare
-      this.spare = undefined
-      return s
-    }
-    for (;;) {
-      const u = 2 * this.random.nextFloat() - 1
-      const v = 2 * this.random.nextFloat() - 1
-      const s = u * u + v * v
-      if (s >= 1 || s === 0) continue
-      const m = Math.sqrt((-2 * ln(s)) / s)
-      this.spare = v * m
-      return u * m
-    }
-  }
+/** U[−1, 1): one 53-bit uniform per value. */
+const uniform: Sampler = (random, out, start, end) => {
+  for (let i = start; i < end; i++) out[i] = 2 * random.nextFloat() - 1
 }
 
 /**
- * The latent vector for `seed`: `size` float32 values drawn in order from N(0, 1) (`normal`) or
- * U[−1, 1) (`uniform`). Writes into `out` at `offset` when given (batching without copies).
+ * N(0, 1) by Marsaglia's polar method: each accepted pair (u, v) yields u·m, then v·m; when the
+ * vector length is odd, the last v·m is dropped.
  */
-export function seedToLatent(
-  seed: Seed,
-  size: number,
-  distribution: LatentDistribution = 'normal',
-  out: Float32Array = new Float32Array(size),
-  offset = 0,
-): Float32Array {
-  const random = new SeedRandom(seed)
-  if (distribution === 'uniform') {
-    for (let i = 0; i < size; i++) out[offset + i] = 2 * random.nextFloat() - 1
-  } else {
-    const normal = new NormalSampler(random)
-    for (let i = 0; i < size; i++) out[offset + i] = normal.next()
+const normal: Sampler = (random, out, start, end) => {
+  for (let i = start; i < end; ) {
+    let u: number
+    let v: number
+    let s: number
+    do {
+      u = 2 * random.nextFloat() - 1
+      v = 2 * random.nextFloat() - 1
+      s = u * u + v * v
+    } while (s >= 1 || s === 0)
+    const m = Math.sqrt((-2 * ln(s)) / s)
+    out[i++] = u * m
+    if (i < end) out[i++] = v * m
   }
+}
+
+const SAMPLERS: Record<LatentDistribution, Sampler> = { normal, uniform }
+
+/** Options of {@link seedToLatent}. */
+export interface LatentOptions {
+  /** Distribution of the values: N(0, 1) or U[−1, 1). Use the model's `info.latentDistribution`. @default 'normal' */
+  distribution?: LatentDistribution
+}
+
+/** Validate latent options, filling in the defaults. Never mutates `input`. */
+export function resolveLatentOptions(input: unknown = {}): Required<LatentOptions> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new GanError('ERR_INVALID_OPTION', `latent options ${describeValue(input)} are not an object: pass e.g. { distribution: 'uniform' }.`)
+  }
+  const { distribution = 'normal', ...unknown } = input as Record<string, unknown>
+  const [extra] = Object.keys(unknown)
+  if (extra !== undefined) throw new GanError('ERR_INVALID_OPTION', `latent option ${describeValue(extra)} is unknown: the only option is distribution.`)
+  if (typeof distribution !== 'string' || !Object.hasOwn(SAMPLERS, distribution)) {
+    throw new GanError('ERR_INVALID_OPTION', `latent distribution ${describeValue(distribution)} is unknown: pass one of ${LATENT_DISTRIBUTIONS.join(', ')}.`)
+  }
+  return { distribution: distribution as LatentDistribution }
+}
+
+/**
+ * The latent vector for `seed` (docs/seeds.md): `size` values drawn in order, rounded to float32.
+ * The same on every JS engine, so `generate(seed)` is reproducible everywhere.
+ * @example seedToLatent('hello', 100, { distribution: 'uniform' })
+ */
+export function seedToLatent(seed: Seed, size: number, options: LatentOptions = {}): Float32Array {
+  const { distribution } = resolveLatentOptions(options)
+  const out = new Float32Array(checkSize(size))
+  writeLatent(seed, distribution, out, 0, size)
   return out
+}
+
+/**
+ * The latents of several seeds as one `[seeds.length, size]` array, row by row: a generator's input
+ * for these seeds (for running a model yourself, or checking an export against the SDK).
+ */
+export function seedsToLatents(seeds: readonly Seed[], size: number, options: LatentOptions = {}): Float32Array {
+  const { distribution } = resolveLatentOptions(options)
+  if (!Array.isArray(seeds)) throw new GanError('ERR_INVALID_SEED', `seeds ${describeValue(seeds)} are not an array: pass an array of seeds, e.g. [1, 2, 3].`)
+  const out = new Float32Array(seeds.length * checkSize(size))
+  for (let i = 0; i < seeds.length; i++) writeLatent(seeds[i]!, distribution, out, i * size, size)
+  return out
+}
+
+function checkSize(size: number): number {
+  if (!Number.isSafeInteger(size) || size < 1) {
+    throw new GanError('ERR_INVALID_OPTION', `latent size ${describeValue(size)} is invalid: pass a positive integer (the model's info.latentSize).`)
+  }
+  return size
+}
+
+/**
+ * {@link seedToLatent} into `out[offset … offset + size)`, for batches: every latent of a batch goes
+ * straight into the one input array. Options are not re-validated here; the seed is.
+ */
+function writeLatent(seed: Seed, distribution: LatentDistribution, out: Float32Array, offset: number, size: number): void {
+  SAMPLERS[distribution](new SeedRandom(seed), out, offset, offset + size)
 }

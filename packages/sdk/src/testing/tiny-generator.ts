@@ -2,34 +2,34 @@ import { create, toBinary } from '@bufbuild/protobuf'
 import { ModelProtoSchema, TensorProto_DataType } from 'onnx-buf'
 import { contractToMetadata, type ModelContract } from '../core/contract.js'
 
-/**
- * Build a tiny generator ONNX in memory for tests: latent → MatMul → Reshape → Tanh, output in
- * NHWC or NCHW, input [N, z] or [N, z, 1, 1] (PyTorch DCGAN style), with or without gan.* metadata.
- * Pixel values depend on the latent, so different seeds give different images.
- */
-export function tinyGenerator(spec: {
+/** What to build; every field has a small default. */
+export interface TinyGeneratorSpec {
   latentSize?: number
   width?: number
   height?: number
   channels?: number
   layout?: 'NHWC' | 'NCHW'
+  /** 2: `[N, z]`; 4: `[N, z, 1, 1]` (PyTorch DCGAN style). */
   inputRank?: 2 | 4
+  /** A fixed batch size, as `torch.onnx.export` writes without `dynamic_axes`; by default a symbolic `N`. */
+  batch?: number
+  /** `false`: no `gan.*` metadata (a foreign model); otherwise fields overriding the matching metadata. */
   metadata?: Partial<ModelContract> | false
-}): Uint8Array {
-  const { latentSize = 8, width = 4, height = 3, channels = 1, layout = 'NHWC', inputRank = 2 } = spec
+}
+
+/**
+ * A tiny generator ONNX built in memory for tests: latent → MatMul → Reshape → Tanh. Pixel values
+ * depend on the latent, so different seeds give different images.
+ */
+export function tinyGenerator(spec: TinyGeneratorSpec = {}): Uint8Array {
+  const { latentSize = 8, width = 4, height = 3, channels = 1, layout = 'NHWC', inputRank = 2, batch = 'N' } = spec
   const pixels = width * height * channels
   const weights = Array.from({ length: latentSize * pixels }, (_, i) => ((i * 7919) % 101) / 101 - 0.5)
   const outDims = layout === 'NHWC' ? [height, width, channels] : [channels, height, width]
   const dim = (d: number | string) => ({ value: typeof d === 'number' ? { case: 'dimValue' as const, value: BigInt(d) } : { case: 'dimParam' as const, value: d } })
   const tensorType = (dims: Array<number | string>) => ({ value: { case: 'tensorType' as const, value: { elemType: TensorProto_DataType.FLOAT, shape: { dim: dims.map(dim) } } } })
-  const flatIn = inputRank === 4 ? 'flat_latent' : 'latent'
-  const nodes = [
-    ...(inputRank === 4 ? [{ opType: 'Reshape', input: ['latent', 'flat_shape'], output: ['flat_latent'] }] : []),
-    { opType: 'MatMul', input: [flatIn, 'w'], output: ['mm'] },
-    { opType: 'Reshape', input: ['mm', 'img_shape'], output: ['pre'] },
-    { opType: 'Tanh', input: ['pre'], output: ['image'] },
-  ]
   const int64 = (name: string, values: number[]) => ({ name, dims: [BigInt(values.length)], dataType: TensorProto_DataType.INT64, int64Data: values.map(BigInt) })
+  const flatten = inputRank === 4
   const metadata =
     spec.metadata === false
       ? {}
@@ -55,14 +55,19 @@ export function tinyGenerator(spec: {
     producerName: 'gan-sdk-tests',
     graph: {
       name: 'tiny',
-      node: nodes,
+      node: [
+        ...(flatten ? [{ opType: 'Reshape', input: ['latent', 'flat_shape'], output: ['flat_latent'] }] : []),
+        { opType: 'MatMul', input: [flatten ? 'flat_latent' : 'latent', 'w'], output: ['mm'] },
+        { opType: 'Reshape', input: ['mm', 'image_shape'], output: ['pre'] },
+        { opType: 'Tanh', input: ['pre'], output: ['image'] },
+      ],
       initializer: [
         { name: 'w', dims: [BigInt(latentSize), BigInt(pixels)], dataType: TensorProto_DataType.FLOAT, floatData: weights },
-        int64('img_shape', [-1, ...outDims]),
-        int64('flat_shape', [-1, latentSize]),
+        int64('image_shape', [-1, ...outDims]),
+        ...(flatten ? [int64('flat_shape', [-1, latentSize])] : []),
       ],
-      input: [{ name: 'latent', type: tensorType(inputRank === 4 ? ['N', latentSize, 1, 1] : ['N', latentSize]) }],
-      output: [{ name: 'image', type: tensorType(['N', ...outDims]) }],
+      input: [{ name: 'latent', type: tensorType(inputRank === 4 ? [batch, latentSize, 1, 1] : [batch, latentSize]) }],
+      output: [{ name: 'image', type: tensorType([batch, ...outDims]) }],
     },
     metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
   })

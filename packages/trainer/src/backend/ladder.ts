@@ -28,9 +28,21 @@ const FIX: Record<BackendName, string> = {
   cpu: 'reinstall @tensorflow/tfjs-backend-cpu@4.22.0',
 }
 
+/** For a backend that is installed but failed to start. */
+const REPAIR: Record<BackendName, string> = {
+  'tfjs-node-gpu': 'npm rebuild @tensorflow/tfjs-node-gpu, and check that CUDA 11.2 + cuDNN 8.1 libraries are on LD_LIBRARY_PATH',
+  'tfjs-node': 'npm rebuild @tensorflow/tfjs-node (its native binding downloads libtensorflow at install time)',
+  wasm: `${FIX.wasm}; a bundle must keep it external (it loads its .wasm files from its own folder) or call setWasmPaths()`,
+  cpu: FIX.cpu,
+}
+
 /**
  * Pick and activate a TF.js backend. tfjs-node(-gpu) are optional peers, imported only here at run
  * time, so installing the trainer never depends on them.
+ *
+ * @param preference `auto` walks {@link AUTO_LADDER}; a name forces that backend or throws. @default 'auto'
+ * @param options used only when the wasm backend is activated.
+ * @throws Error naming each backend tried, why it failed and how to fix it.
  */
 export async function selectBackend(preference: BackendPreference = 'auto', options: WasmKernelOptions = {}): Promise<BackendSelection> {
   if (preference !== 'auto' && !BACKEND_NAMES.includes(preference)) {
@@ -46,7 +58,7 @@ export async function selectBackend(preference: BackendPreference = 'auto', opti
       tried.push({ name, error: describe(err) })
     }
   }
-  const report = tried.map((t) => `  ${t.name}: ${t.error}\n    fix: ${FIX[t.name]}`).join('\n')
+  const report = tried.map((t) => `  ${t.name}: ${t.error}\n    fix: ${t.error === NOT_INSTALLED ? FIX[t.name] : REPAIR[t.name]}`).join('\n')
   throw new Error(`[gan-train] no TF.js backend could start (${preference === 'auto' ? `tried ${ladder.join(' → ')}` : `asked for ${preference}`}):\n${report}`)
 }
 
@@ -59,17 +71,36 @@ async function activate(name: BackendName, options: WasmKernelOptions): Promise<
     cpu: { module: '@tensorflow/tfjs-backend-cpu', backend: 'cpu' },
   }
   const { module, backend } = modules[name]
-  await import(module)
+  try {
+    await import(module)
+  } catch (err) {
+    throw isMissing(err, module) ? new Error(NOT_INSTALLED) : err
+  }
   if (tf.findBackendFactory(backend) === null) {
     throw new Error(`${module} loaded but registered no "${backend}" backend with this @tensorflow/tfjs-core (${tf.version_core}); install versions that match it`)
   }
   if (name === 'wasm') registerWasmKernels(options)
-  if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend("${backend}") failed`)
+  if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend("${backend}") failed; the TF.js warning printed above gives the cause`)
   await tf.ready()
 }
 
+const NOT_INSTALLED = 'not installed'
+
+/**
+ * True only when the package itself is absent. An installed tfjs-node whose native binding is
+ * missing also throws "Cannot find module", but for the .node file: that needs a rebuild, not an install.
+ * Node says `Cannot find package '<name>'`, Vite (vitest) says `Could not resolve "<name>"`.
+ */
+function isMissing(err: unknown, module: string): boolean {
+  return new RegExp(`(Cannot find (module|package)|Could not resolve) ['"]${module}['"]`).test(messageOf(err))
+}
+
 function describe(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err)
-  if (/Cannot find (module|package)|ERR_MODULE_NOT_FOUND|Could not resolve/.test(message)) return 'not installed'
-  return message.split('\n')[0]!
+  return messageOf(err).split('\n')[0]!
+}
+
+// The wasm backend rejects with a plain `{ message }` object when it cannot load its .wasm file.
+function messageOf(err: unknown): string {
+  if (typeof err === 'object' && err !== null && 'message' in err) return String(err.message)
+  return String(err)
 }

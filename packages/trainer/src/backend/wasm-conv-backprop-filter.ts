@@ -9,7 +9,8 @@ import type { Backend } from './wasm-ops.js'
  *   dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·s + kh − pT, ow·s + kw − pL, ci] · dy[b,oh,ow,co]
  *
  * is a convolution in which the channels of x play the batch, the batch plays the input channels,
- * and dy is the filter, dilated by the forward stride s.
+ * and dy is the filter, dilated by the forward stride s. (TF.js conv gradients have no dilation
+ * attribute: tf.conv2d refuses to differentiate dilated convs, so the tap step is always 1.)
  */
 export function conv2dBackpropFilterWasm(args: { inputs: Record<string, TensorInfo>; attrs?: NamedAttrMap; backend: Backend }): TensorInfo {
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo }
@@ -28,7 +29,13 @@ export function conv2dBackpropFilterWasm(args: { inputs: Record<string, TensorIn
   const info = backend_util.computeConv2DInfo(xShape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast')
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info
   const { top, left } = info.padInfo
-  const [, h, w] = xShape
+  const [batch, h, w] = xShape
+  const expected = [batch, oh, ow, info.outChannels]
+  if (dy.shape.some((d, i) => d !== expected[i])) {
+    throw new Error(
+      `[gan-train] Conv2DBackpropFilter: dy has shape [${dy.shape.join(', ')}] but a conv of x [${xShape.join(', ')}] with filter [${attrs.filterShape.join(', ')}] gives [${expected.join(', ')}]; check strides, pad and dimRoundingMode.`,
+    )
+  }
   // Pad so that every tap (oh·s + kh − pT) lands inside; extra rows only produce outputs we slice off.
   const bottom = Math.max(0, (oh - 1) * sh + kh - (h + top))
   const right = Math.max(0, (ow - 1) * sw + kw - (w + left))

@@ -1,4 +1,4 @@
-import { backend_util, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core'
+import { backend_util, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core'
 import { dispose, wasmOp } from './wasm-ops.js'
 import type { Backend } from './wasm-ops.js'
 
@@ -17,7 +17,7 @@ interface BackpropInputAttrs {
  *   dx[ih] = Σ_m dy[u − m] · W[s·m + a]
  *
  * so each output phase a ∈ [0, s) is a stride-1 correlation of dy with a flipped sub-kernel. All
- * s² phases share one XNNPACK Conv2D (phases stacked as output channels), then DepthToSpace
+ * s² phases share one XNNPACK Conv2D (phases stacked as output channels), then a Transpose
  * interleaves them and a Slice removes the padding. The stock kernel is ~8× slower than Conv2D at
  * equal FLOPs; `fallback` still serves the cases this does not cover (unequal strides, NCHW).
  */
@@ -43,10 +43,15 @@ export function createConv2dBackpropInputWasm(fallback: KernelFunc): KernelFunc 
     const kernel = backend.makeOutput([mh, mw, co, s * s * ci], 'float32', undefined, phaseKernel(backend.readSync(filter.dataId) as Float32Array, kh, kw, ci, co, s, mh, mw))
     const padded = wasmOp(backend, 'PadV2', { x: dy }, { paddings: [[0, 0], [mh - 1, bottom], [mw - 1, right], [0, 0]], constantValue: 0 })
     const phases = wasmOp(backend, 'Conv2D', { x: padded, filter: kernel }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] })
-    const full = s === 1 ? phases : wasmOp(backend, 'DepthToSpace', { x: phases }, { blockSize: s, dataFormat: 'NHWC' })
+    const [, u, v] = phases.shape as [number, number, number, number]
+    // Interleave the phases: [B·U, V, s, s·ci] → [B·U, s, V, s·ci] is [B, U·s, V·s, ci] in memory, i.e.
+    // DepthToSpace (TF's DCR order), but the stock wasm DepthToSpace is ~80× slower than Transpose.
+    const grouped = wasmOp(backend, 'Reshape', { x: phases }, { shape: [batch * u, v, s, s * ci] })
+    const interleaved = wasmOp(backend, 'Transpose', { x: grouped }, { perm: [0, 2, 1, 3] })
+    const full = wasmOp(backend, 'Reshape', { x: interleaved }, { shape: [batch, u * s, v * s, ci] })
     const dx = wasmOp(backend, 'Slice', { x: full }, { begin: [0, top, left, 0], size: [batch, h, w, ci] })
-    dispose(backend, kernel, padded, phases)
-    if (full !== phases) dispose(backend, full)
+    // Reshape shares its input's buffer and bumps its refCount, so each view is released once too.
+    dispose(backend, kernel, padded, phases, grouped, interleaved, full)
     return dx
   }
 }
@@ -78,8 +83,4 @@ function phaseKernel(W: Float32Array, kh: number, kw: number, ci: number, co: nu
     }
   }
   return K
-}
-
-export function conv2dBackpropInputConfig(fallback: KernelFunc): KernelConfig {
-  return { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: createConv2dBackpropInputWasm(fallback) }
 }

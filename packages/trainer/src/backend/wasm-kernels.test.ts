@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from './ladder.js'
 import { registerWasmKernels } from './wasm-kernels.js'
 import { mulberry32 } from '../random.js'
+
+type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]]
 
 interface Case {
   batch: number
@@ -11,37 +14,98 @@ interface Case {
   inC: number
   outC: number
   k: [number, number]
-  s: number
-  pad: 'same' | 'valid'
+  s: [number, number]
+  pad: Pad
+  rounding?: 'floor' | 'round' | 'ceil'
 }
 
-const CASES: Case[] = [
-  { batch: 2, size: [7, 7], inC: 8, outC: 4, k: [4, 4], s: 2, pad: 'same' }, // DCGAN-like
-  { batch: 1, size: [14, 14], inC: 3, outC: 5, k: [5, 5], s: 2, pad: 'same' },
-  { batch: 3, size: [9, 8], inC: 4, outC: 6, k: [3, 3], s: 2, pad: 'same' }, // odd/even sizes
-  { batch: 2, size: [6, 6], inC: 2, outC: 3, k: [2, 2], s: 2, pad: 'valid' },
-  { batch: 2, size: [5, 7], inC: 3, outC: 2, k: [3, 2], s: 1, pad: 'same' },
-  { batch: 1, size: [8, 8], inC: 2, outC: 2, k: [3, 3], s: 3, pad: 'valid' }, // kernel = stride
-  { batch: 2, size: [10, 10], inC: 4, outC: 4, k: [1, 1], s: 2, pad: 'same' }, // kernel < stride
+const c = (batch: number, size: number | [number, number], inC: number, outC: number, k: number | [number, number], s: number | [number, number], pad: Pad, rounding?: Case['rounding']): Case => ({
+  batch,
+  size: typeof size === 'number' ? [size, size] : size,
+  inC,
+  outC,
+  k: typeof k === 'number' ? [k, k] : k,
+  s: typeof s === 'number' ? [s, s] : s,
+  pad,
+  ...(rounding ? { rounding } : {}),
+})
+
+const xShape = (cs: Case): [number, number, number, number] => [cs.batch, cs.size[0], cs.size[1], cs.inC]
+const filterShape = (cs: Case): [number, number, number, number] => [cs.k[0], cs.k[1], cs.inC, cs.outC]
+
+/** Real layer shapes (channels cut down to keep the CPU reference fast), checked end to end through tf.grads. */
+const LAYERS: Case[] = [
+  c(2, 14, 16, 32, 4, 2, 'same'), // G: 7×7 → 14×14, as a conv seen from the transpose's output
+  c(2, 14, 16, 32, 5, 2, 'same'),
+  c(2, 28, 8, 1, 4, 2, 'same'), // G: 14×14 → 28×28×1
+  c(3, 28, 1, 8, 4, 2, 'same'), // D: 28×28×1 → 14×14
+  c(1, 9, 4, 6, 3, 1, 'same'),
 ]
 
-function randomArray(n: number, seed: number): Float32Array {
+/** Edge cases, run through the kernels directly (the stock wasm Conv2D forward is wrong for some of them). */
+const EDGES: Case[] = [
+  c(3, [9, 8], 4, 6, 3, 2, 'same'), // odd and even sizes
+  c(2, 7, 3, 2, 2, 2, 'valid'), // last input row gets no gradient
+  c(1, 8, 2, 2, 3, 3, 'valid'), // kernel = stride
+  c(2, 10, 4, 4, 1, 2, 'same'), // kernel < stride
+  c(3, [5, 7], 3, 2, [5, 2], 1, 'same'),
+  c(2, [11, 6], 2, 3, [3, 4], 2, [[0, 0], [2, 0], [1, 3], [0, 0]]), // explicit pads
+  c(2, 7, 2, 3, 3, 2, 1, 'ceil'), // numeric pad + rounding that adds an output row
+  c(2, [8, 9], 3, 2, 3, [1, 2], 'same'), // unequal strides: served by the stock kernel
+]
+
+/** Seeded random shapes: stride 1–3, kernel 1–5, all pad kinds, batch 1–3. */
+function sweep(count: number, seed: number): Case[] {
   const r = mulberry32(seed)
-  return Float32Array.from({ length: n }, () => r() * 2 - 1)
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1))
+  const cases: Case[] = []
+  while (cases.length < count) {
+    const k: [number, number] = [int(1, 5), int(1, 5)]
+    const stride = int(1, 3)
+    const s: [number, number] = r() < 0.15 ? [int(1, 3), int(1, 3)] : [stride, stride]
+    const p = r()
+    const pad: Pad = p < 0.4 ? 'same' : p < 0.75 ? 'valid' : p < 0.9 ? [[0, 0], [int(0, 3), int(0, 3)], [int(0, 3), int(0, 3)], [0, 0]] : int(0, 2)
+    const cs = c(int(1, 3), [int(k[0], 11), int(k[1], 11)], int(1, 5), int(1, 5), k, s, pad, typeof pad === 'number' ? (['floor', 'round', 'ceil'] as const)[int(0, 2)] : undefined)
+    const out = tf.backend_util.computeConv2DInfo(xShape(cs), filterShape(cs), cs.s, 1, cs.pad, cs.rounding).outShape
+    if (out.every((d) => d > 0)) cases.push(cs)
+  }
+  return cases
+}
+const SWEEP = sweep(200, 7)
+
+function randomTensor(shape: number[], seed: number): tf.Tensor4D {
+  const r = mulberry32(seed)
+  return tf.tensor4d(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r() * 2 - 1), shape as [number, number, number, number])
 }
 
-/** Conv2D filter gradient, Conv2D input gradient and Conv2DTranspose forward, on the active backend. */
-function compute(c: Case): { dW: Float32Array; dX: Float32Array; convT: Float32Array } {
+function inputs(cs: Case) {
+  const dyShape = tf.backend_util.computeConv2DInfo(xShape(cs), filterShape(cs), cs.s, 1, cs.pad, cs.rounding).outShape
+  return { x: randomTensor(xShape(cs), 1), w: randomTensor(filterShape(cs), 2), dy: randomTensor(dyShape, 3) }
+}
+
+interface Result {
+  dW: Float32Array
+  dX: Float32Array
+}
+
+/** dW and dX as training gets them: tf.grads through tf.conv2d, on the active backend. */
+function viaAutograd(cs: Case): Result {
   return tf.tidy(() => {
-    const x = tf.tensor4d(randomArray(c.batch * c.size[0] * c.size[1] * c.inC, 1), [c.batch, c.size[0], c.size[1], c.inC])
-    const w = tf.tensor4d(randomArray(c.k[0] * c.k[1] * c.inC * c.outC, 2), [c.k[0], c.k[1], c.inC, c.outC])
-    const y = tf.conv2d(x, w, c.s, c.pad)
-    const dy = tf.tensor4d(randomArray(y.size, 3), y.shape as [number, number, number, number])
-    const loss = (xx: tf.Tensor4D, ww: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(xx, ww, c.s, c.pad), dy))
-    const [dX, dW] = tf.grads(loss as (...a: tf.Tensor[]) => tf.Tensor)([x, w])
-    // Conv2DTranspose of dy back to x's shape: the same op as the input gradient, through its own API.
-    const convT = tf.conv2dTranspose(dy, w, x.shape as [number, number, number, number], c.s, c.pad)
-    return { dW: dW!.dataSync() as Float32Array, dX: dX!.dataSync() as Float32Array, convT: convT.dataSync() as Float32Array }
+    const { x, w, dy } = inputs(cs)
+    const loss = (xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, cs.s, cs.pad as 'same'), dy))
+    const [dX, dW] = tf.grads(loss)([x, w])
+    return { dW: dW!.dataSync() as Float32Array, dX: dX!.dataSync() as Float32Array }
+  })
+}
+
+/** The two kernels called directly; Conv2DBackpropInput through tf.conv2dTranspose, its public face. */
+function viaKernels(cs: Case): Result {
+  return tf.tidy(() => {
+    const { x, w, dy } = inputs(cs)
+    const attrs = { strides: cs.s, pad: cs.pad, dataFormat: 'NHWC', dimRoundingMode: cs.rounding, filterShape: filterShape(cs) }
+    const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor
+    const dX = tf.conv2dTranspose(dy, w, xShape(cs), cs.s, cs.pad as 'same', cs.rounding)
+    return { dW: dW.dataSync() as Float32Array, dX: dX.dataSync() as Float32Array }
   })
 }
 
@@ -54,41 +118,110 @@ function maxRelError(actual: Float32Array, expected: Float32Array): number {
   return err / Math.max(scale, 1e-12)
 }
 
-describe('wasm conv kernels match the CPU backend', () => {
-  const reference = new Map<Case, ReturnType<typeof compute>>()
+function expectClose(got: Result, want: Result): void {
+  expect(maxRelError(got.dW, want.dW)).toBeLessThan(1e-5)
+  expect(maxRelError(got.dX, want.dX)).toBeLessThan(1e-5)
+}
+
+const label = (cs: Case) => `x ${xShape(cs).join('×')}, k ${cs.k.join('×')}, s ${cs.s.join(',')}, pad ${JSON.stringify(cs.pad)}${cs.rounding ? ` ${cs.rounding}` : ''}, ${cs.inC}→${cs.outC}`
+
+describe('wasm conv kernels match the CPU backend to 1e-5', () => {
+  const reference = new Map<Case, Result>()
   beforeAll(async () => {
     await selectBackend('cpu')
-    for (const c of CASES) reference.set(c, compute(c))
+    for (const cs of LAYERS) reference.set(cs, viaAutograd(cs))
+    for (const cs of [...EDGES, ...SWEEP]) reference.set(cs, viaKernels(cs))
     await selectBackend('wasm')
   })
 
-  it.each(CASES)('Conv2DBackpropFilter %j', (c) => {
-    registerWasmKernels({ fastConvTranspose: true })
-    expect(maxRelError(compute(c).dW, reference.get(c)!.dW)).toBeLessThan(1e-5)
+  describe.each([true, false])('fastConvTranspose: %s', (fast) => {
+    beforeAll(() => registerWasmKernels({ fastConvTranspose: fast }))
+
+    it.each(LAYERS.map((cs) => [label(cs), cs] as const))('tf.grads through conv2d, %s', (_, cs) => {
+      expectClose(viaAutograd(cs), reference.get(cs)!)
+    })
+
+    it.each(EDGES.map((cs) => [label(cs), cs] as const))('kernels, %s', (_, cs) => {
+      expectClose(viaKernels(cs), reference.get(cs)!)
+    })
   })
 
-  it.each(CASES)('fast Conv2DBackpropInput (input gradient and Conv2DTranspose) %j', (c) => {
+  it(`kernels, ${SWEEP.length} seeded random shapes`, () => {
     registerWasmKernels({ fastConvTranspose: true })
-    const got = compute(c)
-    expect(maxRelError(got.dX, reference.get(c)!.dX)).toBeLessThan(1e-5)
-    expect(maxRelError(got.convT, reference.get(c)!.convT)).toBeLessThan(1e-5)
+    const failures = SWEEP.flatMap((cs) => {
+      const got = viaKernels(cs)
+      const want = reference.get(cs)!
+      const err = Math.max(maxRelError(got.dW, want.dW), maxRelError(got.dX, want.dX))
+      return err < 1e-5 ? [] : [`${label(cs)}: ${err}`]
+    })
+    expect(failures).toEqual([])
+  })
+})
+
+describe('wasm conv kernels free what they allocate', () => {
+  it('no tensors, backend buffers or wasm heap (XNNPACK operators of the per-call filter) grow over repeated calls', async () => {
+    await selectBackend('wasm', { fastConvTranspose: true })
+    const backend = tf.backend() as BackendWasm
+    // Big enough that a leaked phase filter plus its packed XNNPACK copy (~3 MB a call) must grow the heap.
+    const x = randomTensor([4, 14, 14, 64], 1)
+    const w = randomTensor([5, 5, 64, 128], 2)
+    const dy = randomTensor([4, 7, 7, 128], 3)
+    const step = () =>
+      tf.tidy(() => {
+        tf.conv2dTranspose(dy, w, [4, 14, 14, 64], 2, 'same').dataSync()
+        tf.grad((ww) => tf.sum(tf.mul(tf.conv2d(x, ww as tf.Tensor4D, 2, 'same'), dy)))(w).dataSync()
+      })
+    // The Emscripten heap only grows, so its size is a ceiling on everything ever held at once.
+    const usage = () => ({ tensors: tf.memory().numTensors, buffers: backend.numDataIds(), heap: (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length })
+    for (let i = 0; i < 3; i++) step()
+    const before = usage()
+    for (let i = 0; i < 40; i++) step()
+    expect(usage()).toEqual(before)
+    tf.dispose([x, w, dy])
+  })
+})
+
+describe('unsupported layouts fail loudly or fall back', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm', { fastConvTranspose: true })
   })
 
-  it('stock Conv2DBackpropInput is restored when the fast kernel is switched off', () => {
-    registerWasmKernels({ fastConvTranspose: false })
-    const c = CASES[0]!
-    expect(maxRelError(compute(c).dX, reference.get(c)!.dX)).toBeLessThan(1e-5)
-    registerWasmKernels({ fastConvTranspose: true })
+  it('Conv2DBackpropFilter refuses NCHW instead of returning wrong numbers', () => {
+    const run = () =>
+      tf.tidy(() =>
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.ones([1, 2, 6, 6]), dy: tf.ones([1, 3, 3, 3]) }, {
+          strides: 2,
+          pad: 'same',
+          dataFormat: 'NCHW',
+          filterShape: [3, 3, 2, 3],
+        } as unknown as tf.NamedAttrMap),
+      )
+    expect(run).toThrow('supports NHWC only')
   })
 
-  it('frees every intermediate: no tensors or wasm memory grow over repeated calls', () => {
-    registerWasmKernels({ fastConvTranspose: true })
-    const c = CASES[0]!
-    compute(c)
-    const tensors = tf.memory().numTensors
-    const bytes = tf.memory().numBytes
-    for (let i = 0; i < 20; i++) compute(c)
-    expect(tf.memory().numTensors).toBe(tensors)
-    expect(tf.memory().numBytes).toBe(bytes)
+  it('Conv2DBackpropFilter rejects a dy whose shape does not follow from x, strides and pad', () => {
+    const run = () =>
+      tf.tidy(() =>
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.ones([1, 6, 6, 2]), dy: tf.ones([1, 6, 6, 3]) }, {
+          strides: 2,
+          pad: 'same',
+          dataFormat: 'NHWC',
+          filterShape: [3, 3, 2, 3],
+        } as unknown as tf.NamedAttrMap),
+      )
+    expect(run).toThrow('dy has shape [1, 6, 6, 3] but a conv of x [1, 6, 6, 2] with filter [3, 3, 2, 3] gives [1, 3, 3, 3]')
+  })
+
+  it('Conv2DBackpropInput hands NCHW to the stock kernel', async () => {
+    const run = () =>
+      tf.tidy(() => {
+        const dy = randomTensor([2, 3, 4, 4], 3)
+        const w = randomTensor([3, 3, 2, 3], 2)
+        const attrs = { strides: 2, pad: 'same', dataFormat: 'NCHW', inputShape: [2, 2, 8, 8] }
+        return (tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor).dataSync() as Float32Array
+      })
+    const got = run()
+    await selectBackend('cpu')
+    expect(maxRelError(got, run())).toBeLessThan(1e-5)
   })
 })

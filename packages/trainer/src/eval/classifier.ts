@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import type { ImageDataset } from '../data/dataset.js'
+import { mulberry32 } from '../random.js'
 
 /** Name of the penultimate layer whose activations are the feature space of the Fréchet distance. */
 export const FEATURE_LAYER = 'features'
 
 export interface ClassifierOptions {
-  /** Passes over the training images. @default 6 */
+  /** Passes over the training images. @default 10 */
   epochs?: number
+  /** Largest random shift, in pixels, applied to each training image every epoch. @default 2 */
+  maxShift?: number
   /** @default 128 */
   batchSize?: number
   /** Weight-initialiser seed. @default 1 */
@@ -38,25 +41,43 @@ export function buildClassifier(shape: { width: number; height: number; channels
 
 /** Train the scoring classifier on `data` (pixels in [0, 1]). */
 export async function trainClassifier(data: ImageDataset, options: ClassifierOptions = {}): Promise<tfl.LayersModel> {
-  const { epochs = 6, batchSize = 128, seed = 1, onEpoch } = options
+  const { epochs = 10, batchSize = 128, seed = 1, maxShift = 2, onEpoch } = options
   const model = buildClassifier(data, data.classNames.length, seed)
-  const x = tf.tensor4d(data.pixels, [data.count, data.height, data.width, data.channels])
   const labels = tf.tensor1d(Int32Array.from(data.labels), 'int32')
   const y = tf.oneHot(labels, data.classNames.length)
+  const rand = mulberry32(seed)
   try {
-    await model.fit(x, y, {
-      epochs,
-      batchSize,
-      shuffle: true,
-      verbose: 0,
-      callbacks: {
-        onEpochEnd: async (epoch, logs) => onEpoch?.(epoch + 1, logs?.['loss'] ?? NaN, logs?.['acc'] ?? logs?.['accuracy'] ?? NaN),
-      },
-    })
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      // 8,000 digits overfit a CNN; fresh random shifts each epoch are the cheapest cure.
+      const x = tf.tensor4d(shifted(data, maxShift, rand), [data.count, data.height, data.width, data.channels])
+      const history = await model.fit(x, y, { epochs: 1, batchSize, shuffle: true, verbose: 0 })
+      x.dispose()
+      const last = (key: string) => Number(history.history[key]?.[0] ?? NaN)
+      onEpoch?.(epoch, last('loss'), last('acc'))
+    }
   } finally {
-    tf.dispose([x, labels, y])
+    tf.dispose([labels, y])
   }
   return model
+}
+
+/** Every image moved by a random whole-pixel offset in [−max, max]², zero-filled. */
+function shifted(data: ImageDataset, max: number, rand: () => number): Float32Array {
+  const { width: w, height: h, channels: c } = data
+  const out = new Float32Array(data.pixels.length)
+  for (let n = 0; n < data.count; n++) {
+    const dx = Math.floor(rand() * (2 * max + 1)) - max
+    const dy = Math.floor(rand() * (2 * max + 1)) - max
+    const base = n * w * h * c
+    for (let y = Math.max(0, dy); y < Math.min(h, h + dy); y++) {
+      const srcRow = base + (y - dy) * w * c
+      const dstRow = base + y * w * c
+      const x0 = Math.max(0, dx)
+      const x1 = Math.min(w, w + dx)
+      out.set(data.pixels.subarray(srcRow + (x0 - dx) * c, srcRow + (x1 - dx) * c), dstRow + x0 * c)
+    }
+  }
+  return out
 }
 
 /** Class probabilities and feature vectors for `count` images (pixels in [0, 1]), in batches. */

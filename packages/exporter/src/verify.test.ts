@@ -1,0 +1,93 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TensorProto } from 'onnx-buf'
+import { describe, expect, it, vi } from 'vitest'
+import { ParityError } from './errors.js'
+import { exportOnnx } from './export.js'
+import { VERIFY_LATENTS, verificationLatents } from './latents.js'
+import { artifactsOf, dcgan, randomize } from './testing/fixtures.js'
+import { verifyParity } from './verify.js'
+
+// Converter bugs on demand, applied after conversion: 'shift' moves every value of the first weight
+// (the Dense kernel) by 0.01, as a wrong layout would; 'invalid' emits an operator ONNX lacks.
+const bug = vi.hoisted(() => ({ kind: undefined as 'shift' | 'invalid' | undefined }))
+vi.mock('./convert.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('./convert.js')>()
+  return {
+    ...original,
+    convertLayers: (...args: Parameters<typeof original.convertLayers>) => {
+      const converted = original.convertLayers(...args)
+      if (bug.kind === 'shift') shift(converted.graph.initializers[0]!, 0.01)
+      if (bug.kind === 'invalid') converted.graph.nodes[0]!.opType = 'NoSuchOp'
+      return converted
+    },
+  }
+})
+
+function shift(tensor: TensorProto, delta: number): void {
+  const view = new DataView(tensor.rawData.buffer, tensor.rawData.byteOffset, tensor.rawData.byteLength)
+  for (let i = 0; i < tensor.rawData.byteLength; i += 4) view.setFloat32(i, view.getFloat32(i, true) + delta, true)
+}
+
+async function withBug<T>(run: () => Promise<T>, kind: 'shift' | 'invalid' = 'shift'): Promise<T> {
+  bug.kind = kind
+  try {
+    return await run()
+  } finally {
+    bug.kind = undefined
+  }
+}
+
+describe('parity verification', () => {
+  it('measures a corrupted weight and fails with ParityError (ERR_PARITY) reporting the difference', async () => {
+    const artifacts = await artifactsOf(randomize(dcgan({ latent: 8 }), 5))
+    const good = await exportOnnx(artifacts, { verify: false })
+    const bad = await withBug(() => exportOnnx(artifacts, { verify: false }))
+    expect(await verifyParity(artifacts, good.bytes, good.contract, 1e-4)).toBeLessThan(1e-5)
+    const err = (await verifyParity(artifacts, bad.bytes, bad.contract, 1e-4).catch((e: unknown) => e)) as ParityError
+    expect(err).toBeInstanceOf(ParityError)
+    expect(err.code).toBe('ERR_PARITY')
+    expect(err.maxAbsDiff).toBeGreaterThan(1e-3)
+    expect(err.tolerance).toBe(1e-4)
+    expect(err.message).toContain(`differs from TF.js predict by up to ${err.maxAbsDiff} (tolerance 0.0001)`)
+  })
+
+  it('exportOnnx fails loudly and leaves an existing output file untouched', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gan-export-parity-'))
+    const out = join(dir, 'model.onnx')
+    await writeFile(out, 'previous model')
+    const artifacts = await artifactsOf(randomize(dcgan({ latent: 8, channels: 3 }), 6))
+    await expect(withBug(() => exportOnnx(artifacts, { out }))).rejects.toMatchObject({ code: 'ERR_PARITY', message: expect.stringMatching(/by up to 0\.\d+ \(tolerance 0\.0001\); nothing was written/) })
+    expect(await readFile(out, 'utf8')).toBe('previous model')
+    expect(await readdir(dir)).toEqual(['model.onnx'])
+    // The same bug passes only when the caller opts out of the check.
+    await expect(withBug(() => exportOnnx(artifacts, { out, verify: false }))).resolves.toMatchObject({ outPath: out })
+  })
+
+  it('ERR_VERIFY when ONNX Runtime rejects the converted graph or TF.js cannot load the original', async () => {
+    const artifacts = await artifactsOf(randomize(dcgan({ latent: 8 }), 9))
+    await expect(withBug(() => exportOnnx(artifacts), 'invalid')).rejects.toMatchObject({ code: 'ERR_VERIFY', message: expect.stringMatching(/ONNX Runtime cannot run the converted model: .*NoSuchOp/) })
+    // A constraint TF.js does not know: irrelevant to conversion, fatal to tfl.loadLayersModel.
+    const topology = structuredClone(artifacts.modelTopology) as { config: { layers: Array<{ config: Record<string, unknown> }> } }
+    topology.config.layers[0]!.config['kernel_constraint'] = { class_name: 'NoSuchConstraint', config: {} }
+    await expect(exportOnnx({ ...artifacts, modelTopology: topology })).rejects.toMatchObject({ code: 'ERR_VERIFY', message: expect.stringMatching(/TF\.js cannot load or run the original model.*--no-verify/s) })
+    await expect(exportOnnx({ ...artifacts, modelTopology: topology }, { verify: false })).resolves.toMatchObject({ contract: { latentSize: 8 } })
+  })
+
+  it('a tolerance below float32 rounding trips on a correct model', async () => {
+    const artifacts = await artifactsOf(randomize(dcgan({ latent: 8, channels: 3 }), 7))
+    await expect(exportOnnx(artifacts, { tolerance: 1e-12 })).rejects.toBeInstanceOf(ParityError)
+  })
+
+  it('uses fixed latents: a batch of 8 with a zero row and a tail row', () => {
+    const a = verificationLatents(5, 'normal')
+    expect(a).toEqual(verificationLatents(5, 'normal'))
+    expect(a).toHaveLength(VERIFY_LATENTS * 5)
+    expect([...a.subarray(30, 35)]).toEqual([0, 0, 0, 0, 0])
+    expect(Math.max(...a.subarray(35).map(Math.abs))).toBeGreaterThan(1)
+    const u = verificationLatents(1000, 'uniform')
+    expect(Math.max(...u)).toBeLessThan(2.5)
+    expect(Math.max(...u.subarray(0, 6000).map(Math.abs))).toBeLessThanOrEqual(1)
+  })
+})

@@ -1,0 +1,74 @@
+import type { io } from '@tensorflow/tfjs-core'
+import { ExportError } from './errors.js'
+
+/** One weight tensor, row-major in TF.js's own layout. */
+export interface Weight {
+  shape: number[]
+  data: Float32Array
+}
+
+const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 }
+const BYTES_PER_QUANTIZED: Record<string, number> = { uint8: 1, uint16: 2, float16: 2 }
+
+/**
+ * The weights of a TF.js model: the manifest entries located in the concatenated weight data.
+ * Tensors are decoded when a layer asks for them, so weights the converter never uses (e.g. optimizer
+ * state of another dtype) cannot fail the export.
+ */
+export class WeightStore {
+  readonly #entries = new Map<string, { spec: io.WeightsManifestEntry; offset: number }>()
+  readonly #view: DataView
+  /** Number of float32 values across all weights. */
+  readonly parameterCount: number
+
+  constructor(specs: readonly io.WeightsManifestEntry[], data: ArrayBuffer) {
+    this.#view = new DataView(data)
+    let offset = 0
+    let parameters = 0
+    for (const spec of specs) {
+      const bytes = spec.quantization ? BYTES_PER_QUANTIZED[spec.quantization.dtype] : BYTES_PER_ELEMENT[spec.dtype]
+      if (bytes === undefined) {
+        throw new ExportError('ERR_UNSUPPORTED_CONFIG', `weight ${spec.name} has dtype ${spec.quantization?.dtype ?? spec.dtype}, whose size in the weight file is not fixed; re-save the model with float32 weights.`)
+      }
+      const size = spec.shape.reduce((a, b) => a * b, 1)
+      this.#entries.set(spec.name, { spec, offset })
+      if (spec.dtype === 'float32' && !spec.quantization) parameters += size
+      offset += size * bytes
+    }
+    if (offset !== data.byteLength) {
+      throw new ExportError('ERR_INPUT', `the weight data has ${data.byteLength} bytes but the manifest describes ${offset}; model.json and weights.bin do not belong together. Re-save the model.`)
+    }
+    this.parameterCount = parameters
+  }
+
+  /** Names of the weights under `prefix` (for error messages). */
+  namesUnder(prefix: string): string[] {
+    return [...this.#entries.keys()].filter((n) => n.startsWith(prefix))
+  }
+
+  /** The float32 weight `name`, or undefined when the manifest has none. */
+  get(name: string): Weight | undefined {
+    const entry = this.#entries.get(name)
+    if (entry === undefined) return undefined
+    const { spec, offset } = entry
+    if (spec.dtype !== 'float32' || spec.quantization) {
+      throw new ExportError('ERR_UNSUPPORTED_CONFIG', `weight ${name} is ${spec.quantization ? `quantized to ${spec.quantization.dtype}` : spec.dtype}; only float32 weights convert. Re-save the model without quantization.`)
+    }
+    const data = new Float32Array(spec.shape.reduce((a, b) => a * b, 1))
+    // TF.js weight files are little-endian whatever the host is.
+    for (let i = 0; i < data.length; i++) data[i] = this.#view.getFloat32(offset + i * 4, true)
+    return { shape: [...spec.shape], data }
+  }
+}
+
+/** Flatten TF.js weight data, which may come as several shards. */
+export function joinWeightData(data: io.WeightData): ArrayBuffer {
+  if (!Array.isArray(data)) return data
+  const out = new Uint8Array(data.reduce((n, part) => n + part.byteLength, 0))
+  let offset = 0
+  for (const part of data) {
+    out.set(new Uint8Array(part), offset)
+    offset += part.byteLength
+  }
+  return out.buffer
+}

@@ -1,0 +1,40 @@
+import { decode } from 'fast-png'
+import { execFile } from 'node:child_process'
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { describe, expect, it } from 'vitest'
+import { Generator } from './index.node.js'
+
+// The built bin, through the workspace symlink `npx gan-sdk` uses: run `npm run build` first (the
+// root `npm test` does). Behaviour is tested in-process in node/run-cli.test.ts; this checks the wiring.
+const BIN = fileURLToPath(new URL('../../../node_modules/.bin/gan-sdk', import.meta.url))
+const MNIST = new URL('../../../models/mnist/mnist.onnx', import.meta.url)
+
+const run = (args: string[]) =>
+  promisify(execFile)(BIN, args).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  )
+
+describe('npx gan-sdk (built)', () => {
+  it('the README command writes 16 digits from the bundled model', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'gan-bin-'))
+    const r = await run(['generate', '--seed', '42', '--count', '16', '--out', out])
+    expect(r.code).toBe(0)
+    expect(r.stdout.trim().split('\n')).toEqual(Array.from({ length: 16 }, (_, i) => join(out, `${42 + i}.png`)))
+    expect(await readdir(out)).toHaveLength(16)
+    const png = decode(await readFile(join(out, '50.png')))
+    const expected = await (await Generator.load(await readFile(MNIST))).generate(50)
+    expect([png.width, png.height, png.channels]).toEqual([28, 28, 1])
+    expect(Array.from(png.data)).toEqual(Array.from(expected.data).filter((_, i) => i % 4 === 0))
+  })
+
+  it('fails with exit code 1 and a [gan-sdk] message', async () => {
+    const r = await run(['generate', '--seed=1.5'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^\[gan-sdk\] --seed "1\.5" looks like a number/)
+  })
+})
