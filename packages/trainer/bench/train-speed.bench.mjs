@@ -48,7 +48,9 @@ async function layerMs(fast) {
   await selectBackend('wasm', { fastConvTranspose: fast })
   const x = tf.randomNormal([BATCH, 7, 7, 128])
   const w = tf.randomNormal([4, 4, 64, 128])
-  const run = () => tf.tidy(() => tf.conv2dTranspose(x, w, [BATCH, 14, 14, 64], 2, 'same').dataSync())
+  const run = () => tf.tidy(() => {
+    tf.conv2dTranspose(x, w, [BATCH, 14, 14, 64], 2, 'same').dataSync()
+  })
   run()
   const ms = []
   for (let i = 0; i < 10; i++) {
