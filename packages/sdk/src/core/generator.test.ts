@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest'
 import { tinyGenerator, type TinyGeneratorSpec } from '../testing/tiny-generator.js'
-import { GanError } from './errors.js'
 import { GeneratorBase } from './generator.js'
 import { readModelInfo, type ModelInfo } from './model-info.js'
 import type { LoadOptions } from './options.js'
 import type { InferenceSessionLike, ModelSource, Runtime } from './runtime.js'
 import { seedToLatent } from './seed.js'
+import { rejectionOf } from '../testing/gan-error.js'
 
 /**
  * A fake runtime session: pixel j of image n is latent[n][j mod z] / 3, clamped to the range. Runs
@@ -48,15 +48,6 @@ function setup(spec: TinyGeneratorSpec = {}, delay?: (run: number) => number) {
   return { generator: TestGenerator.create(fake.session, model), ...fake, model }
 }
 
-async function errorOf(p: Promise<unknown>): Promise<GanError> {
-  try {
-    await p
-  } catch (err) {
-    expect(err).toBeInstanceOf(GanError)
-    return err as GanError
-  }
-  throw new Error('expected a GanError, nothing was thrown')
-}
 
 const bytesOf = (images: Array<{ data: Uint8Array }>) => images.map((i) => Array.from(i.data))
 
@@ -106,9 +97,9 @@ describe('GeneratorBase', () => {
     const { generator, runs } = setup()
     const sparse = [1, 2, 3]
     delete sparse[1]
-    expect((await errorOf(generator.generateBatch([1, 2, -3]))).message).toMatch(/seed -3 is negative/)
-    expect((await errorOf(generator.generateBatch(sparse))).message).toMatch(/seed undefined is not a number or string/)
-    expect((await errorOf(generator.generateBatch(7 as never))).message).toMatch(/seeds 7 are not an array/)
+    expect((await rejectionOf(generator.generateBatch([1, 2, -3]))).message).toMatch(/seed -3 is negative/)
+    expect((await rejectionOf(generator.generateBatch(sparse))).message).toMatch(/seed undefined is not a number or string/)
+    expect((await rejectionOf(generator.generateBatch(7 as never))).message).toMatch(/seeds 7 are not an array/)
     expect(await generator.generateBatch([])).toEqual([])
     expect(runs).toEqual([])
   })
@@ -116,12 +107,12 @@ describe('GeneratorBase', () => {
   it('wraps runtime failures in ERR_INFERENCE and wrong output sizes in ERR_NOT_A_GENERATOR', async () => {
     const { model } = setup()
     const failing = TestGenerator.create({ run: () => Promise.reject(new Error('boom')), release: async () => {} }, model)
-    const err = await errorOf(failing.generate(1))
+    const err = await rejectionOf(failing.generate(1))
     expect(err.code).toBe('ERR_INFERENCE')
     expect(err.message).toBe('[gan-sdk] the model failed to run on a batch of 1: boom')
     expect((err.cause as Error).message).toBe('boom')
     const short = TestGenerator.create({ run: async () => new Float32Array(5), release: async () => {} }, model)
-    expect((await errorOf(short.generate(1))).message).toMatch(/the model returned 5 values for a batch of 1, but 3×2×1 images need 6/)
+    expect((await rejectionOf(short.generate(1))).message).toMatch(/the model returned 5 values for a batch of 1, but 3×2×1 images need 6/)
   })
 
   it('dispose waits for runs in flight, releases once, and later calls fail with ERR_DISPOSED', async () => {
@@ -131,7 +122,7 @@ describe('GeneratorBase', () => {
     expect((await inFlight).seed).toBe(1)
     await generator.dispose()
     expect(released()).toBe(1)
-    const err = await errorOf(generator.generate(2))
+    const err = await rejectionOf(generator.generate(2))
     expect(err.code).toBe('ERR_DISPOSED')
     expect(err.message).toMatch(/load a new one with Generator\.load\(\)/)
   })
@@ -164,8 +155,8 @@ describe('GeneratorBase.open', () => {
 
   it('rejects bad options and sources before reading anything', async () => {
     const runtime = runtimeFor(tinyGenerator())
-    expect((await errorOf(TestGenerator.openWith(runtime, 'model.onnx', { layout: 'CHW' as never }))).code).toBe('ERR_INVALID_OPTION')
-    const err = await errorOf(TestGenerator.openWith(runtime, 42 as never, {}))
+    expect((await rejectionOf(TestGenerator.openWith(runtime, 'model.onnx', { layout: 'CHW' as never }))).code).toBe('ERR_INVALID_OPTION')
+    const err = await rejectionOf(TestGenerator.openWith(runtime, 42 as never, {}))
     expect(err.message).toBe('[gan-sdk] model 42 is not a model source: pass a path, a URL, or the .onnx bytes as a Uint8Array.')
     expect(runtime.readModel).not.toHaveBeenCalled()
   })

@@ -5,16 +5,8 @@ import { tinyGenerator } from '../testing/tiny-generator.js'
 import { GanError } from './errors.js'
 import { readModelInfo } from './model-info.js'
 import { SeedRandom } from './seed.js'
+import { errorOf } from '../testing/gan-error.js'
 
-function errorOf(fn: () => unknown): GanError {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).toBeInstanceOf(GanError)
-    return err as GanError
-  }
-  throw new Error('expected a GanError, nothing was thrown')
-}
 
 /** The tensor type of a graph input or output (every tiny generator's are tensors). */
 function tensor(value: ValueInfoProto | undefined): TypeProto_Tensor {

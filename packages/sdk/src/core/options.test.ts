@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { GanError } from './errors.js'
 import { resolveLoadOptions } from './options.js'
+import { errorOf } from '../testing/gan-error.js'
 
-function errorOf(fn: () => unknown): GanError {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).toBeInstanceOf(GanError)
-    return err as GanError
-  }
-  throw new Error('expected a GanError, nothing was thrown')
-}
 
 describe('resolveLoadOptions', () => {
   it('keeps only the options given: every default comes from the model', () => {

@@ -1,19 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { LatentDistribution } from './contract.js'
-import { GanError } from './errors.js'
 import { hashString, ln, resolveLatentOptions, seedsToLatents, seedToInteger, seedToLatent, SeedRandom, type Seed } from './seed.js'
+import { errorOf } from '../testing/gan-error.js'
 
 const bits = (values: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(values).buffer))
 
-function errorOf(fn: () => unknown): GanError {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).toBeInstanceOf(GanError)
-    return err as GanError
-  }
-  throw new Error('expected a GanError, nothing was thrown')
-}
 
 // THE CONTRACT (docs/seeds.md): the first latent values per seed, as exact float32 values. Changing
 // any of them changes every image generated from that seed and needs a new major version.

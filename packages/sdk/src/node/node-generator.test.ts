@@ -5,23 +5,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ModelProtoSchema } from 'onnx-buf'
 import { describe, expect, it } from 'vitest'
-import { GanError } from '../core/errors.js'
 import type { GeneratedImage } from '../core/image.js'
 import { tinyGenerator } from '../testing/tiny-generator.js'
 import { Generator } from './node-generator.js'
+import { rejectionOf } from '../testing/gan-error.js'
 
 /** The trained model the build bundles. Read from the repository, so these tests need no build. */
 const MNIST = new URL('../../../../models/mnist/mnist.onnx', import.meta.url)
 
-async function errorOf(p: Promise<unknown>): Promise<GanError> {
-  try {
-    await p
-  } catch (err) {
-    expect(err).toBeInstanceOf(GanError)
-    return err as GanError
-  }
-  throw new Error('expected a GanError, nothing was thrown')
-}
 
 const same = (a: { data: Uint8Array }, b: { data: Uint8Array }) => Buffer.from(a.data).equals(Buffer.from(b.data))
 
@@ -68,24 +59,24 @@ describe('Generator on onnxruntime-node', () => {
     await writeFile(path, tinyGenerator({ width: 2 }))
     expect((await Generator.load(path)).info.width).toBe(2)
     await writeFile(join(dir, 'notes.txt'), 'not a model')
-    expect((await errorOf(Generator.load(join(dir, 'notes.txt')))).message).toMatch(new RegExp(`^\\[gan-sdk\\] model "${dir}/notes\\.txt" (is not an ONNX model|parses as protobuf but holds no ONNX graph)`))
+    expect((await rejectionOf(Generator.load(join(dir, 'notes.txt')))).message).toMatch(new RegExp(`^\\[gan-sdk\\] model "${dir}/notes\\.txt" (is not an ONNX model|parses as protobuf but holds no ONNX graph)`))
   })
 
   it('typed errors for missing files, junk, graphs onnxruntime rejects, and bad options', async () => {
-    const missing = await errorOf(Generator.load('/nonexistent/model.onnx'))
+    const missing = await rejectionOf(Generator.load('/nonexistent/model.onnx'))
     expect(missing.code).toBe('ERR_MODEL_NOT_FOUND')
     expect(missing.message).toBe('[gan-sdk] model file "/nonexistent/model.onnx" does not exist: pass the path of a .onnx generator.')
-    expect((await errorOf(Generator.load(tmpdir()))).message).toMatch(/is a directory/)
-    expect((await errorOf(Generator.load(new TextEncoder().encode('junk')))).code).toBe('ERR_MODEL_FORMAT')
+    expect((await rejectionOf(Generator.load(tmpdir()))).message).toMatch(/is a directory/)
+    expect((await rejectionOf(Generator.load(new TextEncoder().encode('junk')))).code).toBe('ERR_MODEL_FORMAT')
     const unknownOp = create(ModelProtoSchema, {
       irVersion: 8n,
       opsetImport: [{ domain: '', version: 17n }],
       graph: { node: [{ opType: 'NoSuchOp', input: ['latent'], output: ['image'] }], input: [{ name: 'latent', type: { value: { case: 'tensorType', value: { elemType: 1, shape: { dim: [{ value: { case: 'dimParam', value: 'N' } }, { value: { case: 'dimValue', value: 4n } }] } } } } }], output: [{ name: 'image', type: { value: { case: 'tensorType', value: { elemType: 1, shape: { dim: [1, 2, 2, 1].map((d) => ({ value: { case: 'dimValue' as const, value: BigInt(d) } })) } } } } }] },
     })
-    const rejected = await errorOf(Generator.load(toBinary(ModelProtoSchema, unknownOp)))
+    const rejected = await rejectionOf(Generator.load(toBinary(ModelProtoSchema, unknownOp)))
     expect(rejected.code).toBe('ERR_MODEL_FORMAT')
     expect(rejected.message).toMatch(/^\[gan-sdk\] onnxruntime could not load the model: .*NoSuchOp/)
-    expect((await errorOf(Generator.load(tinyGenerator(), { bogus: 1 } as never))).code).toBe('ERR_INVALID_OPTION')
+    expect((await rejectionOf(Generator.load(tinyGenerator(), { bogus: 1 } as never))).code).toBe('ERR_INVALID_OPTION')
   })
 
   it('does not mutate the caller’s options object', async () => {

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { describe, expect, it, vi } from 'vitest'
 import { BUNDLED_MODEL_URL } from '../bundled-model.js'
-import { GanError } from '../core/errors.js'
 import { readModelFile } from './read-model.js'
+import { rejectionOf } from '../testing/gan-error.js'
 
 // The real readFile, made stubbable: the bundled-model case needs a missing file the build did copy.
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -11,15 +11,6 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...actual, readFile: vi.fn(actual.readFile) }
 })
 
-async function errorOf(p: Promise<unknown>): Promise<GanError> {
-  try {
-    await p
-  } catch (err) {
-    expect(err).toBeInstanceOf(GanError)
-    return err as GanError
-  }
-  throw new Error('expected a GanError, nothing was thrown')
-}
 
 describe('readModelFile', () => {
   it('reads paths and file: URLs', async () => {
@@ -28,13 +19,13 @@ describe('readModelFile', () => {
   })
 
   it('ERR_MODEL_NOT_FOUND names the path and why', async () => {
-    expect((await errorOf(readModelFile('/no/such/model.onnx'))).message).toBe('[gan-sdk] model file "/no/such/model.onnx" does not exist: pass the path of a .onnx generator.')
-    expect((await errorOf(readModelFile(tmpdir()))).message).toMatch(/is a directory/)
+    expect((await rejectionOf(readModelFile('/no/such/model.onnx'))).message).toBe('[gan-sdk] model file "/no/such/model.onnx" does not exist: pass the path of a .onnx generator.')
+    expect((await rejectionOf(readModelFile(tmpdir()))).message).toMatch(/is a directory/)
   })
 
   it('a missing bundled model says how to get it', async () => {
     vi.mocked(readFile).mockRejectedValueOnce(Object.assign(new Error('ENOENT'), { code: 'ENOENT' }))
-    const err = await errorOf(readModelFile(BUNDLED_MODEL_URL))
+    const err = await rejectionOf(readModelFile(BUNDLED_MODEL_URL))
     expect(err.code).toBe('ERR_MODEL_NOT_FOUND')
     expect(err.message).toMatch(/^\[gan-sdk\] the bundled MNIST model is missing from this install \(".*assets\/mnist\.onnx"\): build gan-sdk with models\/mnist\/mnist\.onnx present/)
   })
