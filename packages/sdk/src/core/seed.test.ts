@@ -30,6 +30,17 @@ describe('seed contract', () => {
     expect(bits(seedToLatent(seed, 4, { distribution }))).toEqual(bits(expected))
   })
 
+  it.each([
+    [100, 'normal', 4096776574],
+    [101, 'normal', 2731593523],
+    [7, 'uniform', 3504142004],
+  ] as const)('seeds 0…999 × %i %s values hash to the golden FNV-1a %i (whole latents, odd sizes, every rejection path)', (size, distribution, golden) => {
+    const words = new Uint32Array(seedsToLatents(Array.from({ length: 1000 }, (_, i) => i), size, { distribution }).buffer)
+    let hash = 0x811c9dc5
+    for (const word of words) hash = Math.imul(hash ^ word, 0x01000193) >>> 0
+    expect(hash).toBe(golden)
+  })
+
   it('golden intermediate values, for reimplementations to check step by step', () => {
     const r0 = new SeedRandom(0)
     expect([r0.nextUint32(), r0.nextUint32(), r0.nextUint32(), r0.nextUint32()]).toEqual([3809008728, 1133695204, 53579671, 2891528803])

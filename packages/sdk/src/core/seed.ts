@@ -149,21 +149,42 @@ const uniform: Sampler = (random, out, start, end) => {
 /**
  * N(0, 1) by Marsaglia's polar method: each accepted pair (u, v) yields u·m, then v·m; when the
  * vector length is odd, the last v·m is dropped.
+ *
+ * Two pairs are drawn before either is transformed, so the two `ln`s (long chains of dependent
+ * multiply-adds) run side by side on the CPU; the draws, their order and every rounding are those of
+ * one pair at a time. The second pair is only drawn when one pair at a time would draw it too.
  */
 const normal: Sampler = (random, out, start, end) => {
+  const pairs = new Float64Array(6) // u, v, s of the first pair, then of the second
   for (let i = start; i < end; ) {
-    let u: number
-    let v: number
-    let s: number
-    do {
-      u = 2 * random.nextFloat() - 1
-      v = 2 * random.nextFloat() - 1
-      s = u * u + v * v
-    } while (s >= 1 || s === 0)
-    const m = Math.sqrt((-2 * ln(s)) / s)
-    out[i++] = u * m
-    if (i < end) out[i++] = v * m
+    acceptedPair(random, pairs, 0)
+    const second = i + 2 < end
+    if (second) acceptedPair(random, pairs, 3)
+    const ln1 = ln(pairs[2]!)
+    const ln2 = second ? ln(pairs[5]!) : 0
+    const m = Math.sqrt((-2 * ln1) / pairs[2]!)
+    out[i++] = pairs[0]! * m
+    if (i < end) out[i++] = pairs[1]! * m
+    if (!second) continue
+    const m2 = Math.sqrt((-2 * ln2) / pairs[5]!)
+    out[i++] = pairs[3]! * m2
+    if (i < end) out[i++] = pairs[4]! * m2
   }
+}
+
+/** Draws (u, v) uniform in [−1, 1)² until 0 < s = u² + v² < 1; writes u, v, s at `pairs[at …]`. */
+function acceptedPair(random: SeedRandom, pairs: Float64Array, at: number): void {
+  let u: number
+  let v: number
+  let s: number
+  do {
+    u = 2 * random.nextFloat() - 1
+    v = 2 * random.nextFloat() - 1
+    s = u * u + v * v
+  } while (s >= 1 || s === 0)
+  pairs[at] = u
+  pairs[at + 1] = v
+  pairs[at + 2] = s
 }
 
 const SAMPLERS: Record<LatentDistribution, Sampler> = { normal, uniform }

@@ -1,0 +1,25 @@
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { BUNDLED_MODEL_URL } from 'gan-sdk'
+import { QUALITY_BAR, scoreModel } from '../models/mnist/score.mjs'
+
+// The shipped model, re-scored from scratch on every CI run: the model card's numbers are what a
+// fresh clone measures, and the model stays above the quality bar of issue 2.
+describe('the bundled MNIST model', () => {
+  it('clears the quality bar, with the scores its model card reports', async () => {
+    const { report } = await scoreModel(fileURLToPath(BUNDLED_MODEL_URL))
+    const card = JSON.parse(await readFile(new URL('../models/mnist/eval.json', import.meta.url), 'utf8')) as typeof report
+
+    expect(report.classifier.heldOutAccuracy).toBeGreaterThanOrEqual(QUALITY_BAR.classifierHeldOutAccuracy)
+    expect(report.generated.meanConfidence).toBeGreaterThanOrEqual(QUALITY_BAR.meanConfidence)
+    expect(report.generated.minClassShare).toBeGreaterThanOrEqual(QUALITY_BAR.minClassShare)
+    expect(report.generated.histogram).toHaveLength(10)
+
+    // The classifier is seeded, so a fresh run lands on the card's numbers (up to float reassociation
+    // in the wasm kernels on other CPUs).
+    expect(report.classifier.heldOutAccuracy).toBeCloseTo(card.classifier.heldOutAccuracy, 2)
+    expect(report.generated.meanConfidence).toBeCloseTo(card.generated.meanConfidence, 2)
+    expect(Math.abs(report.generated.frechetDistance - card.generated.frechetDistance)).toBeLessThan(0.05 * card.generated.frechetDistance)
+  }, 900_000)
+})
