@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Reproduces the shipped MNIST model end to end: train → export → generate with gan-sdk → score.
-// Run from the repo root: `npm run train:mnist` (options: --steps N --out DIR --skip-train --eval-only --model FILE).
-// The shipped model: G 64→32, D 32→64, batch 64, EMA 0.999, 6000 steps, seed 1 (the defaults below).
+// Run from the repo root: `npm run train:mnist` (options: --steps N --seed N --ema D --generator-filters 64,32
+// --discriminator-filters 32,64 --out DIR --model FILE --eval-count N; --skip-train exports and scores
+// the finished run in --out; --eval-only re-scores --model).
+// The shipped model: G 64→32, D 32→64, batch 64, EMA 0.999, 12000 steps, seed 1 (the defaults below).
 // Writes models/mnist/mnist.onnx, models/mnist/samples.png and models/mnist/eval.json.
 import { parseArgs } from 'node:util'
 import { cpus } from 'node:os'
@@ -15,7 +17,7 @@ import { scoreModel } from './score.mjs'
 const here = dirname(fileURLToPath(import.meta.url))
 const { values: args } = parseArgs({
   options: {
-    steps: { type: 'string', default: '6000' },
+    steps: { type: 'string', default: '12000' },
     out: { type: 'string', default: 'runs/mnist' },
     'eval-only': { type: 'boolean', default: false },
     'skip-train': { type: 'boolean', default: false },
@@ -67,7 +69,7 @@ if (!args['eval-only']) {
   })
   const exported = await exportOnnx(args.out, {
     out: modelPath,
-    description: 'DCGAN trained on the 10,000 MNIST digits shipped by the `mnist` npm package; 28×28 grey digits in [-1, 1].',
+    description: 'DCGAN trained on the 8,000 training digits of the 10,000 MNIST digits shipped by the `mnist` npm package; 28×28 grey digits in [-1, 1].',
   })
   console.log(`exported ${modelPath} (max |ONNX − TF.js| = ${exported.maxAbsDiff})`)
   training = {
