@@ -46,6 +46,8 @@ export function buildClassifier(shape: { width: number; height: number; channels
   m.add(tfl.layers.maxPooling2d({ poolSize: 2 }))
   m.add(tfl.layers.flatten())
   m.add(tfl.layers.dense({ units: 128, activation: 'relu', name: FEATURE_LAYER, kernelInitializer: init(2) }))
+  // Seeded for repeatability. TF.js re-seeds each call, so every step drops the same units per row
+  // of the batch; the per-epoch shuffle moves each digit to other rows, and so to other masks.
   m.add(tfl.layers.dropout({ rate: 0.3, seed }))
   m.add(tfl.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: init(3) }))
   m.compile({ optimizer: new SteppedAdam(), loss: 'categoricalCrossentropy', metrics: ['accuracy'] })
