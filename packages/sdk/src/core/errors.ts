@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'ERR_INFERENCE',
   /** The generator was used after `dispose()`. */
   'ERR_DISPOSED',
+  /** The JavaScript engine lacks something gan-sdk needs (WebAssembly SIMD). */
+  'ERR_UNSUPPORTED_RUNTIME',
 ] as const
 
 export type GanErrorCode = (typeof ERROR_CODES)[number]

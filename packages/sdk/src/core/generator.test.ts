@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { tinyGenerator, type TinyGeneratorSpec } from '../testing/tiny-generator.js'
 import { GeneratorBase } from './generator.js'
 import { readModelInfo, type ModelInfo } from './model-info.js'
+import { PixelConverter } from './pixels.js'
 import type { LoadOptions } from './options.js'
 import type { InferenceSessionLike, ModelSource, Runtime } from './runtime.js'
 import { seedToLatent } from './seed.js'
@@ -33,8 +34,8 @@ function fakeSession(model: ModelInfo, delay: (run: number) => number = () => 0)
 }
 
 class TestGenerator extends GeneratorBase {
-  static create(session: InferenceSessionLike, model: ModelInfo): TestGenerator {
-    return new TestGenerator(session, model)
+  static async create(session: InferenceSessionLike, model: ModelInfo): Promise<TestGenerator> {
+    return new TestGenerator({ session, model, pixels: PixelConverter.create() })
   }
 
   static openWith(runtime: Runtime, source: ModelSource, options: LoadOptions) {
@@ -42,10 +43,10 @@ class TestGenerator extends GeneratorBase {
   }
 }
 
-function setup(spec: TinyGeneratorSpec = {}, delay?: (run: number) => number) {
+async function setup(spec: TinyGeneratorSpec = {}, delay?: (run: number) => number) {
   const model = readModelInfo(tinyGenerator({ latentSize: 6, width: 3, height: 2, ...spec }))
   const fake = fakeSession(model, delay)
-  return { generator: TestGenerator.create(fake.session, model), ...fake, model }
+  return { generator: await TestGenerator.create(fake.session, model), ...fake, model }
 }
 
 
@@ -53,7 +54,7 @@ const bytesOf = (images: Array<{ data: Uint8Array }>) => images.map((i) => Array
 
 describe('GeneratorBase', () => {
   it('generateBatch makes ONE run for the whole batch, images in seed order, equal to single generations', async () => {
-    const { generator, runs } = setup()
+    const { generator, runs } = await setup()
     const seeds = [5, 'five', 0, 2 ** 40]
     const batch = await generator.generateBatch(seeds)
     expect(runs).toEqual([4])
@@ -66,7 +67,7 @@ describe('GeneratorBase', () => {
   })
 
   it('feeds each seed its own latent from the seed contract', async () => {
-    const { generator, model } = setup({ width: 6, height: 1 })
+    const { generator, model } = await setup({ width: 6, height: 1 })
     const [image] = await generator.generateBatch([42])
     const z = seedToLatent(42, 6)
     const expected = Array.from(z, (v) => Math.min(255, Math.max(0, Math.floor((Math.max(-1, Math.min(1, v / 3)) + 1) * 127.5 + 0.5))))
@@ -75,7 +76,7 @@ describe('GeneratorBase', () => {
   })
 
   it('concurrent generate calls give the same bytes as sequential ones, even when runs finish out of order', async () => {
-    const { generator } = setup({}, (run) => (run % 3) * 5)
+    const { generator } = await setup({}, (run) => (run % 3) * 5)
     const seeds = Array.from({ length: 9 }, (_, i) => i * 11)
     const concurrent = await Promise.all(seeds.map((s) => generator.generate(s)))
     const sequential = []
@@ -85,7 +86,7 @@ describe('GeneratorBase', () => {
   })
 
   it('runs a fixed-batch model in chunks of its batch size, padding the last', async () => {
-    const { generator, runs } = setup({ batch: 4 })
+    const { generator, runs } = await setup({ batch: 4 })
     const seeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     const images = await generator.generateBatch(seeds)
     expect(runs).toEqual([4, 4, 4])
@@ -94,7 +95,7 @@ describe('GeneratorBase', () => {
   })
 
   it('validates every seed before running anything', async () => {
-    const { generator, runs } = setup()
+    const { generator, runs } = await setup()
     const sparse = [1, 2, 3]
     delete sparse[1]
     expect((await rejectionOf(generator.generateBatch([1, 2, -3]))).message).toMatch(/seed -3 is negative/)
@@ -105,18 +106,18 @@ describe('GeneratorBase', () => {
   })
 
   it('wraps runtime failures in ERR_INFERENCE and wrong output sizes in ERR_NOT_A_GENERATOR', async () => {
-    const { model } = setup()
-    const failing = TestGenerator.create({ run: () => Promise.reject(new Error('boom')), release: async () => {} }, model)
+    const { model } = await setup()
+    const failing = await TestGenerator.create({ run: () => Promise.reject(new Error('boom')), release: async () => {} }, model)
     const err = await rejectionOf(failing.generate(1))
     expect(err.code).toBe('ERR_INFERENCE')
     expect(err.message).toBe('[gan-sdk] the model failed to run on a batch of 1: boom')
     expect((err.cause as Error).message).toBe('boom')
-    const short = TestGenerator.create({ run: async () => new Float32Array(5), release: async () => {} }, model)
+    const short = await TestGenerator.create({ run: async () => new Float32Array(5), release: async () => {} }, model)
     expect((await rejectionOf(short.generate(1))).message).toMatch(/the model returned 5 values for a batch of 1, but 3×2×1 images need 6/)
   })
 
   it('dispose waits for runs in flight, releases once, and later calls fail with ERR_DISPOSED', async () => {
-    const { generator, released } = setup({}, () => 20)
+    const { generator, released } = await setup({}, () => 20)
     const inFlight = generator.generate(1)
     await generator.dispose()
     expect((await inFlight).seed).toBe(1)
@@ -127,8 +128,8 @@ describe('GeneratorBase', () => {
     expect(err.message).toMatch(/load a new one with Generator\.load\(\)/)
   })
 
-  it('info is the frozen contract', () => {
-    const { generator } = setup()
+  it('info is the frozen contract', async () => {
+    const { generator } = await setup()
     expect(generator.info).toMatchObject({ latentSize: 6, width: 3, height: 2, channels: 1 })
     expect(() => {
       ;(generator.info as { width: number }).width = 1

@@ -4,9 +4,16 @@ import { GanError } from './errors.js'
 import { GeneratedImage } from './image.js'
 import { readModelInfo, type ModelInfo } from './model-info.js'
 import { resolveLoadOptions, type LoadOptions } from './options.js'
-import { toRgbaInPlace } from './postprocess.js'
+import { PixelConverter } from './pixels.js'
 import type { InferenceSessionLike, ModelSource, Runtime } from './runtime.js'
 import { seedsToLatents, type Seed } from './seed.js'
+
+/** What a platform's `load()` hands to its subclass constructor. */
+export interface OpenedModel {
+  session: InferenceSessionLike
+  model: ModelInfo
+  pixels: PixelConverter
+}
 
 /**
  * A loaded generator, platform-free. Each platform entry subclasses it with a `static load()` that
@@ -15,23 +22,26 @@ import { seedsToLatents, type Seed } from './seed.js'
 export class GeneratorBase {
   #session: InferenceSessionLike | undefined
   readonly #model: ModelInfo
+  readonly #pixels: PixelConverter
   /** Runs in flight, so that `dispose()` can wait for them instead of pulling the session from under them. */
   readonly #running = new Set<Promise<unknown>>()
 
-  protected constructor(session: InferenceSessionLike, model: ModelInfo) {
+  protected constructor({ session, model, pixels }: OpenedModel) {
     this.#session = session
     this.#model = model
+    this.#pixels = pixels
   }
 
   /** The shared part of every platform's `load()`: validate the options, read the model, open a session. */
-  protected static async open(runtime: Runtime, source: ModelSource, options: LoadOptions): Promise<{ session: InferenceSessionLike; model: ModelInfo }> {
+  protected static async open(runtime: Runtime, source: ModelSource, options: LoadOptions): Promise<OpenedModel> {
     const resolved = resolveLoadOptions(options)
     if (typeof source !== 'string' && !(source instanceof URL) && !(source instanceof Uint8Array)) {
       throw new GanError('ERR_INVALID_OPTION', `model ${describeValue(source)} is not a model source: pass a path, a URL, or the .onnx bytes as a Uint8Array.`)
     }
     const bytes = source instanceof Uint8Array ? source : await runtime.readModel(source)
     const model = readModelInfo(bytes, resolved, source instanceof Uint8Array ? undefined : `model ${JSON.stringify(String(source))}`)
-    return { session: await runtime.createSession(bytes, model), model }
+    const pixels = PixelConverter.create() // before the session: without WebAssembly SIMD this throws, leaking none
+    return { session: await runtime.createSession(bytes, model), model, pixels }
   }
 
   /** The model contract, as declared by the model's metadata, inferred from its graph, or set by load options. */
@@ -74,7 +84,7 @@ export class GeneratorBase {
           `the model returned ${output.length} values for a batch of ${runSize}, but ${width}×${height}×${channels} images need ${expected}. Pass width, height and layout load options that match the model's output.`,
         )
       }
-      const rgba = toRgbaInPlace(output, count, contract)
+      const rgba = this.#pixels.toRgbaInPlace(output, count, contract)
       for (let n = 0; n < count; n++) {
         images.push(new GeneratedImage(width, height, channels, rgba.subarray(n * bytesPerImage, (n + 1) * bytesPerImage), seeds[start + n]!))
       }

@@ -16,8 +16,7 @@ export class Generator extends GeneratorBase {
    * @example const g = await Generator.load('pytorch-dcgan.onnx', { range: [0, 1] })
    */
   static async load(model: ModelSource = BUNDLED_MODEL_URL, options: LoadOptions = {}): Promise<Generator> {
-    const { session, model: info } = await GeneratorBase.open(nodeRuntime, model, options)
-    return new Generator(session, info)
+    return new Generator(await GeneratorBase.open(nodeRuntime, model, options))
   }
 }
 
