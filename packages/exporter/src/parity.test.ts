@@ -54,13 +54,18 @@ describe('DCGAN generators (Dense → BN → LeakyReLU → Reshape → Conv2DTra
 // odd padding pixel of 'same', which TF puts at the end.
 const GRID = [2, 3, 4, 5].flatMap((k) => [1, 2].flatMap((s) => (['same', 'valid'] as const).flatMap((padding) => [5, 6].map((n) => ({ k, s, padding, n })))))
 
-describe('Conv2DTranspose geometry', () => {
+describe.each([
+  ['Conv2DTranspose', tfl.layers.conv2dTranspose],
+  ['Conv2D', tfl.layers.conv2d],
+] as const)('%s geometry grid', (_, layer) => {
   it.each(GRID)('k=$k s=$s $padding on $n×$n', async ({ k, s, padding, n }) => {
     const m = imageInput(n, n, 3)
-    m.add(tfl.layers.conv2dTranspose({ filters: 3, kernelSize: k, strides: s, padding }))
+    m.add(layer({ filters: 3, kernelSize: k, strides: s, padding }))
     expect((await convert(m)).maxAbsDiff).toBeLessThan(ROUNDING)
   })
+})
 
+describe('Conv2DTranspose geometry', () => {
   it('k=1 < s=2 (output_padding) and non-square kernel, strides and image', async () => {
     const a = imageInput(3, 4, 2)
     a.add(tfl.layers.conv2dTranspose({ filters: 3, kernelSize: 1, strides: 2, padding: 'same' }))
@@ -73,12 +78,6 @@ describe('Conv2DTranspose geometry', () => {
 })
 
 describe('Conv2D geometry', () => {
-  it.each(GRID)('k=$k s=$s $padding on $n×$n', async ({ k, s, padding, n }) => {
-    const m = imageInput(n, n, 3)
-    m.add(tfl.layers.conv2d({ filters: 3, kernelSize: k, strides: s, padding }))
-    expect((await convert(m)).maxAbsDiff).toBeLessThan(ROUNDING)
-  })
-
   it('non-square kernel, strides and image', async () => {
     const m = imageInput(7, 6, 2)
     m.add(tfl.layers.conv2d({ filters: 3, kernelSize: [3, 2], strides: [2, 1], padding: 'same' }))

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TensorProto } from 'onnx-buf'
+import { seedsToLatents, seedToLatent } from 'gan-sdk'
 import { describe, expect, it, vi } from 'vitest'
 import { ParityError } from './errors.js'
 import { exportOnnx } from './export.js'
@@ -80,11 +81,13 @@ describe('parity verification', () => {
     await expect(exportOnnx(artifacts, { tolerance: 1e-12 })).rejects.toBeInstanceOf(ParityError)
   })
 
-  it('uses fixed latents: a batch of 8 with a zero row and a tail row', () => {
+  it('uses fixed latents: the SDK’s for seeds 0…5, a zero row and a tail row (seed 7 ×2.5)', () => {
     const a = verificationLatents(5, 'normal')
     expect(a).toEqual(verificationLatents(5, 'normal'))
     expect(a).toHaveLength(VERIFY_LATENTS * 5)
+    expect(a.subarray(0, 30)).toEqual(seedsToLatents([0, 1, 2, 3, 4, 5], 5))
     expect([...a.subarray(30, 35)]).toEqual([0, 0, 0, 0, 0])
+    expect(a.subarray(35)).toEqual(seedToLatent(7, 5).map((x) => x * 2.5))
     expect(Math.max(...a.subarray(35).map(Math.abs))).toBeGreaterThan(1)
     const u = verificationLatents(1000, 'uniform')
     expect(Math.max(...u)).toBeLessThan(2.5)
