@@ -2,9 +2,9 @@
 ;; Compiled to pixels-wasm.ts by `npm run build:wasm -w gan-sdk` (wabt); pixels.test.ts checks that
 ;; the committed bytes are this file's. The JavaScript side (pixels.ts) owns the memory layout.
 ;;
-;; Every kernel works in whole blocks (4 values for bytes, 16 pixels for the others) and may read
-;; and write up to one block past the end of its data; pixels.ts leaves at least 64 bytes of slack
-;; after each region and ignores what lands there.
+;; Every kernel works in whole blocks (4 values for bytes and rgb, 16 pixels for grey and planes)
+;; and may read and write up to one block past the end of its data, 64 bytes at most; pixels.ts
+;; leaves that much slack after each region and ignores what lands there.
 (module
   (memory (export "memory") 1)
 

@@ -5,7 +5,7 @@
 import { LATENT_DISTRIBUTIONS, type LatentDistribution } from './contract.js'
 import { describeValue } from './describe-value.js'
 import { GanError } from './errors.js'
-import { sampleLatents } from './latents.js'
+import { MAX_LATENT_SIZE, sampleLatents } from './latents.js'
 import { checkSeedList, type Seed } from './seed-state.js'
 
 export { seedToInteger, type Seed } from './seed-state.js'
@@ -52,6 +52,9 @@ export function seedsToLatents(seeds: readonly Seed[], size: number, options: La
 function checkSize(size: number): number {
   if (!Number.isSafeInteger(size) || size < 1) {
     throw new GanError('ERR_INVALID_OPTION', `latent size ${describeValue(size)} is invalid: pass a positive integer (the model's info.latentSize).`)
+  }
+  if (size > MAX_LATENT_SIZE) {
+    throw new GanError('ERR_INVALID_OPTION', `latent size ${size} is above ${MAX_LATENT_SIZE} (2^20), the longest latent gan-sdk samples: pass a smaller size (GAN latents are a few hundred values).`)
   }
   return size
 }
