@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { compileKernels } from '../../scripts/wasm.mjs'
 import { sampleLatents } from './latents.js'
-import { LATENTS_WASM_BASE64 } from './latents-wasm.js'
-import { PIXELS_WASM_BASE64 } from './pixels-wasm.js'
 import type { Seed } from './seed-state.js'
 import { errorOf } from '../testing/gan-error.js'
 import { referenceLatents } from '../testing/seed-reference.js'
 
 describe('sampleLatents (latents.wat)', () => {
-  it('the committed kernel bytes are latents.wat compiled (run `npm run build:wasm -w gan-sdk` after editing it)', async () => {
-    const compiled = await compileKernels('latents')
-    expect(Buffer.from(LATENTS_WASM_BASE64, 'base64').equals(Buffer.from(compiled))).toBe(true)
-  })
-
-  it('every kernel module is under 4 KB, so browsers compile it synchronously on the main thread', () => {
-    for (const base64 of [LATENTS_WASM_BASE64, PIXELS_WASM_BASE64]) expect(Buffer.from(base64, 'base64').length).toBeLessThan(4096)
-  })
-
   // Sizes around the kernels' lanes (pairs two at a time, seeds four at a time), batches that
   // fill no group or several blocks, every kind of seed.
   it.each([1, 2, 3, 4, 5, 7, 8, 31, 100, 101, 128, 255, 512])('equals the reference bit for bit: size %i, batches of 1 to 9 seeds, both distributions', (size) => {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { compileKernels } from '../../scripts/wasm.mjs'
 import type { ModelContract } from './contract.js'
 import { PixelConverter } from './pixels.js'
-import { PIXELS_WASM_BASE64 } from './pixels-wasm.js'
 
 const contract = (c: Partial<ModelContract>): ModelContract => ({
   latentSize: 1,
@@ -46,13 +44,6 @@ function reference(output: Float32Array, count: number, c: ModelContract): Uint8
 
 /** Where two byte arrays first differ, or -1: a readable failure for arrays too long to diff. */
 const firstDifference = (a: Uint8Array, b: Uint8Array) => (a.length !== b.length ? Math.min(a.length, b.length) : a.findIndex((x, i) => x !== b[i]))
-
-describe('pixels.wat', () => {
-  it('the committed kernel bytes are pixels.wat compiled (run `npm run build:wasm -w gan-sdk` after editing it)', async () => {
-    const compiled = await compileKernels('pixels')
-    expect(Buffer.from(PIXELS_WASM_BASE64, 'base64').equals(Buffer.from(compiled))).toBe(true)
-  })
-})
 
 describe('PixelConverter.toRgbaInPlace', () => {
   it('maps the range linearly onto 0–255, rounding half up and clamping; NaN gives 0', () => {

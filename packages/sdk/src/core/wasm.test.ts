@@ -1,6 +1,22 @@
 import { describe, expect, it } from 'vitest'
+import { compileKernels } from '../../scripts/wasm.mjs'
 import { errorOf } from '../testing/gan-error.js'
+import { LATENTS_WASM_BASE64 } from './latents-wasm.js'
+import { PIXELS_WASM_BASE64 } from './pixels-wasm.js'
 import { align16, instantiateKernels, memoryOf } from './wasm.js'
+
+describe.each([
+  ['latents', LATENTS_WASM_BASE64],
+  ['pixels', PIXELS_WASM_BASE64],
+])('the committed %s kernels', (name, base64) => {
+  it('are their .wat compiled (run `npm run build:wasm -w gan-sdk` after editing it)', async () => {
+    expect(Buffer.from(base64, 'base64').equals(Buffer.from(await compileKernels(name)))).toBe(true)
+  })
+
+  it('are under 4 KB, so browsers compile them synchronously on the main thread', () => {
+    expect(Buffer.from(base64, 'base64').length).toBeLessThan(4096)
+  })
+})
 
 describe('instantiateKernels', () => {
   it('turns an engine that cannot compile the kernels into ERR_UNSUPPORTED_RUNTIME, naming what works and the CSP fix', () => {
