@@ -3,7 +3,7 @@
 // Run from the repo root: `npm run train:mnist` (options: --steps N --seed N --ema D --generator-filters 64,32
 // --discriminator-filters 32,64 --out DIR --model FILE --eval-count N; --skip-train exports and scores
 // the finished run in --out; --eval-only re-scores --model; --train-evaluator first retrains the
-// committed scoring classifier in models/mnist/evaluator/, ≈ 17 min on 2 cores).
+// committed scoring classifier in models/mnist/evaluator/, ≈ 15 min on 2 cores).
 // The shipped model: G 64→32, D 32→64, batch 64, EMA 0.999, 12000 steps, seed 1 (the defaults below).
 // Writes models/mnist/mnist.onnx, models/mnist/samples.png and models/mnist/eval.json (and, with
 // --train-evaluator, models/mnist/evaluator/).

@@ -2,6 +2,7 @@
 // test/mnist-model.test.ts (which re-scores the shipped model and holds it to the bar).
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Generator } from 'gan-sdk'
 import { selectBackend, loadMnist, trainClassifier, saveLayersModel, loadLayersModel, scoreSamples, accuracy, subset } from '@gan-sdk/trainer'
@@ -12,14 +13,14 @@ export const QUALITY_BAR = { meanConfidence: 0.85, minClassShare: 0.05, classifi
 /**
  * The scoring network, committed as a TF.js layers model (model.json + weights.bin): a fixed
  * evaluator, as FID's Inception network is, so every run judges with the same weights and CI does
- * not retrain it (≈ 12 min on 2 cores). `trainEvaluator` (`npm run train:mnist -- --train-evaluator`)
+ * not retrain it (888 s on the 2-core EPYC). `trainEvaluator` (`npm run train:mnist -- --train-evaluator`)
  * rebuilds it.
  */
 export const EVALUATOR_DIR = fileURLToPath(new URL('./evaluator/', import.meta.url))
 
 /** SHA-256 of the evaluator's weights.bin, as recorded in eval.json. @param {string} [dir] */
 export async function evaluatorDigest(dir = EVALUATOR_DIR) {
-  return createHash('sha256').update(await readFile(`${dir}/weights.bin`)).digest('hex')
+  return createHash('sha256').update(await readFile(join(dir, 'weights.bin'))).digest('hex')
 }
 
 /**
