@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Generator } from 'gan-sdk'
-import { selectBackend, loadMnist, trainClassifier, saveLayersModel, loadLayersModel, scoreSamples, accuracy, subset } from '@gan-sdk/trainer'
+import { selectBackend, loadMnist, trainClassifier, saveLayersModel, loadLayersModel, SampleScorer, subset } from '@gan-sdk/trainer'
 
 /** The bar the shipped model must clear (issue 2): recognisable digits, every class present. */
 export const QUALITY_BAR = { meanConfidence: 0.85, minClassShare: 0.05, classifierHeldOutAccuracy: 0.98 }
@@ -63,15 +63,16 @@ export async function scoreModel(modelPath, { count = 1000, evaluatorDir = EVALU
   const testSet = loadMnist('test')
   const realIdx = Array.from({ length: Math.min(count, trainSet.count) }, (_, i) => Math.floor((i * trainSet.count) / count))
   const real = subset(trainSet, realIdx)
+  const scorer = new SampleScorer(classifier, testSet)
   const report = {
     classifier: {
       trainDigits: trainSet.count,
       heldOutDigits: testSet.count,
-      heldOutAccuracy: accuracy(classifier, testSet),
+      heldOutAccuracy: scorer.referenceAccuracy,
       weightsSha256: await evaluatorDigest(evaluatorDir),
     },
-    generated: { seeds: `0..${count - 1}`, ...scoreSamples(classifier, pixels, count, testSet) },
-    realReference: { digits: real.count, ...scoreSamples(classifier, real.pixels, real.count, testSet) },
+    generated: { seeds: `0..${count - 1}`, ...scorer.score(pixels, count) },
+    realReference: { digits: real.count, ...scorer.score(real.pixels, real.count) },
   }
   classifier.dispose()
   return { report, pixels, shape: { width, height, channels } }

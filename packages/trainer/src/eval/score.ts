@@ -16,34 +16,52 @@ export interface SampleScore {
   frechetDistance: number
 }
 
-/** Score generated images (pixels in [0, 1], same shape as `reference`) against real `reference` images. */
-export function scoreSamples(
-  classifier: tfl.LayersModel,
-  pixels: Float32Array,
-  count: number,
-  reference: ImageDataset,
-): SampleScore {
-  const gen = classify(classifier, pixels, count, reference)
-  const ref = classify(classifier, reference.pixels, reference.count, reference)
-  const histogram = new Array<number>(gen.classes).fill(0)
-  let confidence = 0
-  for (let n = 0; n < count; n++) {
-    const best = argmax(gen.probs, n, gen.classes)
-    confidence += gen.probs[n * gen.classes + best]!
-    histogram[best]!++
+/**
+ * A classifier and a labelled set of real images, classified once: scores any number of sample sets
+ * against it, and reports the classifier's accuracy on it.
+ */
+export class SampleScorer {
+  readonly #classifier: tfl.LayersModel
+  readonly #reference: ImageDataset
+  readonly #features: Float32Array
+  /** Fraction of the reference images the classifier labels correctly. */
+  readonly referenceAccuracy: number
+
+  constructor(classifier: tfl.LayersModel, reference: ImageDataset) {
+    const { probs, classes, features } = classify(classifier, reference.pixels, reference.count, reference)
+    this.#classifier = classifier
+    this.#reference = reference
+    this.#features = features
+    this.referenceAccuracy = accuracyOf(probs, classes, reference)
   }
-  return {
-    count,
-    meanConfidence: confidence / count,
-    histogram,
-    minClassShare: Math.min(...histogram) / count,
-    frechetDistance: frechetDistance(gen.features, count, ref.features, reference.count, gen.featureSize),
+
+  /** Score `count` images (pixels in [0, 1], the reference's shape) against the reference. */
+  score(pixels: Float32Array, count: number): SampleScore {
+    const gen = classify(this.#classifier, pixels, count, this.#reference)
+    const histogram = new Array<number>(gen.classes).fill(0)
+    let confidence = 0
+    for (let n = 0; n < count; n++) {
+      const best = argmax(gen.probs, n, gen.classes)
+      confidence += gen.probs[n * gen.classes + best]!
+      histogram[best]!++
+    }
+    return {
+      count,
+      meanConfidence: confidence / count,
+      histogram,
+      minClassShare: Math.min(...histogram) / count,
+      frechetDistance: frechetDistance(gen.features, count, this.#features, this.#reference.count, gen.featureSize),
+    }
   }
 }
 
 /** Fraction of `data` the classifier labels correctly. */
 export function accuracy(classifier: tfl.LayersModel, data: ImageDataset): number {
   const { probs, classes } = classify(classifier, data.pixels, data.count, data)
+  return accuracyOf(probs, classes, data)
+}
+
+function accuracyOf(probs: Float32Array, classes: number, data: ImageDataset): number {
   let correct = 0
   for (let n = 0; n < data.count; n++) {
     if (argmax(probs, n, classes) === data.labels[n]) correct++
