@@ -1,4 +1,4 @@
-import { backend_util, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core'
+import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core'
 import { dispose, wasmOp } from './wasm-ops.js'
 import type { Backend } from './wasm-ops.js'
 
@@ -26,7 +26,16 @@ export function createConv2dBackpropInputWasm(fallback: KernelFunc): KernelFunc 
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo }
     const backend = args.backend as Backend
     const attrs = args.attrs as unknown as BackpropInputAttrs
-    const info = backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast')
+    const info = backend_util.computeConv2DInfo(
+      attrs.inputShape,
+      filter.shape as [number, number, number, number],
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    )
     if (attrs.dataFormat === 'NCHW' || info.strideHeight !== info.strideWidth) return fallback(args)
 
     const s = info.strideHeight
@@ -40,9 +49,32 @@ export function createConv2dBackpropInputWasm(fallback: KernelFunc): KernelFunc 
     const bottom = Math.max(0, Math.floor((h - 1 + top) / s) + 1 - oh)
     const right = Math.max(0, Math.floor((w - 1 + left) / s) + 1 - ow)
 
-    const kernel = backend.makeOutput([mh, mw, co, s * s * ci], 'float32', undefined, phaseKernel(backend.readSync(filter.dataId) as Float32Array, kh, kw, ci, co, s, mh, mw))
-    const padded = wasmOp(backend, 'PadV2', { x: dy }, { paddings: [[0, 0], [mh - 1, bottom], [mw - 1, right], [0, 0]], constantValue: 0 })
-    const phases = wasmOp(backend, 'Conv2D', { x: padded, filter: kernel }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] })
+    const kernel = backend.makeOutput(
+      [mh, mw, co, s * s * ci],
+      'float32',
+      undefined,
+      phaseKernel(backend.readSync(filter.dataId) as Float32Array, kh, kw, ci, co, s, mh, mw),
+    )
+    const padded = wasmOp(
+      backend,
+      'PadV2',
+      { x: dy },
+      {
+        paddings: [
+          [0, 0],
+          [mh - 1, bottom],
+          [mw - 1, right],
+          [0, 0],
+        ],
+        constantValue: 0,
+      },
+    )
+    const phases = wasmOp(
+      backend,
+      'Conv2D',
+      { x: padded, filter: kernel },
+      { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1] },
+    )
     const [, u, v] = phases.shape as [number, number, number, number]
     // Interleave the phases: [B·U, V, s, s·ci] → [B·U, s, V, s·ci] is [B, U·s, V·s, ci] in memory, i.e.
     // DepthToSpace (TF's DCR order), but the stock wasm DepthToSpace is ~80× slower than Transpose.
