@@ -13,7 +13,10 @@ describe('train → export → generate', () => {
     const dir = await mkdtemp(join(tmpdir(), 'gan-e2e-'))
     const runDir = join(dir, 'run')
     const mnist = loadMnist('train')
-    const digits = subset(mnist, Array.from({ length: 256 }, (_, i) => i * 31))
+    const digits = subset(
+      mnist,
+      Array.from({ length: 256 }, (_, i) => i * 31),
+    )
     await train({
       outDir: runDir,
       dataset: digits,
@@ -31,7 +34,15 @@ describe('train → export → generate', () => {
     expect(exported.maxAbsDiff).toBeLessThan(1e-4)
 
     const generator = await Generator.load(modelPath)
-    expect(generator.info).toMatchObject({ latentSize: 16, width: 28, height: 28, channels: 1, layout: 'NHWC', name: 'e2e-digits', license: 'MIT' })
+    expect(generator.info).toMatchObject({
+      latentSize: 16,
+      width: 28,
+      height: 28,
+      channels: 1,
+      layout: 'NHWC',
+      name: 'e2e-digits',
+      license: 'MIT',
+    })
     const [a, b] = await generator.generateBatch([7, 8])
     const single = await generator.generate(7)
     expect(Buffer.from(single.data).equals(Buffer.from(a!.data))).toBe(true)

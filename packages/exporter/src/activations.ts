@@ -4,7 +4,22 @@ import type { OnnxGraph } from './onnx-graph.js'
 import type { LayerSpec } from './topology.js'
 
 /** Activation names (as TF.js serialises them) that convert. */
-export const ACTIVATIONS = ['linear', 'relu', 'relu6', 'elu', 'selu', 'sigmoid', 'hard_sigmoid', 'softplus', 'softsign', 'tanh', 'swish', 'mish', 'gelu', 'softmax'] as const
+export const ACTIVATIONS = [
+  'linear',
+  'relu',
+  'relu6',
+  'elu',
+  'selu',
+  'sigmoid',
+  'hard_sigmoid',
+  'softplus',
+  'softsign',
+  'tanh',
+  'swish',
+  'mish',
+  'gelu',
+  'softmax',
+] as const
 
 /**
  * Apply a Keras activation (a layer's `activation` config or an Activation layer) to `x`.
@@ -57,7 +72,10 @@ export function applyActivation(graph: OnnxGraph, x: Flow, activation: unknown, 
       break
     case 'gelu':
       // x · Φ(x) = 0.5 · x · (1 + erf(x / √2)); ONNX's Gelu op needs opset 20.
-      y = op('Mul', [op('Mul', [v, op('Add', [op('Erf', [op('Div', [v, scalar('sqrt2', Math.SQRT2)])]), scalar('one', 1)])]), scalar('half', 0.5)])
+      y = op('Mul', [
+        op('Mul', [v, op('Add', [op('Erf', [op('Div', [v, scalar('sqrt2', Math.SQRT2)])]), scalar('one', 1)])]),
+        scalar('half', 0.5),
+      ])
       break
     case 'softmax':
       y = op('Softmax', [v], { axis: 1 })

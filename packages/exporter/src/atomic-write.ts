@@ -23,6 +23,10 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
     await rename(tmp, path)
   } catch (err) {
     await rm(tmp, { force: true })
-    throw new ExportError('ERR_WRITE', `cannot write ${path}: ${(err as Error).message}. Check that the directory is writable and that the path is not a directory.`, { cause: err })
+    throw new ExportError(
+      'ERR_WRITE',
+      `cannot write ${path}: ${(err as Error).message}. Check that the directory is writable and that the path is not a directory.`,
+      { cause: err },
+    )
   }
 }

@@ -24,13 +24,27 @@ export interface ConvertedGraph {
 }
 
 /** Layers after which the output values still lie in the range the previous activation gave them. */
-const RANGE_PRESERVING = new Set(['InputLayer', 'Reshape', 'Flatten', 'Dropout', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'UpSampling2D', 'Cropping2D', 'ZeroPadding2D'])
+const RANGE_PRESERVING = new Set([
+  'InputLayer',
+  'Reshape',
+  'Flatten',
+  'Dropout',
+  'GaussianNoise',
+  'GaussianDropout',
+  'AlphaDropout',
+  'UpSampling2D',
+  'Cropping2D',
+  'ZeroPadding2D',
+])
 
 /** Convert a generator's layer chain into an ONNX graph from `latent` [batch, z] to `image` [batch, H, W, C] (NHWC, as TF.js). */
 export function convertLayers(topology: Topology, weights: WeightStore): ConvertedGraph {
   const [, latentSize] = topology.inputShape
   if (topology.inputShape.length !== 2 || typeof latentSize !== 'number') {
-    throw new ExportError('ERR_UNSUPPORTED_CONFIG', `the model's input shape is ${JSON.stringify(topology.inputShape)}; a generator takes a latent vector [batch, z].`)
+    throw new ExportError(
+      'ERR_UNSUPPORTED_CONFIG',
+      `the model's input shape is ${JSON.stringify(topology.inputShape)}; a generator takes a latent vector [batch, z].`,
+    )
   }
   const graph = new OnnxGraph()
   let flow: Flow = { kind: 'vector', name: INPUT_NAME, size: latentSize, order: undefined }
@@ -41,10 +55,16 @@ export function convertLayers(topology: Topology, weights: WeightStore): Convert
       const w = weights.get(name)
       if (w === undefined) {
         const found = weights.namesUnder(`${layer.name}/`)
-        throw new ExportError('ERR_INPUT', `weight ${name} of ${layer.className} layer "${layer.name}" is not in the weights manifest (it has ${found.length ? found.join(', ') : 'no weights for this layer'}).`)
+        throw new ExportError(
+          'ERR_INPUT',
+          `weight ${name} of ${layer.className} layer "${layer.name}" is not in the weights manifest (it has ${found.length ? found.join(', ') : 'no weights for this layer'}).`,
+        )
       }
       if (w.shape.length !== shape.length || w.shape.some((d, j) => d !== shape[j])) {
-        throw new ExportError('ERR_INPUT', `weight ${name} has shape [${w.shape.join(', ')}], but the layer's config and input imply [${shape.join(', ')}]; model.json and the weights do not match.`)
+        throw new ExportError(
+          'ERR_INPUT',
+          `weight ${name} has shape [${w.shape.join(', ')}], but the layer's config and input imply [${shape.join(', ')}]; model.json and the weights do not match.`,
+        )
       }
       return w.data
     }
@@ -55,7 +75,10 @@ export function convertLayers(topology: Topology, weights: WeightStore): Convert
     }
   }
   if (flow.kind !== 'image') {
-    throw new ExportError('ERR_UNSUPPORTED_CONFIG', `the model outputs a vector ${shapeOf(flow)}, not an image; a generator must end in [H, W, C] (add a Reshape).`)
+    throw new ExportError(
+      'ERR_UNSUPPORTED_CONFIG',
+      `the model outputs a vector ${shapeOf(flow)}, not an image; a generator must end in [H, W, C] (add a Reshape).`,
+    )
   }
   // Keras order at the boundary: a Reshape suffices when channels-first and channels-last coincide.
   const { c, h, w } = flow

@@ -30,7 +30,12 @@ function tiny(activation: 'sigmoid' | 'linear' | 'tanh', channels = 3): tfl.Sequ
 describe('the exported ONNX model', () => {
   it('embeds the contract in metadata_props, readable back by the SDK', async () => {
     const model = randomize(dcgan({ latent: 16 }), 1)
-    const { bytes, contract, opsetVersion } = await exportOnnx(await artifactsOf(model), { name: 'digits', license: 'MIT', labels: ['zero', 'one'], description: 'test digits' })
+    const { bytes, contract, opsetVersion } = await exportOnnx(await artifactsOf(model), {
+      name: 'digits',
+      license: 'MIT',
+      labels: ['zero', 'one'],
+      description: 'test digits',
+    })
     const proto = fromBinary(ModelProtoSchema, bytes)
     const metadata = Object.fromEntries(proto.metadataProps.map((p) => [p.key, p.value]))
     expect(metadata).toEqual(contractToMetadata(contract))
@@ -83,18 +88,54 @@ describe('inputs and the contract they give', () => {
   it('a training run directory: gan.json fills the contract, options override it', async () => {
     const dir = await tempDir('run')
     await writeRunDir(dir, await artifactsOf(randomize(dcgan({ latent: 8 }), 2)), {
-      name: 'run-name', license: 'CC0-1.0', dataset: 'squares', steps: 3, emaDecay: 0.999, latentDistribution: 'uniform',
-      latentSize: 8, width: 28, height: 28, channels: 1, range: [-1, 1], layout: 'NHWC', labels: ['a', 'b'],
+      name: 'run-name',
+      license: 'CC0-1.0',
+      dataset: 'squares',
+      steps: 3,
+      emaDecay: 0.999,
+      latentDistribution: 'uniform',
+      latentSize: 8,
+      width: 28,
+      height: 28,
+      channels: 1,
+      range: [-1, 1],
+      layout: 'NHWC',
+      labels: ['a', 'b'],
     })
     const { contract, maxAbsDiff } = await exportOnnx(dir)
     expect(maxAbsDiff).toBeLessThan(1e-5)
     expect(contract).toEqual({
-      latentSize: 8, latentDistribution: 'uniform', inputName: 'latent', outputName: 'image', layout: 'NHWC', range: [-1, 1],
-      width: 28, height: 28, channels: 1, labels: ['a', 'b'], license: 'CC0-1.0', name: 'run-name',
+      latentSize: 8,
+      latentDistribution: 'uniform',
+      inputName: 'latent',
+      outputName: 'image',
+      layout: 'NHWC',
+      range: [-1, 1],
+      width: 28,
+      height: 28,
+      channels: 1,
+      labels: ['a', 'b'],
+      license: 'CC0-1.0',
+      name: 'run-name',
       description: 'GAN generator "run-name" (28×28×1 images) trained by @gan-sdk/trainer on squares (3 steps, EMA weights, decay 0.999).',
     })
-    const overridden = await exportOnnx(dir, { verify: false, name: 'other', license: 'MIT', labels: [], range: [0, 1], latentDistribution: 'normal', description: '' })
-    expect(overridden.contract).toMatchObject({ name: 'other', license: 'MIT', labels: [], range: [0, 1], latentDistribution: 'normal', description: '' })
+    const overridden = await exportOnnx(dir, {
+      verify: false,
+      name: 'other',
+      license: 'MIT',
+      labels: [],
+      range: [0, 1],
+      latentDistribution: 'normal',
+      description: '',
+    })
+    expect(overridden.contract).toMatchObject({
+      name: 'other',
+      license: 'MIT',
+      labels: [],
+      range: [0, 1],
+      latentDistribution: 'normal',
+      description: '',
+    })
   })
 
   it('a TF.js model directory or model.json without gan.json: inferred from the model', async () => {
@@ -102,34 +143,68 @@ describe('inputs and the contract they give', () => {
     await writeModelDir(dir, await artifactsOf(tiny('sigmoid')))
     for (const source of [dir, join(dir, 'model.json')]) {
       const { contract } = await exportOnnx(source)
-      expect(contract).toMatchObject({ latentSize: 6, width: 4, height: 4, channels: 3, range: [0, 1], latentDistribution: 'normal', labels: [], license: 'unknown', name: 'tiny_generator' })
+      expect(contract).toMatchObject({
+        latentSize: 6,
+        width: 4,
+        height: 4,
+        channels: 3,
+        range: [0, 1],
+        latentDistribution: 'normal',
+        labels: [],
+        license: 'unknown',
+        name: 'tiny_generator',
+      })
     }
   })
 
   it('refuses to guess the range after a linear output, and takes it as an option', async () => {
     const artifacts = await artifactsOf(tiny('linear'))
-    await expect(exportOnnx(artifacts)).rejects.toMatchObject({ code: 'ERR_CONTRACT', message: expect.stringMatching(/last activation is linear.*Pass range/) })
+    await expect(exportOnnx(artifacts)).rejects.toMatchObject({
+      code: 'ERR_CONTRACT',
+      message: expect.stringMatching(/last activation is linear.*Pass range/),
+    })
     expect((await exportOnnx(artifacts, { range: [-2, 2] })).contract.range).toEqual([-2, 2])
   })
 
   it('rejects a gan.json that contradicts the model, or is malformed', async () => {
     const dir = await tempDir('bad-run')
     await writeRunDir(dir, await artifactsOf(dcgan({ latent: 8 })), { width: 32 })
-    await expect(exportOnnx(dir)).rejects.toMatchObject({ code: 'ERR_CONTRACT', message: expect.stringMatching(/gan\.json declares width 32 but the generator's is 28/) })
+    await expect(exportOnnx(dir)).rejects.toMatchObject({
+      code: 'ERR_CONTRACT',
+      message: expect.stringMatching(/gan\.json declares width 32 but the generator's is 28/),
+    })
     await writeFile(join(dir, 'gan.json'), JSON.stringify({ format: 'gan-sdk-run', range: [1, -1] }))
-    await expect(exportOnnx(dir)).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringMatching(/"range" is \[1,-1\]; expected \[min, max\]/) })
+    await expect(exportOnnx(dir)).rejects.toMatchObject({
+      code: 'ERR_INPUT',
+      message: expect.stringMatching(/"range" is \[1,-1\]; expected \[min, max\]/),
+    })
     await writeFile(join(dir, 'gan.json'), '{ not json')
-    await expect(exportOnnx(dir)).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringMatching(/gan\.json is not valid JSON/) })
+    await expect(exportOnnx(dir)).rejects.toMatchObject({
+      code: 'ERR_INPUT',
+      message: expect.stringMatching(/gan\.json is not valid JSON/),
+    })
   })
 
   it('rejects missing, empty and mismatched inputs with ERR_INPUT', async () => {
     const empty = await tempDir('empty')
-    await expect(exportOnnx(join(empty, 'nope'))).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringMatching(/does not exist/) })
-    await expect(exportOnnx(empty)).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringMatching(/neither gan\.json nor model\.json/) })
+    await expect(exportOnnx(join(empty, 'nope'))).rejects.toMatchObject({
+      code: 'ERR_INPUT',
+      message: expect.stringMatching(/does not exist/),
+    })
+    await expect(exportOnnx(empty)).rejects.toMatchObject({
+      code: 'ERR_INPUT',
+      message: expect.stringMatching(/neither gan\.json nor model\.json/),
+    })
     const artifacts = await artifactsOf(dcgan({ latent: 8 }))
-    await expect(exportOnnx({ ...artifacts, weightData: new ArrayBuffer(12) })).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringMatching(/weight data has 12 bytes but the manifest describes \d+/) })
+    await expect(exportOnnx({ ...artifacts, weightData: new ArrayBuffer(12) })).rejects.toMatchObject({
+      code: 'ERR_INPUT',
+      message: expect.stringMatching(/weight data has 12 bytes but the manifest describes \d+/),
+    })
     const specs = artifacts.weightSpecs!.map((s, i) => (i === 0 ? { ...s, name: 'renamed/kernel' } : s))
-    await expect(exportOnnx({ ...artifacts, weightSpecs: specs })).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringMatching(/weight dense_Dense\d+\/kernel of Dense layer .* is not in the weights manifest/) })
+    await expect(exportOnnx({ ...artifacts, weightSpecs: specs })).rejects.toMatchObject({
+      code: 'ERR_INPUT',
+      message: expect.stringMatching(/weight dense_Dense\d+\/kernel of Dense layer .* is not in the weights manifest/),
+    })
     await writeFile(join(empty, 'model.json'), JSON.stringify({ format: 'graph-model', modelTopology: {}, weightsManifest: [] }))
     await expect(exportOnnx(empty)).rejects.toMatchObject({ code: 'ERR_INPUT', message: expect.stringMatching(/graph model/) })
   })
@@ -145,27 +220,67 @@ describe('unsupported models fail with a code and a fix', () => {
     expect(err).toMatchObject({ name: 'ExportError', code: 'ERR_UNSUPPORTED_LAYER' })
     expect((err as Error).message).toContain('layer "pool" is a MaxPooling2D, which has no ONNX conversion. Supported layers: ')
     for (const layer of SUPPORTED_LAYERS) expect((err as Error).message).toContain(layer)
-    expect(SUPPORTED_LAYERS).toEqual(expect.arrayContaining(['InputLayer', 'Dense', 'BatchNormalization', 'LeakyReLU', 'ReLU', 'Activation', 'Reshape', 'Flatten', 'Conv2DTranspose', 'Conv2D', 'UpSampling2D', 'Dropout']))
+    expect(SUPPORTED_LAYERS).toEqual(
+      expect.arrayContaining([
+        'InputLayer',
+        'Dense',
+        'BatchNormalization',
+        'LeakyReLU',
+        'ReLU',
+        'Activation',
+        'Reshape',
+        'Flatten',
+        'Conv2DTranspose',
+        'Conv2D',
+        'UpSampling2D',
+        'Dropout',
+      ]),
+    )
   })
 
   it.each([
-    ['channels_first', (m: tfl.Sequential) => m.add(tfl.layers.conv2d({ filters: 3, kernelSize: 1, dataFormat: 'channelsFirst' })), /data_format "channels_first"; only channels_last converts/],
-    ['dilation', (m: tfl.Sequential) => m.add(tfl.layers.conv2d({ filters: 3, kernelSize: 2, dilationRate: 2 })), /dilation_rate \[2, 2\]; only 1 converts/],
-    ['Dense on an image', (m: tfl.Sequential) => m.add(tfl.layers.dense({ units: 3 })), /Dense layer .* gets an image input \[4, 4, 3\]; only vector inputs convert; add a Flatten/],
-    ['unknown activation', (m: tfl.Sequential) => m.add(tfl.layers.activation({ activation: 'logSoftmax' as 'relu' })), /uses activation "log_?softmax"; supported activations: linear, relu/i],
+    [
+      'channels_first',
+      (m: tfl.Sequential) => m.add(tfl.layers.conv2d({ filters: 3, kernelSize: 1, dataFormat: 'channelsFirst' })),
+      /data_format "channels_first"; only channels_last converts/,
+    ],
+    [
+      'dilation',
+      (m: tfl.Sequential) => m.add(tfl.layers.conv2d({ filters: 3, kernelSize: 2, dilationRate: 2 })),
+      /dilation_rate \[2, 2\]; only 1 converts/,
+    ],
+    [
+      'Dense on an image',
+      (m: tfl.Sequential) => m.add(tfl.layers.dense({ units: 3 })),
+      /Dense layer .* gets an image input \[4, 4, 3\]; only vector inputs convert; add a Flatten/,
+    ],
+    [
+      'unknown activation',
+      (m: tfl.Sequential) => m.add(tfl.layers.activation({ activation: 'logSoftmax' as 'relu' })),
+      /uses activation "log_?softmax"; supported activations: linear, relu/i,
+    ],
   ])('%s → ERR_UNSUPPORTED_CONFIG', async (_name, add, message) => {
     const m = tfl.sequential()
     m.add(tfl.layers.dense({ inputShape: [4], units: 4 * 4 * 3 }))
     m.add(tfl.layers.reshape({ targetShape: [4, 4, 3] }))
     add(m)
-    await expect(exportOnnx(await artifactsOf(m), { range: [-1, 1] })).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CONFIG', message: expect.stringMatching(message) })
+    await expect(exportOnnx(await artifactsOf(m), { range: [-1, 1] })).rejects.toMatchObject({
+      code: 'ERR_UNSUPPORTED_CONFIG',
+      message: expect.stringMatching(message),
+    })
   })
 
   it('a model that does not make images of 1, 3 or 4 channels', async () => {
-    await expect(exportOnnx(await artifactsOf(tiny('tanh', 2)))).rejects.toMatchObject({ code: 'ERR_CONTRACT', message: expect.stringMatching(/outputs 2 channels/) })
+    await expect(exportOnnx(await artifactsOf(tiny('tanh', 2)))).rejects.toMatchObject({
+      code: 'ERR_CONTRACT',
+      message: expect.stringMatching(/outputs 2 channels/),
+    })
     const flat = tfl.sequential()
     flat.add(tfl.layers.dense({ inputShape: [4], units: 3, activation: 'tanh' }))
-    await expect(exportOnnx(await artifactsOf(flat))).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_CONFIG', message: expect.stringMatching(/outputs a vector \[3\], not an image/) })
+    await expect(exportOnnx(await artifactsOf(flat))).rejects.toMatchObject({
+      code: 'ERR_UNSUPPORTED_CONFIG',
+      message: expect.stringMatching(/outputs a vector \[3\], not an image/),
+    })
   })
 })
 
@@ -204,6 +319,9 @@ describe('options', () => {
     [{ verify: 'yes' }, /option verify is "yes"; expected true or false/],
     [{ tolerence: 1e-3 }, /unknown option "tolerence"; known options: out, verify, tolerance/],
   ])('%o is ERR_INVALID_OPTION', async (options, message) => {
-    await expect(exportOnnx(await artifactsOf(dcgan({ latent: 8 })), options as object)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION', message: expect.stringMatching(message) })
+    await expect(exportOnnx(await artifactsOf(dcgan({ latent: 8 })), options as object)).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: expect.stringMatching(message),
+    })
   })
 })

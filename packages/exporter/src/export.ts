@@ -45,7 +45,13 @@ export async function exportOnnx(source: string | io.ModelArtifacts, options: Ex
     throw new ExportError('ERR_INPUT', 'the model artifacts carry no weights (weightSpecs/weightData). Save the model with its weights.')
   }
   const weights = new WeightStore(artifacts.weightSpecs, joinWeightData(artifacts.weightData))
-  opts.onEvent({ type: 'read', source: origin, runManifest: run !== undefined, layers: topology.layers.length, parameters: weights.parameterCount })
+  opts.onEvent({
+    type: 'read',
+    source: origin,
+    runManifest: run !== undefined,
+    layers: topology.layers.length,
+    parameters: weights.parameterCount,
+  })
 
   const converted = convertLayers(topology, weights)
   const contract = buildContract(converted, run, opts.overrides, topology.modelName)
@@ -58,7 +64,9 @@ export async function exportOnnx(source: string | io.ModelArtifacts, options: Ex
     docString: [
       contract.description,
       `Input "${INPUT_NAME}" [batch, ${contract.latentSize}], output "${OUTPUT_NAME}" [batch, ${contract.height}, ${contract.width}, ${contract.channels}] (NHWC) in [${contract.range.join(', ')}]; contract in metadata_props (gan.*).`,
-    ].filter((part) => part !== '').join(' '),
+    ]
+      .filter((part) => part !== '')
+      .join(' '),
   })
   opts.onEvent({ type: 'converted', nodes: converted.graph.nodes.length, opsetVersion: OPSET_VERSION, bytes: bytes.byteLength })
 

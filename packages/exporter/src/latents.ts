@@ -13,6 +13,9 @@ export function verificationLatents(latentSize: number, distribution: LatentDist
   const draws = seedsToLatents([0, 1, 2, 3, 4, 5, 7], latentSize, { distribution })
   const out = new Float32Array(VERIFY_LATENTS * latentSize) // row 6 stays all zero
   out.set(draws.subarray(0, 6 * latentSize))
-  out.set(draws.subarray(6 * latentSize).map((x) => x * 2.5), 7 * latentSize)
+  out.set(
+    draws.subarray(6 * latentSize).map((x) => x * 2.5),
+    7 * latentSize,
+  )
   return out
 }

@@ -17,7 +17,8 @@ export function positiveInt(layer: LayerSpec, key: string): number {
 export function intPair(layer: LayerSpec, key: string, fallback: number): [number, number] {
   const v = layer.config[key] ?? fallback
   const pair = Array.isArray(v) ? v : [v, v]
-  if (pair.length !== 2 || !pair.every((x) => Number.isInteger(x) && x >= 0)) unsupported(layer, `has ${key} ${JSON.stringify(v)}`, 'expected an integer or a pair of integers')
+  if (pair.length !== 2 || !pair.every((x) => Number.isInteger(x) && x >= 0))
+    unsupported(layer, `has ${key} ${JSON.stringify(v)}`, 'expected an integer or a pair of integers')
   return [pair[0] as number, pair[1] as number]
 }
 
@@ -31,7 +32,8 @@ export function finite(layer: LayerSpec, key: string, fallback: number): number 
 /** A string config entry restricted to the values that convert. */
 export function oneOf<T extends string>(layer: LayerSpec, key: string, allowed: readonly T[], fallback: T): T {
   const v = layer.config[key] ?? fallback
-  if (!allowed.includes(v as T)) unsupported(layer, `has ${key} ${JSON.stringify(v)}`, `only ${allowed.join(' or ')} convert${allowed.length === 1 ? 's' : ''}`)
+  if (!allowed.includes(v as T))
+    unsupported(layer, `has ${key} ${JSON.stringify(v)}`, `only ${allowed.join(' or ')} convert${allowed.length === 1 ? 's' : ''}`)
   return v as T
 }
 

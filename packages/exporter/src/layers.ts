@@ -59,7 +59,9 @@ function vectorToImage(graph: OnnxGraph, x: Vector, [h, w, c]: [number, number, 
   }
   const physicalOf = x.order === undefined ? undefined : invert(x.order)
   const indices = physicalOf === undefined ? target : target.map((logical) => physicalOf[logical]!)
-  const source = isIdentity(indices) ? x.name : graph.node('Gather', [x.name, graph.int64s(`${scope}/indices`, indices)], { axis: 1 }, scope)
+  const source = isIdentity(indices)
+    ? x.name
+    : graph.node('Gather', [x.name, graph.int64s(`${scope}/indices`, indices)], { axis: 1 }, scope)
   return { ...out, name: graph.node('Reshape', [source, graph.int64s(`${scope}/shape`, [0, c, h, w])], {}, scope) }
 }
 
@@ -75,12 +77,24 @@ function reshapeTarget(layer: LayerSpec, size: number): number[] {
   if (target.reduce((a, b) => a * b, 1) !== size || !target.every(Number.isInteger)) {
     throw new ExportError('ERR_INPUT', `Reshape layer "${layer.name}" cannot reshape ${size} values to ${JSON.stringify(raw)}.`)
   }
-  if (target.length !== 1 && target.length !== 3) unsupported(layer, `reshapes to ${JSON.stringify(target)}`, 'only [features] or [H, W, C] convert')
+  if (target.length !== 1 && target.length !== 3)
+    unsupported(layer, `reshapes to ${JSON.stringify(target)}`, 'only [features] or [H, W, C] convert')
   return target
 }
 
 /** Layers that act on each vector feature independently, so the features' order does not matter to them. */
-const ORDER_AGNOSTIC = new Set(['BatchNormalization', 'LeakyReLU', 'ReLU', 'ELU', 'ThresholdedReLU', 'Activation', 'Dropout', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout'])
+const ORDER_AGNOSTIC = new Set([
+  'BatchNormalization',
+  'LeakyReLU',
+  'ReLU',
+  'ELU',
+  'ThresholdedReLU',
+  'Activation',
+  'Dropout',
+  'GaussianNoise',
+  'GaussianDropout',
+  'AlphaDropout',
+])
 
 /**
  * The feature order a Dense layer should produce: channels-first when the chain reshapes its output
@@ -117,13 +131,19 @@ const dense: Converter = (layer, input, { graph, weight, following }) => {
 }
 
 const batchNormalization: Converter = (layer, x, { graph, weight }) => {
-  const axis = Array.isArray(layer.config['axis']) && layer.config['axis'].length === 1 ? layer.config['axis'][0] : (layer.config['axis'] ?? -1)
+  const axis =
+    Array.isArray(layer.config['axis']) && layer.config['axis'].length === 1 ? layer.config['axis'][0] : (layer.config['axis'] ?? -1)
   const rank = x.kind === 'vector' ? 2 : 4
   if (!Number.isInteger(axis) || ((axis as number) + rank) % rank !== rank - 1) {
-    unsupported(layer, `normalises axis ${JSON.stringify(layer.config['axis'])} of a rank-${rank} input`, 'only the last (channel/feature) axis converts')
+    unsupported(
+      layer,
+      `normalises axis ${JSON.stringify(layer.config['axis'])} of a rank-${rank} input`,
+      'only the last (channel/feature) axis converts',
+    )
   }
   const n = x.kind === 'vector' ? x.size : x.c
-  const param = (key: string, fallback: number, present: boolean) => perFeature(x, present ? weight(key, [n]) : new Float32Array(n).fill(fallback))
+  const param = (key: string, fallback: number, present: boolean) =>
+    perFeature(x, present ? weight(key, [n]) : new Float32Array(n).fill(fallback))
   const inputs = [
     x.name,
     graph.floats(`${layer.name}/gamma`, [n], param('gamma', 1, layer.config['scale'] !== false)),
@@ -137,7 +157,11 @@ const batchNormalization: Converter = (layer, x, { graph, weight }) => {
 
 const leakyRelu: Converter = (layer, x, { graph }) => {
   // TF.js defaults alpha to 0.3, ONNX to 0.01: always write the model's own value. Keras 3 calls it negative_slope.
-  const alpha = finite(layer, layer.config['alpha'] === undefined && layer.config['negative_slope'] !== undefined ? 'negative_slope' : 'alpha', 0.3)
+  const alpha = finite(
+    layer,
+    layer.config['alpha'] === undefined && layer.config['negative_slope'] !== undefined ? 'negative_slope' : 'alpha',
+    0.3,
+  )
   return { ...x, name: graph.node('LeakyRelu', [x.name], { alpha: { float: alpha } }, layer.name) }
 }
 
@@ -147,13 +171,22 @@ const relu: Converter = (layer, x, { graph }) => {
   }
   const max = layer.config['max_value']
   if (max === null || max === undefined) return { ...x, name: graph.node('Relu', [x.name], {}, layer.name) }
-  const bounds = [graph.floats(`${layer.name}/min`, [], Float32Array.of(0)), graph.floats(`${layer.name}/max`, [], Float32Array.of(finite(layer, 'max_value', 0)))]
+  const bounds = [
+    graph.floats(`${layer.name}/min`, [], Float32Array.of(0)),
+    graph.floats(`${layer.name}/max`, [], Float32Array.of(finite(layer, 'max_value', 0))),
+  ]
   return { ...x, name: graph.node('Clip', [x.name, ...bounds], {}, layer.name) }
 }
 
-const elu: Converter = (layer, x, { graph }) => ({ ...x, name: graph.node('Elu', [x.name], { alpha: { float: finite(layer, 'alpha', 1) } }, layer.name) })
+const elu: Converter = (layer, x, { graph }) => ({
+  ...x,
+  name: graph.node('Elu', [x.name], { alpha: { float: finite(layer, 'alpha', 1) } }, layer.name),
+})
 
-const thresholdedRelu: Converter = (layer, x, { graph }) => ({ ...x, name: graph.node('ThresholdedRelu', [x.name], { alpha: { float: finite(layer, 'theta', 1) } }, layer.name) })
+const thresholdedRelu: Converter = (layer, x, { graph }) => ({
+  ...x,
+  name: graph.node('ThresholdedRelu', [x.name], { alpha: { float: finite(layer, 'theta', 1) } }, layer.name),
+})
 
 const activation: Converter = (layer, x, { graph }) => applyActivation(graph, x, layer.config['activation'], layer)
 
@@ -178,7 +211,8 @@ function convSetup(layer: LayerSpec, input: Flow) {
   if ((layer.config['groups'] ?? 1) !== 1) unsupported(layer, `has groups ${JSON.stringify(layer.config['groups'])}`, 'only 1 converts')
   const [kh, kw] = intPair(layer, 'kernel_size', 1)
   const [sh, sw] = intPair(layer, 'strides', 1)
-  if (kh < 1 || kw < 1 || sh < 1 || sw < 1) unsupported(layer, `has kernel_size [${kh}, ${kw}] and strides [${sh}, ${sw}]`, 'both must be positive')
+  if (kh < 1 || kw < 1 || sh < 1 || sw < 1)
+    unsupported(layer, `has kernel_size [${kh}, ${kw}] and strides [${sh}, ${sw}]`, 'both must be positive')
   const padding = oneOf<Padding>(layer, 'padding', ['same', 'valid'], 'valid')
   return { x, filters: positiveInt(layer, 'filters'), kh, kw, sh, sw, padding }
 }
@@ -187,7 +221,11 @@ const conv2d: Converter = (layer, input, { graph, weight }) => {
   const { x, filters, kh, kw, sh, sw, padding } = convSetup(layer, input)
   const gh = convAxis({ n: x.h, k: kh, s: sh }, padding)
   const gw = convAxis({ n: x.w, k: kw, s: sw }, padding)
-  if (gh.out < 1 || gw.out < 1) throw new ExportError('ERR_INPUT', `Conv2D layer "${layer.name}": its ${x.h}×${x.w} input is smaller than its ${kh}×${kw} kernel with valid padding.`)
+  if (gh.out < 1 || gw.out < 1)
+    throw new ExportError(
+      'ERR_INPUT',
+      `Conv2D layer "${layer.name}": its ${x.h}×${x.w} input is smaller than its ${kh}×${kw} kernel with valid padding.`,
+    )
   // TF.js [kh, kw, in, out] → ONNX [out, in, kh, kw].
   const kernel = permuteAxes(weight('kernel', [kh, kw, x.c, filters]), [kh, kw, x.c, filters], [3, 2, 0, 1])
   const inputs = [x.name, graph.floats(`${layer.name}/kernel`, [filters, x.c, kh, kw], kernel)]
@@ -200,14 +238,19 @@ const conv2d: Converter = (layer, input, { graph, weight }) => {
 const conv2dTranspose: Converter = (layer, input, { graph, weight }) => {
   const { x, filters, kh, kw, sh, sw, padding } = convSetup(layer, input)
   const op = layer.config['output_padding']
-  if (op !== undefined && op !== null) unsupported(layer, `has output_padding ${JSON.stringify(op)}`, 'only null (TF.js has no output_padding) converts')
+  if (op !== undefined && op !== null)
+    unsupported(layer, `has output_padding ${JSON.stringify(op)}`, 'only null (TF.js has no output_padding) converts')
   const gh = convTransposeAxis({ n: x.h, k: kh, s: sh }, padding)
   const gw = convTransposeAxis({ n: x.w, k: kw, s: sw }, padding)
   // TF.js [kh, kw, out, in] → ONNX ConvTranspose [in, out, kh, kw].
   const kernel = permuteAxes(weight('kernel', [kh, kw, filters, x.c]), [kh, kw, filters, x.c], [3, 2, 0, 1])
   const inputs = [x.name, graph.floats(`${layer.name}/kernel`, [x.c, filters, kh, kw], kernel)]
   if (layer.config['use_bias'] !== false) inputs.push(graph.floats(`${layer.name}/bias`, [filters], weight('bias', [filters])))
-  const attrs: Record<string, number[]> = { kernel_shape: [kh, kw], strides: [sh, sw], pads: [gh.pads[0], gw.pads[0], gh.pads[1], gw.pads[1]] }
+  const attrs: Record<string, number[]> = {
+    kernel_shape: [kh, kw],
+    strides: [sh, sw],
+    pads: [gh.pads[0], gw.pads[0], gh.pads[1], gw.pads[1]],
+  }
   if (gh.outputPadding > 0 || gw.outputPadding > 0) attrs['output_padding'] = [gh.outputPadding, gw.outputPadding]
   const y: Flow = { kind: 'image', name: graph.node('ConvTranspose', inputs, attrs, layer.name), c: filters, h: gh.out, w: gw.out }
   return applyActivation(graph, y, layer.config['activation'], layer)
@@ -220,7 +263,10 @@ const upSampling2d: Converter = (layer, input, { graph }) => {
   const interpolation = oneOf(layer, 'interpolation', ['nearest', 'bilinear'], 'nearest')
   // TF.js resizes with align_corners = half_pixel_centers = false: ONNX's 'asymmetric' coordinates;
   // nearest then floors, i.e. repeats each pixel.
-  const attrs: Record<string, string> = interpolation === 'nearest' ? { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' } : { mode: 'linear', coordinate_transformation_mode: 'asymmetric' }
+  const attrs: Record<string, string> =
+    interpolation === 'nearest'
+      ? { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' }
+      : { mode: 'linear', coordinate_transformation_mode: 'asymmetric' }
   const scales = graph.floats(`${layer.name}/scales`, [4], Float32Array.of(1, 1, sh, sw))
   return { ...x, name: graph.node('Resize', [x.name, '', scales], attrs, layer.name), h: x.h * sh, w: x.w * sw }
 }
@@ -273,7 +319,10 @@ export const SUPPORTED_LAYERS: readonly string[] = Object.keys(CONVERTERS)
 export function converterFor(layer: LayerSpec): Converter {
   const convert = CONVERTERS[layer.className]
   if (convert === undefined) {
-    throw new ExportError('ERR_UNSUPPORTED_LAYER', `layer "${layer.name}" is a ${layer.className}, which has no ONNX conversion. Supported layers: ${SUPPORTED_LAYERS.join(', ')}.`)
+    throw new ExportError(
+      'ERR_UNSUPPORTED_LAYER',
+      `layer "${layer.name}" is a ${layer.className}, which has no ONNX conversion. Supported layers: ${SUPPORTED_LAYERS.join(', ')}.`,
+    )
   }
   return convert
 }

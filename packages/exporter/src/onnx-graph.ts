@@ -49,7 +49,14 @@ export class OnnxGraph {
   /** Add an int64 initializer (shapes, pads, indices); returns its name. */
   int64s(hint: string, values: ArrayLike<number>): string {
     const name = this.uniqueName(hint)
-    this.initializers.push(create(TensorProtoSchema, { name, dims: [BigInt(values.length)], dataType: TensorProto_DataType.INT64, int64Data: Array.from(values, BigInt) }))
+    this.initializers.push(
+      create(TensorProtoSchema, {
+        name,
+        dims: [BigInt(values.length)],
+        dataType: TensorProto_DataType.INT64,
+        int64Data: Array.from(values, BigInt),
+      }),
+    )
     return name
   }
 
@@ -108,7 +115,12 @@ function valueInfo(name: string, dims: readonly number[]): ValueInfoProto {
         case: 'tensorType',
         value: {
           elemType: TensorProto_DataType.FLOAT,
-          shape: { dim: [{ value: { case: 'dimParam', value: 'batch' } }, ...dims.map((d) => ({ value: { case: 'dimValue' as const, value: BigInt(d) } }))] },
+          shape: {
+            dim: [
+              { value: { case: 'dimParam', value: 'batch' } },
+              ...dims.map((d) => ({ value: { case: 'dimValue' as const, value: BigInt(d) } })),
+            ],
+          },
         },
       },
     },
@@ -120,7 +132,8 @@ function attribute(name: string, value: AttributeValue): AttributeProto {
     if (!Number.isInteger(value)) throw new TypeError(`attribute ${name}=${value} is not an integer; wrap floats as { float }`)
     return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INT, i: BigInt(value) })
   }
-  if (typeof value === 'string') return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.STRING, s: new TextEncoder().encode(value) })
+  if (typeof value === 'string')
+    return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.STRING, s: new TextEncoder().encode(value) })
   if ('float' in value) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOAT, f: value.float })
   return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: value.map(BigInt) })
 }

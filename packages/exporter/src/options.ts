@@ -51,7 +51,8 @@ export function resolveExportOptions(input: ExportOptions = {}): ResolvedExportO
   const { out, verify = true, tolerance = 1e-4, onEvent = () => {} } = input
   if (out !== undefined && (typeof out !== 'string' || out.length === 0)) invalid('out', out, 'a file path')
   if (typeof verify !== 'boolean') invalid('verify', verify, 'true or false')
-  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance <= 0) invalid('tolerance', tolerance, 'a positive number, e.g. 1e-4')
+  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance <= 0)
+    invalid('tolerance', tolerance, 'a positive number, e.g. 1e-4')
   if (typeof onEvent !== 'function') invalid('onEvent', onEvent, 'a function')
 
   const overrides: ContractOverrides = {}
@@ -62,19 +63,29 @@ export function resolveExportOptions(input: ExportOptions = {}): ResolvedExportO
     overrides[key] = v
   }
   if (input.labels !== undefined) {
-    if (!Array.isArray(input.labels) || !input.labels.every((l) => typeof l === 'string')) invalid('labels', input.labels, 'an array of strings')
+    if (!Array.isArray(input.labels) || !input.labels.every((l) => typeof l === 'string'))
+      invalid('labels', input.labels, 'an array of strings')
     overrides.labels = [...input.labels]
   }
   if (input.range !== undefined) {
     const r = input.range as unknown
     const [lo, hi] = Array.isArray(r) ? (r as unknown[]) : []
-    if (!Array.isArray(r) || r.length !== 2 || typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi) || lo >= hi) {
+    if (
+      !Array.isArray(r) ||
+      r.length !== 2 ||
+      typeof lo !== 'number' ||
+      typeof hi !== 'number' ||
+      !Number.isFinite(lo) ||
+      !Number.isFinite(hi) ||
+      lo >= hi
+    ) {
       invalid('range', r, '[min, max] with finite min < max, e.g. [-1, 1]')
     }
     overrides.range = [lo, hi]
   }
   if (input.latentDistribution !== undefined) {
-    if (input.latentDistribution !== 'normal' && input.latentDistribution !== 'uniform') invalid('latentDistribution', input.latentDistribution, "'normal' or 'uniform'")
+    if (input.latentDistribution !== 'normal' && input.latentDistribution !== 'uniform')
+      invalid('latentDistribution', input.latentDistribution, "'normal' or 'uniform'")
     overrides.latentDistribution = input.latentDistribution
   }
   return { out, verify, tolerance, overrides, onEvent }
@@ -82,6 +93,7 @@ export function resolveExportOptions(input: ExportOptions = {}): ResolvedExportO
 
 function invalid(key: string, value: unknown, expected: string): never {
   // JSON.stringify would show NaN as null and a function as undefined.
-  const shown = typeof value === 'function' ? 'a function' : typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))
+  const shown =
+    typeof value === 'function' ? 'a function' : typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))
   throw new ExportError('ERR_INVALID_OPTION', `option ${key} is ${shown}; expected ${expected}.`)
 }

@@ -43,7 +43,18 @@ describe('DCGAN generators (Dense → BN → LeakyReLU → Reshape → Conv2DTra
 
   it('needs no Transpose for grey images and one (at the output) for colour', async () => {
     const grey = opTypes(await convert(dcgan({ latent: 8 })))
-    expect(grey).toEqual(['Gemm', 'BatchNormalization', 'LeakyRelu', 'Reshape', 'ConvTranspose', 'BatchNormalization', 'LeakyRelu', 'ConvTranspose', 'Tanh', 'Reshape'])
+    expect(grey).toEqual([
+      'Gemm',
+      'BatchNormalization',
+      'LeakyRelu',
+      'Reshape',
+      'ConvTranspose',
+      'BatchNormalization',
+      'LeakyRelu',
+      'ConvTranspose',
+      'Tanh',
+      'Reshape',
+    ])
     const rgb = opTypes(await convert(dcgan({ latent: 8, channels: 3 })))
     expect(rgb.filter((op) => op === 'Transpose')).toHaveLength(1)
     expect(rgb.at(-1)).toBe('Transpose')
@@ -52,7 +63,9 @@ describe('DCGAN generators (Dense → BN → LeakyReLU → Reshape → Conv2DTra
 
 // Kernels 2–5, strides 1–2, both paddings, odd and even sizes: covers k < s, k = s, k > s and the
 // odd padding pixel of 'same', which TF puts at the end.
-const GRID = [2, 3, 4, 5].flatMap((k) => [1, 2].flatMap((s) => (['same', 'valid'] as const).flatMap((padding) => [5, 6].map((n) => ({ k, s, padding, n })))))
+const GRID = [2, 3, 4, 5].flatMap((k) =>
+  [1, 2].flatMap((s) => (['same', 'valid'] as const).flatMap((padding) => [5, 6].map((n) => ({ k, s, padding, n })))),
+)
 
 describe.each([
   ['Conv2DTranspose', tfl.layers.conv2dTranspose],
@@ -112,7 +125,7 @@ describe('other layers', () => {
     expect((await convert(m)).maxAbsDiff).toBeLessThan(ROUNDING)
   })
 
-  it('a model.json without epsilon/alpha gets the TF.js defaults (1e-3, 0.3), not ONNX\'s (1e-5, 0.01)', async () => {
+  it("a model.json without epsilon/alpha gets the TF.js defaults (1e-3, 0.3), not ONNX's (1e-5, 0.01)", async () => {
     const model = randomize(dcgan({ latent: 8 }), 3)
     const artifacts = await artifactsOf(model)
     const layers = (artifacts.modelTopology as { config: { layers: Array<{ config: Record<string, unknown> }> } }).config.layers
@@ -122,7 +135,9 @@ describe('other layers', () => {
     }
     const result = await exportOnnx(artifacts)
     expect(result.maxAbsDiff).toBeLessThan(ROUNDING)
-    const attributes = fromBinary(ModelProtoSchema, result.bytes).graph!.node.flatMap((n) => n.attribute.map((a) => `${n.opType}.${a.name}=${a.f.toPrecision(3)}`))
+    const attributes = fromBinary(ModelProtoSchema, result.bytes).graph!.node.flatMap((n) =>
+      n.attribute.map((a) => `${n.opType}.${a.name}=${a.f.toPrecision(3)}`),
+    )
     expect(attributes).toEqual(expect.arrayContaining(['BatchNormalization.epsilon=0.00100', 'LeakyRelu.alpha=0.300']))
   })
 
@@ -140,9 +155,23 @@ describe('other layers', () => {
   it('UpSampling2D (nearest and bilinear), ZeroPadding2D, Cropping2D', async () => {
     const m = imageInput(3, 4, 2)
     m.add(tfl.layers.upSampling2d({ size: [2, 3] }))
-    m.add(tfl.layers.zeroPadding2d({ padding: [[1, 2], [0, 3]] }))
+    m.add(
+      tfl.layers.zeroPadding2d({
+        padding: [
+          [1, 2],
+          [0, 3],
+        ],
+      }),
+    )
     m.add(tfl.layers.upSampling2d({ size: [2, 2], interpolation: 'bilinear' }))
-    m.add(tfl.layers.cropping2D({ cropping: [[1, 0], [2, 3]] }))
+    m.add(
+      tfl.layers.cropping2D({
+        cropping: [
+          [1, 0],
+          [2, 3],
+        ],
+      }),
+    )
     m.add(tfl.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }))
     expect((await convert(m)).maxAbsDiff).toBeLessThan(ROUNDING)
   })
@@ -176,7 +205,24 @@ describe('other layers', () => {
     // Flatten → Dense permutes the Dense rows and Dense → Reshape its columns. An image → image
     // reshape gathers the channels-first elements into their Keras places, unless they already
     // are there ([4, 6, 2] → [6, 4, 2] keeps each pixel's channels).
-    expect(opTypes(result)).toEqual(['Gemm', 'Reshape', 'Conv', 'Reshape', 'Gemm', 'Relu', 'BatchNormalization', 'Reshape', 'Conv', 'Reshape', 'Gather', 'Reshape', 'Reshape', 'Reshape', 'Conv', 'Transpose'])
+    expect(opTypes(result)).toEqual([
+      'Gemm',
+      'Reshape',
+      'Conv',
+      'Reshape',
+      'Gemm',
+      'Relu',
+      'BatchNormalization',
+      'Reshape',
+      'Conv',
+      'Reshape',
+      'Gather',
+      'Reshape',
+      'Reshape',
+      'Reshape',
+      'Conv',
+      'Transpose',
+    ])
   })
 
   it('a functional Model that is a single chain', async () => {
@@ -184,7 +230,9 @@ describe('other layers', () => {
     let x = tfl.layers.dense({ units: 4 * 4 * 3, useBias: false }).apply(input) as tfl.SymbolicTensor
     x = tfl.layers.leakyReLU({ alpha: 0.2 }).apply(x) as tfl.SymbolicTensor
     x = tfl.layers.reshape({ targetShape: [4, 4, 3] }).apply(x) as tfl.SymbolicTensor
-    x = tfl.layers.conv2dTranspose({ filters: 3, kernelSize: 4, strides: 2, padding: 'same', activation: 'sigmoid' }).apply(x) as tfl.SymbolicTensor
+    x = tfl.layers
+      .conv2dTranspose({ filters: 3, kernelSize: 4, strides: 2, padding: 'same', activation: 'sigmoid' })
+      .apply(x) as tfl.SymbolicTensor
     const model = randomize(tfl.model({ inputs: input, outputs: x, name: 'functional_generator' }), 2)
     const result = await exportOnnx(await artifactsOf(model))
     expect(result.maxAbsDiff).toBeLessThan(ROUNDING)

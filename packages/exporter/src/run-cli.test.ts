@@ -23,7 +23,13 @@ describe('gan-export CLI', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gan-export-cli-'))
     const artifacts = await artifactsOf(randomize(dcgan({ latent: 8 }), 8))
-    await writeRunDir(join(dir, 'run'), artifacts, { name: 'run-name', license: 'CC0-1.0', dataset: 'squares', latentSize: 8, range: [-1, 1] })
+    await writeRunDir(join(dir, 'run'), artifacts, {
+      name: 'run-name',
+      license: 'CC0-1.0',
+      dataset: 'squares',
+      latentSize: 8,
+      range: [-1, 1],
+    })
   })
 
   it('exports a run directory, printing one NDJSON event per line', async () => {
@@ -39,7 +45,22 @@ describe('gan-export CLI', () => {
 
   it('maps flags to options verbatim, in human-readable lines', async () => {
     const target = join(dir, 'flags.onnx')
-    const { code, out } = await cli(join(dir, 'run'), '--out', target, '--no-verify', '--name', '007', '--license=MIT', '--description', 'a test', '--range=0,1', '--labels', 'a, b', '--latent-distribution', 'uniform')
+    const { code, out } = await cli(
+      join(dir, 'run'),
+      '--out',
+      target,
+      '--no-verify',
+      '--name',
+      '007',
+      '--license=MIT',
+      '--description',
+      'a test',
+      '--range=0,1',
+      '--labels',
+      'a, b',
+      '--latent-distribution',
+      'uniform',
+    )
     expect(code).toBe(0)
     expect(out).toEqual([
       expect.stringMatching(/^read .*run \(with gan\.json\): 8 layers, [\d,]+ parameters$/),
@@ -47,7 +68,12 @@ describe('gan-export CLI', () => {
       `wrote ${target}`,
     ])
     expect(await metadataOf(target)).toMatchObject({
-      'gan.name': '007', 'gan.license': 'MIT', 'gan.description': 'a test', 'gan.output_range': '0,1', 'gan.labels': '["a","b"]', 'gan.latent_distribution': 'uniform',
+      'gan.name': '007',
+      'gan.license': 'MIT',
+      'gan.description': 'a test',
+      'gan.output_range': '0,1',
+      'gan.labels': '["a","b"]',
+      'gan.latent_distribution': 'uniform',
     })
   })
 
@@ -65,7 +91,13 @@ describe('gan-export CLI', () => {
   it('exits 2 on a wrong command line', async () => {
     expect(await cli(join(dir, 'run'))).toMatchObject({ code: 2, err: [expect.stringMatching(/missing --out <file>/)] })
     expect(await cli()).toMatchObject({ code: 2, err: [expect.stringMatching(/missing required args for command `<input>`/)] })
-    expect(await cli(join(dir, 'run'), '--out', 'x.onnx', '--bogus')).toMatchObject({ code: 2, err: [expect.stringMatching(/Unknown option `--bogus`/)] })
-    expect(await cli(join(dir, 'run'), '--out', 'x.onnx', '--tolerance', 'abc')).toMatchObject({ code: 2, err: [expect.stringMatching(/option tolerance is NaN; expected a positive number/)] })
+    expect(await cli(join(dir, 'run'), '--out', 'x.onnx', '--bogus')).toMatchObject({
+      code: 2,
+      err: [expect.stringMatching(/Unknown option `--bogus`/)],
+    })
+    expect(await cli(join(dir, 'run'), '--out', 'x.onnx', '--tolerance', 'abc')).toMatchObject({
+      code: 2,
+      err: [expect.stringMatching(/option tolerance is NaN; expected a positive number/)],
+    })
   })
 })

@@ -50,7 +50,11 @@ export async function runCli(args: readonly string[], output: CliOutput): Promis
       const range = flag('range')
       if (range !== undefined) options['range'] = range.split(',').map((v) => Number(v.trim()))
       const labels = flag('labels')
-      if (labels !== undefined) options['labels'] = labels.split(',').map((v) => v.trim()).filter((v) => v !== '')
+      if (labels !== undefined)
+        options['labels'] = labels
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v !== '')
       if (flag('latent-distribution') !== undefined) options['latentDistribution'] = flag('latent-distribution')
       options['onEvent'] = flags.json ? (e: ExportEvent) => output.out(JSON.stringify(e)) : (e: ExportEvent) => output.out(describeEvent(e))
       // Values stay loose here: exportOnnx validates them (ERR_INVALID_OPTION).

@@ -32,14 +32,24 @@ export function parseRunManifest(text: string, path: string): RunManifest {
   try {
     raw = JSON.parse(text)
   } catch (err) {
-    throw new ExportError('ERR_INPUT', `${path} is not valid JSON (${(err as Error).message}). Fix or delete it; without gan.json the contract is inferred from the model.`, { cause: err })
+    throw new ExportError(
+      'ERR_INPUT',
+      `${path} is not valid JSON (${(err as Error).message}). Fix or delete it; without gan.json the contract is inferred from the model.`,
+      { cause: err },
+    )
   }
   if (raw === null || typeof raw !== 'object' || (raw as { format?: unknown }).format !== 'gan-sdk-run') {
-    throw new ExportError('ERR_INPUT', `${path} is not a gan-sdk run manifest (expected "format": "gan-sdk-run"). Pass the model directory (with model.json) instead.`)
+    throw new ExportError(
+      'ERR_INPUT',
+      `${path} is not a gan-sdk run manifest (expected "format": "gan-sdk-run"). Pass the model directory (with model.json) instead.`,
+    )
   }
   const m = raw as Record<string, unknown>
   const bad = (field: string, expected: string): never => {
-    throw new ExportError('ERR_INPUT', `${path}: "${field}" is ${JSON.stringify(m[field])}; expected ${expected}. Fix the manifest or pass the value as an export option.`)
+    throw new ExportError(
+      'ERR_INPUT',
+      `${path}: "${field}" is ${JSON.stringify(m[field])}; expected ${expected}. Fix the manifest or pass the value as an export option.`,
+    )
   }
   if (m['version'] !== undefined && m['version'] !== 1) {
     bad('version', '1 (this exporter reads run manifests of version 1; upgrade @gan-sdk/exporter)')
@@ -54,7 +64,8 @@ export function parseRunManifest(text: string, path: string): RunManifest {
   const int = (field: 'latentSize' | 'width' | 'height' | 'channels' | 'steps') => {
     const v = m[field]
     if (v === undefined) return
-    if (!Number.isInteger(v) || (v as number) < (field === 'steps' ? 0 : 1)) bad(field, field === 'steps' ? 'a non-negative integer' : 'a positive integer')
+    if (!Number.isInteger(v) || (v as number) < (field === 'steps' ? 0 : 1))
+      bad(field, field === 'steps' ? 'a non-negative integer' : 'a positive integer')
     out[field] = v as number
   }
   for (const field of ['generator', 'name', 'license', 'dataset', 'layout'] as const) str(field)
@@ -69,7 +80,8 @@ export function parseRunManifest(text: string, path: string): RunManifest {
   }
   if (m['range'] !== undefined) {
     const r = m['range']
-    if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => typeof x === 'number' && Number.isFinite(x)) || !(r[0] < r[1])) bad('range', '[min, max] with min < max')
+    if (!Array.isArray(r) || r.length !== 2 || !r.every((x) => typeof x === 'number' && Number.isFinite(x)) || !(r[0] < r[1]))
+      bad('range', '[min, max] with min < max')
     out.range = [(r as number[])[0]!, (r as number[])[1]!]
   }
   if (m['latentDistribution'] !== undefined) {

@@ -12,7 +12,8 @@ export interface ModelSource {
   origin: string
 }
 
-const EXPECTED = 'Pass a training run directory (gan.json + generator/model.json), a TF.js model directory (model.json + weights.bin) or a model.json file.'
+const EXPECTED =
+  'Pass a training run directory (gan.json + generator/model.json), a TF.js model directory (model.json + weights.bin) or a model.json file.'
 
 /**
  * Resolve what `exportOnnx()` was given: in-memory artifacts, a training run directory (gan.json
@@ -21,7 +22,10 @@ const EXPECTED = 'Pass a training run directory (gan.json + generator/model.json
 export async function readSource(source: string | io.ModelArtifacts): Promise<ModelSource> {
   if (typeof source !== 'string') {
     if (source === null || typeof source !== 'object') {
-      throw new ExportError('ERR_INPUT', `the input is ${source === null ? 'null' : typeof source}. ${EXPECTED} Or pass tf.io.ModelArtifacts.`)
+      throw new ExportError(
+        'ERR_INPUT',
+        `the input is ${source === null ? 'null' : typeof source}. ${EXPECTED} Or pass tf.io.ModelArtifacts.`,
+      )
     }
     return { artifacts: source, run: undefined, origin: '<memory>' }
   }
@@ -36,7 +40,8 @@ export async function readSource(source: string | io.ModelArtifacts): Promise<Mo
   })
   if (manifestText === undefined) {
     const modelJson = join(source, 'model.json')
-    if ((await stat(modelJson).catch(() => undefined)) === undefined) throw new ExportError('ERR_INPUT', `${source} has neither ${RUN_MANIFEST_FILE} nor model.json. ${EXPECTED}`)
+    if ((await stat(modelJson).catch(() => undefined)) === undefined)
+      throw new ExportError('ERR_INPUT', `${source} has neither ${RUN_MANIFEST_FILE} nor model.json. ${EXPECTED}`)
     return { artifacts: await readModelJson(modelJson), run: undefined, origin: source }
   }
   const run = parseRunManifest(manifestText, manifestPath)
@@ -59,14 +64,20 @@ async function readModelJson(path: string): Promise<io.ModelArtifacts> {
   }
   const dir = dirname(path)
   const shards = await Promise.all(
-    json.weightsManifest.flatMap((group) => group.paths).map(async (p) => {
-      const file = join(dir, p)
-      try {
-        return await readFile(file)
-      } catch (err) {
-        throw new ExportError('ERR_INPUT', `weight file ${file}, listed in ${basename(path)}, cannot be read: ${(err as Error).message}`, { cause: err })
-      }
-    }),
+    json.weightsManifest
+      .flatMap((group) => group.paths)
+      .map(async (p) => {
+        const file = join(dir, p)
+        try {
+          return await readFile(file)
+        } catch (err) {
+          throw new ExportError(
+            'ERR_INPUT',
+            `weight file ${file}, listed in ${basename(path)}, cannot be read: ${(err as Error).message}`,
+            { cause: err },
+          )
+        }
+      }),
   )
   const weightData = new Uint8Array(shards.reduce((n, s) => n + s.byteLength, 0))
   let offset = 0
@@ -74,5 +85,9 @@ async function readModelJson(path: string): Promise<io.ModelArtifacts> {
     weightData.set(shard, offset)
     offset += shard.byteLength
   }
-  return { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((group) => group.weights), weightData: weightData.buffer }
+  return {
+    modelTopology: json.modelTopology,
+    weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
+    weightData: weightData.buffer,
+  }
 }

@@ -11,7 +11,10 @@ describe('parseTopology', () => {
     m.add(tfl.layers.reshape({ targetShape: [2, 2, 1], name: 'r' }))
     const t = parseTopology((await artifactsOf(m)).modelTopology)
     expect(t).toMatchObject({ modelName: 'g', inputShape: [null, 5] })
-    expect(t.layers.map((l) => [l.className, l.name])).toEqual([['Dense', 'd'], ['Reshape', 'r']])
+    expect(t.layers.map((l) => [l.className, l.name])).toEqual([
+      ['Dense', 'd'],
+      ['Reshape', 'r'],
+    ])
   })
 
   it('orders a single-chain functional model from input to output, whatever the listing order', async () => {
@@ -35,7 +38,12 @@ describe('parseTopology', () => {
     const b = tfl.layers.dense({ units: 4, name: 'b' }).apply(input) as Sym
     const merged = tfl.layers.add({ name: 'sum' }).apply([a, b]) as Sym
     const branching = (await artifactsOf(tfl.model({ inputs: input, outputs: merged }))).modelTopology
-    expect(() => parseTopology(branching)).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_TOPOLOGY', message: expect.stringMatching(/"z" feeds both "a" and "b" \(a branch\)/) }))
+    expect(() => parseTopology(branching)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_UNSUPPORTED_TOPOLOGY',
+        message: expect.stringMatching(/"z" feeds both "a" and "b" \(a branch\)/),
+      }),
+    )
     const mergeFirst = branching as { config: { layers: Array<{ name: string }> } }
     mergeFirst.config.layers.sort((l) => (l.name === 'sum' ? -1 : 0))
     expect(() => parseTopology(mergeFirst)).toThrow(/"sum" takes 2 inputs \(a merge/)
@@ -56,9 +64,15 @@ describe('parseTopology', () => {
     inner.add(tfl.layers.dense({ inputShape: [3], units: 3 }))
     const outer = tfl.sequential()
     outer.add(inner)
-    expect(() => parseTopology(outer.toJSON(null, false))).toThrow(expect.objectContaining({ code: 'ERR_UNSUPPORTED_TOPOLOGY', message: expect.stringMatching(/nested Sequential/) }))
-    expect(() => parseTopology(new ArrayBuffer(8))).toThrow(expect.objectContaining({ code: 'ERR_INPUT', message: expect.stringMatching(/graph model/) }))
+    expect(() => parseTopology(outer.toJSON(null, false))).toThrow(
+      expect.objectContaining({ code: 'ERR_UNSUPPORTED_TOPOLOGY', message: expect.stringMatching(/nested Sequential/) }),
+    )
+    expect(() => parseTopology(new ArrayBuffer(8))).toThrow(
+      expect.objectContaining({ code: 'ERR_INPUT', message: expect.stringMatching(/graph model/) }),
+    )
     const unbuilt = { class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'Dense', config: { name: 'd', units: 2 } }] } }
-    expect(() => parseTopology(unbuilt)).toThrow(expect.objectContaining({ code: 'ERR_INPUT', message: expect.stringMatching(/declares no input shape/) }))
+    expect(() => parseTopology(unbuilt)).toThrow(
+      expect.objectContaining({ code: 'ERR_INPUT', message: expect.stringMatching(/declares no input shape/) }),
+    )
   })
 })

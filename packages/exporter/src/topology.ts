@@ -33,16 +33,27 @@ const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional'])
  */
 export function parseTopology(modelTopology: unknown): Topology {
   if (modelTopology instanceof ArrayBuffer || modelTopology === null || typeof modelTopology !== 'object') {
-    throw new ExportError('ERR_INPUT', 'the model topology is missing or binary (a TF.js graph model?). Export a TF.js layers model (model.save() of a tf.LayersModel).')
+    throw new ExportError(
+      'ERR_INPUT',
+      'the model topology is missing or binary (a TF.js graph model?). Export a TF.js layers model (model.save() of a tf.LayersModel).',
+    )
   }
   // Keras-converted models wrap the topology as { model_config, training_config }.
   const root = ((modelTopology as { model_config?: unknown }).model_config ?? modelTopology) as { class_name?: unknown; config?: unknown }
   const className = String(root.class_name)
   if (!MODEL_CLASSES.has(className)) {
-    throw new ExportError('ERR_INPUT', `the model class is ${JSON.stringify(root.class_name)}; expected a Keras Sequential or functional Model topology.`)
+    throw new ExportError(
+      'ERR_INPUT',
+      `the model class is ${JSON.stringify(root.class_name)}; expected a Keras Sequential or functional Model topology.`,
+    )
   }
   // Keras 2.0-era Sequential configs are a bare layer list.
-  const config = (Array.isArray(root.config) ? { layers: root.config } : (root.config ?? {})) as { name?: unknown; layers?: unknown; input_layers?: unknown; output_layers?: unknown }
+  const config = (Array.isArray(root.config) ? { layers: root.config } : (root.config ?? {})) as {
+    name?: unknown
+    layers?: unknown
+    input_layers?: unknown
+    output_layers?: unknown
+  }
   if (!Array.isArray(config.layers) || config.layers.length === 0) {
     throw new ExportError('ERR_INPUT', 'the model topology has no layers.')
   }
@@ -51,13 +62,19 @@ export function parseTopology(modelTopology: unknown): Topology {
   const layers = ordered.map(toSpec)
   for (const layer of layers) {
     if (MODEL_CLASSES.has(layer.className)) {
-      throw new ExportError('ERR_UNSUPPORTED_TOPOLOGY', `layer "${layer.name}" is a nested ${layer.className}; nested models do not convert. Rebuild the generator as one flat Sequential model.`)
+      throw new ExportError(
+        'ERR_UNSUPPORTED_TOPOLOGY',
+        `layer "${layer.name}" is a nested ${layer.className}; nested models do not convert. Rebuild the generator as one flat Sequential model.`,
+      )
     }
   }
   const first = layers[0]!.config
   const inputShape = first['batch_input_shape'] ?? first['batch_shape']
   if (!Array.isArray(inputShape)) {
-    throw new ExportError('ERR_INPUT', `the first layer "${layers[0]!.name}" declares no input shape (batch_input_shape); the model was saved before it was built. Build it with an inputShape and save again.`)
+    throw new ExportError(
+      'ERR_INPUT',
+      `the first layer "${layers[0]!.name}" declares no input shape (batch_input_shape); the model was saved before it was built. Build it with an inputShape and save again.`,
+    )
   }
   return { modelName: typeof config.name === 'string' ? config.name : 'generator', inputShape: inputShape as Array<number | null>, layers }
 }
@@ -72,7 +89,10 @@ function chainOfFunctional(layers: RawLayer[], inputLayers: unknown, outputLayer
   const inputs = endpoints(inputLayers)
   const outputs = endpoints(outputLayers)
   if (inputs.length !== 1 || outputs.length !== 1) {
-    throw new ExportError('ERR_UNSUPPORTED_TOPOLOGY', `the model has ${inputs.length} inputs and ${outputs.length} outputs; a generator has one latent input and one image output.`)
+    throw new ExportError(
+      'ERR_UNSUPPORTED_TOPOLOGY',
+      `the model has ${inputs.length} inputs and ${outputs.length} outputs; a generator has one latent input and one image output.`,
+    )
   }
   const consumerOf = new Map<string, RawLayer>()
   for (const layer of layers) {
@@ -80,7 +100,10 @@ function chainOfFunctional(layers: RawLayer[], inputLayers: unknown, outputLayer
     if (name === inputs[0]) continue
     const nodes = layer.inbound_nodes
     if (!Array.isArray(nodes) || !nodes.every(Array.isArray)) {
-      throw new ExportError('ERR_UNSUPPORTED_TOPOLOGY', `layer "${name}" has inbound_nodes in a format this exporter does not read (Keras 3?). Save the model with TF.js or Keras 2.`)
+      throw new ExportError(
+        'ERR_UNSUPPORTED_TOPOLOGY',
+        `layer "${name}" has inbound_nodes in a format this exporter does not read (Keras 3?). Save the model with TF.js or Keras 2.`,
+      )
     }
     if (nodes.length !== 1) {
       const why = nodes.length === 0 ? 'is not connected to the input' : `is called ${nodes.length} times (a shared layer)`
@@ -88,12 +111,18 @@ function chainOfFunctional(layers: RawLayer[], inputLayers: unknown, outputLayer
     }
     const tensors = nodes[0] as unknown[]
     if (tensors.length !== 1) {
-      throw new ExportError('ERR_UNSUPPORTED_TOPOLOGY', `layer "${name}" takes ${tensors.length} inputs (a merge such as Add or Concatenate); only single-chain models convert.`)
+      throw new ExportError(
+        'ERR_UNSUPPORTED_TOPOLOGY',
+        `layer "${name}" takes ${tensors.length} inputs (a merge such as Add or Concatenate); only single-chain models convert.`,
+      )
     }
     const source = String((tensors[0] as unknown[])[0])
     const other = consumerOf.get(source)
     if (other !== undefined) {
-      throw new ExportError('ERR_UNSUPPORTED_TOPOLOGY', `layer "${source}" feeds both "${String(other.name)}" and "${name}" (a branch); only single-chain models convert.`)
+      throw new ExportError(
+        'ERR_UNSUPPORTED_TOPOLOGY',
+        `layer "${source}" feeds both "${String(other.name)}" and "${name}" (a branch); only single-chain models convert.`,
+      )
     }
     consumerOf.set(source, layer)
   }
@@ -102,7 +131,10 @@ function chainOfFunctional(layers: RawLayer[], inputLayers: unknown, outputLayer
   for (let layer = byName.get(inputs[0]!); layer !== undefined; layer = consumerOf.get(String(layer.name))) chain.push(layer)
   const last = chain[chain.length - 1]
   if (chain.length !== layers.length || String(last?.name) !== outputs[0]) {
-    throw new ExportError('ERR_UNSUPPORTED_TOPOLOGY', `the layers do not form one chain from "${inputs[0]}" to "${outputs[0]}" (the chain from the input ends at "${String(last?.name)}" after ${chain.length} of ${layers.length} layers).`)
+    throw new ExportError(
+      'ERR_UNSUPPORTED_TOPOLOGY',
+      `the layers do not form one chain from "${inputs[0]}" to "${outputs[0]}" (the chain from the input ends at "${String(last?.name)}" after ${chain.length} of ${layers.length} layers).`,
+    )
   }
   return chain
 }

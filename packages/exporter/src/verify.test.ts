@@ -59,7 +59,10 @@ describe('parity verification', () => {
     const out = join(dir, 'model.onnx')
     await writeFile(out, 'previous model')
     const artifacts = await artifactsOf(randomize(dcgan({ latent: 8, channels: 3 }), 6))
-    await expect(withBug(() => exportOnnx(artifacts, { out }))).rejects.toMatchObject({ code: 'ERR_PARITY', message: expect.stringMatching(/by up to 0\.\d+ \(tolerance 0\.0001\); nothing was written/) })
+    await expect(withBug(() => exportOnnx(artifacts, { out }))).rejects.toMatchObject({
+      code: 'ERR_PARITY',
+      message: expect.stringMatching(/by up to 0\.\d+ \(tolerance 0\.0001\); nothing was written/),
+    })
     expect(await readFile(out, 'utf8')).toBe('previous model')
     expect(await readdir(dir)).toEqual(['model.onnx'])
     // The same bug passes only when the caller opts out of the check.
@@ -68,12 +71,20 @@ describe('parity verification', () => {
 
   it('ERR_VERIFY when ONNX Runtime rejects the converted graph or TF.js cannot load the original', async () => {
     const artifacts = await artifactsOf(randomize(dcgan({ latent: 8 }), 9))
-    await expect(withBug(() => exportOnnx(artifacts), 'invalid')).rejects.toMatchObject({ code: 'ERR_VERIFY', message: expect.stringMatching(/ONNX Runtime cannot run the converted model: .*NoSuchOp/) })
+    await expect(withBug(() => exportOnnx(artifacts), 'invalid')).rejects.toMatchObject({
+      code: 'ERR_VERIFY',
+      message: expect.stringMatching(/ONNX Runtime cannot run the converted model: .*NoSuchOp/),
+    })
     // A constraint TF.js does not know: irrelevant to conversion, fatal to tfl.loadLayersModel.
     const topology = structuredClone(artifacts.modelTopology) as { config: { layers: Array<{ config: Record<string, unknown> }> } }
     topology.config.layers[0]!.config['kernel_constraint'] = { class_name: 'NoSuchConstraint', config: {} }
-    await expect(exportOnnx({ ...artifacts, modelTopology: topology })).rejects.toMatchObject({ code: 'ERR_VERIFY', message: expect.stringMatching(/TF\.js cannot load or run the original model.*--no-verify/s) })
-    await expect(exportOnnx({ ...artifacts, modelTopology: topology }, { verify: false })).resolves.toMatchObject({ contract: { latentSize: 8 } })
+    await expect(exportOnnx({ ...artifacts, modelTopology: topology })).rejects.toMatchObject({
+      code: 'ERR_VERIFY',
+      message: expect.stringMatching(/TF\.js cannot load or run the original model.*--no-verify/s),
+    })
+    await expect(exportOnnx({ ...artifacts, modelTopology: topology }, { verify: false })).resolves.toMatchObject({
+      contract: { latentSize: 8 },
+    })
   })
 
   it('a tolerance below float32 rounding trips on a correct model', async () => {

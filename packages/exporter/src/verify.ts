@@ -10,7 +10,12 @@ import { VERIFY_LATENTS, verificationLatents } from './latents.js'
  * one batch size fails too. Throws {@link ParityError} (ERR_PARITY) above `tolerance` or on a shape
  * mismatch, and ERR_VERIFY when either runtime cannot run its model.
  */
-export async function verifyParity(artifacts: io.ModelArtifacts, onnx: Uint8Array, contract: ModelContract, tolerance: number): Promise<number> {
+export async function verifyParity(
+  artifacts: io.ModelArtifacts,
+  onnx: Uint8Array,
+  contract: ModelContract,
+  tolerance: number,
+): Promise<number> {
   const { latentSize } = contract
   const latents = verificationLatents(latentSize, contract.latentDistribution)
   const [fromOnnx, firstFromOnnx] = await runOnnx(onnx, contract, latents)
@@ -53,7 +58,11 @@ async function runOnnx(onnx: Uint8Array, contract: ModelContract, latents: Float
       await session.release()
     }
   } catch (err) {
-    throw new ExportError('ERR_VERIFY', `ONNX Runtime cannot run the converted model: ${(err as Error).message}. This is a converter bug: please report it with model.json.`, { cause: err })
+    throw new ExportError(
+      'ERR_VERIFY',
+      `ONNX Runtime cannot run the converted model: ${(err as Error).message}. This is a converter bug: please report it with model.json.`,
+      { cause: err },
+    )
   }
 }
 
@@ -79,7 +88,11 @@ async function runTfjs(artifacts: io.ModelArtifacts, latents: Float32Array, late
       model.dispose()
     }
   } catch (err) {
-    throw new ExportError('ERR_VERIFY', `TF.js cannot load or run the original model to compare with: ${(err as Error).message}. Export with verification off (--no-verify) if the model only runs elsewhere.`, { cause: err })
+    throw new ExportError(
+      'ERR_VERIFY',
+      `TF.js cannot load or run the original model to compare with: ${(err as Error).message}. Export with verification off (--no-verify) if the model only runs elsewhere.`,
+      { cause: err },
+    )
   } finally {
     if (previous && previous !== 'cpu') await tf.setBackend(previous)
     tf.env().set('PROD', prod)

@@ -28,7 +28,10 @@ export class WeightStore {
     for (const spec of specs) {
       const bytes = spec.quantization ? BYTES_PER_QUANTIZED[spec.quantization.dtype] : BYTES_PER_ELEMENT[spec.dtype]
       if (bytes === undefined) {
-        throw new ExportError('ERR_UNSUPPORTED_CONFIG', `weight ${spec.name} has dtype ${spec.quantization?.dtype ?? spec.dtype}, whose size in the weight file is not fixed; re-save the model with float32 weights.`)
+        throw new ExportError(
+          'ERR_UNSUPPORTED_CONFIG',
+          `weight ${spec.name} has dtype ${spec.quantization?.dtype ?? spec.dtype}, whose size in the weight file is not fixed; re-save the model with float32 weights.`,
+        )
       }
       const size = spec.shape.reduce((a, b) => a * b, 1)
       this.#entries.set(spec.name, { spec, offset })
@@ -36,7 +39,10 @@ export class WeightStore {
       offset += size * bytes
     }
     if (offset !== data.byteLength) {
-      throw new ExportError('ERR_INPUT', `the weight data has ${data.byteLength} bytes but the manifest describes ${offset}; model.json and weights.bin do not belong together. Re-save the model.`)
+      throw new ExportError(
+        'ERR_INPUT',
+        `the weight data has ${data.byteLength} bytes but the manifest describes ${offset}; model.json and weights.bin do not belong together. Re-save the model.`,
+      )
     }
     this.parameterCount = parameters
   }
@@ -52,7 +58,10 @@ export class WeightStore {
     if (entry === undefined) return undefined
     const { spec, offset } = entry
     if (spec.dtype !== 'float32' || spec.quantization) {
-      throw new ExportError('ERR_UNSUPPORTED_CONFIG', `weight ${name} is ${spec.quantization ? `quantized to ${spec.quantization.dtype}` : spec.dtype}; only float32 weights convert. Re-save the model without quantization.`)
+      throw new ExportError(
+        'ERR_UNSUPPORTED_CONFIG',
+        `weight ${name} is ${spec.quantization ? `quantized to ${spec.quantization.dtype}` : spec.dtype}; only float32 weights convert. Re-save the model without quantization.`,
+      )
     }
     const data = new Float32Array(spec.shape.reduce((a, b) => a * b, 1))
     // TF.js weight files are little-endian whatever the host is.

@@ -60,10 +60,17 @@ async function worker(side) {
     const { latentSize, latentDistribution, inputName, outputName } = generator.info
     await generator.dispose()
     // The SDK's own session options, so the comparison isolates what the SDK adds around session.run.
-    const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3 })
+    const session = await ort.InferenceSession.create(bytes, {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+    })
     const trailing = session.inputMetadata[0]?.shape?.length === 4 ? [1, 1] : []
     const latents = seedsToLatents(seeds, latentSize, { distribution: latentDistribution })
-    const run = (batch) => session.run({ [inputName]: new ort.Tensor('float32', latents.subarray(0, batch * latentSize), [batch, latentSize, ...trailing]) }, [outputName])
+    const run = (batch) =>
+      session.run({ [inputName]: new ort.Tensor('float32', latents.subarray(0, batch * latentSize), [batch, latentSize, ...trailing]) }, [
+        outputName,
+      ])
     return { batch: await repeat(() => run(BATCH), REPS), single: await repeat(() => run(1), REPS) }
   }
   // Every session.run the SDK makes, timed: the SDK imports this same onnxruntime-node module.
@@ -80,7 +87,11 @@ async function worker(side) {
   const generator = await Generator.load(bytes)
   const { latentSize, latentDistribution } = generator.info
   let countedFrom = 0
-  const batch = await repeat(() => generator.generateBatch(seeds), REPS, (i) => i === 0 && (countedFrom = runs.length))
+  const batch = await repeat(
+    () => generator.generateBatch(seeds),
+    REPS,
+    (i) => i === 0 && (countedFrom = runs.length),
+  )
   const innerRuns = runs.slice(countedFrom)
   return {
     batch,
@@ -97,7 +108,22 @@ if (args.worker !== undefined) {
 }
 
 const self = fileURLToPath(import.meta.url)
-const spawn = async (side) => JSON.parse((await promisify(execFile)(process.execPath, [self, '--worker', side, '--model', modelPath, '--reps', String(REPS), '--batch', String(BATCH)])).stdout)
+const spawn = async (side) =>
+  JSON.parse(
+    (
+      await promisify(execFile)(process.execPath, [
+        self,
+        '--worker',
+        side,
+        '--model',
+        modelPath,
+        '--reps',
+        String(REPS),
+        '--batch',
+        String(BATCH),
+      ])
+    ).stdout,
+  )
 const raw = { batch: [], single: [] }
 const sdk = { batch: [], single: [], sampling: [], innerRuns: [] }
 const pairedShares = []
@@ -117,8 +143,19 @@ const innerMs = median(sdk.innerRuns)
 const sampling = median(sdk.sampling)
 const extra = sdkMs - innerMs
 const result = {
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: `${platform()}-${arch()}`, node: process.version, onnxruntime: ort.env.versions.node },
-  model: { path: args.model ?? 'bundled (assets/mnist.onnx)', name: info.name, latentSize: info.latentSize, image: `${info.width}×${info.height}×${info.channels}` },
+  machine: {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    platform: `${platform()}-${arch()}`,
+    node: process.version,
+    onnxruntime: ort.env.versions.node,
+  },
+  model: {
+    path: args.model ?? 'bundled (assets/mnist.onnx)',
+    name: info.name,
+    latentSize: info.latentSize,
+    image: `${info.width}×${info.height}×${info.channels}`,
+  },
   batch: BATCH,
   rounds: ROUNDS,
   runsPerSide: raw.batch.length,
@@ -128,7 +165,14 @@ const result = {
     pairedRounds: { median: round(median(pairedShares)), min: round(Math.min(...pairedShares)), max: round(Math.max(...pairedShares)) },
     inProcess: round(innerMs / sdkMs),
   },
-  msPerBatch: { rawSessionRun: round(rawMs), sdkSessionRun: round(innerMs), generateBatch: round(sdkMs), sdkExtra: round(extra), seedSampling: round(sampling), postprocessAndRest: round(extra - sampling) },
+  msPerBatch: {
+    rawSessionRun: round(rawMs),
+    sdkSessionRun: round(innerMs),
+    generateBatch: round(sdkMs),
+    sdkExtra: round(extra),
+    seedSampling: round(sampling),
+    postprocessAndRest: round(extra - sampling),
+  },
   singleGenerateMs: { median: round(median(sdk.single)), p95: round(p95(sdk.single)), rawSessionRunMedian: round(median(raw.single)) },
 }
 
@@ -163,7 +207,10 @@ Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.
 
 const dir = fileURLToPath(new URL('./results/', import.meta.url))
 await mkdir(dir, { recursive: true })
-for (const [file, text] of [['generate.json', `${JSON.stringify(result, null, 2)}\n`], ['generate.md', md]]) {
+for (const [file, text] of [
+  ['generate.json', `${JSON.stringify(result, null, 2)}\n`],
+  ['generate.md', md],
+]) {
   const tmp = `${dir}${file}.${process.pid}.tmp`
   await writeFile(tmp, text)
   await rename(tmp, `${dir}${file}`)

@@ -6,7 +6,18 @@ const MNIST = new URL('../../../models/mnist/mnist.onnx', import.meta.url)
 describe('gan-sdk (Node entry)', () => {
   it('exports exactly the public API', async () => {
     const api = await import('./index.node.js')
-    expect(Object.keys(api).sort()).toEqual(['BUNDLED_MODEL_URL', 'ERROR_CODES', 'GanError', 'GeneratedImage', 'Generator', 'generate', 'isGanError', 'seedToInteger', 'seedToLatent', 'seedsToLatents'])
+    expect(Object.keys(api).sort()).toEqual([
+      'BUNDLED_MODEL_URL',
+      'ERROR_CODES',
+      'GanError',
+      'GeneratedImage',
+      'Generator',
+      'generate',
+      'isGanError',
+      'seedToInteger',
+      'seedToLatent',
+      'seedsToLatents',
+    ])
   })
 
   it('the build bundles the current models/mnist/mnist.onnx (run `npm run build` after retraining)', async () => {

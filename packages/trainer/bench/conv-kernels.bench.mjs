@@ -48,13 +48,24 @@ function measure([, kind, [h, w, c], k, outC]) {
   const x = tf.randomNormal([BATCH, h, w, c], 0, 1, 'float32', 1)
   // Conv2D filters are [k, k, in, out]; a transpose's are [k, k, out, in].
   const filter = tf.randomNormal(kind === 'conv' ? [k, k, c, outC] : [k, k, outC, c], 0, 0.05, 'float32', 2)
-  const layer = kind === 'conv' ? (xx, ff) => tf.conv2d(xx, ff, 2, 'same') : (xx, ff) => tf.conv2dTranspose(xx, ff, [BATCH, h * 2, w * 2, outC], 2, 'same')
+  const layer =
+    kind === 'conv'
+      ? (xx, ff) => tf.conv2d(xx, ff, 2, 'same')
+      : (xx, ff) => tf.conv2dTranspose(xx, ff, [BATCH, h * 2, w * 2, outC], 2, 'same')
   const seed = tf.tidy(() => tf.randomNormal(layer(x, filter).shape, 0, 1, 'float32', 3))
   const grads = tf.grads((xx, ff) => tf.sum(tf.mul(layer(xx, ff), seed)))
   // Braces matter: a typed array returned from tf.tidy is walked element by element looking for
   // tensors, which costs more than the conv itself.
-  const forward = time(() => tf.tidy(() => { layer(x, filter).dataSync() }))
-  const both = time(() => tf.tidy(() => { grads([x, filter]).forEach((g) => g.dataSync()) }))
+  const forward = time(() =>
+    tf.tidy(() => {
+      layer(x, filter).dataSync()
+    }),
+  )
+  const both = time(() =>
+    tf.tidy(() => {
+      grads([x, filter]).forEach((g) => g.dataSync())
+    }),
+  )
   tf.dispose([x, filter, seed])
   return { forwardMs: round(forward), backwardMs: round(both - forward), totalMs: round(both) }
 }
@@ -80,8 +91,16 @@ const table = [
       `| ${layer} | ${s.forwardMs} | ${f.forwardMs} | ${speedup(s.forwardMs, f.forwardMs)} | ${s.backwardMs} | ${f.backwardMs} | ${speedup(s.backwardMs, f.backwardMs)} | ${s.totalMs} | ${f.totalMs} | ${speedup(s.totalMs, f.totalMs)} |`,
   ),
 ].join('\n')
-const machine = { cpu: cpus()[0]?.model, cores: cpus().length, platform: `${platform()}-${arch()}`, node: process.version, tfjs: tf.version_core }
-console.log(`${table}\n\n${machine.cpu}, ${machine.cores} cores (the wasm backend runs one thread in Node), Node ${machine.node}, TF.js ${machine.tfjs}`)
+const machine = {
+  cpu: cpus()[0]?.model,
+  cores: cpus().length,
+  platform: `${platform()}-${arch()}`,
+  node: process.version,
+  tfjs: tf.version_core,
+}
+console.log(
+  `${table}\n\n${machine.cpu}, ${machine.cores} cores (the wasm backend runs one thread in Node), Node ${machine.node}, TF.js ${machine.tfjs}`,
+)
 
 const dir = fileURLToPath(new URL('./results/', import.meta.url))
 await mkdir(dir, { recursive: true })

@@ -4,7 +4,15 @@ import { resolveTrainOptions } from './options.js'
 describe('resolveTrainOptions', () => {
   it('fills documented defaults', () => {
     const o = resolveTrainOptions({ outDir: 'runs/x' })
-    expect(o).toMatchObject({ dataset: 'mnist', steps: 3000, batchSize: 64, learningRate: 2e-4, beta1: 0.5, backend: 'auto', fastKernels: true })
+    expect(o).toMatchObject({
+      dataset: 'mnist',
+      steps: 3000,
+      batchSize: 64,
+      learningRate: 2e-4,
+      beta1: 0.5,
+      backend: 'auto',
+      fastKernels: true,
+    })
     expect(o.model).toEqual({ latentSize: 100, generatorFilters: [128, 64], discriminatorFilters: [64, 128], kernelSize: 4, seed: 1 })
   })
 

@@ -103,7 +103,9 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
   }
   const dataset = input.dataset ?? DEFAULTS.dataset
   if (typeof dataset === 'string' && !BUILTIN_DATASETS.includes(dataset)) {
-    throw new TypeError(`[gan-train] dataset "${String(dataset)}" is not built in. Use one of: ${BUILTIN_DATASETS.join(', ')}, or pass an ImageDataset.`)
+    throw new TypeError(
+      `[gan-train] dataset "${String(dataset)}" is not built in. Use one of: ${BUILTIN_DATASETS.join(', ')}, or pass an ImageDataset.`,
+    )
   }
   const int = (key: keyof typeof DEFAULTS & keyof TrainOptions, min: number): number => {
     const v = input[key] ?? DEFAULTS[key]

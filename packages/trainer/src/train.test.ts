@@ -16,7 +16,17 @@ function squares(count: number): ImageDataset {
     const x0 = n % 4
     for (let y = 2; y < 6; y++) for (let x = x0; x < x0 + 4; x++) pixels[n * 64 + y * 8 + x] = 1
   }
-  return { name: 'squares', width: 8, height: 8, channels: 1, pixels, labels: new Uint8Array(count), classNames: ['square'], count, license: 'CC0-1.0' }
+  return {
+    name: 'squares',
+    width: 8,
+    height: 8,
+    channels: 1,
+    pixels,
+    labels: new Uint8Array(count),
+    classNames: ['square'],
+    count,
+    license: 'CC0-1.0',
+  }
 }
 
 describe('train', () => {
@@ -42,7 +52,10 @@ describe('train', () => {
     expect(events.at(-1)).toMatchObject({ type: 'done', steps: 6 })
     expect(events.filter((e) => e.type === 'step').map((e) => (e as { step: number }).step)).toEqual([2, 4, 6])
 
-    const metrics = (await readFile(join(outDir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l))
+    const metrics = (await readFile(join(outDir, 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(metrics).toHaveLength(3)
     for (const m of metrics) {
       expect(Number.isFinite(m.dLoss) && Number.isFinite(m.gLoss) && m.imagesPerSec > 0).toBe(true)
@@ -50,7 +63,16 @@ describe('train', () => {
     expect(await readdir(join(outDir, 'samples'))).toEqual(['step-000004.png', 'step-000006.png'])
 
     const manifest = await readRunManifest(outDir)
-    expect(manifest).toMatchObject({ format: 'gan-sdk-run', latentSize: 8, width: 8, height: 8, channels: 1, range: [-1, 1], steps: 6, license: 'CC0-1.0' })
+    expect(manifest).toMatchObject({
+      format: 'gan-sdk-run',
+      latentSize: 8,
+      width: 8,
+      height: 8,
+      channels: 1,
+      range: [-1, 1],
+      steps: 6,
+      license: 'CC0-1.0',
+    })
     const g = await loadLayersModel(join(outDir, manifest.generator))
     const out = g.predict(tf.zeros([2, 8])) as tf.Tensor
     expect(out.shape).toEqual([2, 8, 8, 1])

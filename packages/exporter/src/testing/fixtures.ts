@@ -63,7 +63,15 @@ export interface DcganShape {
 }
 
 /** Our DCGAN generator: Dense(no bias) → BN → LeakyReLU(0.2) → Reshape → (Conv2DTranspose → BN → LeakyReLU)* → Conv2DTranspose(tanh). */
-export function dcgan({ latent, start = 7, filters = [8, 4], channels = 1, kernel = 4, padding = 'same', bias = false }: DcganShape): tfl.Sequential {
+export function dcgan({
+  latent,
+  start = 7,
+  filters = [8, 4],
+  channels = 1,
+  kernel = 4,
+  padding = 'same',
+  bias = false,
+}: DcganShape): tfl.Sequential {
   const g = tfl.sequential({ name: 'generator' })
   g.add(tfl.layers.dense({ inputShape: [latent], units: start * start * filters[0]!, useBias: false }))
   g.add(tfl.layers.batchNormalization())
@@ -83,11 +91,17 @@ export async function writeModelDir(dir: string, artifacts: tf.io.ModelArtifacts
   await mkdir(dir, { recursive: true })
   await writeFile(join(dir, 'weights.bin'), new Uint8Array(joinWeightData(artifacts.weightData!)))
   const manifest = [{ paths: ['weights.bin'], weights: artifacts.weightSpecs! }]
-  await writeFile(join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: artifacts.modelTopology, weightsManifest: manifest }))
+  await writeFile(
+    join(dir, 'model.json'),
+    JSON.stringify({ format: 'layers-model', modelTopology: artifacts.modelTopology, weightsManifest: manifest }),
+  )
 }
 
 /** Write a training run directory: gan.json plus generator/model.json + weights.bin. */
 export async function writeRunDir(dir: string, artifacts: tf.io.ModelArtifacts, manifest: Record<string, unknown>): Promise<void> {
   await writeModelDir(join(dir, 'generator'), artifacts)
-  await writeFile(join(dir, 'gan.json'), JSON.stringify({ format: 'gan-sdk-run', version: 1, generator: 'generator', ...manifest }, null, 2))
+  await writeFile(
+    join(dir, 'gan.json'),
+    JSON.stringify({ format: 'gan-sdk-run', version: 1, generator: 'generator', ...manifest }, null, 2),
+  )
 }

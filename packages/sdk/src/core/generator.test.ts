@@ -21,7 +21,9 @@ function fakeSession(model: ModelInfo, delay: (run: number) => number = () => 0)
   const session: InferenceSessionLike = {
     async run(latents, batch) {
       const index = runs.push(batch) - 1
-      const out = Float32Array.from({ length: batch * perImage }, (_, i) => Math.max(-1, Math.min(1, latents[Math.floor(i / perImage) * latentSize + (i % perImage) % latentSize]! / 3)))
+      const out = Float32Array.from({ length: batch * perImage }, (_, i) =>
+        Math.max(-1, Math.min(1, latents[Math.floor(i / perImage) * latentSize + ((i % perImage) % latentSize)]! / 3)),
+      )
       await new Promise((resolve) => setTimeout(resolve, delay(index)))
       if (released > 0) throw new Error('Session already disposed') // as onnxruntime-node does
       return out
@@ -48,7 +50,6 @@ async function setup(spec: TinyGeneratorSpec = {}, delay?: (run: number) => numb
   const fake = fakeSession(model, delay)
   return { generator: await TestGenerator.create(fake.session, model), ...fake, model }
 }
-
 
 const bytesOf = (images: Array<{ data: Uint8Array }>) => images.map((i) => Array.from(i.data))
 

@@ -36,7 +36,10 @@ export class GeneratorBase {
   protected static async open(runtime: Runtime, source: ModelSource, options: LoadOptions): Promise<OpenedModel> {
     const resolved = resolveLoadOptions(options)
     if (typeof source !== 'string' && !(source instanceof URL) && !(source instanceof Uint8Array)) {
-      throw new GanError('ERR_INVALID_OPTION', `model ${describeValue(source)} is not a model source: pass a path, a URL, or the .onnx bytes as a Uint8Array.`)
+      throw new GanError(
+        'ERR_INVALID_OPTION',
+        `model ${describeValue(source)} is not a model source: pass a path, a URL, or the .onnx bytes as a Uint8Array.`,
+      )
     }
     const bytes = source instanceof Uint8Array ? source : await runtime.readModel(source)
     const model = readModelInfo(bytes, resolved, source instanceof Uint8Array ? undefined : `model ${JSON.stringify(String(source))}`)
@@ -86,7 +89,9 @@ export class GeneratorBase {
       }
       const rgba = this.#pixels.toRgbaInPlace(output, count, contract)
       for (let n = 0; n < count; n++) {
-        images.push(new GeneratedImage(width, height, channels, rgba.subarray(n * bytesPerImage, (n + 1) * bytesPerImage), seeds[start + n]!))
+        images.push(
+          new GeneratedImage(width, height, channels, rgba.subarray(n * bytesPerImage, (n + 1) * bytesPerImage), seeds[start + n]!),
+        )
       }
     }
     return images
@@ -107,14 +112,19 @@ export class GeneratorBase {
     try {
       return await run
     } catch (err) {
-      throw new GanError('ERR_INFERENCE', `the model failed to run on a batch of ${batch}: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+      throw new GanError(
+        'ERR_INFERENCE',
+        `the model failed to run on a batch of ${batch}: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      )
     } finally {
       this.#running.delete(run)
     }
   }
 
   #live(): InferenceSessionLike {
-    if (this.#session === undefined) throw new GanError('ERR_DISPOSED', 'this generator was disposed: load a new one with Generator.load().')
+    if (this.#session === undefined)
+      throw new GanError('ERR_DISPOSED', 'this generator was disposed: load a new one with Generator.load().')
     return this.#session
   }
 }

@@ -1,12 +1,18 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf'
-import { ModelProtoSchema, TensorProto_DataType, TensorShapeProto_DimensionSchema, type ModelProto, type TypeProto_Tensor, type ValueInfoProto } from 'onnx-buf'
+import {
+  ModelProtoSchema,
+  TensorProto_DataType,
+  TensorShapeProto_DimensionSchema,
+  type ModelProto,
+  type TypeProto_Tensor,
+  type ValueInfoProto,
+} from 'onnx-buf'
 import { describe, expect, it } from 'vitest'
 import { tinyGenerator } from '../testing/tiny-generator.js'
 import { GanError } from './errors.js'
 import { readModelInfo } from './model-info.js'
 import { Xoshiro128 } from '../testing/seed-reference.js'
 import { errorOf } from '../testing/gan-error.js'
-
 
 /** The tensor type of a graph input or output (every tiny generator's are tensors). */
 function tensor(value: ValueInfoProto | undefined): TypeProto_Tensor {
@@ -24,7 +30,9 @@ function edited(edit: (model: ModelProto) => void, spec: Parameters<typeof tinyG
 
 describe('readModelInfo', () => {
   it('reads the gan.* contract written by the exporter', () => {
-    const { contract, inputRank, fixedBatch } = readModelInfo(tinyGenerator({ latentSize: 8, width: 4, height: 3, channels: 3, metadata: { labels: ['a', 'b'], name: 'tiny', range: [0, 1] } }))
+    const { contract, inputRank, fixedBatch } = readModelInfo(
+      tinyGenerator({ latentSize: 8, width: 4, height: 3, channels: 3, metadata: { labels: ['a', 'b'], name: 'tiny', range: [0, 1] } }),
+    )
     expect(contract).toEqual({
       latentSize: 8,
       latentDistribution: 'normal',
@@ -45,8 +53,22 @@ describe('readModelInfo', () => {
   })
 
   it('infers a foreign PyTorch DCGAN: [N, z, 1, 1] in, NCHW out, fixed batch 1, no metadata', () => {
-    const { contract, inputRank, fixedBatch } = readModelInfo(tinyGenerator({ latentSize: 16, width: 5, height: 6, channels: 3, layout: 'NCHW', inputRank: 4, batch: 1, metadata: false }))
-    expect(contract).toMatchObject({ latentSize: 16, width: 5, height: 6, channels: 3, layout: 'NCHW', range: [-1, 1], latentDistribution: 'normal', license: 'unknown', labels: [], name: 'tiny', description: '' })
+    const { contract, inputRank, fixedBatch } = readModelInfo(
+      tinyGenerator({ latentSize: 16, width: 5, height: 6, channels: 3, layout: 'NCHW', inputRank: 4, batch: 1, metadata: false }),
+    )
+    expect(contract).toMatchObject({
+      latentSize: 16,
+      width: 5,
+      height: 6,
+      channels: 3,
+      layout: 'NCHW',
+      range: [-1, 1],
+      latentDistribution: 'normal',
+      license: 'unknown',
+      labels: [],
+      name: 'tiny',
+      description: '',
+    })
     expect([inputRank, fixedBatch]).toEqual([4, 1])
   })
 
@@ -56,7 +78,11 @@ describe('readModelInfo', () => {
   })
 
   it('load options override metadata and inference, without touching the options object', () => {
-    const options = Object.freeze({ range: Object.freeze([0, 1] as const), latentDistribution: 'uniform' as const, layout: 'NHWC' as const })
+    const options = Object.freeze({
+      range: Object.freeze([0, 1] as const),
+      latentDistribution: 'uniform' as const,
+      layout: 'NHWC' as const,
+    })
     const { contract } = readModelInfo(tinyGenerator({ metadata: { range: [-1, 1], latentDistribution: 'normal' } }), options)
     expect(contract).toMatchObject({ range: [0, 1], latentDistribution: 'uniform', layout: 'NHWC' })
     expect(contract.range).not.toBe(options.range)
@@ -69,27 +95,65 @@ describe('readModelInfo', () => {
       },
       { metadata: false, width: 4, height: 3 },
     )
-    expect(errorOf(() => readModelInfo(bytes)).message).toMatch(/height is symbolic \("h"\) in output "image" \[N, h, 4, 1\] read as NHWC\. Pass the load option height\./)
+    expect(errorOf(() => readModelInfo(bytes)).message).toMatch(
+      /height is symbolic \("h"\) in output "image" \[N, h, 4, 1\] read as NHWC\. Pass the load option height\./,
+    )
     expect(readModelInfo(bytes, { height: 9 }).contract.height).toBe(9)
   })
 
   it('rejects declared sizes that contradict the graph, naming both and the fix', () => {
     const option = errorOf(() => readModelInfo(tinyGenerator({ latentSize: 8 }), { latentSize: 64 }))
     expect(option.code).toBe('ERR_NOT_A_GENERATOR')
-    expect(option.message).toMatch(/the load option latentSize: 64 contradicts input "latent" \[N, 8\]\. Leave latentSize out, or set it to 8\./)
+    expect(option.message).toMatch(
+      /the load option latentSize: 64 contradicts input "latent" \[N, 8\]\. Leave latentSize out, or set it to 8\./,
+    )
     const meta = errorOf(() => readModelInfo(tinyGenerator({ width: 4, metadata: { width: 5 } })))
-    expect(meta.message).toMatch(/the metadata gan\.width=5 contradicts output "image" \[N, 3, 4, 1\] read as NHWC\. Re-export the model, or pass the load option width: 4\./)
+    expect(meta.message).toMatch(
+      /the metadata gan\.width=5 contradicts output "image" \[N, 3, 4, 1\] read as NHWC\. Re-export the model, or pass the load option width: 4\./,
+    )
   })
 
   it.each([
-    ['two graph inputs', () => edited((m) => m.graph!.input.push({ ...m.graph!.input[0]!, name: 'label' })), /the graph has 2 inputs \("latent", "label"\); gan-sdk feeds a single latent input/],
-    ['a wrong inputName', () => readModelInfo(tinyGenerator(), { inputName: 'z' }), /the graph has no input "z"; its input is "latent"\. Pass the load option inputName: "latent"\./],
-    ['a wrong outputName', () => readModelInfo(tinyGenerator(), { outputName: 'rgb' }), /the graph has no output "rgb"; its outputs are: "image"/],
-    ['two outputs and no outputName', () => edited((m) => m.graph!.output.push({ ...m.graph!.output[0]!, name: 'logits' }), { metadata: false }), /the graph has 2 outputs \("image", "logits"\)\. Pass the load option outputName/],
-    ['an int64 input', () => edited((m) => (tensor(m.graph!.input[0]).elemType = TensorProto_DataType.INT64)), /input "latent" has element type INT64/],
-    ['a rank-3 latent', () => edited((m) => tensor(m.graph!.input[0]).shape!.dim.push(tensor(m.graph!.input[0]).shape!.dim[1]!)), /input "latent" has shape \[N, 8, 8\]; a generator takes a latent \[batch, z\] or \[batch, z, 1, 1\]/],
-    ['a rank-2 output', () => edited((m) => tensor(m.graph!.output[0]).shape!.dim.splice(2, 2)), /output "image" has shape \[N, 3\]; a generator outputs images/],
-    ['5 channels', () => tinyGenerator({ channels: 5, width: 6, height: 7, metadata: false }), /output "image" \[N, 7, 6, 5\] read as NHWC has 5 channels; images have 1, 3 or 4\. If the model's layout is NCHW, pass the load option layout: "NCHW"\./],
+    [
+      'two graph inputs',
+      () => edited((m) => m.graph!.input.push({ ...m.graph!.input[0]!, name: 'label' })),
+      /the graph has 2 inputs \("latent", "label"\); gan-sdk feeds a single latent input/,
+    ],
+    [
+      'a wrong inputName',
+      () => readModelInfo(tinyGenerator(), { inputName: 'z' }),
+      /the graph has no input "z"; its input is "latent"\. Pass the load option inputName: "latent"\./,
+    ],
+    [
+      'a wrong outputName',
+      () => readModelInfo(tinyGenerator(), { outputName: 'rgb' }),
+      /the graph has no output "rgb"; its outputs are: "image"/,
+    ],
+    [
+      'two outputs and no outputName',
+      () => edited((m) => m.graph!.output.push({ ...m.graph!.output[0]!, name: 'logits' }), { metadata: false }),
+      /the graph has 2 outputs \("image", "logits"\)\. Pass the load option outputName/,
+    ],
+    [
+      'an int64 input',
+      () => edited((m) => (tensor(m.graph!.input[0]).elemType = TensorProto_DataType.INT64)),
+      /input "latent" has element type INT64/,
+    ],
+    [
+      'a rank-3 latent',
+      () => edited((m) => tensor(m.graph!.input[0]).shape!.dim.push(tensor(m.graph!.input[0]).shape!.dim[1]!)),
+      /input "latent" has shape \[N, 8, 8\]; a generator takes a latent \[batch, z\] or \[batch, z, 1, 1\]/,
+    ],
+    [
+      'a rank-2 output',
+      () => edited((m) => tensor(m.graph!.output[0]).shape!.dim.splice(2, 2)),
+      /output "image" has shape \[N, 3\]; a generator outputs images/,
+    ],
+    [
+      '5 channels',
+      () => tinyGenerator({ channels: 5, width: 6, height: 7, metadata: false }),
+      /output "image" \[N, 7, 6, 5\] read as NHWC has 5 channels; images have 1, 3 or 4\. If the model's layout is NCHW, pass the load option layout: "NCHW"\./,
+    ],
   ])('rejects %s with ERR_NOT_A_GENERATOR, saying what was found and the fix', (_, make, message) => {
     const err = errorOf(() => {
       const bytes = make()
@@ -109,7 +173,9 @@ describe('readModelInfo', () => {
     for (const bytes of [new TextEncoder().encode('definitely not onnx'), new Uint8Array(0), new Uint8Array([0xff, 0xff, 0xff])]) {
       const err = errorOf(() => readModelInfo(bytes))
       expect(err.code).toBe('ERR_MODEL_FORMAT')
-      expect(err.message).toMatch(new RegExp(`^\\[gan-sdk\\] the ${bytes.length}-byte model given (is not an ONNX model|parses as protobuf but holds no ONNX graph)`))
+      expect(err.message).toMatch(
+        new RegExp(`^\\[gan-sdk\\] the ${bytes.length}-byte model given (is not an ONNX model|parses as protobuf but holds no ONNX graph)`),
+      )
     }
   })
 

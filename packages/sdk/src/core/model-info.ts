@@ -29,7 +29,10 @@ export function readModelInfo(bytes: Uint8Array, options: LoadOptions = {}, labe
   // Protobuf is lenient: an empty or text file parses as a ModelProto with no graph. That is a
   // file that is not ONNX at all, so it gets the format error, not the "wrong graph" one.
   if (graph === undefined) {
-    throw new GanError('ERR_MODEL_FORMAT', `${label} parses as protobuf but holds no ONNX graph: pass a .onnx file exported by @gan-sdk/exporter or torch.onnx.export.`)
+    throw new GanError(
+      'ERR_MODEL_FORMAT',
+      `${label} parses as protobuf but holds no ONNX graph: pass a .onnx file exported by @gan-sdk/exporter or torch.onnx.export.`,
+    )
   }
   const meta = metadataToContract(Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value])))
 
@@ -38,28 +41,48 @@ export function readModelInfo(bytes: Uint8Array, options: LoadOptions = {}, labe
   const inputs = graph.input.filter((i) => !initializers.has(i.name))
   const [input] = inputs
   if (inputs.length !== 1 || input === undefined) {
-    throw notGenerator(label, `the graph has ${inputs.length} inputs (${names(inputs)}); gan-sdk feeds a single latent input`, 'Re-export it with the latent as its only input (label-conditioned generators are not supported yet).')
+    throw notGenerator(
+      label,
+      `the graph has ${inputs.length} inputs (${names(inputs)}); gan-sdk feeds a single latent input`,
+      'Re-export it with the latent as its only input (label-conditioned generators are not supported yet).',
+    )
   }
   const inputName = options.inputName ?? meta.inputName ?? input.name
   if (inputName !== input.name) {
-    throw notGenerator(label, `the graph has no input "${inputName}"; its input is "${input.name}"`, `Pass the load option inputName: "${input.name}".`)
+    throw notGenerator(
+      label,
+      `the graph has no input "${inputName}"; its input is "${input.name}"`,
+      `Pass the load option inputName: "${input.name}".`,
+    )
   }
   const outputName = options.outputName ?? meta.outputName ?? singleOutput(label, graph.output)
   const output = graph.output.find((o) => o.name === outputName)
   if (output === undefined) {
-    throw notGenerator(label, `the graph has no output "${outputName}"; its outputs are: ${names(graph.output)}`, 'Pass the load option outputName with one of them.')
+    throw notGenerator(
+      label,
+      `the graph has no output "${outputName}"; its outputs are: ${names(graph.output)}`,
+      'Pass the load option outputName with one of them.',
+    )
   }
 
   const inDims = floatTensorDims(label, input, 'input')
   const inputRank = inDims.length
   if ((inputRank !== 2 && inputRank !== 4) || (inputRank === 4 && (!maybe(inDims[2], 1) || !maybe(inDims[3], 1)))) {
-    throw notGenerator(label, `input "${inputName}" has shape ${fmt(inDims)}; a generator takes a latent [batch, z] or [batch, z, 1, 1]`, 'Export the generator with the latent vector as its input.')
+    throw notGenerator(
+      label,
+      `input "${inputName}" has shape ${fmt(inDims)}; a generator takes a latent [batch, z] or [batch, z, 1, 1]`,
+      'Export the generator with the latent vector as its input.',
+    )
   }
   const latentSize = agree(label, 'latentSize', options.latentSize, meta.latentSize, inDims[1], `input "${inputName}" ${fmt(inDims)}`)
 
   const outDims = floatTensorDims(label, output, 'output')
   if (outDims.length !== 4) {
-    throw notGenerator(label, `output "${outputName}" has shape ${fmt(outDims)}; a generator outputs images [batch, H, W, C] or [batch, C, H, W]`, 'If another output holds the images, pass the load option outputName.')
+    throw notGenerator(
+      label,
+      `output "${outputName}" has shape ${fmt(outDims)}; a generator outputs images [batch, H, W, C] or [batch, C, H, W]`,
+      'If another output holds the images, pass the load option outputName.',
+    )
   }
   const layout: Layout = options.layout ?? meta.layout ?? inferLayout(outDims)
   const [h, w, c] = layout === 'NHWC' ? [outDims[1], outDims[2], outDims[3]] : [outDims[2], outDims[3], outDims[1]]
@@ -68,7 +91,11 @@ export function readModelInfo(bytes: Uint8Array, options: LoadOptions = {}, labe
   const height = agree(label, 'height', options.height, meta.height, h, where)
   const channels = agree(label, 'channels', undefined, meta.channels, c, where)
   if (!isChannelCount(channels)) {
-    throw notGenerator(label, `${where} has ${channels} channels; images have 1, 3 or 4`, `If the model's layout is ${layout === 'NHWC' ? 'NCHW' : 'NHWC'}, pass the load option layout: "${layout === 'NHWC' ? 'NCHW' : 'NHWC'}".`)
+    throw notGenerator(
+      label,
+      `${where} has ${channels} channels; images have 1, 3 or 4`,
+      `If the model's layout is ${layout === 'NHWC' ? 'NCHW' : 'NHWC'}, pass the load option layout: "${layout === 'NHWC' ? 'NCHW' : 'NHWC'}".`,
+    )
   }
   const contract: ModelContract = {
     latentSize,
@@ -92,7 +119,11 @@ function parseModel(bytes: Uint8Array, label: string): ModelProto {
   try {
     return fromBinary(ModelProtoSchema, bytes)
   } catch (err) {
-    throw new GanError('ERR_MODEL_FORMAT', `${label} is not an ONNX model (protobuf parse failed: ${err instanceof Error ? err.message : String(err)}): pass a .onnx file exported by @gan-sdk/exporter or torch.onnx.export.`, { cause: err })
+    throw new GanError(
+      'ERR_MODEL_FORMAT',
+      `${label} is not an ONNX model (protobuf parse failed: ${err instanceof Error ? err.message : String(err)}): pass a .onnx file exported by @gan-sdk/exporter or torch.onnx.export.`,
+      { cause: err },
+    )
   }
 }
 
@@ -107,14 +138,26 @@ function inferLayout(dims: Dim[]): Layout {
  * A declared value that contradicts a fixed dimension would only fail later, inside the runtime,
  * so it fails here, naming both.
  */
-function agree(label: string, field: 'latentSize' | 'width' | 'height' | 'channels', option: number | undefined, meta: number | undefined, dim: Dim, where: string): number {
+function agree(
+  label: string,
+  field: 'latentSize' | 'width' | 'height' | 'channels',
+  option: number | undefined,
+  meta: number | undefined,
+  dim: Dim,
+  where: string,
+): number {
   const value = option ?? meta ?? dim
   if (typeof value !== 'number') {
     throw notGenerator(label, `${field} is symbolic (${JSON.stringify(dim ?? '?')}) in ${where}`, `Pass the load option ${field}.`)
   }
   if (typeof dim === 'number' && value !== dim) {
     const source = option !== undefined ? `the load option ${field}: ${value}` : `the metadata ${METADATA_KEYS[field]}=${value}`
-    const fix = option !== undefined ? `Leave ${field} out, or set it to ${dim}.` : field === 'channels' ? 'Re-export the model.' : `Re-export the model, or pass the load option ${field}: ${dim}.`
+    const fix =
+      option !== undefined
+        ? `Leave ${field} out, or set it to ${dim}.`
+        : field === 'channels'
+          ? 'Re-export the model.'
+          : `Re-export the model, or pass the load option ${field}: ${dim}.`
     throw notGenerator(label, `${source} contradicts ${where}`, fix)
   }
   return value
@@ -123,19 +166,30 @@ function agree(label: string, field: 'latentSize' | 'width' | 'height' | 'channe
 function singleOutput(label: string, outputs: ValueInfoProto[]): string {
   const [first] = outputs
   if (outputs.length !== 1 || first === undefined) {
-    throw notGenerator(label, `the graph has ${outputs.length} outputs (${names(outputs)})`, 'Pass the load option outputName to pick the one that holds the images.')
+    throw notGenerator(
+      label,
+      `the graph has ${outputs.length} outputs (${names(outputs)})`,
+      'Pass the load option outputName to pick the one that holds the images.',
+    )
   }
   return first.name
 }
 
 function floatTensorDims(label: string, value: ValueInfoProto, what: 'input' | 'output'): Dim[] {
   const type = value.type?.value
-  if (type?.case !== 'tensorType') throw notGenerator(label, `${what} "${value.name}" is not a tensor`, 'Export the generator with tensor inputs and outputs.')
+  if (type?.case !== 'tensorType')
+    throw notGenerator(label, `${what} "${value.name}" is not a tensor`, 'Export the generator with tensor inputs and outputs.')
   const elemType = type.value.elemType
   if (elemType !== TensorProto_DataType.FLOAT) {
-    throw notGenerator(label, `${what} "${value.name}" has element type ${TensorProto_DataType[elemType] ?? elemType}`, 'gan-sdk drives float32 generators: export the model in float32.')
+    throw notGenerator(
+      label,
+      `${what} "${value.name}" has element type ${TensorProto_DataType[elemType] ?? elemType}`,
+      'gan-sdk drives float32 generators: export the model in float32.',
+    )
   }
-  return (type.value.shape?.dim ?? []).map(({ value: d }) => (d.case === 'dimValue' ? (d.value > 0n ? Number(d.value) : undefined) : d.case === 'dimParam' ? d.value : undefined))
+  return (type.value.shape?.dim ?? []).map(({ value: d }) =>
+    d.case === 'dimValue' ? (d.value > 0n ? Number(d.value) : undefined) : d.case === 'dimParam' ? d.value : undefined,
+  )
 }
 
 function isChannelCount(n: number): n is 1 | 3 | 4 {
@@ -156,5 +210,8 @@ function fmt(dims: Dim[]): string {
 }
 
 function notGenerator(label: string, found: string, fix: string): GanError {
-  return new GanError('ERR_NOT_A_GENERATOR', `${label} is not an image generator gan-sdk can drive: ${found}. ${fix} See docs/model-format.md.`)
+  return new GanError(
+    'ERR_NOT_A_GENERATOR',
+    `${label} is not an image generator gan-sdk can drive: ${found}. ${fix} See docs/model-format.md.`,
+  )
 }

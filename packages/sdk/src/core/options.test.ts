@@ -2,12 +2,22 @@ import { describe, expect, it } from 'vitest'
 import { resolveLoadOptions } from './options.js'
 import { errorOf } from '../testing/gan-error.js'
 
-
 describe('resolveLoadOptions', () => {
   it('keeps only the options given: every default comes from the model', () => {
     expect(resolveLoadOptions()).toEqual({})
     expect(resolveLoadOptions({ latentSize: undefined })).toEqual({})
-    expect(resolveLoadOptions({ latentSize: 100, layout: 'NCHW', range: [0, 1], latentDistribution: 'uniform', inputName: 'z', outputName: 'img', width: 64, height: 32 })).toEqual({
+    expect(
+      resolveLoadOptions({
+        latentSize: 100,
+        layout: 'NCHW',
+        range: [0, 1],
+        latentDistribution: 'uniform',
+        inputName: 'z',
+        outputName: 'img',
+        width: 64,
+        height: 32,
+      }),
+    ).toEqual({
       latentSize: 100,
       layout: 'NCHW',
       range: [0, 1],
@@ -30,9 +40,15 @@ describe('resolveLoadOptions', () => {
   })
 
   it.each([
-    [null, 'load options null are not an object: pass an object with any of: latentSize, latentDistribution, layout, range, inputName, outputName, width, height.'],
+    [
+      null,
+      'load options null are not an object: pass an object with any of: latentSize, latentDistribution, layout, range, inputName, outputName, width, height.',
+    ],
     [[1], 'load options [1] are not an object'],
-    [{ latentsize: 100 }, 'load option "latentsize" is unknown: valid options are: latentSize, latentDistribution, layout, range, inputName, outputName, width, height.'],
+    [
+      { latentsize: 100 },
+      'load option "latentsize" is unknown: valid options are: latentSize, latentDistribution, layout, range, inputName, outputName, width, height.',
+    ],
     [{ latentSize: 0 }, 'latentSize 0 is invalid: pass a positive integer.'],
     [{ width: '64' }, 'width "64" is invalid: pass a positive integer.'],
     [{ layout: 'CHW' }, 'layout "CHW" is unknown: pass one of: NHWC, NCHW.'],

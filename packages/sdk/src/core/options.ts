@@ -25,7 +25,16 @@ export interface LoadOptions {
   height?: number
 }
 
-const KEYS = ['latentSize', 'latentDistribution', 'layout', 'range', 'inputName', 'outputName', 'width', 'height'] as const satisfies ReadonlyArray<keyof LoadOptions>
+const KEYS = [
+  'latentSize',
+  'latentDistribution',
+  'layout',
+  'range',
+  'inputName',
+  'outputName',
+  'width',
+  'height',
+] as const satisfies ReadonlyArray<keyof LoadOptions>
 
 /**
  * Validate load options from untyped callers (JavaScript, CLI flags). Returns a new object holding
@@ -38,13 +47,15 @@ export function resolveLoadOptions(input: unknown = {}): LoadOptions {
   }
   const given = input as Record<string, unknown>
   for (const key of Object.keys(given)) {
-    if (!(KEYS as readonly string[]).includes(key)) throw invalid(`load option ${describeValue(key)} is unknown`, `valid options are: ${KEYS.join(', ')}`)
+    if (!(KEYS as readonly string[]).includes(key))
+      throw invalid(`load option ${describeValue(key)} is unknown`, `valid options are: ${KEYS.join(', ')}`)
   }
   const out: LoadOptions = {}
   for (const key of ['latentSize', 'width', 'height'] as const) {
     const v = given[key]
     if (v === undefined) continue
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw invalid(`${key} ${describeValue(v)} is invalid`, 'pass a positive integer')
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
+      throw invalid(`${key} ${describeValue(v)} is invalid`, 'pass a positive integer')
     out[key] = v
   }
   const distribution = given['latentDistribution']
@@ -56,21 +67,34 @@ export function resolveLoadOptions(input: unknown = {}): LoadOptions {
   }
   const layout = given['layout']
   if (layout !== undefined) {
-    if (!LAYOUTS.includes(layout as Layout)) throw invalid(`layout ${describeValue(layout)} is unknown`, `pass one of: ${LAYOUTS.join(', ')}`)
+    if (!LAYOUTS.includes(layout as Layout))
+      throw invalid(`layout ${describeValue(layout)} is unknown`, `pass one of: ${LAYOUTS.join(', ')}`)
     out.layout = layout as Layout
   }
   const range = given['range']
   if (range !== undefined) {
     const [lo, hi] = Array.isArray(range) ? (range as unknown[]) : []
-    if (!Array.isArray(range) || range.length !== 2 || typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi) || lo >= hi) {
-      throw invalid(`range ${describeValue(range)} is invalid`, 'pass [min, max] with finite min < max, e.g. [-1, 1] for tanh or [0, 1] for sigmoid outputs')
+    if (
+      !Array.isArray(range) ||
+      range.length !== 2 ||
+      typeof lo !== 'number' ||
+      typeof hi !== 'number' ||
+      !Number.isFinite(lo) ||
+      !Number.isFinite(hi) ||
+      lo >= hi
+    ) {
+      throw invalid(
+        `range ${describeValue(range)} is invalid`,
+        'pass [min, max] with finite min < max, e.g. [-1, 1] for tanh or [0, 1] for sigmoid outputs',
+      )
     }
     out.range = [lo, hi]
   }
   for (const key of ['inputName', 'outputName'] as const) {
     const v = given[key]
     if (v === undefined) continue
-    if (typeof v !== 'string' || v.length === 0) throw invalid(`${key} ${describeValue(v)} is invalid`, "pass the name of one of the graph's tensors")
+    if (typeof v !== 'string' || v.length === 0)
+      throw invalid(`${key} ${describeValue(v)} is invalid`, "pass the name of one of the graph's tensors")
     out[key] = v
   }
   return out

@@ -20,7 +20,8 @@ const contract = (c: Partial<ModelContract>): ModelContract => ({
 })
 
 const pixels = PixelConverter.create()
-const convert = (values: number[] | Float32Array, count: number, c: Partial<ModelContract>) => Array.from(pixels.toRgbaInPlace(Float32Array.from(values), count, contract(c)))
+const convert = (values: number[] | Float32Array, count: number, c: Partial<ModelContract>) =>
+  Array.from(pixels.toRgbaInPlace(Float32Array.from(values), count, contract(c)))
 
 /** The conversion written plainly, out of place, one byte at a time: what the kernels must equal. */
 function reference(output: Float32Array, count: number, c: ModelContract): Uint8Array {
@@ -43,7 +44,8 @@ function reference(output: Float32Array, count: number, c: ModelContract): Uint8
 }
 
 /** Where two byte arrays first differ, or -1: a readable failure for arrays too long to diff. */
-const firstDifference = (a: Uint8Array, b: Uint8Array) => (a.length !== b.length ? Math.min(a.length, b.length) : a.findIndex((x, i) => x !== b[i]))
+const firstDifference = (a: Uint8Array, b: Uint8Array) =>
+  a.length !== b.length ? Math.min(a.length, b.length) : a.findIndex((x, i) => x !== b[i])
 
 describe('PixelConverter.toRgbaInPlace', () => {
   it('maps the range linearly onto 0–255, rounding half up and clamping; NaN gives 0', () => {
@@ -97,7 +99,9 @@ describe('PixelConverter.toRgbaInPlace', () => {
   ] as const)('equals a plain per-pixel loop: %i channels %s, %i×%i, %i images', (channels, layout, width, height, count) => {
     const c = contract({ width, height, channels, layout, range: [-1, 1] })
     const specials = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -1, 1, 1 / 255 - 1]
-    const output = Float32Array.from({ length: (count + 1) * width * height * channels }, (_, i) => (i % 37 === 0 ? specials[(i / 37) % specials.length]! : Math.sin(i * 12.9898) * 1.3))
+    const output = Float32Array.from({ length: (count + 1) * width * height * channels }, (_, i) =>
+      i % 37 === 0 ? specials[(i / 37) % specials.length]! : Math.sin(i * 12.9898) * 1.3,
+    )
     const expected = reference(output, count, c)
     expect(firstDifference(pixels.toRgbaInPlace(output, count, c), expected)).toBe(-1)
   })

@@ -21,7 +21,15 @@ export function seedToInteger(seed: Seed): number {
   }
   if (typeof seed !== 'number') throw invalidSeed(seed, `is not a number or string (it is ${seed === null ? 'null' : typeof seed})`)
   if (Number.isSafeInteger(seed) && seed >= 0) return seed === 0 ? 0 : seed // folds −0 into 0
-  const why = Number.isNaN(seed) ? 'is NaN' : !Number.isFinite(seed) ? 'is not finite' : !Number.isInteger(seed) ? 'is not an integer' : seed < 0 ? 'is negative' : 'is above 2^53 − 1'
+  const why = Number.isNaN(seed)
+    ? 'is NaN'
+    : !Number.isFinite(seed)
+      ? 'is not finite'
+      : !Number.isInteger(seed)
+        ? 'is not an integer'
+        : seed < 0
+          ? 'is negative'
+          : 'is above 2^53 − 1'
   throw invalidSeed(seed, why)
 }
 
@@ -76,5 +84,6 @@ export function seedState(seed: Seed): Int32Array {
 
 /** Throws ERR_INVALID_SEED unless `seeds` is an array; its seeds are checked as they are drawn. */
 export function checkSeedList(seeds: unknown): asserts seeds is readonly Seed[] {
-  if (!Array.isArray(seeds)) throw new GanError('ERR_INVALID_SEED', `seeds ${describeValue(seeds)} are not an array: pass an array of seeds, e.g. [1, 2, 3].`)
+  if (!Array.isArray(seeds))
+    throw new GanError('ERR_INVALID_SEED', `seeds ${describeValue(seeds)} are not an array: pass an array of seeds, e.g. [1, 2, 3].`)
 }

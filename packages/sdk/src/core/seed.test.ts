@@ -10,7 +10,9 @@ describe('seedToLatent and seedsToLatents', () => {
     const longest = seedToLatent(3, 2 ** 20)
     expect(bits(longest.subarray(0, 9))).toEqual(bits(seedToLatent(3, 9)))
     expect(Number.isFinite(longest.reduce((a, b) => a + b, 0))).toBe(true)
-    expect(bits(seedToLatent(3, 9, { distribution: 'uniform' }))).toEqual(bits(seedToLatent(3, 2 ** 20, { distribution: 'uniform' }).subarray(0, 9)))
+    expect(bits(seedToLatent(3, 9, { distribution: 'uniform' }))).toEqual(
+      bits(seedToLatent(3, 2 ** 20, { distribution: 'uniform' }).subarray(0, 9)),
+    )
   })
 
   it('distinct seeds give distinct latents; seeds that differ only in their high bits too', () => {
@@ -49,8 +51,12 @@ describe('seedToLatent and seedsToLatents', () => {
   })
 
   it('rejects bad latent sizes and seed lists', () => {
-    expect(errorOf(() => seedToLatent(1, 2 ** 20 + 1)).message).toBe('[gan-sdk] latent size 1048577 is above 1048576 (2^20), the longest latent gan-sdk samples: pass a smaller size (GAN latents are a few hundred values).')
-    expect(errorOf(() => seedToLatent(1, 0)).message).toBe("[gan-sdk] latent size 0 is invalid: pass a positive integer (the model's info.latentSize).")
+    expect(errorOf(() => seedToLatent(1, 2 ** 20 + 1)).message).toBe(
+      '[gan-sdk] latent size 1048577 is above 1048576 (2^20), the longest latent gan-sdk samples: pass a smaller size (GAN latents are a few hundred values).',
+    )
+    expect(errorOf(() => seedToLatent(1, 0)).message).toBe(
+      "[gan-sdk] latent size 0 is invalid: pass a positive integer (the model's info.latentSize).",
+    )
     expect(errorOf(() => seedToLatent(1, 2.5)).code).toBe('ERR_INVALID_OPTION')
     expect(errorOf(() => seedsToLatents([1], -1)).code).toBe('ERR_INVALID_OPTION')
     expect(errorOf(() => seedsToLatents(7 as never, 4)).message).toMatch(/seeds 7 are not an array/)

@@ -19,13 +19,20 @@ export interface LatentOptions {
 /** Validate latent options, filling in the defaults. Never mutates `input`. */
 export function resolveLatentOptions(input: unknown = {}): Required<LatentOptions> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new GanError('ERR_INVALID_OPTION', `latent options ${describeValue(input)} are not an object: pass e.g. { distribution: 'uniform' }.`)
+    throw new GanError(
+      'ERR_INVALID_OPTION',
+      `latent options ${describeValue(input)} are not an object: pass e.g. { distribution: 'uniform' }.`,
+    )
   }
   const { distribution = 'normal', ...unknown } = input as Record<string, unknown>
   const [extra] = Object.keys(unknown)
-  if (extra !== undefined) throw new GanError('ERR_INVALID_OPTION', `latent option ${describeValue(extra)} is unknown: the only option is distribution.`)
+  if (extra !== undefined)
+    throw new GanError('ERR_INVALID_OPTION', `latent option ${describeValue(extra)} is unknown: the only option is distribution.`)
   if (typeof distribution !== 'string' || !LATENT_DISTRIBUTIONS.includes(distribution as LatentDistribution)) {
-    throw new GanError('ERR_INVALID_OPTION', `latent distribution ${describeValue(distribution)} is unknown: pass one of ${LATENT_DISTRIBUTIONS.join(', ')}.`)
+    throw new GanError(
+      'ERR_INVALID_OPTION',
+      `latent distribution ${describeValue(distribution)} is unknown: pass one of ${LATENT_DISTRIBUTIONS.join(', ')}.`,
+    )
   }
   return { distribution: distribution as LatentDistribution }
 }
@@ -51,10 +58,16 @@ export function seedsToLatents(seeds: readonly Seed[], size: number, options: La
 
 function checkSize(size: number): number {
   if (!Number.isSafeInteger(size) || size < 1) {
-    throw new GanError('ERR_INVALID_OPTION', `latent size ${describeValue(size)} is invalid: pass a positive integer (the model's info.latentSize).`)
+    throw new GanError(
+      'ERR_INVALID_OPTION',
+      `latent size ${describeValue(size)} is invalid: pass a positive integer (the model's info.latentSize).`,
+    )
   }
   if (size > MAX_LATENT_SIZE) {
-    throw new GanError('ERR_INVALID_OPTION', `latent size ${size} is above ${MAX_LATENT_SIZE} (2^20), the longest latent gan-sdk samples: pass a smaller size (GAN latents are a few hundred values).`)
+    throw new GanError(
+      'ERR_INVALID_OPTION',
+      `latent size ${size} is above ${MAX_LATENT_SIZE} (2^20), the longest latent gan-sdk samples: pass a smaller size (GAN latents are a few hundred values).`,
+    )
   }
   return size
 }

@@ -22,7 +22,9 @@ describe('instantiateKernels', () => {
   it('turns an engine that cannot compile the kernels into ERR_UNSUPPORTED_RUNTIME, naming what works and the CSP fix', () => {
     const err = errorOf(() => instantiateKernels('broken.wat', btoa('not a WebAssembly module')))
     expect(err.code).toBe('ERR_UNSUPPORTED_RUNTIME')
-    expect(err.message).toMatch(/^\[gan-sdk\] this JavaScript engine could not run gan-sdk's WebAssembly SIMD kernels \(broken\.wat: .+\)\. Use Node 20\+ or a browser with WebAssembly SIMD .*'wasm-unsafe-eval'/)
+    expect(err.message).toMatch(
+      /^\[gan-sdk\] this JavaScript engine could not run gan-sdk's WebAssembly SIMD kernels \(broken\.wat: .+\)\. Use Node 20\+ or a browser with WebAssembly SIMD .*'wasm-unsafe-eval'/,
+    )
     expect(err.cause).toBeInstanceOf(WebAssembly.CompileError)
   })
 

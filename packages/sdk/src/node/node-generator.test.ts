@@ -13,7 +13,6 @@ import { rejectionOf } from '../testing/gan-error.js'
 /** The trained model the build bundles. Read from the repository, so these tests need no build. */
 const MNIST = new URL('../../../../models/mnist/mnist.onnx', import.meta.url)
 
-
 const same = (a: { data: Uint8Array }, b: { data: Uint8Array }) => Buffer.from(a.data).equals(Buffer.from(b.data))
 
 describe('Generator on onnxruntime-node', () => {
@@ -59,7 +58,9 @@ describe('Generator on onnxruntime-node', () => {
     await writeFile(path, tinyGenerator({ width: 2 }))
     expect((await Generator.load(path)).info.width).toBe(2)
     await writeFile(join(dir, 'notes.txt'), 'not a model')
-    expect((await rejectionOf(Generator.load(join(dir, 'notes.txt')))).message).toMatch(new RegExp(`^\\[gan-sdk\\] model "${dir}/notes\\.txt" (is not an ONNX model|parses as protobuf but holds no ONNX graph)`))
+    expect((await rejectionOf(Generator.load(join(dir, 'notes.txt')))).message).toMatch(
+      new RegExp(`^\\[gan-sdk\\] model "${dir}/notes\\.txt" (is not an ONNX model|parses as protobuf but holds no ONNX graph)`),
+    )
   })
 
   it('typed errors for missing files, junk, graphs onnxruntime rejects, and bad options', async () => {
@@ -71,7 +72,37 @@ describe('Generator on onnxruntime-node', () => {
     const unknownOp = create(ModelProtoSchema, {
       irVersion: 8n,
       opsetImport: [{ domain: '', version: 17n }],
-      graph: { node: [{ opType: 'NoSuchOp', input: ['latent'], output: ['image'] }], input: [{ name: 'latent', type: { value: { case: 'tensorType', value: { elemType: 1, shape: { dim: [{ value: { case: 'dimParam', value: 'N' } }, { value: { case: 'dimValue', value: 4n } }] } } } } }], output: [{ name: 'image', type: { value: { case: 'tensorType', value: { elemType: 1, shape: { dim: [1, 2, 2, 1].map((d) => ({ value: { case: 'dimValue' as const, value: BigInt(d) } })) } } } } }] },
+      graph: {
+        node: [{ opType: 'NoSuchOp', input: ['latent'], output: ['image'] }],
+        input: [
+          {
+            name: 'latent',
+            type: {
+              value: {
+                case: 'tensorType',
+                value: {
+                  elemType: 1,
+                  shape: { dim: [{ value: { case: 'dimParam', value: 'N' } }, { value: { case: 'dimValue', value: 4n } }] },
+                },
+              },
+            },
+          },
+        ],
+        output: [
+          {
+            name: 'image',
+            type: {
+              value: {
+                case: 'tensorType',
+                value: {
+                  elemType: 1,
+                  shape: { dim: [1, 2, 2, 1].map((d) => ({ value: { case: 'dimValue' as const, value: BigInt(d) } })) },
+                },
+              },
+            },
+          },
+        ],
+      },
     })
     const rejected = await rejectionOf(Generator.load(toBinary(ModelProtoSchema, unknownOp)))
     expect(rejected.code).toBe('ERR_MODEL_FORMAT')
@@ -90,7 +121,17 @@ describe('Generator on onnxruntime-node', () => {
 describe('the MNIST model (models/mnist/mnist.onnx, bundled by the build)', () => {
   it('declares the contract the SDK documents', async () => {
     const g = await Generator.load(readFileSync(MNIST))
-    expect(g.info).toMatchObject({ latentSize: 100, inputName: 'latent', outputName: 'image', width: 28, height: 28, channels: 1, layout: 'NHWC', range: [-1, 1], latentDistribution: 'normal' })
+    expect(g.info).toMatchObject({
+      latentSize: 100,
+      inputName: 'latent',
+      outputName: 'image',
+      width: 28,
+      height: 28,
+      channels: 1,
+      layout: 'NHWC',
+      range: [-1, 1],
+      latentDistribution: 'normal',
+    })
     expect(g.info.license).not.toBe('unknown')
     await g.dispose()
   })

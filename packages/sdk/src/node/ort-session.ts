@@ -10,7 +10,11 @@ export async function createOrtSession(bytes: Uint8Array, model: ModelInfo): Pro
     // Severity 3 (errors only): ORT's graph-cleanup warnings about foreign models are noise to SDK users.
     session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3 })
   } catch (err) {
-    throw new GanError('ERR_MODEL_FORMAT', `onnxruntime could not load the model: ${err instanceof Error ? err.message : String(err)}. Re-export it, or check it with onnx.checker.check_model.`, { cause: err })
+    throw new GanError(
+      'ERR_MODEL_FORMAT',
+      `onnxruntime could not load the model: ${err instanceof Error ? err.message : String(err)}. Re-export it, or check it with onnx.checker.check_model.`,
+      { cause: err },
+    )
   }
   const { inputName, outputName, latentSize } = model.contract
   const trailing = model.inputRank === 4 ? [1, 1] : []

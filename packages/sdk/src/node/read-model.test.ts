@@ -11,7 +11,6 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...actual, readFile: vi.fn(actual.readFile) }
 })
 
-
 describe('readModelFile', () => {
   it('reads paths and file: URLs', async () => {
     const bytes = await readModelFile(new URL(import.meta.url))
@@ -19,7 +18,9 @@ describe('readModelFile', () => {
   })
 
   it('ERR_MODEL_NOT_FOUND names the path and why', async () => {
-    expect((await rejectionOf(readModelFile('/no/such/model.onnx'))).message).toBe('[gan-sdk] model file "/no/such/model.onnx" does not exist: pass the path of a .onnx generator.')
+    expect((await rejectionOf(readModelFile('/no/such/model.onnx'))).message).toBe(
+      '[gan-sdk] model file "/no/such/model.onnx" does not exist: pass the path of a .onnx generator.',
+    )
     expect((await rejectionOf(readModelFile(tmpdir()))).message).toMatch(/is a directory/)
   })
 
@@ -27,6 +28,8 @@ describe('readModelFile', () => {
     vi.mocked(readFile).mockRejectedValueOnce(Object.assign(new Error('ENOENT'), { code: 'ENOENT' }))
     const err = await rejectionOf(readModelFile(BUNDLED_MODEL_URL))
     expect(err.code).toBe('ERR_MODEL_NOT_FOUND')
-    expect(err.message).toMatch(/^\[gan-sdk\] the bundled MNIST model is missing from this install \(".*assets\/mnist\.onnx"\): build gan-sdk with models\/mnist\/mnist\.onnx present/)
+    expect(err.message).toMatch(
+      /^\[gan-sdk\] the bundled MNIST model is missing from this install \(".*assets\/mnist\.onnx"\): build gan-sdk with models\/mnist\/mnist\.onnx present/,
+    )
   })
 })

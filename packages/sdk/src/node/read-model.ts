@@ -11,9 +11,15 @@ export async function readModelFile(source: string | URL): Promise<Uint8Array> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     if (source === BUNDLED_MODEL_URL) {
-      throw new GanError('ERR_MODEL_NOT_FOUND', `the bundled MNIST model is missing from this install (${JSON.stringify(path)}): build gan-sdk with models/mnist/mnist.onnx present (\`npm run build\` copies it into assets/), or pass a model path to Generator.load().`, { cause: err })
+      throw new GanError(
+        'ERR_MODEL_NOT_FOUND',
+        `the bundled MNIST model is missing from this install (${JSON.stringify(path)}): build gan-sdk with models/mnist/mnist.onnx present (\`npm run build\` copies it into assets/), or pass a model path to Generator.load().`,
+        { cause: err },
+      )
     }
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(err)})`
-    throw new GanError('ERR_MODEL_NOT_FOUND', `model file ${JSON.stringify(path)} ${why}: pass the path of a .onnx generator.`, { cause: err })
+    throw new GanError('ERR_MODEL_NOT_FOUND', `model file ${JSON.stringify(path)} ${why}: pass the path of a .onnx generator.`, {
+      cause: err,
+    })
   }
 }

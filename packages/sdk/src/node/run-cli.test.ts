@@ -66,15 +66,24 @@ describe('gan-sdk CLI', () => {
   })
 
   it.each([
-    [['generate', '--seed=1.5'], '[gan-sdk] --seed "1.5" looks like a number but is not an integer in [0, 2^53 − 1]: pass digits only, or a string seed that is not a number.'],
+    [
+      ['generate', '--seed=1.5'],
+      '[gan-sdk] --seed "1.5" looks like a number but is not an integer in [0, 2^53 − 1]: pass digits only, or a string seed that is not a number.',
+    ],
     [['generate', '--seed=-1'], '[gan-sdk] --seed "-1" looks like a number'],
     [['generate', '--seed', '0x10'], '[gan-sdk] --seed "0x10" looks like a number'],
     [['generate', '--seed', '9007199254740993'], '[gan-sdk] --seed "9007199254740993" is above 2^53 − 1'],
     [['generate', '--seed', ''], '[gan-sdk] seed "" is empty'],
-    [['generate', '--seed', '9007199254740990', '--count', '3'], '[gan-sdk] seeds 9007199254740990 … 9007199254740990 + 2 go past 2^53 − 1'],
+    [
+      ['generate', '--seed', '9007199254740990', '--count', '3'],
+      '[gan-sdk] seeds 9007199254740990 … 9007199254740990 + 2 go past 2^53 − 1',
+    ],
     [['generate', '--count', '0'], '[gan-sdk] --count "0" is invalid: pass an integer from 1 to 100000.'],
     [['generate', '--count', 'many'], '[gan-sdk] --count "many" is invalid'],
-    [['generate', '--seed', 'cat', '--count', '2'], '[gan-sdk] --seed "cat" is a string, and string seeds name one image, so --count must be 1 (got 2)'],
+    [
+      ['generate', '--seed', 'cat', '--count', '2'],
+      '[gan-sdk] --seed "cat" is a string, and string seeds name one image, so --count must be 1 (got 2)',
+    ],
     [['generate', '--out', ''], '[gan-sdk] --out "" is empty'],
     [['generate', '--sede', '1'], "[gan-sdk] Unknown option '--sede'"],
     [['info', '--seed', '1'], "[gan-sdk] Unknown option '--seed'"],

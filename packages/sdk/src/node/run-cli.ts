@@ -33,7 +33,13 @@ Options:
 Example: gan-sdk generate --seed 42 --count 16 --out out/`
 
 const COMMON = { model: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const
-const GENERATE = { ...COMMON, seed: { type: 'string' }, count: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } } as const
+const GENERATE = {
+  ...COMMON,
+  seed: { type: 'string' },
+  count: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+} as const
 
 /** Options of `gan-sdk generate`, resolved from its flags. */
 export interface GenerateCommandOptions {
@@ -53,14 +59,23 @@ export interface GenerateCommandOptions {
  * Flags (raw strings, as typed) → generate options. Seeds are parsed here rather than by a generic
  * flag parser, which would turn `0x10` into 16 or round 20-digit integers: seeds must be exact.
  */
-export function resolveGenerateOptions(flags: { seed?: string; count?: string; out?: string; model?: string; json?: boolean }): GenerateCommandOptions {
+export function resolveGenerateOptions(flags: {
+  seed?: string
+  count?: string
+  out?: string
+  model?: string
+  json?: boolean
+}): GenerateCommandOptions {
   const count = flags.count === undefined ? 1 : /^\d+$/.test(flags.count) ? Number(flags.count) : Number.NaN
   if (!(count >= 1 && count <= MAX_COUNT)) {
     throw new GanError('ERR_INVALID_OPTION', `--count ${describeValue(flags.count)} is invalid: pass an integer from 1 to ${MAX_COUNT}.`)
   }
   const seed = parseSeed(flags.seed ?? '0')
   if (typeof seed === 'string' && count > 1) {
-    throw new GanError('ERR_INVALID_OPTION', `--seed ${describeValue(seed)} is a string, and string seeds name one image, so --count must be 1 (got ${count}): pass an integer --seed for a run of consecutive seeds.`)
+    throw new GanError(
+      'ERR_INVALID_OPTION',
+      `--seed ${describeValue(seed)} is a string, and string seeds name one image, so --count must be 1 (got ${count}): pass an integer --seed for a run of consecutive seeds.`,
+    )
   }
   // Not `seed + count − 1 > MAX`: near 2^53 that sum rounds and the check would pass.
   if (typeof seed === 'number' && seed > Number.MAX_SAFE_INTEGER - (count - 1)) {
@@ -74,12 +89,18 @@ export function resolveGenerateOptions(flags: { seed?: string; count?: string; o
 function parseSeed(raw: string): Seed {
   if (/^\d+$/.test(raw)) {
     if (BigInt(raw) > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new GanError('ERR_INVALID_SEED', `--seed ${describeValue(raw)} is above 2^53 − 1: pass an integer in [0, 2^53 − 1] or a non-numeric string.`)
+      throw new GanError(
+        'ERR_INVALID_SEED',
+        `--seed ${describeValue(raw)} is above 2^53 − 1: pass an integer in [0, 2^53 − 1] or a non-numeric string.`,
+      )
     }
     return Number(raw)
   }
   if (raw.trim() !== '' && !Number.isNaN(Number(raw))) {
-    throw new GanError('ERR_INVALID_SEED', `--seed ${describeValue(raw)} looks like a number but is not an integer in [0, 2^53 − 1]: pass digits only, or a string seed that is not a number.`)
+    throw new GanError(
+      'ERR_INVALID_SEED',
+      `--seed ${describeValue(raw)} looks like a number but is not an integer in [0, 2^53 − 1]: pass digits only, or a string seed that is not a number.`,
+    )
   }
   seedToInteger(raw) // rejects "" with the library's own message
   return raw
@@ -87,7 +108,10 @@ function parseSeed(raw: string): Seed {
 
 /** The file name for a seed: the integer itself, or the string with everything but [A-Za-z0-9_-] percent-encoded (no path tricks, valid on every OS). */
 export function seedFileName(seed: Seed): string {
-  const stem = typeof seed === 'number' ? String(seed) : encodeURIComponent(seed).replace(/[!'()*.~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  const stem =
+    typeof seed === 'number'
+      ? String(seed)
+      : encodeURIComponent(seed).replace(/[!'()*.~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
   return `${stem}.png`
 }
 
@@ -113,7 +137,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     return 0
   } catch (err) {
-    const message = err instanceof GanError ? err.message : `[gan-sdk] unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`
+    const message =
+      err instanceof GanError
+        ? err.message
+        : `[gan-sdk] unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`
     if (json) io.stdout(JSON.stringify({ type: 'error', code: err instanceof GanError ? err.code : 'ERR_UNEXPECTED', message }))
     io.stderr(message)
     return 1
@@ -125,7 +152,9 @@ function parseFlags<T extends typeof COMMON | typeof GENERATE>(args: string[], o
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values
   } catch (err) {
     // node:util's messages are good; they only lack our prefix and the pointer to --help.
-    throw new GanError('ERR_INVALID_OPTION', `${err instanceof Error ? err.message : String(err)} (gan-sdk --help lists the options).`, { cause: err })
+    throw new GanError('ERR_INVALID_OPTION', `${err instanceof Error ? err.message : String(err)} (gan-sdk --help lists the options).`, {
+      cause: err,
+    })
   }
 }
 
@@ -141,10 +170,15 @@ async function generateCommand(options: GenerateCommandOptions, io: CliIo): Prom
       const files = images.map((image) => join(options.out, seedFileName(image.seed)))
       await Promise.all(images.map((image, i) => writeFileAtomic(files[i]!, image.toPNG())))
       images.forEach((image, i) => {
-        io.stdout(options.json ? JSON.stringify({ type: 'image', seed: image.seed, file: files[i], width: image.width, height: image.height }) : files[i]!)
+        io.stdout(
+          options.json
+            ? JSON.stringify({ type: 'image', seed: image.seed, file: files[i], width: image.width, height: image.height })
+            : files[i]!,
+        )
       })
     }
-    if (options.json) io.stdout(JSON.stringify({ type: 'done', count: options.count, out: options.out, ms: Math.round(performance.now() - started) }))
+    if (options.json)
+      io.stdout(JSON.stringify({ type: 'done', count: options.count, out: options.out, ms: Math.round(performance.now() - started) }))
   } finally {
     await generator.dispose()
   }

@@ -37,7 +37,13 @@ export function describeSeedContract(name: string, latentsOf: LatentsOf): void {
     })
 
     it.each(GOLDEN_HASHES)('seeds 0…999 × %i %s values hash to the golden FNV-1a %i', (size, distribution, golden) => {
-      const words = new Uint32Array(latentsOf(Array.from({ length: 1000 }, (_, i) => i), size, distribution).buffer)
+      const words = new Uint32Array(
+        latentsOf(
+          Array.from({ length: 1000 }, (_, i) => i),
+          size,
+          distribution,
+        ).buffer,
+      )
       let hash = 0x811c9dc5
       for (const word of words) hash = Math.imul(hash ^ word, 0x01000193) >>> 0
       expect(hash).toBe(golden)

@@ -70,7 +70,7 @@ export function ln(x: number): number {
 function latent(seed: Seed, size: number, distribution: LatentDistribution, out: Float32Array, at: number): void {
   const random = new Xoshiro128(seed)
   const uniform = () => 2 * random.nextFloat() - 1
-  for (let i = 0; i < size; ) {
+  for (let i = 0; i < size;) {
     if (distribution === 'uniform') {
       out[at + i++] = uniform()
       continue

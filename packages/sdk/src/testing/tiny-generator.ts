@@ -26,9 +26,18 @@ export function tinyGenerator(spec: TinyGeneratorSpec = {}): Uint8Array {
   const pixels = width * height * channels
   const weights = Array.from({ length: latentSize * pixels }, (_, i) => ((i * 7919) % 101) / 101 - 0.5)
   const outDims = layout === 'NHWC' ? [height, width, channels] : [channels, height, width]
-  const dim = (d: number | string) => ({ value: typeof d === 'number' ? { case: 'dimValue' as const, value: BigInt(d) } : { case: 'dimParam' as const, value: d } })
-  const tensorType = (dims: Array<number | string>) => ({ value: { case: 'tensorType' as const, value: { elemType: TensorProto_DataType.FLOAT, shape: { dim: dims.map(dim) } } } })
-  const int64 = (name: string, values: number[]) => ({ name, dims: [BigInt(values.length)], dataType: TensorProto_DataType.INT64, int64Data: values.map(BigInt) })
+  const dim = (d: number | string) => ({
+    value: typeof d === 'number' ? { case: 'dimValue' as const, value: BigInt(d) } : { case: 'dimParam' as const, value: d },
+  })
+  const tensorType = (dims: Array<number | string>) => ({
+    value: { case: 'tensorType' as const, value: { elemType: TensorProto_DataType.FLOAT, shape: { dim: dims.map(dim) } } },
+  })
+  const int64 = (name: string, values: number[]) => ({
+    name,
+    dims: [BigInt(values.length)],
+    dataType: TensorProto_DataType.INT64,
+    int64Data: values.map(BigInt),
+  })
   const flatten = inputRank === 4
   const metadata =
     spec.metadata === false

@@ -16,13 +16,17 @@ describe('selectBackend', () => {
   it('leaves wasm able to train convnets: the missing filter-gradient kernel is registered', async () => {
     await selectBackend('auto')
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined()
-    const dW = tf.tidy(() => tf.grad((w) => tf.sum(tf.conv2d(tf.ones([1, 3, 3, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid')))(tf.ones([2, 2, 1, 1])))
+    const dW = tf.tidy(() =>
+      tf.grad((w) => tf.sum(tf.conv2d(tf.ones([1, 3, 3, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid')))(tf.ones([2, 2, 1, 1])),
+    )
     expect(Array.from(await dW.data())).toEqual([4, 4, 4, 4])
     dW.dispose()
   })
 
   it('forcing an unavailable backend throws with the fix', async () => {
-    await expect(selectBackend('tfjs-node')).rejects.toThrow(/asked for tfjs-node\):\n {2}tfjs-node: not installed\n {4}fix: npm i @tensorflow\/tfjs-node@4\.22\.0/)
+    await expect(selectBackend('tfjs-node')).rejects.toThrow(
+      /asked for tfjs-node\):\n {2}tfjs-node: not installed\n {4}fix: npm i @tensorflow\/tfjs-node@4\.22\.0/,
+    )
   })
 
   it('runs pure-JS cpu when asked for by name', async () => {
@@ -31,6 +35,8 @@ describe('selectBackend', () => {
   })
 
   it('rejects unknown names, listing the valid ones', async () => {
-    await expect(selectBackend('webgl' as never)).rejects.toThrow('unknown backend "webgl". Use one of: auto, tfjs-node-gpu, tfjs-node, wasm, cpu.')
+    await expect(selectBackend('webgl' as never)).rejects.toThrow(
+      'unknown backend "webgl". Use one of: auto, tfjs-node-gpu, tfjs-node, wasm, cpu.',
+    )
   })
 })

@@ -58,8 +58,12 @@ export async function selectBackend(preference: BackendPreference = 'auto', opti
       tried.push({ name, error: describe(err) })
     }
   }
-  const report = tried.map((t) => `  ${t.name}: ${t.error}\n    fix: ${t.error === NOT_INSTALLED ? FIX[t.name] : REPAIR[t.name]}`).join('\n')
-  throw new Error(`[gan-train] no TF.js backend could start (${preference === 'auto' ? `tried ${ladder.join(' → ')}` : `asked for ${preference}`}):\n${report}`)
+  const report = tried
+    .map((t) => `  ${t.name}: ${t.error}\n    fix: ${t.error === NOT_INSTALLED ? FIX[t.name] : REPAIR[t.name]}`)
+    .join('\n')
+  throw new Error(
+    `[gan-train] no TF.js backend could start (${preference === 'auto' ? `tried ${ladder.join(' → ')}` : `asked for ${preference}`}):\n${report}`,
+  )
 }
 
 async function activate(name: BackendName, options: WasmKernelOptions): Promise<void> {
@@ -77,10 +81,13 @@ async function activate(name: BackendName, options: WasmKernelOptions): Promise<
     throw isMissing(err, module) ? new Error(NOT_INSTALLED) : err
   }
   if (tf.findBackendFactory(backend) === null) {
-    throw new Error(`${module} loaded but registered no "${backend}" backend with this @tensorflow/tfjs-core (${tf.version_core}); install versions that match it`)
+    throw new Error(
+      `${module} loaded but registered no "${backend}" backend with this @tensorflow/tfjs-core (${tf.version_core}); install versions that match it`,
+    )
   }
   if (name === 'wasm') registerWasmKernels(options)
-  if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend("${backend}") failed; the TF.js warning printed above gives the cause`)
+  if (!(await tf.setBackend(backend)))
+    throw new Error(`tf.setBackend("${backend}") failed; the TF.js warning printed above gives the cause`)
   await tf.ready()
 }
 

@@ -26,7 +26,16 @@ export function conv2dBackpropFilterWasm(args: { inputs: Record<string, TensorIn
     throw new Error('[gan-train] the wasm Conv2DBackpropFilter kernel supports NHWC only; build models with dataFormat "channelsLast".')
   }
   const xShape = x.shape as [number, number, number, number]
-  const info = backend_util.computeConv2DInfo(xShape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast')
+  const info = backend_util.computeConv2DInfo(
+    xShape,
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  )
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info
   const { top, left } = info.padInfo
   const [batch, h, w] = xShape
@@ -39,7 +48,20 @@ export function conv2dBackpropFilterWasm(args: { inputs: Record<string, TensorIn
   // Pad so that every tap (oh·s + kh − pT) lands inside; extra rows only produce outputs we slice off.
   const bottom = Math.max(0, (oh - 1) * sh + kh - (h + top))
   const right = Math.max(0, (ow - 1) * sw + kw - (w + left))
-  const padded = wasmOp(backend, 'PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 })
+  const padded = wasmOp(
+    backend,
+    'PadV2',
+    { x },
+    {
+      paddings: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  )
   const xT = wasmOp(backend, 'Transpose', { x: padded }, { perm: [3, 1, 2, 0] })
   const dyT = wasmOp(backend, 'Transpose', { x: dy }, { perm: [1, 2, 0, 3] })
   const conv = wasmOp(backend, 'Conv2D', { x: xT, filter: dyT }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [sh, sw] })

@@ -19,7 +19,16 @@ interface Case {
   rounding?: 'floor' | 'round' | 'ceil'
 }
 
-const c = (batch: number, size: number | [number, number], inC: number, outC: number, k: number | [number, number], s: number | [number, number], pad: Pad, rounding?: Case['rounding']): Case => ({
+const c = (
+  batch: number,
+  size: number | [number, number],
+  inC: number,
+  outC: number,
+  k: number | [number, number],
+  s: number | [number, number],
+  pad: Pad,
+  rounding?: Case['rounding'],
+): Case => ({
   batch,
   size: typeof size === 'number' ? [size, size] : size,
   inC,
@@ -49,7 +58,12 @@ const EDGES: Case[] = [
   c(1, 8, 2, 2, 3, 3, 'valid'), // kernel = stride
   c(2, 10, 4, 4, 1, 2, 'same'), // kernel < stride
   c(3, [5, 7], 3, 2, [5, 2], 1, 'same'),
-  c(2, [11, 6], 2, 3, [3, 4], 2, [[0, 0], [2, 0], [1, 3], [0, 0]]), // explicit pads
+  c(2, [11, 6], 2, 3, [3, 4], 2, [
+    [0, 0],
+    [2, 0],
+    [1, 3],
+    [0, 0],
+  ]), // explicit pads
   c(2, 7, 2, 3, 3, 2, 1, 'ceil'), // numeric pad + rounding that adds an output row
   c(2, [8, 9], 3, 2, 3, [1, 2], 'same'), // unequal strides: served by the stock kernel
 ]
@@ -64,8 +78,29 @@ function sweep(count: number, seed: number): Case[] {
     const stride = int(1, 3)
     const s: [number, number] = r() < 0.15 ? [int(1, 3), int(1, 3)] : [stride, stride]
     const p = r()
-    const pad: Pad = p < 0.4 ? 'same' : p < 0.75 ? 'valid' : p < 0.9 ? [[0, 0], [int(0, 3), int(0, 3)], [int(0, 3), int(0, 3)], [0, 0]] : int(0, 2)
-    const cs = c(int(1, 3), [int(k[0], 11), int(k[1], 11)], int(1, 5), int(1, 5), k, s, pad, typeof pad === 'number' ? (['floor', 'round', 'ceil'] as const)[int(0, 2)] : undefined)
+    const pad: Pad =
+      p < 0.4
+        ? 'same'
+        : p < 0.75
+          ? 'valid'
+          : p < 0.9
+            ? [
+                [0, 0],
+                [int(0, 3), int(0, 3)],
+                [int(0, 3), int(0, 3)],
+                [0, 0],
+              ]
+            : int(0, 2)
+    const cs = c(
+      int(1, 3),
+      [int(k[0], 11), int(k[1], 11)],
+      int(1, 5),
+      int(1, 5),
+      k,
+      s,
+      pad,
+      typeof pad === 'number' ? (['floor', 'round', 'ceil'] as const)[int(0, 2)] : undefined,
+    )
     const out = tf.backend_util.computeConv2DInfo(xShape(cs), filterShape(cs), cs.s, 1, cs.pad, cs.rounding).outShape
     if (out.every((d) => d > 0)) cases.push(cs)
   }
@@ -75,7 +110,10 @@ const SWEEP = sweep(200, 7)
 
 function randomTensor(shape: number[], seed: number): tf.Tensor4D {
   const r = mulberry32(seed)
-  return tf.tensor4d(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r() * 2 - 1), shape as [number, number, number, number])
+  return tf.tensor4d(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r() * 2 - 1),
+    shape as [number, number, number, number],
+  )
 }
 
 function inputs(cs: Case) {
@@ -92,7 +130,8 @@ interface Result {
 function viaAutograd(cs: Case): Result {
   return tf.tidy(() => {
     const { x, w, dy } = inputs(cs)
-    const loss = (xx: tf.Tensor, ww: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, cs.s, cs.pad as 'same'), dy))
+    const loss = (xx: tf.Tensor, ww: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, cs.s, cs.pad as 'same'), dy))
     const [dX, dW] = tf.grads(loss)([x, w])
     return { dW: dW!.dataSync() as Float32Array, dX: dX!.dataSync() as Float32Array }
   })
@@ -123,7 +162,8 @@ function expectClose(got: Result, want: Result): void {
   expect(maxRelError(got.dX, want.dX)).toBeLessThan(1e-5)
 }
 
-const label = (cs: Case) => `x ${xShape(cs).join('×')}, k ${cs.k.join('×')}, s ${cs.s.join(',')}, pad ${JSON.stringify(cs.pad)}${cs.rounding ? ` ${cs.rounding}` : ''}, ${cs.inC}→${cs.outC}`
+const label = (cs: Case) =>
+  `x ${xShape(cs).join('×')}, k ${cs.k.join('×')}, s ${cs.s.join(',')}, pad ${JSON.stringify(cs.pad)}${cs.rounding ? ` ${cs.rounding}` : ''}, ${cs.inC}→${cs.outC}`
 
 describe('wasm conv kernels match the CPU backend to 1e-5', () => {
   const reference = new Map<Case, Result>()
@@ -172,7 +212,11 @@ describe('wasm conv kernels free what they allocate', () => {
         tf.grad((ww) => tf.sum(tf.mul(tf.conv2d(x, ww as tf.Tensor4D, 2, 'same'), dy)))(w).dataSync()
       })
     // The Emscripten heap only grows, so its size is a ceiling on everything ever held at once.
-    const usage = () => ({ tensors: tf.memory().numTensors, buffers: backend.numDataIds(), heap: (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length })
+    const usage = () => ({
+      tensors: tf.memory().numTensors,
+      buffers: backend.numDataIds(),
+      heap: (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.length,
+    })
     for (let i = 0; i < 3; i++) step()
     const before = usage()
     for (let i = 0; i < 40; i++) step()
@@ -218,7 +262,9 @@ describe('unsupported layouts fail loudly or fall back', () => {
         const dy = randomTensor([2, 3, 4, 4], 3)
         const w = randomTensor([3, 3, 2, 3], 2)
         const attrs = { strides: 2, pad: 'same', dataFormat: 'NCHW', inputShape: [2, 2, 8, 8] }
-        return (tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor).dataSync() as Float32Array
+        return (
+          tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor
+        ).dataSync() as Float32Array
       })
     const got = run()
     await selectBackend('cpu')

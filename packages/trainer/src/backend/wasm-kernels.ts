@@ -23,5 +23,7 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
     throw new Error('[gan-train] @tensorflow/tfjs-backend-wasm is not loaded: import it before registerWasmKernels().')
   }
   unregisterKernel('Conv2DBackpropInput', 'wasm')
-  registerKernel(fast ? { ...stockBackpropInput, kernelFunc: createConv2dBackpropInputWasm(stockBackpropInput.kernelFunc) } : stockBackpropInput)
+  registerKernel(
+    fast ? { ...stockBackpropInput, kernelFunc: createConv2dBackpropInputWasm(stockBackpropInput.kernelFunc) } : stockBackpropInput,
+  )
 }

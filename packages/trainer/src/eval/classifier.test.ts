@@ -10,7 +10,10 @@ const weightsOf = (model: tfl.LayersModel) => model.getWeights().map((w) => Arra
 
 describe('trainClassifier', () => {
   const train = loadMnist('train')
-  const digits = subset(train, Array.from({ length: 600 }, (_, i) => i * 13))
+  const digits = subset(
+    train,
+    Array.from({ length: 600 }, (_, i) => i * 13),
+  )
 
   beforeAll(async () => {
     await selectBackend('wasm')
@@ -31,7 +34,15 @@ describe('trainClassifier', () => {
     const epochs: number[] = []
     const model = await trainClassifier(digits, { epochs: 3, onEpoch: (e) => epochs.push(e) })
     expect(epochs).toEqual([1, 2, 3])
-    expect(accuracy(model, subset(loadMnist('test'), Array.from({ length: 400 }, (_, i) => i * 5)))).toBeGreaterThan(0.6)
+    expect(
+      accuracy(
+        model,
+        subset(
+          loadMnist('test'),
+          Array.from({ length: 400 }, (_, i) => i * 5),
+        ),
+      ),
+    ).toBeGreaterThan(0.6)
     model.dispose()
   })
 })

@@ -40,7 +40,16 @@ export interface ClassifierOptions {
 export function buildClassifier(shape: { width: number; height: number; channels: number }, classes: number, seed = 1): tfl.LayersModel {
   const init = (s: number) => tfl.initializers.heNormal({ seed: seed + s })
   const m = tfl.sequential({ name: 'classifier' })
-  m.add(tfl.layers.conv2d({ inputShape: [shape.height, shape.width, shape.channels], filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(0) }))
+  m.add(
+    tfl.layers.conv2d({
+      inputShape: [shape.height, shape.width, shape.channels],
+      filters: 32,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: init(0),
+    }),
+  )
   m.add(tfl.layers.maxPooling2d({ poolSize: 2 }))
   m.add(tfl.layers.conv2d({ filters: 64, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1) }))
   m.add(tfl.layers.maxPooling2d({ poolSize: 2 }))
@@ -67,7 +76,13 @@ export async function trainClassifier(data: ImageDataset, options: ClassifierOpt
     // 8,000 digits overfit a CNN; fresh random shifts each epoch are the cheapest cure.
     const [x, y] = tf.tidy(() => [
       tf.tensor4d(shifted(data, order, maxShift, rand), [data.count, data.height, data.width, data.channels]),
-      tf.oneHot(tf.tensor1d(Int32Array.from(order, (i) => data.labels[i]!), 'int32'), data.classNames.length),
+      tf.oneHot(
+        tf.tensor1d(
+          Int32Array.from(order, (i) => data.labels[i]!),
+          'int32',
+        ),
+        data.classNames.length,
+      ),
     ])
     try {
       const history = await model.fit(x, y, { epochs: 1, batchSize, shuffle: false, verbose: 0 })
@@ -108,7 +123,10 @@ export function classify(
   count: number,
   shape: { width: number; height: number; channels: number },
 ): { probs: Float32Array; features: Float32Array; classes: number; featureSize: number } {
-  const featureModel = tfl.model({ inputs: model.inputs, outputs: [model.getLayer(FEATURE_LAYER).output as tfl.SymbolicTensor, model.outputs[0]!] })
+  const featureModel = tfl.model({
+    inputs: model.inputs,
+    outputs: [model.getLayer(FEATURE_LAYER).output as tfl.SymbolicTensor, model.outputs[0]!],
+  })
   const size = shape.width * shape.height * shape.channels
   const classes = model.outputs[0]!.shape[1] as number
   const featureSize = model.getLayer(FEATURE_LAYER).outputShape[1] as number

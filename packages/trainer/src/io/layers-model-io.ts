@@ -36,9 +36,7 @@ export async function loadLayersModel(dir: string): Promise<tfl.LayersModel> {
   const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON
   const manifest = json.weightsManifest
   const specs = manifest.flatMap((group) => group.weights)
-  const shards = await Promise.all(
-    manifest.flatMap((group) => group.paths).map(async (p) => new Uint8Array(await readFile(join(dir, p)))),
-  )
+  const shards = await Promise.all(manifest.flatMap((group) => group.paths).map(async (p) => new Uint8Array(await readFile(join(dir, p)))))
   const total = shards.reduce((n, s) => n + s.byteLength, 0)
   const weightData = new Uint8Array(total)
   let offset = 0
@@ -46,7 +44,5 @@ export async function loadLayersModel(dir: string): Promise<tfl.LayersModel> {
     weightData.set(shard, offset)
     offset += shard.byteLength
   }
-  return tfl.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData: weightData.buffer }),
-  )
+  return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData: weightData.buffer }))
 }
