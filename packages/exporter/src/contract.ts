@@ -1,4 +1,4 @@
-import type { ModelContract } from 'gan-sdk/contract'
+import type { ModelContract } from 'gan-sdk/core'
 import { INPUT_NAME, OUTPUT_NAME, type ConvertedGraph } from './convert.js'
 import { ExportError } from './errors.js'
 import type { ContractOverrides } from './options.js'

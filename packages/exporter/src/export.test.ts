@@ -1,5 +1,5 @@
 import { fromBinary } from '@bufbuild/protobuf'
-import { contractToMetadata, metadataToContract } from 'gan-sdk/contract'
+import { contractToMetadata, metadataToContract } from 'gan-sdk/core'
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -1,5 +1,5 @@
 import type { io } from '@tensorflow/tfjs-core'
-import { contractToMetadata, type ModelContract } from 'gan-sdk/contract'
+import { contractToMetadata, type ModelContract } from 'gan-sdk/core'
 import { writeFileAtomic } from './atomic-write.js'
 import { buildContract } from './contract.js'
 import { convertLayers, INPUT_NAME, OUTPUT_NAME } from './convert.js'

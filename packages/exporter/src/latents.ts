@@ -1,4 +1,4 @@
-import { seedsToLatents, type LatentDistribution } from 'gan-sdk'
+import { seedsToLatents, type LatentDistribution } from 'gan-sdk/core'
 
 /** Latents the parity check feeds both runtimes: more than one, so batching bugs show. */
 export const VERIFY_LATENTS = 8

@@ -1,4 +1,4 @@
-import type { LatentDistribution, ModelContract } from 'gan-sdk/contract'
+import type { LatentDistribution, ModelContract } from 'gan-sdk/core'
 import { ExportError } from './errors.js'
 import type { ExportEvent } from './events.js'
 

@@ -1,4 +1,4 @@
-import type { LatentDistribution } from 'gan-sdk/contract'
+import type { LatentDistribution } from 'gan-sdk/core'
 import { ExportError } from './errors.js'
 
 /** The run manifest our trainer writes next to its checkpoints. */

@@ -1,5 +1,5 @@
 import type { io, Tensor } from '@tensorflow/tfjs-core'
-import type { ModelContract } from 'gan-sdk/contract'
+import type { ModelContract } from 'gan-sdk/core'
 import { ExportError, ParityError } from './errors.js'
 import { VERIFY_LATENTS, verificationLatents } from './latents.js'
 

@@ -1,19 +1,19 @@
-// Compiles the WebAssembly kernels src/core/*.wat with wabt (the WebAssembly project's own
-// toolkit, a dev dependency) into src/core/<name>-wasm.ts, which carry the bytes as base64, written
+// Compiles the WebAssembly kernels src/core/kernels/*.wat with wabt (the WebAssembly project's own
+// toolkit, a dev dependency) into src/core/kernels/<name>-wasm.ts, which carry the bytes as base64, written
 // atomically. Run it after editing a .wat: `npm run build:wasm -w gan-sdk`. The kernels' tests
 // fail when a committed module and its .wat disagree.
 import { readFile, rename, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import wabt from 'wabt'
 
-/** The kernel modules, by the name of their .wat file in src/core. */
+/** The kernel modules, by the name of their .wat file in src/core/kernels. */
 export const KERNELS = ['pixels', 'latents']
 
 /** @param {string} file */
-const core = (file) => fileURLToPath(new URL(`../src/core/${file}`, import.meta.url))
+const core = (file) => fileURLToPath(new URL(`../src/core/kernels/${file}`, import.meta.url))
 
 /**
- * The binary module compiled from src/core/<name>.wat.
+ * The binary module compiled from src/core/kernels/<name>.wat.
  * @param {string} name
  * @returns {Promise<Uint8Array>}
  */
@@ -29,7 +29,7 @@ export async function compileKernels(name) {
 }
 
 /**
- * The source of src/core/<name>-wasm.ts for `bytes`.
+ * The source of src/core/kernels/<name>-wasm.ts for `bytes`.
  * @param {string} name
  * @param {Uint8Array} bytes
  */

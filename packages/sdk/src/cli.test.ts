@@ -32,9 +32,12 @@ describe('npx gan-sdk (built)', () => {
     expect(Array.from(png.data)).toEqual(Array.from(expected.data).filter((_, i) => i % 4 === 0))
   })
 
-  it('fails with exit code 1 and a [gan-sdk] message', async () => {
-    const r = await run(['generate', '--seed=1.5'])
-    expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/^\[gan-sdk\] --seed "1\.5" looks like a number/)
+  it('a usage error exits 2 with one [gan-sdk] line; a failure exits 1, also without a stack trace', async () => {
+    const usage = await run(['generate', '--seed=1.5'])
+    expect(usage.code).toBe(2)
+    expect(usage.stderr).toMatch(/^\[gan-sdk\] --seed "1\.5" looks like a number[^\n]*\n$/)
+    const failure = await run(['info', '--model', '/nonexistent/m.onnx'])
+    expect(failure.code).toBe(1)
+    expect(failure.stderr).toBe('[gan-sdk] model file "/nonexistent/m.onnx" does not exist: pass the path of a .onnx generator.\n')
   })
 })

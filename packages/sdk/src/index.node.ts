@@ -5,5 +5,5 @@ export { GanError, isGanError, ERROR_CODES, type GanErrorCode } from './core/err
 export { GeneratedImage } from './core/image.js'
 export type { LoadOptions } from './core/options.js'
 export { seedToLatent, seedsToLatents, seedToInteger, type LatentOptions, type Seed } from './core/seed.js'
-export type { ModelContract, LatentDistribution, Layout } from './core/contract.js'
+export type { ModelContract, LatentDistribution, Layout } from './core/model-contract.js'
 export type { ModelSource } from './core/runtime.js'

@@ -12,8 +12,12 @@ export const ERROR_CODES = [
   'ERR_NOT_A_GENERATOR',
   /** The model's `gan.*` metadata is present but invalid or from a newer contract. */
   'ERR_MODEL_CONTRACT',
+  /** A training run's manifest (`gan.json`) is not valid JSON, not a run manifest, or has a field of the wrong type. */
+  'ERR_RUN_MANIFEST',
   /** The runtime failed while running the model. */
   'ERR_INFERENCE',
+  /** An output file could not be written (a directory that is a file, no permission, a full disk). */
+  'ERR_WRITE',
   /** The generator was used after `dispose()`. */
   'ERR_DISPOSED',
   /** The JavaScript engine lacks something gan-sdk needs (WebAssembly SIMD). */

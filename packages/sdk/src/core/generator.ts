@@ -1,10 +1,10 @@
-import type { ModelContract } from './contract.js'
+import type { ModelContract } from './model-contract.js'
 import { describeValue } from './describe-value.js'
 import { GanError } from './errors.js'
 import { GeneratedImage } from './image.js'
 import { readModelInfo, type ModelInfo } from './model-info.js'
 import { resolveLoadOptions, type LoadOptions } from './options.js'
-import { PixelConverter } from './pixels.js'
+import { PixelConverter } from './kernels/pixels.js'
 import type { InferenceSessionLike, ModelSource, Runtime } from './runtime.js'
 import { seedsToLatents, type Seed } from './seed.js'
 

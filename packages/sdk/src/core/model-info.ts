@@ -1,6 +1,6 @@
 import { fromBinary } from '@bufbuild/protobuf'
 import { ModelProtoSchema, TensorProto_DataType, type ModelProto, type ValueInfoProto } from 'onnx-buf'
-import { METADATA_KEYS, metadataToContract, type Layout, type ModelContract } from './contract.js'
+import { METADATA_KEYS, metadataToContract, type Layout, type ModelContract } from './model-contract.js'
 import { GanError } from './errors.js'
 import type { LoadOptions } from './options.js'
 

@@ -1,4 +1,4 @@
-import { LATENT_DISTRIBUTIONS, LAYOUTS, type LatentDistribution, type Layout } from './contract.js'
+import { LATENT_DISTRIBUTIONS, LAYOUTS, type LatentDistribution, type Layout } from './model-contract.js'
 import { describeValue } from './describe-value.js'
 import { GanError } from './errors.js'
 

@@ -2,10 +2,10 @@
  * The seed contract's public face (docs/seeds.md): `seed → latent`, bit-identical on every JS
  * engine. Seeds become generator states in seed-state.ts; the draws run in latents.wat.
  */
-import { LATENT_DISTRIBUTIONS, type LatentDistribution } from './contract.js'
+import { LATENT_DISTRIBUTIONS, type LatentDistribution } from './model-contract.js'
 import { describeValue } from './describe-value.js'
 import { GanError } from './errors.js'
-import { MAX_LATENT_SIZE, sampleLatents } from './latents.js'
+import { MAX_LATENT_SIZE, sampleLatents } from './kernels/latents.js'
 import { checkSeedList, type Seed } from './seed-state.js'
 
 export { seedToInteger, type Seed } from './seed-state.js'

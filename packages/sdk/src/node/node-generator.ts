@@ -1,13 +1,13 @@
+import * as ort from 'onnxruntime-node'
 import { BUNDLED_MODEL_URL } from '../bundled-model.js'
+import { createDefaultGenerate } from '../core/default-generator.js'
 import { GeneratorBase } from '../core/generator.js'
-import type { GeneratedImage } from '../core/image.js'
 import type { LoadOptions } from '../core/options.js'
+import { createOrtSessionFactory } from '../core/ort-session.js'
 import type { ModelSource, Runtime } from '../core/runtime.js'
-import type { Seed } from '../core/seed.js'
-import { createOrtSession } from './ort-session.js'
 import { readModelFile } from './read-model.js'
 
-const nodeRuntime: Runtime = { readModel: readModelFile, createSession: createOrtSession }
+const nodeRuntime: Runtime = { readModel: readModelFile, createSession: createOrtSessionFactory(ort, { executionProviders: ['cpu'] }) }
 
 /** A GAN generator running on onnxruntime-node (CPU). */
 export class Generator extends GeneratorBase {
@@ -20,16 +20,8 @@ export class Generator extends GeneratorBase {
   }
 }
 
-let bundled: Promise<Generator> | undefined
-
 /**
  * One image from the bundled MNIST model. The model is loaded on the first call and shared by all
  * later ones, concurrent first calls included.
  */
-export async function generate(seed: Seed): Promise<GeneratedImage> {
-  bundled ??= Generator.load().catch((err: unknown) => {
-    bundled = undefined // a failed load (e.g. a missing file) is retried by the next call
-    throw err
-  })
-  return (await bundled).generate(seed)
-}
+export const generate = createDefaultGenerate(() => Generator.load())

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tinyGenerator } from '../testing/tiny-generator.js'
 import { Generator } from './node-generator.js'
-import { resolveGenerateOptions, runCli, seedFileName } from './run-cli.js'
+import { resolveGenerateOptions, runCli } from './run-cli.js'
 
 async function cli(...argv: string[]) {
   const stdout: string[] = []
@@ -85,23 +85,50 @@ describe('gan-sdk CLI', () => {
       '[gan-sdk] --seed "cat" is a string, and string seeds name one image, so --count must be 1 (got 2)',
     ],
     [['generate', '--out', ''], '[gan-sdk] --out "" is empty'],
-    [['generate', '--sede', '1'], "[gan-sdk] Unknown option '--sede'"],
+    [['generate', '--sede', '1'], "[gan-sdk] Unknown option '--sede' (gan-sdk --help lists the options)."],
     [['info', '--seed', '1'], "[gan-sdk] Unknown option '--seed'"],
-    [['generate', '--model', '/nonexistent/m.onnx'], '[gan-sdk] model file "/nonexistent/m.onnx" does not exist'],
-    [['make'], '[gan-sdk] unknown command "make": use generate or info (gan-sdk --help).'],
-  ])('%j exits 1 with a [gan-sdk] message and writes nothing', async (argv, message) => {
+    [
+      ['generate', 'extra'],
+      "[gan-sdk] Unexpected argument 'extra'. This command does not take positional arguments (gan-sdk --help lists the options).",
+    ],
+    [['make'], '[gan-sdk] unknown command "make": use generate or info (gan-sdk --help lists the options).'],
+  ])('%j is a usage error: exit 2, one [gan-sdk] line, nothing written', async (argv, message) => {
     const { dir } = await workspace()
     const r = await cli(...argv, ...(argv[0] === 'generate' && !argv.includes('--out') ? ['--out', join(dir, 'out')] : []))
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2)
     expect(r.stdout).toEqual([])
     expect(r.stderr).toHaveLength(1)
     expect(r.stderr[0]!.startsWith(message)).toBe(true)
     expect(await readdir(dir)).toEqual(['tiny.onnx'])
   })
 
+  it('a model that is missing fails with exit 1, one line, nothing written', async () => {
+    const { dir } = await workspace()
+    const r = await cli('generate', '--model', '/nonexistent/m.onnx', '--out', join(dir, 'out'))
+    expect(r).toEqual({
+      code: 1,
+      stdout: [],
+      stderr: ['[gan-sdk] model file "/nonexistent/m.onnx" does not exist: pass the path of a .onnx generator.'],
+    })
+    expect(await readdir(dir)).toEqual(['tiny.onnx'])
+  })
+
+  it('an --out that cannot be written (under a file) is ERR_WRITE naming the path, exit 1, no stack trace', async () => {
+    const { model, dir } = await workspace()
+    const r = await cli('generate', '--model', model, '--out', join(model, 'sub'), '--json')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toEqual([
+      expect.stringMatching(
+        /^\[gan-sdk\] cannot write ".*tiny\.onnx\/sub\/0\.png" \((ENOTDIR|EEXIST)\): pass an --out directory you can write to/,
+      ),
+    ])
+    expect(JSON.parse(r.stdout.at(-1)!)).toMatchObject({ type: 'error', code: 'ERR_WRITE' })
+    expect(await readdir(dir)).toEqual(['tiny.onnx'])
+  })
+
   it('with --json, errors are also an NDJSON event', async () => {
     const r = await cli('generate', '--seed', '-5x', '--count', '2', '--json')
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2)
     expect(JSON.parse(r.stdout[0]!)).toEqual({ type: 'error', code: 'ERR_INVALID_OPTION', message: r.stderr[0] })
   })
 })
@@ -116,13 +143,5 @@ describe('resolveGenerateOptions', () => {
     expect(resolveGenerateOptions(flags)).toEqual({ seed: Number.MAX_SAFE_INTEGER, count: 1, out: 'o', model: 'm.onnx', json: true })
     expect(resolveGenerateOptions({ seed: '007' }).seed).toBe(7)
     expect(resolveGenerateOptions({ seed: 'ünïcødé' }).seed).toBe('ünïcødé')
-  })
-})
-
-describe('seedFileName', () => {
-  it('names integer seeds by value and keeps string seeds inside the output directory on every OS', () => {
-    expect(seedFileName(42)).toBe('42.png')
-    expect(seedFileName('../a/b*')).toBe('%2E%2E%2Fa%2Fb%2A.png')
-    expect(seedFileName('hello-1_x')).toBe('hello-1_x.png')
   })
 })

@@ -1,20 +1,13 @@
-import { join } from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseFlags, runCommand, UsageError, type CliIo, type ExitCode } from '@gan-sdk/internal'
 import { describeValue } from '../core/describe-value.js'
 import { GanError } from '../core/errors.js'
 import { seedToInteger, type Seed } from '../core/seed.js'
-import { writeFileAtomic } from './atomic-write.js'
 import { Generator } from './node-generator.js'
+import { RUN_SIZE, writeSeedImages } from './write-images.js'
 
-/** Where the CLI writes; injected so tests run it in-process. */
-export interface CliIo {
-  stdout(line: string): void
-  stderr(line: string): void
-}
+export type { CliIo } from '@gan-sdk/internal'
 
 const MAX_COUNT = 100_000
-/** Seeds per session run: a single run for the usual counts, bounded memory for large ones. */
-const RUN_SIZE = 256
 
 const USAGE = `Usage: gan-sdk <command> [options]
 
@@ -106,77 +99,45 @@ function parseSeed(raw: string): Seed {
   return raw
 }
 
-/** The file name for a seed: the integer itself, or the string with everything but [A-Za-z0-9_-] percent-encoded (no path tricks, valid on every OS). */
-export function seedFileName(seed: Seed): string {
-  const stem =
-    typeof seed === 'number'
-      ? String(seed)
-      : encodeURIComponent(seed).replace(/[!'()*.~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-  return `${stem}.png`
-}
-
-/** Run the CLI on `argv` (without the node and script paths); resolves to the exit code. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+/**
+ * Run the CLI on `argv` (without the node and script paths); resolves to the exit code: 0 done,
+ * 1 failed, 2 a wrong command line. Every failure is one line on stderr.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const [command, ...rest] = argv
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     io.stdout(USAGE)
     return 0
   }
   const json = command === 'generate' && rest.includes('--json')
-  try {
-    if (command === 'generate') {
-      const flags = parseFlags(rest, GENERATE)
-      if (flags.help) io.stdout(USAGE)
-      else await generateCommand(resolveGenerateOptions(flags), io)
-    } else if (command === 'info') {
-      const flags = parseFlags(rest, COMMON)
-      if (flags.help) io.stdout(USAGE)
-      else await infoCommand(flags.model, io)
-    } else {
-      throw new GanError('ERR_INVALID_OPTION', `unknown command ${describeValue(command)}: use generate or info (gan-sdk --help).`)
-    }
-    return 0
-  } catch (err) {
-    const message =
-      err instanceof GanError
-        ? err.message
-        : `[gan-sdk] unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`
-    if (json) io.stdout(JSON.stringify({ type: 'error', code: err instanceof GanError ? err.code : 'ERR_UNEXPECTED', message }))
-    io.stderr(message)
-    return 1
-  }
-}
-
-function parseFlags<T extends typeof COMMON | typeof GENERATE>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values
-  } catch (err) {
-    // node:util's messages are good; they only lack our prefix and the pointer to --help.
-    throw new GanError('ERR_INVALID_OPTION', `${err instanceof Error ? err.message : String(err)} (gan-sdk --help lists the options).`, {
-      cause: err,
-    })
-  }
+  return runCommand(
+    async () => {
+      if (command === 'generate') {
+        const { values } = parseFlags(rest, GENERATE)
+        if (values.help) io.stdout(USAGE)
+        else await generateCommand(resolveGenerateOptions(values), io)
+      } else if (command === 'info') {
+        const { values } = parseFlags(rest, COMMON)
+        if (values.help) io.stdout(USAGE)
+        else await infoCommand(values.model, io)
+      } else {
+        throw new UsageError(`unknown command ${describeValue(command)}: use generate or info`)
+      }
+    },
+    { tool: 'gan-sdk', io, json, usageCodes: ['ERR_INVALID_OPTION', 'ERR_INVALID_SEED'] },
+  )
 }
 
 async function generateCommand(options: GenerateCommandOptions, io: CliIo): Promise<void> {
   const started = performance.now()
   const generator = await Generator.load(options.model)
   try {
-    for (let done = 0; done < options.count; done += RUN_SIZE) {
-      const size = Math.min(RUN_SIZE, options.count - done)
-      const first = options.seed
-      const seeds = typeof first === 'number' ? Array.from({ length: size }, (_, i) => first + done + i) : [first]
-      const images = await generator.generateBatch(seeds)
-      const files = images.map((image) => join(options.out, seedFileName(image.seed)))
-      await Promise.all(images.map((image, i) => writeFileAtomic(files[i]!, image.toPNG())))
-      images.forEach((image, i) => {
-        io.stdout(
-          options.json
-            ? JSON.stringify({ type: 'image', seed: image.seed, file: files[i], width: image.width, height: image.height })
-            : files[i]!,
-        )
-      })
-    }
+    await writeSeedImages(generator, {
+      seed: options.seed,
+      count: options.count,
+      out: options.out,
+      onImage: (event) => io.stdout(options.json ? JSON.stringify(event) : event.file),
+    })
     if (options.json)
       io.stdout(JSON.stringify({ type: 'done', count: options.count, out: options.out, ms: Math.round(performance.now() - started) }))
   } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { LatentDistribution } from '../core/contract.js'
+import type { LatentDistribution } from '../core/model-contract.js'
 import type { Seed } from '../core/seed.js'
 
 /** An implementation of the seed contract: the latents of `seeds`, row by row. */

@@ -5,7 +5,7 @@
  * are used: IEEE-754 requires these to be correctly rounded, so every engine computes the same
  * bits. Math.random/log/exp/sin/cos are never used, since engines are free to approximate them.
  */
-import type { LatentDistribution } from '../core/contract.js'
+import type { LatentDistribution } from '../core/model-contract.js'
 import { seedState, type Seed } from '../core/seed-state.js'
 
 /** xoshiro128** (Blackman & Vigna) from a state of {@link seedState}. */

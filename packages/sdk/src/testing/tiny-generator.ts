@@ -1,6 +1,6 @@
 import { create, toBinary } from '@bufbuild/protobuf'
 import { ModelProtoSchema, TensorProto_DataType } from 'onnx-buf'
-import { contractToMetadata, type ModelContract } from '../core/contract.js'
+import { contractToMetadata, type ModelContract } from '../core/model-contract.js'
 
 /** What to build; every field has a small default. */
 export interface TinyGeneratorSpec {

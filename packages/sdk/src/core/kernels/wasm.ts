@@ -1,4 +1,4 @@
-import { GanError } from './errors.js'
+import { GanError } from '../errors.js'
 
 const modules = new Map<string, WebAssembly.Module>()
 

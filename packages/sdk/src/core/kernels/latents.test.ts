@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { sampleLatents } from './latents.js'
-import type { Seed } from './seed-state.js'
-import { errorOf } from '../testing/gan-error.js'
-import { referenceLatents } from '../testing/seed-reference.js'
+import type { Seed } from '../seed-state.js'
+import { errorOf } from '../../testing/gan-error.js'
+import { referenceLatents } from '../../testing/seed-reference.js'
 
 describe('sampleLatents (latents.wat)', () => {
   // Sizes around the kernels' lanes (pairs two at a time, seeds four at a time), batches that

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { compileKernels } from '../../scripts/wasm.mjs'
-import { errorOf } from '../testing/gan-error.js'
+import { compileKernels } from '../../../scripts/wasm.mjs'
+import { errorOf } from '../../testing/gan-error.js'
 import { LATENTS_WASM_BASE64 } from './latents-wasm.js'
 import { PIXELS_WASM_BASE64 } from './pixels-wasm.js'
 import { align16, instantiateKernels, memoryOf } from './wasm.js'

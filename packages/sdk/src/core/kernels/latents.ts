@@ -1,6 +1,6 @@
-import type { LatentDistribution } from './contract.js'
+import type { LatentDistribution } from '../model-contract.js'
 import { LATENTS_WASM_BASE64 } from './latents-wasm.js'
-import { seedState, type Seed } from './seed-state.js'
+import { seedState, type Seed } from '../seed-state.js'
 import { align16, instantiateKernels, memoryOf } from './wasm.js'
 
 /** What latents.wat exports. Arguments are byte offsets into its memory, and counts. */

@@ -126,7 +126,7 @@ export function metadataToContract(metadata: Record<string, string>): Partial<Mo
     out.layout = layout as Layout
   }
   const range = get(METADATA_KEYS.range)
-  if (range !== undefined) out.range = parseRange(range, METADATA_KEYS.range)
+  if (range !== undefined) out.range = parseRange(range) ?? bad(METADATA_KEYS.range, range, '"min,max" with finite min < max, e.g. "-1,1"')
   const labels = get(METADATA_KEYS.labels)
   if (labels !== undefined) {
     let parsed: unknown
@@ -152,13 +152,15 @@ export function metadataToContract(metadata: Record<string, string>): Partial<Mo
   return out
 }
 
-/** Parse `"min,max"` (e.g. `"-1,1"`) into a finite, increasing pair. */
-export function parseRange(raw: string, what = 'range'): [number, number] {
-  const parts = raw.split(',').map((p) => Number(p.trim()))
+/**
+ * Parse `"min,max"` (e.g. `"-1,1"`), the text form of a range in metadata and on command lines,
+ * into a finite, increasing pair; `undefined` when the text is not one (the caller says why it matters).
+ */
+export function parseRange(raw: string): [number, number] | undefined {
+  const parts = raw.split(',').map((p) => (p.trim() === '' ? Number.NaN : Number(p.trim())))
   const [lo, hi] = parts
-  if (parts.length !== 2 || lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi) || lo >= hi) {
-    bad(what, raw, '"min,max" with finite min < max, e.g. "-1,1"')
-  }
+  if (parts.length !== 2 || lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi) || lo >= hi)
+    return undefined
   return [lo, hi]
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ModelContract } from './contract.js'
+import type { ModelContract } from '../model-contract.js'
 import { PixelConverter } from './pixels.js'
 
 const contract = (c: Partial<ModelContract>): ModelContract => ({

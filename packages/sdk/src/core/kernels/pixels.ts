@@ -1,4 +1,4 @@
-import type { ModelContract } from './contract.js'
+import type { ModelContract } from '../model-contract.js'
 import { PIXELS_WASM_BASE64 } from './pixels-wasm.js'
 import { align16, instantiateKernels, memoryOf } from './wasm.js'
 

@@ -1,0 +1,44 @@
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { writeFileAtomic } from './atomic-write.js'
+
+const workspace = () => mkdtemp(join(tmpdir(), 'gan-atomic-'))
+
+describe('writeFileAtomic', () => {
+  it('creates missing directories, replaces existing files, and leaves no temp files', async () => {
+    const dir = await workspace()
+    const file = join(dir, 'a', 'b', 'x.png')
+    await writeFileAtomic(file, 'old')
+    await Promise.all([
+      writeFileAtomic(file, 'new', { fsync: false }),
+      writeFileAtomic(join(dir, 'a', 'b', 'y.png'), new Uint8Array([1, 2])),
+    ])
+    expect(await readFile(file, 'utf8')).toBe('new')
+    expect((await readdir(join(dir, 'a', 'b'))).sort()).toEqual(['x.png', 'y.png'])
+  })
+
+  it('gives concurrent writes in the same millisecond distinct temp files', async () => {
+    const dir = await workspace()
+    const files = Array.from({ length: 200 }, (_, i) => join(dir, `${i % 7}.bin`))
+    await Promise.all(files.map((f, i) => writeFileAtomic(f, String(i), { fsync: false })))
+    expect((await readdir(dir)).sort()).toEqual(['0.bin', '1.bin', '2.bin', '3.bin', '4.bin', '5.bin', '6.bin'])
+  })
+
+  it('on failure, removes its temp file, leaves the target alone and rethrows the real error', async () => {
+    const dir = await workspace()
+    await mkdir(join(dir, 'taken', 'inside'), { recursive: true })
+    // Renaming a file over a non-empty directory fails on every OS.
+    await expect(writeFileAtomic(join(dir, 'taken'), 'x')).rejects.toThrow()
+    expect(await readdir(dir)).toEqual(['taken'])
+  })
+
+  it('under a path whose parent is a file, throws the file system error (ENOTDIR/EEXIST), not a clean-up error', async () => {
+    const dir = await workspace()
+    await writeFile(join(dir, 'file'), 'x')
+    const err = (await writeFileAtomic(join(dir, 'file', 'sub', 'out.onnx'), 'x').catch((e: unknown) => e)) as NodeJS.ErrnoException
+    expect(['ENOTDIR', 'EEXIST']).toContain(err.code)
+    expect(await readdir(dir)).toEqual(['file'])
+  })
+})

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { parseFlags, runCommand, UsageError, type ExitCode } from './cli.js'
+
+class ToolError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(`[tool] ${message}`)
+  }
+}
+
+async function run(command: () => Promise<ExitCode | void>, json = false) {
+  const stdout: string[] = []
+  const stderr: string[] = []
+  const status = await runCommand(command, {
+    tool: 'tool',
+    io: { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l) },
+    json,
+    usageCodes: ['ERR_INVALID_OPTION'],
+  })
+  return { status, stdout, stderr }
+}
+
+describe('parseFlags', () => {
+  const spec = { name: { type: 'string' }, json: { type: 'boolean' } } as const
+
+  it('keeps values as typed', () => {
+    expect(parseFlags(['--name', '007', '--json'], spec).values).toEqual({ name: '007', json: true })
+    expect(parseFlags(['run', '--name=1e3'], spec, 1)).toMatchObject({ values: { name: '1e3' }, positionals: ['run'] })
+  })
+
+  it('turns unknown options, missing values and extra arguments into UsageErrors', () => {
+    expect(() => parseFlags(['--nmae', 'x'], spec)).toThrow(UsageError)
+    expect(() => parseFlags(['--name'], spec)).toThrow(/argument missing/)
+    expect(() => parseFlags(['a', 'b'], spec, 1)).toThrow(new UsageError('unexpected argument "b"'))
+    expect(() => parseFlags(['a'], spec)).toThrow(UsageError)
+  })
+})
+
+describe('runCommand', () => {
+  it('returns the command’s status, 0 by default', async () => {
+    expect((await run(async () => {})).status).toBe(0)
+    expect((await run(async () => 130)).status).toBe(130)
+  })
+
+  it('usage errors: one line naming --help, exit 2', async () => {
+    const r = await run(async () => {
+      throw new UsageError("Unknown option '--x'")
+    })
+    expect(r).toEqual({ status: 2, stdout: [], stderr: ["[tool] Unknown option '--x' (tool --help lists the options)."] })
+  })
+
+  it('coded errors print their own message; usage codes exit 2, the rest 1', async () => {
+    const bad = await run(async () => {
+      throw new ToolError('ERR_INVALID_OPTION', '--steps "abc" is invalid')
+    })
+    expect(bad).toEqual({ status: 2, stdout: [], stderr: ['[tool] --steps "abc" is invalid'] })
+    const failed = await run(async () => {
+      throw new ToolError('ERR_WRITE', 'cannot write x:\n  EACCES')
+    })
+    expect(failed).toEqual({ status: 1, stdout: [], stderr: ['[tool] cannot write x: EACCES'] })
+  })
+
+  it('anything else is an unexpected error on one line, without a stack trace', async () => {
+    const r = await run(async () => {
+      throw Object.assign(new TypeError('boom'), { code: 'ERR_INVALID_ARG_TYPE' })
+    })
+    expect(r.status).toBe(1)
+    expect(r.stderr).toEqual(['[tool] unexpected error: boom. Please report it, with the command line.'])
+  })
+
+  it('with json, the failure is also an NDJSON error event', async () => {
+    const r = await run(async () => {
+      throw new ToolError('ERR_WRITE', 'no')
+    }, true)
+    expect(r.stdout.map((l) => JSON.parse(l))).toEqual([{ type: 'error', code: 'ERR_WRITE', message: '[tool] no' }])
+  })
+})

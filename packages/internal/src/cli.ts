@@ -1,0 +1,91 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+
+/** Where a CLI writes its lines: the process streams in a bin, arrays in tests. */
+export interface CliIo {
+  stdout(line: string): void
+  stderr(line: string): void
+}
+
+/** 0 done, 1 the command failed, 2 the command line is wrong, 130 stopped by a signal (after saving what it could). */
+export type ExitCode = 0 | 1 | 2 | 130
+
+/**
+ * The command line is wrong: unknown option, missing value, bad count of arguments. Exit status 2;
+ * its code is the one every package uses for a bad option.
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+  readonly code = 'ERR_INVALID_OPTION'
+}
+
+type FlagSpec = NonNullable<ParseArgsConfig['options']>
+/** What {@link parseFlags} returns for the flag spec `T`: node:util's own typing of `values` and `positionals`. */
+export type ParsedFlags<T extends FlagSpec> = ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: true }>>
+
+/**
+ * Parse `args` with node:util's `parseArgs`, strictly: values stay the strings the user typed (so
+ * `--name 007` is "007" and `--seed 0x10` can be refused as ambiguous), unknown options are errors.
+ * `positionals` is how many positional arguments the command takes at most.
+ */
+export function parseFlags<const T extends FlagSpec>(args: readonly string[], options: T, positionals = 0): ParsedFlags<T> {
+  let parsed: ParsedFlags<T>
+  try {
+    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: positionals > 0 })
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err), { cause: err })
+  }
+  if (parsed.positionals.length > positionals) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[positionals])}`)
+  }
+  return parsed
+}
+
+export interface RunCommandOptions {
+  /** The command's name, which prefixes its own messages: `[gan-train] …`. */
+  tool: string
+  io: CliIo
+  /** Also print a failure as an NDJSON `{ type: 'error', code, message }` line on stdout. @default false */
+  json?: boolean
+  /** Codes of the package's errors that mean the command line was wrong (exit 2), e.g. `ERR_INVALID_OPTION`. @default [] */
+  usageCodes?: readonly string[]
+}
+
+/**
+ * The one error handler of every CLI: runs `command` and turns what it throws into exactly one line
+ * on stderr (no stack trace) and an exit status. Usage errors exit 2; the packages' coded errors
+ * (which already start with `[tool]` and say the fix) exit 1; anything else is reported as an
+ * unexpected error, still on one line.
+ */
+export async function runCommand(command: () => Promise<ExitCode | void>, options: RunCommandOptions): Promise<ExitCode> {
+  const { tool, io, json = false, usageCodes = [] } = options
+  try {
+    return (await command()) ?? 0
+  } catch (err) {
+    const code = codeOf(err)
+    let message: string
+    let status: ExitCode = 1
+    if (err instanceof UsageError) {
+      message = `[${tool}] ${err.message} (${tool} --help lists the options).`
+      status = 2
+    } else if (code !== undefined && err instanceof Error) {
+      message = err.message
+      if (usageCodes.includes(code)) status = 2
+    } else {
+      message = `[${tool}] unexpected error: ${err instanceof Error ? err.message : String(err)}. Please report it, with the command line.`
+    }
+    message = message.replace(/\s*\n\s*/g, ' ')
+    if (json) io.stdout(JSON.stringify({ type: 'error', code: err instanceof UsageError ? err.code : (code ?? 'ERR_UNEXPECTED'), message }))
+    io.stderr(message)
+    return status
+  }
+}
+
+/**
+ * The stable `code` of our packages' errors (GanError, ExportError, TrainError): an `ERR_…` code on
+ * a message that starts with `[tool]`. Node's own errors (`ENOENT`, `ERR_INVALID_ARG_TYPE`) do not count.
+ */
+function codeOf(err: unknown): string | undefined {
+  if (!(err instanceof Error) || !err.message.startsWith('[')) return undefined
+  const code = (err as { code?: unknown }).code
+  return typeof code === 'string' && code.startsWith('ERR_') ? code : undefined
+}

@@ -1,0 +1,47 @@
+import type * as OrtCommon from 'onnxruntime-common'
+import { GanError } from './errors.js'
+import type { ModelInfo } from './model-info.js'
+import type { InferenceSessionLike } from './runtime.js'
+
+/**
+ * The parts of an onnxruntime package the SDK uses. onnxruntime-node and onnxruntime-web both
+ * re-export them from onnxruntime-common, so each platform entry passes its own `ort` namespace.
+ */
+export type Ort = Pick<typeof OrtCommon, 'InferenceSession' | 'Tensor'>
+
+/** Session options every platform passes to onnxruntime, before its own (execution providers). */
+const SESSION_DEFAULTS = {
+  graphOptimizationLevel: 'all',
+  // Errors only: onnxruntime's graph-cleanup warnings about foreign models are noise to SDK users.
+  logSeverityLevel: 3,
+} as const satisfies OrtCommon.InferenceSession.SessionOptions
+
+/**
+ * The session factory of a platform's {@link Runtime}: one onnxruntime session per loaded model,
+ * behind the core's {@link InferenceSessionLike}.
+ */
+export function createOrtSessionFactory(ort: Ort, options: OrtCommon.InferenceSession.SessionOptions = {}) {
+  return async function createOrtSession(bytes: Uint8Array, model: ModelInfo): Promise<InferenceSessionLike> {
+    let session: OrtCommon.InferenceSession
+    try {
+      session = await ort.InferenceSession.create(bytes, { ...SESSION_DEFAULTS, ...options })
+    } catch (err) {
+      throw new GanError(
+        'ERR_MODEL_FORMAT',
+        `onnxruntime could not load the model: ${err instanceof Error ? err.message : String(err)}. Re-export it, or check it with onnx.checker.check_model.`,
+        { cause: err },
+      )
+    }
+    const { inputName, outputName, latentSize } = model.contract
+    const trailing = model.inputRank === 4 ? [1, 1] : []
+    return {
+      async run(latents, batch) {
+        const feeds = { [inputName]: new ort.Tensor('float32', latents, [batch, latentSize, ...trailing]) }
+        const out = (await session.run(feeds, [outputName]))[outputName]
+        if (!(out?.data instanceof Float32Array)) throw new Error(`output "${outputName}" is missing or not float32`)
+        return out.data
+      },
+      release: () => session.release(),
+    }
+  }
+}

@@ -1,0 +1,28 @@
+// `gan-sdk/core`: the platform-free part of gan-sdk — the seed contract, the model contract, the
+// run manifest, option parsing, value description and errors. It loads no runtime, native addon or
+// file system, so tools that write models (the exporter, the trainer) and any JavaScript engine can
+// import it. The platform entries (index.node.ts) add a runtime on top.
+export { seedToLatent, seedsToLatents, seedToInteger, type LatentOptions, type Seed } from './core/seed.js'
+export {
+  CONTRACT_VERSION,
+  METADATA_KEYS,
+  LATENT_DISTRIBUTIONS,
+  LAYOUTS,
+  contractToMetadata,
+  metadataToContract,
+  parseRange,
+  type ModelContract,
+  type LatentDistribution,
+  type Layout,
+} from './core/model-contract.js'
+export {
+  RUN_MANIFEST_FILE,
+  RUN_MANIFEST_FORMAT,
+  RUN_MANIFEST_VERSION,
+  parseRunManifest,
+  formatRunManifest,
+  type RunManifest,
+} from './core/run-manifest.js'
+export { resolveLoadOptions, type LoadOptions } from './core/options.js'
+export { describeValue } from './core/describe-value.js'
+export { GanError, isGanError, ERROR_CODES, type GanErrorCode } from './core/errors.js'

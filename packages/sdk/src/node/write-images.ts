@@ -1,0 +1,69 @@
+import { writeFileAtomic } from '@gan-sdk/internal'
+import { join } from 'node:path'
+import { GanError } from '../core/errors.js'
+import type { GeneratorBase } from '../core/generator.js'
+import type { Seed } from '../core/seed.js'
+
+/** Seeds per session run: a single run for the usual counts, bounded memory for large ones. */
+export const RUN_SIZE = 256
+
+/** What {@link writeSeedImages} reports per file it wrote, in seed order. */
+export interface ImageWrittenEvent {
+  type: 'image'
+  seed: Seed
+  /** The PNG's path: `out/<seed>.png`. */
+  file: string
+  width: number
+  height: number
+}
+
+export interface WriteSeedImagesOptions {
+  /** First seed: an integer gives `count` consecutive seeds, a string names one image. */
+  seed: Seed
+  /** Number of images. @default 1 */
+  count?: number
+  /** Output directory, created if missing. */
+  out: string
+  /** Receives one event per file written. @default ignore them */
+  onImage?: (event: ImageWrittenEvent) => void
+}
+
+/**
+ * Generate seeds `seed … seed + count − 1` (or the one string seed) and write each as
+ * `out/<seed>.png`, atomically, {@link RUN_SIZE} seeds per model run. A file that cannot be written
+ * is a GanError `ERR_WRITE` naming the path.
+ */
+export async function writeSeedImages(generator: GeneratorBase, options: WriteSeedImagesOptions): Promise<void> {
+  const { seed: first, count = 1, out, onImage = () => {} } = options
+  for (let done = 0; done < count; done += RUN_SIZE) {
+    const size = Math.min(RUN_SIZE, count - done)
+    const seeds = typeof first === 'number' ? Array.from({ length: size }, (_, i) => first + done + i) : [first]
+    const images = await generator.generateBatch(seeds)
+    const files = images.map((image) => join(out, seedFileName(image.seed)))
+    await Promise.all(images.map((image, i) => writePng(files[i]!, image.toPNG())))
+    images.forEach((image, i) => onImage({ type: 'image', seed: image.seed, file: files[i]!, width: image.width, height: image.height }))
+  }
+}
+
+async function writePng(file: string, png: Uint8Array): Promise<void> {
+  try {
+    // No fsync: one flush per image would dominate runs of thousands of small PNGs.
+    await writeFileAtomic(file, png, { fsync: false })
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    throw new GanError(
+      'ERR_WRITE',
+      `cannot write ${JSON.stringify(file)} (${code ?? (err as Error).message}): pass an --out directory you can write to, not a file or a path under one.`,
+      { cause: err },
+    )
+  }
+}
+
+/** The file name for a seed: the integer itself, or the string with everything but [A-Za-z0-9_-] percent-encoded (no path tricks, valid on every OS). */
+export function seedFileName(seed: Seed): string {
+  const stem =
+    typeof seed === 'number'
+      ? String(seed)
+      : encodeURIComponent(seed).replace(/[!'()*.~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  return `${stem}.png`
+}
