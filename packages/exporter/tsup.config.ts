@@ -8,6 +8,8 @@ export default defineConfig({
   target: 'node20',
   clean: true,
   sourcemap: true,
+  // The private workspace package of shared Node chores ships inside the build, never as a dependency.
+  noExternal: ['@gan-sdk/internal'],
   // Only the bin gets `#!/usr/bin/env node`: esbuild keeps src/cli.ts's hashbang on its entry chunk,
   // whereas tsup's `banner` would stamp it on every output file.
 })

@@ -7,4 +7,6 @@ export default defineConfig({
   target: 'node20',
   clean: true,
   sourcemap: true,
+  // The private workspace package of shared Node chores ships inside the build, never as a dependency.
+  noExternal: ['@gan-sdk/internal'],
 })
