@@ -1,5 +1,6 @@
 import { fromBinary } from '@bufbuild/protobuf'
-import { contractToMetadata, metadataToContract } from 'gan-sdk/core'
+import { writeLayersModelFiles } from '@gan-sdk/internal'
+import { contractToMetadata, metadataToContract, RUN_MANIFEST_FORMAT } from 'gan-sdk/core'
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,8 +8,8 @@ import { ModelProtoSchema, type ValueInfoProto } from 'onnx-buf'
 import { describe, expect, it } from 'vitest'
 import type { ExportEvent } from './events.js'
 import { exportOnnx } from './export.js'
-import { SUPPORTED_LAYERS } from './layers.js'
-import { artifactsOf, dcgan, randomize, tfl, writeModelDir, writeRunDir } from './testing/fixtures.js'
+import { SUPPORTED_LAYERS } from './convert/layers.js'
+import { artifactsOf, dcgan, randomize, tfl, writeRunDir } from './testing/fixtures.js'
 
 const tempDir = (prefix: string) => mkdtemp(join(tmpdir(), `gan-export-${prefix}-`))
 
@@ -140,7 +141,7 @@ describe('inputs and the contract they give', () => {
 
   it('a TF.js model directory or model.json without gan.json: inferred from the model', async () => {
     const dir = await tempDir('model')
-    await writeModelDir(dir, await artifactsOf(tiny('sigmoid')))
+    await writeLayersModelFiles(dir, await artifactsOf(tiny('sigmoid')))
     for (const source of [dir, join(dir, 'model.json')]) {
       const { contract } = await exportOnnx(source)
       expect(contract).toMatchObject({
@@ -173,10 +174,15 @@ describe('inputs and the contract they give', () => {
       code: 'ERR_CONTRACT',
       message: expect.stringMatching(/gan\.json declares width 32 but the generator's is 28/),
     })
-    await writeFile(join(dir, 'gan.json'), JSON.stringify({ format: 'gan-sdk-run', range: [1, -1] }))
+    await writeFile(join(dir, 'gan.json'), JSON.stringify({ format: RUN_MANIFEST_FORMAT, range: [1, -1] }))
     await expect(exportOnnx(dir)).rejects.toMatchObject({
       code: 'ERR_INPUT',
-      message: expect.stringMatching(/"range" is \[1,-1\]; expected \[min, max\]/),
+      message: `[gan-export] ${join(dir, 'gan.json')}: "range" is [1, -1]; expected [min, max] with finite min < max. Fix the manifest.`,
+    })
+    await writeFile(join(dir, 'gan.json'), JSON.stringify({ format: RUN_MANIFEST_FORMAT, generator: '../elsewhere' }))
+    await expect(exportOnnx(dir)).rejects.toMatchObject({
+      code: 'ERR_INPUT',
+      message: expect.stringMatching(/gan\.json: "generator" is "\.\.\/elsewhere"; expected a relative path inside the run directory/),
     })
     await writeFile(join(dir, 'gan.json'), '{ not json')
     await expect(exportOnnx(dir)).rejects.toMatchObject({
@@ -313,7 +319,7 @@ describe('options', () => {
   it.each([
     [{ tolerance: -1 }, /option tolerance is -1; expected a positive number/],
     [{ tolerance: Number.NaN }, /option tolerance is NaN; expected a positive number/],
-    [{ range: [1, -1] }, /option range is \[1,-1\]/],
+    [{ range: [1, -1] }, /option range is \[1, -1\]/],
     [{ latentDistribution: 'cauchy' }, /option latentDistribution is "cauchy"/],
     [{ labels: 'a,b' }, /option labels is "a,b"; expected an array of strings/],
     [{ verify: 'yes' }, /option verify is "yes"; expected true or false/],

@@ -1,17 +1,17 @@
+import { writeFileAtomic } from '@gan-sdk/internal'
 import type { io } from '@tensorflow/tfjs-core'
 import { contractToMetadata, type ModelContract } from 'gan-sdk/core'
-import { writeFileAtomic } from './atomic-write.js'
-import { buildContract } from './contract.js'
-import { convertLayers, INPUT_NAME, OUTPUT_NAME } from './convert.js'
+import { buildContract } from './convert/build-contract.js'
+import { convertLayers, INPUT_NAME, OUTPUT_NAME } from './convert/convert.js'
+import { OPSET_VERSION } from './convert/onnx-graph.js'
 import { ExportError } from './errors.js'
-import { VERIFY_LATENTS } from './latents.js'
-import { OPSET_VERSION } from './onnx-graph.js'
 import { resolveExportOptions, type ExportOptions } from './options.js'
-import { readSource } from './source.js'
-import { parseTopology } from './topology.js'
-import { verifyParity } from './verify.js'
+import { readSource } from './read/source.js'
+import { parseTopology } from './read/topology.js'
+import { WeightStore } from './read/weights.js'
+import { VERIFY_LATENTS } from './verify/verification-latents.js'
+import { verifyParity } from './verify/verify.js'
 import { EXPORTER_VERSION } from './version.js'
-import { joinWeightData, WeightStore } from './weights.js'
 
 /** What `exportOnnx()` produced. */
 export interface ExportResult {
@@ -44,7 +44,7 @@ export async function exportOnnx(source: string | io.ModelArtifacts, options: Ex
   if (artifacts.weightSpecs === undefined || artifacts.weightData === undefined) {
     throw new ExportError('ERR_INPUT', 'the model artifacts carry no weights (weightSpecs/weightData). Save the model with its weights.')
   }
-  const weights = new WeightStore(artifacts.weightSpecs, joinWeightData(artifacts.weightData))
+  const weights = new WeightStore(artifacts.weightSpecs, artifacts.weightData)
   opts.onEvent({
     type: 'read',
     source: origin,
@@ -76,9 +76,22 @@ export async function exportOnnx(source: string | io.ModelArtifacts, options: Ex
     opts.onEvent({ type: 'verified', maxAbsDiff: result.maxAbsDiff, tolerance: opts.tolerance, latents: VERIFY_LATENTS })
   }
   if (opts.out !== undefined) {
-    await writeFileAtomic(opts.out, bytes)
+    await writeModel(opts.out, bytes)
     result.outPath = opts.out
     opts.onEvent({ type: 'written', path: opts.out, bytes: bytes.byteLength })
   }
   return result
+}
+
+/** Write the model atomically and durably (fsync before the rename); a failure is ERR_WRITE naming the path. */
+async function writeModel(path: string, bytes: Uint8Array): Promise<void> {
+  try {
+    await writeFileAtomic(path, bytes, { fsync: true })
+  } catch (err) {
+    throw new ExportError(
+      'ERR_WRITE',
+      `cannot write ${path}: ${(err as Error).message}. Check that the directory is writable and that the path is not a directory.`,
+      { cause: err },
+    )
+  }
 }

@@ -1,4 +1,4 @@
-import type { LatentDistribution, ModelContract } from 'gan-sdk/core'
+import { describeValue, LATENT_DISTRIBUTIONS, type LatentDistribution, type ModelContract } from 'gan-sdk/core'
 import { ExportError } from './errors.js'
 import type { ExportEvent } from './events.js'
 
@@ -46,7 +46,8 @@ const KNOWN = ['out', 'verify', 'tolerance', 'name', 'license', 'description', '
 export function resolveExportOptions(input: ExportOptions = {}): ResolvedExportOptions {
   if (input === null || typeof input !== 'object') invalid('options', input, 'an object')
   for (const key of Object.keys(input)) {
-    if (!KNOWN.includes(key)) throw new ExportError('ERR_INVALID_OPTION', `unknown option "${key}"; known options: ${KNOWN.join(', ')}.`)
+    if (!KNOWN.includes(key))
+      throw new ExportError('ERR_INVALID_OPTION', `unknown option ${describeValue(key)}; known options: ${KNOWN.join(', ')}.`)
   }
   const { out, verify = true, tolerance = 1e-4, onEvent = () => {} } = input
   if (out !== undefined && (typeof out !== 'string' || out.length === 0)) invalid('out', out, 'a file path')
@@ -84,16 +85,13 @@ export function resolveExportOptions(input: ExportOptions = {}): ResolvedExportO
     overrides.range = [lo, hi]
   }
   if (input.latentDistribution !== undefined) {
-    if (input.latentDistribution !== 'normal' && input.latentDistribution !== 'uniform')
-      invalid('latentDistribution', input.latentDistribution, "'normal' or 'uniform'")
+    if (!LATENT_DISTRIBUTIONS.includes(input.latentDistribution))
+      invalid('latentDistribution', input.latentDistribution, `one of ${LATENT_DISTRIBUTIONS.join(', ')}`)
     overrides.latentDistribution = input.latentDistribution
   }
   return { out, verify, tolerance, overrides, onEvent }
 }
 
 function invalid(key: string, value: unknown, expected: string): never {
-  // JSON.stringify would show NaN as null and a function as undefined.
-  const shown =
-    typeof value === 'function' ? 'a function' : typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))
-  throw new ExportError('ERR_INVALID_OPTION', `option ${key} is ${shown}; expected ${expected}.`)
+  throw new ExportError('ERR_INVALID_OPTION', `option ${key} is ${describeValue(value)}; expected ${expected}.`)
 }

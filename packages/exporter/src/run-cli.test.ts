@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ModelProtoSchema } from 'onnx-buf'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from './run-cli.js'
+import { exportOptionsFromFlags, runCli } from './run-cli.js'
 import { artifactsOf, dcgan, randomize, writeRunDir } from './testing/fixtures.js'
 
-async function cli(...args: string[]) {
+async function cli(...argv: string[]) {
   const out: string[] = []
   const err: string[] = []
-  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) })
+  const code = await runCli(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l) })
   return { code, out, err }
 }
 
@@ -88,16 +88,76 @@ describe('gan-export CLI', () => {
     await expect(stat(target)).rejects.toMatchObject({ code: 'ENOENT' })
   })
 
-  it('exits 2 on a wrong command line', async () => {
-    expect(await cli(join(dir, 'run'))).toMatchObject({ code: 2, err: [expect.stringMatching(/missing --out <file>/)] })
-    expect(await cli()).toMatchObject({ code: 2, err: [expect.stringMatching(/missing required args for command `<input>`/)] })
-    expect(await cli(join(dir, 'run'), '--out', 'x.onnx', '--bogus')).toMatchObject({
-      code: 2,
-      err: [expect.stringMatching(/Unknown option `--bogus`/)],
+  it.each([
+    [['run'], '[gan-export] missing --out <file>: where to write the .onnx model (gan-export --help lists the options).'],
+    [[], '[gan-export] missing <input>: a training run directory'],
+    [['run', '--out', 'x.onnx', '--bogus'], "[gan-export] Unknown option '--bogus'"],
+    [['run', 'extra', '--out', 'x.onnx'], '[gan-export] unexpected argument "extra" (gan-export --help lists the options).'],
+    [['run', '--out'], "[gan-export] Option '--out <value>' argument missing"],
+    [
+      ['run', '--out', 'x.onnx', '--range', '-1,1'],
+      "[gan-export] Option '--range' argument is ambiguous. Did you forget to specify the option argument for '--range'? To specify an option argument starting with a dash use '--range=-XYZ'.",
+    ],
+    [['run', '--out', 'x.onnx', '--tolerance', 'abc'], '[gan-export] option tolerance is NaN; expected a positive number'],
+    [
+      ['run', '--out', 'x.onnx', '--range=1,-1'],
+      '[gan-export] --range "1,-1" is invalid: pass min,max with finite min < max, written with "=", e.g. --range=-1,1.',
+    ],
+    [['run', '--out', 'x.onnx', '--range= 0,x'], '[gan-export] --range " 0,x" is invalid'],
+    [
+      ['run', '--out', 'x.onnx', '--latent-distribution', 'cauchy'],
+      '[gan-export] option latentDistribution is "cauchy"; expected one of normal, uniform.',
+    ],
+  ])('%j is a usage error: exit 2, one line on stderr, nothing written', async (argv, message) => {
+    const r = await cli(...argv.map((a) => (a === 'run' ? join(dir, 'run') : a === 'x.onnx' ? join(dir, 'x.onnx') : a)))
+    expect(r.code).toBe(2)
+    expect(r.out).toEqual([])
+    expect(r.err).toHaveLength(1)
+    expect(r.err[0]!.startsWith(message)).toBe(true)
+    await expect(stat(join(dir, 'x.onnx'))).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
+  it('with --json, a failure is also an NDJSON error event', async () => {
+    const r = await cli(join(dir, 'missing-run'), '--out', join(dir, 'x.onnx'), '--json')
+    expect(r.code).toBe(1)
+    expect(r.out.map((l) => JSON.parse(l))).toEqual([{ type: 'error', code: 'ERR_INPUT', message: r.err[0] }])
+  })
+
+  it('--help prints the usage and --version the version, exit 0', async () => {
+    for (const flag of ['--help', '-h']) {
+      const r = await cli(flag)
+      expect(r).toMatchObject({ code: 0, err: [] })
+      expect(r.out.join('\n')).toMatch(/^Usage: gan-export <input> --out <file> \[options\]/)
+    }
+    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+    expect(await cli('--version')).toEqual({ code: 0, out: [pkg.version], err: [] })
+  })
+})
+
+describe('exportOptionsFromFlags', () => {
+  it('keeps values as typed and parses only the text forms, without mutating the flags', () => {
+    const flags = Object.freeze({
+      out: '1e3',
+      'no-verify': true,
+      tolerance: '1e-3',
+      name: '007',
+      license: 'MIT',
+      description: '',
+      range: ' -1 , 1 ',
+      labels: 'a, b,,c ',
+      'latent-distribution': 'uniform',
     })
-    expect(await cli(join(dir, 'run'), '--out', 'x.onnx', '--tolerance', 'abc')).toMatchObject({
-      code: 2,
-      err: [expect.stringMatching(/option tolerance is NaN; expected a positive number/)],
+    expect(exportOptionsFromFlags(flags)).toEqual({
+      out: '1e3',
+      verify: false,
+      tolerance: 1e-3,
+      name: '007',
+      license: 'MIT',
+      description: '',
+      range: [-1, 1],
+      labels: ['a', 'b', 'c'],
+      latentDistribution: 'uniform',
     })
+    expect(exportOptionsFromFlags({ out: 'm.onnx' })).toEqual({ out: 'm.onnx', verify: true })
   })
 })

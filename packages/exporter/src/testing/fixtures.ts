@@ -2,9 +2,10 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import * as tfl from '@tensorflow/tfjs-layers'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { writeLayersModelFiles } from '@gan-sdk/internal'
+import { RUN_MANIFEST_FILE, RUN_MANIFEST_FORMAT, RUN_MANIFEST_VERSION } from 'gan-sdk/core'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { joinWeightData } from '../weights.js'
 
 export { tf, tfl }
 
@@ -86,22 +87,14 @@ export function dcgan({
   return g
 }
 
-/** Write artifacts as a TF.js model directory (model.json + weights.bin), as the trainer does. */
-export async function writeModelDir(dir: string, artifacts: tf.io.ModelArtifacts): Promise<void> {
-  await mkdir(dir, { recursive: true })
-  await writeFile(join(dir, 'weights.bin'), new Uint8Array(joinWeightData(artifacts.weightData!)))
-  const manifest = [{ paths: ['weights.bin'], weights: artifacts.weightSpecs! }]
-  await writeFile(
-    join(dir, 'model.json'),
-    JSON.stringify({ format: 'layers-model', modelTopology: artifacts.modelTopology, weightsManifest: manifest }),
-  )
-}
-
-/** Write a training run directory: gan.json plus generator/model.json + weights.bin. */
+/**
+ * Write a training run directory as the trainer does: gan.json plus generator/model.json +
+ * weights.bin. `manifest` is written as given, so tests can also write ones the reader must refuse.
+ */
 export async function writeRunDir(dir: string, artifacts: tf.io.ModelArtifacts, manifest: Record<string, unknown>): Promise<void> {
-  await writeModelDir(join(dir, 'generator'), artifacts)
+  await writeLayersModelFiles(join(dir, 'generator'), artifacts)
   await writeFile(
-    join(dir, 'gan.json'),
-    JSON.stringify({ format: 'gan-sdk-run', version: 1, generator: 'generator', ...manifest }, null, 2),
+    join(dir, RUN_MANIFEST_FILE),
+    JSON.stringify({ format: RUN_MANIFEST_FORMAT, version: RUN_MANIFEST_VERSION, generator: 'generator', ...manifest }, null, 2),
   )
 }

@@ -1,5 +1,5 @@
-import type { io } from '@tensorflow/tfjs-core'
-import { ExportError } from './errors.js'
+import { io } from '@tensorflow/tfjs-core'
+import { ExportError } from '../errors.js'
 
 /** One weight tensor, row-major in TF.js's own layout. */
 export interface Weight {
@@ -11,9 +11,9 @@ const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 
 const BYTES_PER_QUANTIZED: Record<string, number> = { uint8: 1, uint16: 2, float16: 2 }
 
 /**
- * The weights of a TF.js model: the manifest entries located in the concatenated weight data.
- * Tensors are decoded when a layer asks for them, so weights the converter never uses (e.g. optimizer
- * state of another dtype) cannot fail the export.
+ * The weights of a TF.js model: the manifest entries located in the weight data (its shards joined
+ * in order). Tensors are decoded when a layer asks for them, so weights the converter never uses
+ * (e.g. optimizer state of another dtype) cannot fail the export.
  */
 export class WeightStore {
   readonly #entries = new Map<string, { spec: io.WeightsManifestEntry; offset: number }>()
@@ -21,7 +21,8 @@ export class WeightStore {
   /** Number of float32 values across all weights. */
   readonly parameterCount: number
 
-  constructor(specs: readonly io.WeightsManifestEntry[], data: ArrayBuffer) {
+  constructor(specs: readonly io.WeightsManifestEntry[], weightData: io.WeightData) {
+    const data = io.CompositeArrayBuffer.join(weightData)
     this.#view = new DataView(data)
     let offset = 0
     let parameters = 0
@@ -68,16 +69,4 @@ export class WeightStore {
     for (let i = 0; i < data.length; i++) data[i] = this.#view.getFloat32(offset + i * 4, true)
     return { shape: [...spec.shape], data }
   }
-}
-
-/** Flatten TF.js weight data, which may come as several shards. */
-export function joinWeightData(data: io.WeightData): ArrayBuffer {
-  if (!Array.isArray(data)) return data
-  const out = new Uint8Array(data.reduce((n, part) => n + part.byteLength, 0))
-  let offset = 0
-  for (const part of data) {
-    out.set(new Uint8Array(part), offset)
-    offset += part.byteLength
-  }
-  return out.buffer
 }

@@ -2,8 +2,8 @@ import { fromBinary } from '@bufbuild/protobuf'
 import { ModelProtoSchema } from 'onnx-buf'
 import { describe, expect, it } from 'vitest'
 import { ACTIVATIONS } from './activations.js'
-import { exportOnnx, type ExportResult } from './export.js'
-import { artifactsOf, dcgan, randomize, tfl } from './testing/fixtures.js'
+import { exportOnnx, type ExportResult } from '../export.js'
+import { artifactsOf, dcgan, randomize, tfl } from '../testing/fixtures.js'
 
 // Every test converts a random model and lets exportOnnx verify it against TF.js predict (which
 // throws above 1e-4); the assertions then hold the measured difference to float32 rounding.

@@ -1,8 +1,7 @@
-import type { ModelContract } from 'gan-sdk/core'
+import type { ModelContract, RunManifest } from 'gan-sdk/core'
 import { INPUT_NAME, OUTPUT_NAME, type ConvertedGraph } from './convert.js'
-import { ExportError } from './errors.js'
-import type { ContractOverrides } from './options.js'
-import type { RunManifest } from './run-manifest.js'
+import { ExportError } from '../errors.js'
+import type { ContractOverrides } from '../options.js'
 
 /** Output ranges implied by a bounded final activation. */
 const RANGE_OF_ACTIVATION: Record<string, [number, number]> = { tanh: [-1, 1], sigmoid: [0, 1], hard_sigmoid: [0, 1] }

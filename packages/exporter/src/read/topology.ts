@@ -1,4 +1,4 @@
-import { ExportError } from './errors.js'
+import { ExportError } from '../errors.js'
 
 /** One Keras layer as TF.js serialises it (snake_case config keys). */
 export interface LayerSpec {

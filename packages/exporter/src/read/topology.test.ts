@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { artifactsOf, tfl } from './testing/fixtures.js'
+import { artifactsOf, tfl } from '../testing/fixtures.js'
 import { parseTopology } from './topology.js'
 
 type Sym = tfl.SymbolicTensor

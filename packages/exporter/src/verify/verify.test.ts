@@ -4,17 +4,17 @@ import { join } from 'node:path'
 import type { TensorProto } from 'onnx-buf'
 import { seedsToLatents, seedToLatent } from 'gan-sdk/core'
 import { describe, expect, it, vi } from 'vitest'
-import { ParityError } from './errors.js'
-import { exportOnnx } from './export.js'
-import { VERIFY_LATENTS, verificationLatents } from './latents.js'
-import { artifactsOf, dcgan, randomize } from './testing/fixtures.js'
+import { ParityError } from '../errors.js'
+import { exportOnnx } from '../export.js'
+import { artifactsOf, dcgan, randomize } from '../testing/fixtures.js'
+import { VERIFY_LATENTS, verificationLatents } from './verification-latents.js'
 import { verifyParity } from './verify.js'
 
 // Converter bugs on demand, applied after conversion: 'shift' moves every value of the first weight
 // (the Dense kernel) by 0.01, as a wrong layout would; 'invalid' emits an operator ONNX lacks.
 const bug = vi.hoisted(() => ({ kind: undefined as 'shift' | 'invalid' | undefined }))
-vi.mock('./convert.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('./convert.js')>()
+vi.mock('../convert/convert.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../convert/convert.js')>()
   return {
     ...original,
     convertLayers: (...args: Parameters<typeof original.convertLayers>) => {

@@ -1,7 +1,7 @@
 import type { Flow } from './flow.js'
-import { unsupported } from './layer-config.js'
+import { unsupported } from '../read/layer-config.js'
 import type { OnnxGraph } from './onnx-graph.js'
-import type { LayerSpec } from './topology.js'
+import type { LayerSpec } from '../read/topology.js'
 
 /** Activation names (as TF.js serialises them) that convert. */
 export const ACTIVATIONS = [

@@ -1,9 +1,9 @@
-import { ExportError } from './errors.js'
+import { ExportError } from '../errors.js'
 import { shapeOf, type Flow } from './flow.js'
 import { converterFor } from './layers.js'
 import { OnnxGraph } from './onnx-graph.js'
-import type { Topology } from './topology.js'
-import type { WeightStore } from './weights.js'
+import type { Topology } from '../read/topology.js'
+import type { WeightStore } from '../read/weights.js'
 
 /** Names of the graph's input and output: part of the model contract. */
 export const INPUT_NAME = 'latent'

@@ -1,4 +1,4 @@
-import { ExportError } from './errors.js'
+import { ExportError } from '../errors.js'
 import type { LayerSpec } from './topology.js'
 
 /** Reject a layer configuration the converter does not handle, naming the layer and the fix. */

@@ -1,7 +1,7 @@
 import type { io, Tensor } from '@tensorflow/tfjs-core'
 import type { ModelContract } from 'gan-sdk/core'
-import { ExportError, ParityError } from './errors.js'
-import { VERIFY_LATENTS, verificationLatents } from './latents.js'
+import { ExportError, ParityError } from '../errors.js'
+import { VERIFY_LATENTS, verificationLatents } from './verification-latents.js'
 
 /**
  * Run the ONNX model in onnxruntime-node and the original in TF.js (`predict`, CPU backend: the
@@ -43,7 +43,8 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 }
 
 async function runOnnx(onnx: Uint8Array, contract: ModelContract, latents: Float32Array): Promise<[Float32Array, Float32Array]> {
-  // Loaded on demand: exports with verify off never pay for the native runtime.
+  // Loaded on demand, so importing the exporter loads no native addon and exports with verify off
+  // never pay for the native runtime (test/native-addons.test.ts).
   const ort = await import('onnxruntime-node')
   try {
     const session = await ort.InferenceSession.create(onnx)

@@ -1,11 +1,11 @@
 import { applyActivation } from './activations.js'
 import { convAxis, convTransposeAxis, type Padding } from './conv-geometry.js'
-import { ExportError } from './errors.js'
+import { ExportError } from '../errors.js'
 import { shapeOf, type Flow } from './flow.js'
-import { edges, finite, intPair, oneOf, positiveInt, unsupported } from './layer-config.js'
+import { edges, finite, intPair, oneOf, positiveInt, unsupported } from '../read/layer-config.js'
 import type { OnnxGraph } from './onnx-graph.js'
 import { channelsFirstOrder, gather, gatherCols, gatherRows, invert, isIdentity, permuteAxes, type Order } from './tensor-layout.js'
-import type { LayerSpec } from './topology.js'
+import type { LayerSpec } from '../read/topology.js'
 
 /** What a layer converter may use besides its input. */
 export interface LayerContext {
