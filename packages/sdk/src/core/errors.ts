@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'ERR_MODEL_CONTRACT',
   /** A training run's manifest (`gan.json`) is not valid JSON, not a run manifest, or has a field of the wrong type. */
   'ERR_RUN_MANIFEST',
+  /** The requested device (execution provider) cannot run here, and fallback was turned off. */
+  'ERR_DEVICE_UNAVAILABLE',
   /** The runtime failed while running the model. */
   'ERR_INFERENCE',
   /** An output file could not be written (a directory that is a file, no permission, a full disk). */

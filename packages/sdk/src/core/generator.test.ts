@@ -37,7 +37,7 @@ function fakeSession(model: ModelInfo, delay: (run: number) => number = () => 0)
 
 class TestGenerator extends GeneratorBase {
   static async create(session: InferenceSessionLike, model: ModelInfo): Promise<TestGenerator> {
-    return new TestGenerator({ session, model, pixels: PixelConverter.create() })
+    return new TestGenerator({ session, model, pixels: PixelConverter.create(), device: 'cpu', fallbacks: [] })
   }
 
   static openWith(runtime: Runtime, source: ModelSource, options: LoadOptions) {
@@ -140,7 +140,13 @@ describe('GeneratorBase', () => {
 
 describe('GeneratorBase.open', () => {
   const runtimeFor = (bytes: Uint8Array) => {
-    const runtime: Runtime = { readModel: vi.fn(async () => bytes), createSession: vi.fn(async (_, model) => fakeSession(model).session) }
+    const runtime: Runtime = {
+      readModel: vi.fn(async () => bytes),
+      auto: ['cpu'],
+      unavailable: () => undefined,
+      fix: () => 'no fix',
+      createSession: vi.fn(async (_, model) => fakeSession(model).session),
+    }
     return runtime
   }
 

@@ -1,3 +1,4 @@
+import { openOnDevice, type DeviceFallback, type RunDevice } from './devices.js'
 import type { ModelContract } from './model-contract.js'
 import { describeValue } from './describe-value.js'
 import { GanError } from './errors.js'
@@ -13,6 +14,10 @@ export interface OpenedModel {
   session: InferenceSessionLike
   model: ModelInfo
   pixels: PixelConverter
+  /** The device the session runs on. */
+  device: RunDevice
+  /** Devices tried before `device`, with why each was not kept. */
+  fallbacks: readonly DeviceFallback[]
 }
 
 /**
@@ -26,10 +31,17 @@ export class GeneratorBase {
   /** Runs in flight, so that `dispose()` can wait for them instead of pulling the session from under them. */
   readonly #running = new Set<Promise<unknown>>()
 
-  protected constructor({ session, model, pixels }: OpenedModel) {
+  /** The device (onnxruntime execution provider) the model runs on: `cpu`, `cuda`, `webgpu`, … */
+  readonly device: RunDevice
+  /** The devices tried before {@link device} and why each was not kept; empty when the first choice ran. */
+  readonly fallbacks: readonly DeviceFallback[]
+
+  protected constructor({ session, model, pixels, device, fallbacks }: OpenedModel) {
     this.#session = session
     this.#model = model
     this.#pixels = pixels
+    this.device = device
+    this.fallbacks = Object.freeze(fallbacks.map((f) => Object.freeze({ ...f })))
   }
 
   /** The shared part of every platform's `load()`: validate the options, read the model, open a session. */
@@ -44,7 +56,9 @@ export class GeneratorBase {
     const bytes = source instanceof Uint8Array ? source : await runtime.readModel(source)
     const model = readModelInfo(bytes, resolved, source instanceof Uint8Array ? undefined : `model ${JSON.stringify(String(source))}`)
     const pixels = PixelConverter.create() // before the session: without WebAssembly SIMD this throws, leaking none
-    return { session: await runtime.createSession(bytes, model), model, pixels }
+    const { device = 'auto', fallback = true, threads, sessionOptions = {} } = resolved
+    const opened = await openOnDevice(runtime, bytes, model, { device, fallback, threads, sessionOptions })
+    return { ...opened, model, pixels }
   }
 
   /** The model contract, as declared by the model's metadata, inferred from its graph, or set by load options. */

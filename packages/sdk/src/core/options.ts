@@ -1,4 +1,5 @@
 import { LATENT_DISTRIBUTIONS, LAYOUTS, type LatentDistribution, type Layout } from './model-contract.js'
+import { DEVICES, type Device } from './devices.js'
 import { describeValue } from './describe-value.js'
 import { GanError } from './errors.js'
 
@@ -23,6 +24,19 @@ export interface LoadOptions {
   width?: number
   /** Image height, for outputs with a symbolic height. @default the model's `gan.height`, else the output shape's */
   height?: number
+  /**
+   * Where the model runs. `auto` tries the platform's devices in order (Node: cuda → dml on Windows /
+   * coreml on macOS → webgpu → cpu) and keeps the first that creates a session and runs a one-row
+   * probe; `generator.device` says which, `generator.fallbacks` why the others were skipped.
+   * @default 'auto'
+   */
+  device?: Device
+  /** When an explicit `device` cannot run: fall back to cpu with one warning (true), or throw ERR_DEVICE_UNAVAILABLE (false). @default true */
+  fallback?: boolean
+  /** Threads of one model run (onnxruntime's `intraOpNumThreads`). @default onnxruntime's choice (the physical cores) */
+  threads?: number
+  /** onnxruntime session options, passed as they are after gan-sdk's own; choose the device with `device`, not `executionProviders`. @default {} */
+  sessionOptions?: Readonly<Record<string, unknown>>
 }
 
 const KEYS = [
@@ -34,6 +48,10 @@ const KEYS = [
   'outputName',
   'width',
   'height',
+  'device',
+  'fallback',
+  'threads',
+  'sessionOptions',
 ] as const satisfies ReadonlyArray<keyof LoadOptions>
 
 /**
@@ -51,7 +69,7 @@ export function resolveLoadOptions(input: unknown = {}): LoadOptions {
       throw invalid(`load option ${describeValue(key)} is unknown`, `valid options are: ${KEYS.join(', ')}`)
   }
   const out: LoadOptions = {}
-  for (const key of ['latentSize', 'width', 'height'] as const) {
+  for (const key of ['latentSize', 'width', 'height', 'threads'] as const) {
     const v = given[key]
     if (v === undefined) continue
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)
@@ -96,6 +114,33 @@ export function resolveLoadOptions(input: unknown = {}): LoadOptions {
     if (typeof v !== 'string' || v.length === 0)
       throw invalid(`${key} ${describeValue(v)} is invalid`, "pass the name of one of the graph's tensors")
     out[key] = v
+  }
+  const device = given['device']
+  if (device !== undefined) {
+    if (!DEVICES.includes(device as Device))
+      throw invalid(`device ${describeValue(device)} is unknown`, `pass one of: ${DEVICES.join(', ')}`)
+    out.device = device as Device
+  }
+  const fallback = given['fallback']
+  if (fallback !== undefined) {
+    if (typeof fallback !== 'boolean') throw invalid(`fallback ${describeValue(fallback)} is invalid`, 'pass true or false')
+    out.fallback = fallback
+  }
+  const sessionOptions = given['sessionOptions']
+  if (sessionOptions !== undefined) {
+    if (sessionOptions === null || typeof sessionOptions !== 'object' || Array.isArray(sessionOptions)) {
+      throw invalid(
+        `sessionOptions ${describeValue(sessionOptions)} are not an object`,
+        'pass onnxruntime session options, e.g. { enableCpuMemArena: false }',
+      )
+    }
+    if ('executionProviders' in sessionOptions) {
+      throw invalid(
+        'sessionOptions.executionProviders is not accepted',
+        "choose the device with the device option (e.g. device: 'cuda'), which also reports fallbacks",
+      )
+    }
+    out.sessionOptions = { ...(sessionOptions as Record<string, unknown>) }
   }
   return out
 }

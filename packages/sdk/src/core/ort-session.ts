@@ -1,4 +1,5 @@
 import type * as OrtCommon from 'onnxruntime-common'
+import type { RunDevice, SessionSettings } from './devices.js'
 import { GanError } from './errors.js'
 import type { ModelInfo } from './model-info.js'
 import type { InferenceSessionLike } from './runtime.js'
@@ -17,14 +18,26 @@ const SESSION_DEFAULTS = {
 } as const satisfies OrtCommon.InferenceSession.SessionOptions
 
 /**
- * The session factory of a platform's {@link Runtime}: one onnxruntime session per loaded model,
- * behind the core's {@link InferenceSessionLike}.
+ * The session factory of a platform's {@link Runtime}: one onnxruntime session per loaded model on
+ * one device (gan-sdk's device names are onnxruntime's execution provider names), behind the core's
+ * {@link InferenceSessionLike}.
  */
-export function createOrtSessionFactory(ort: Ort, options: OrtCommon.InferenceSession.SessionOptions = {}) {
-  return async function createOrtSession(bytes: Uint8Array, model: ModelInfo): Promise<InferenceSessionLike> {
+export function createOrtSessionFactory(ort: Ort) {
+  return async function createOrtSession(
+    bytes: Uint8Array,
+    model: ModelInfo,
+    device: RunDevice,
+    settings: SessionSettings,
+  ): Promise<InferenceSessionLike> {
+    const options: OrtCommon.InferenceSession.SessionOptions = {
+      ...SESSION_DEFAULTS,
+      ...(settings.threads !== undefined ? { intraOpNumThreads: settings.threads } : {}),
+      ...settings.sessionOptions,
+      executionProviders: [device],
+    }
     let session: OrtCommon.InferenceSession
     try {
-      session = await ort.InferenceSession.create(bytes, { ...SESSION_DEFAULTS, ...options })
+      session = await ort.InferenceSession.create(bytes, options)
     } catch (err) {
       throw new GanError(
         'ERR_MODEL_FORMAT',

@@ -1,4 +1,4 @@
-import type { ModelInfo } from './model-info.js'
+import type { DevicePlatform } from './devices.js'
 
 /** A model to load: a path or URL the platform can read, or the `.onnx` bytes themselves. */
 export type ModelSource = string | URL | Uint8Array
@@ -18,8 +18,7 @@ export interface InferenceSessionLike {
  * What a platform entry (Node: onnxruntime-node + fs; browser: onnxruntime-web + fetch) gives the
  * platform-free core. The core never imports a runtime or touches files itself.
  */
-export interface Runtime {
+export interface Runtime extends DevicePlatform {
   /** The bytes of a model named by path or URL; `ERR_MODEL_NOT_FOUND` when there are none. */
   readModel(source: string | URL): Promise<Uint8Array>
-  createSession(bytes: Uint8Array, model: ModelInfo): Promise<InferenceSessionLike>
 }

@@ -4,9 +4,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ModelProtoSchema } from 'onnx-buf'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { GeneratedImage } from '../core/image.js'
 import { tinyGenerator } from '../testing/tiny-generator.js'
+import { nodeAutoDevices } from './devices.js'
 import { Generator } from './node-generator.js'
 import { rejectionOf } from '../testing/gan-error.js'
 
@@ -115,6 +116,51 @@ describe('Generator on onnxruntime-node', () => {
     const snapshot = structuredClone(options)
     await Generator.load(tinyGenerator(), options)
     expect(options).toEqual(snapshot)
+  })
+})
+
+describe('devices', () => {
+  it('auto runs on the first device that works and records why each one before it was skipped', async () => {
+    const g = await Generator.load(tinyGenerator())
+    const auto = nodeAutoDevices()
+    expect(auto).toContain(g.device)
+    expect(g.fallbacks.map((f) => f.device)).toEqual(auto.slice(0, auto.indexOf(g.device)))
+    for (const f of g.fallbacks) expect(f.reason).not.toBe('')
+  })
+
+  it('cpu gives the same images as auto does on this machine', async () => {
+    const [auto, cpu] = await Promise.all([Generator.load(readFileSync(MNIST)), Generator.load(readFileSync(MNIST), { device: 'cpu' })])
+    expect(cpu.device).toBe('cpu')
+    expect(cpu.fallbacks).toEqual([])
+    if (auto.device === 'cpu') expect(same(await auto.generate(42), await cpu.generate(42))).toBe(true)
+  })
+
+  it('a device that cannot run here: a coded error with fallback: false, cpu and one warning without', async () => {
+    const unavailable = nodeAutoDevices().includes('webgpu')
+      ? await Generator.load(tinyGenerator()).then((g) => g.fallbacks.find((f) => f.device === 'webgpu'))
+      : undefined
+    // Where WebGPU works (a GPU machine), ask for a device this OS lacks instead.
+    const device = unavailable !== undefined ? 'webgpu' : process.platform === 'win32' ? 'coreml' : 'dml'
+    const err = await rejectionOf(Generator.load(tinyGenerator(), { device, fallback: false }))
+    expect(err.code).toBe('ERR_DEVICE_UNAVAILABLE')
+    expect(err.message).toMatch(new RegExp(`^\\[gan-sdk\\] device "${device}" is unavailable: .+\\. .+; or load with device: 'auto'`))
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const g = await Generator.load(tinyGenerator(), { device })
+    expect([g.device, g.fallbacks.map((f) => f.device)]).toEqual(['cpu', [device]])
+    expect(warn).toHaveBeenCalledTimes(1)
+    warn.mockRestore()
+  })
+
+  it('rejects unknown devices, bad thread counts and execution providers passed around the device option', async () => {
+    expect((await rejectionOf(Generator.load(tinyGenerator(), { device: 'tpu' as never }))).message).toBe(
+      '[gan-sdk] device "tpu" is unknown: pass one of: auto, cpu, cuda, dml, coreml, webgpu, wasm.',
+    )
+    expect((await rejectionOf(Generator.load(tinyGenerator(), { threads: 0 }))).code).toBe('ERR_INVALID_OPTION')
+    expect((await rejectionOf(Generator.load(tinyGenerator(), { sessionOptions: { executionProviders: ['cuda'] } }))).message).toMatch(
+      /executionProviders is not accepted: choose the device with the device option/,
+    )
+    const g = await Generator.load(tinyGenerator(), { device: 'cpu', threads: 1, sessionOptions: { enableCpuMemArena: false } })
+    expect((await g.generate(1)).width).toBe(4)
   })
 })
 

@@ -5,11 +5,21 @@ import { GeneratorBase } from '../core/generator.js'
 import type { LoadOptions } from '../core/options.js'
 import { createOrtSessionFactory } from '../core/ort-session.js'
 import type { ModelSource, Runtime } from '../core/runtime.js'
+import { linuxHasVulkan, nodeAutoDevices, nodeDeviceFix, nodeDeviceUnavailable, ortBindingDir } from './devices.js'
 import { readModelFile } from './read-model.js'
 
-const nodeRuntime: Runtime = { readModel: readModelFile, createSession: createOrtSessionFactory(ort, { executionProviders: ['cpu'] }) }
+let vulkan: boolean | undefined
+const deviceEnv = { platform: process.platform, bindingDir: ortBindingDir(), hasVulkan: () => (vulkan ??= linuxHasVulkan()) }
 
-/** A GAN generator running on onnxruntime-node (CPU). */
+const nodeRuntime: Runtime = {
+  readModel: readModelFile,
+  auto: nodeAutoDevices(),
+  unavailable: (device) => nodeDeviceUnavailable(device, ort.listSupportedBackends(), deviceEnv),
+  fix: nodeDeviceFix,
+  createSession: createOrtSessionFactory(ort),
+}
+
+/** A GAN generator running on onnxruntime-node: CPU, or a GPU through CUDA, DirectML, CoreML or WebGPU. */
 export class Generator extends GeneratorBase {
   /**
    * Load a generator: a `.onnx` path, file: URL or bytes; with no model, the bundled MNIST digits.
