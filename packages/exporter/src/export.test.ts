@@ -41,7 +41,7 @@ describe('the exported ONNX model', () => {
     const metadata = Object.fromEntries(proto.metadataProps.map((p) => [p.key, p.value]))
     expect(metadata).toEqual(contractToMetadata(contract))
     expect(metadata).toMatchObject({
-      'gan.contract_version': '1',
+      'gan.contract_version': '2',
       'gan.latent_size': '16',
       'gan.latent_distribution': 'normal',
       'gan.input_name': 'latent',

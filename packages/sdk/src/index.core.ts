@@ -25,4 +25,7 @@ export {
 } from './core/run-manifest.js'
 export { resolveLoadOptions, type LoadOptions } from './core/options.js'
 export { describeValue } from './core/describe-value.js'
+export { GeneratedImage, RgbaImage, grid, readProvenance, PROVENANCE_KEYWORD, type GridOptions, type Provenance } from './core/image.js'
+export { DEVICES, type Device, type DeviceFallback, type RunDevice } from './core/devices.js'
+export { SDK_VERSION } from './core/version.js'
 export { GanError, isGanError, ERROR_CODES, type GanErrorCode } from './core/errors.js'

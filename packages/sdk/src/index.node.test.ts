@@ -7,13 +7,17 @@ describe('gan-sdk (Node entry)', () => {
   it('exports exactly the public API', async () => {
     const api = await import('./index.node.js')
     expect(Object.keys(api).sort()).toEqual([
+      'BUNDLED_MODELS',
       'BUNDLED_MODEL_URL',
       'ERROR_CODES',
       'GanError',
       'GeneratedImage',
       'Generator',
+      'RgbaImage',
       'generate',
+      'grid',
       'isGanError',
+      'readProvenance',
       'seedToInteger',
       'seedToLatent',
       'seedsToLatents',
@@ -35,5 +39,40 @@ describe('gan-sdk (Node entry)', () => {
     const direct = await (await api.Generator.load(await readFile(MNIST))).generate('hello')
     expect(Buffer.from(b.data).equals(Buffer.from(direct.data))).toBe(true)
     expect([a.width, a.height, a.channels, a.seed]).toEqual([28, 28, 1, 42])
+  })
+})
+
+describe('gan-sdk/core (platform-free entry)', () => {
+  it('exports exactly the platform-free API', async () => {
+    const api = await import('./index.core.js')
+    expect(Object.keys(api).sort()).toEqual([
+      'CONTRACT_VERSION',
+      'DEVICES',
+      'ERROR_CODES',
+      'GanError',
+      'GeneratedImage',
+      'LATENT_DISTRIBUTIONS',
+      'LAYOUTS',
+      'METADATA_KEYS',
+      'PROVENANCE_KEYWORD',
+      'RUN_MANIFEST_FILE',
+      'RUN_MANIFEST_FORMAT',
+      'RUN_MANIFEST_VERSION',
+      'RgbaImage',
+      'SDK_VERSION',
+      'contractToMetadata',
+      'describeValue',
+      'formatRunManifest',
+      'grid',
+      'isGanError',
+      'metadataToContract',
+      'parseRange',
+      'parseRunManifest',
+      'readProvenance',
+      'resolveLoadOptions',
+      'seedToInteger',
+      'seedToLatent',
+      'seedsToLatents',
+    ])
   })
 })

@@ -112,7 +112,8 @@ async function tryDevice(
   try {
     session = await platform.createSession(bytes, model, device, settings)
     const batch = model.fixedBatch ?? 1
-    await session.run(new Float32Array(batch * model.contract.latentSize), batch)
+    const labels = model.contract.labelInput === undefined ? undefined : new Int32Array(batch)
+    await session.run(new Float32Array(batch * model.contract.latentSize), batch, labels)
     return { session }
   } catch (err) {
     await session?.release().catch(() => {})

@@ -4,6 +4,8 @@ export const ERROR_CODES = [
   'ERR_INVALID_SEED',
   /** An option has a wrong type or value. */
   'ERR_INVALID_OPTION',
+  /** A label is not one of the model's classes, or was given to an unconditional model. */
+  'ERR_INVALID_LABEL',
   /** The model file does not exist or cannot be read. */
   'ERR_MODEL_NOT_FOUND',
   /** The bytes are not a parsable ONNX model. */

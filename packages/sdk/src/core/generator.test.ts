@@ -37,7 +37,7 @@ function fakeSession(model: ModelInfo, delay: (run: number) => number = () => 0)
 
 class TestGenerator extends GeneratorBase {
   static async create(session: InferenceSessionLike, model: ModelInfo): Promise<TestGenerator> {
-    return new TestGenerator({ session, model, pixels: PixelConverter.create(), device: 'cpu', fallbacks: [] })
+    return new TestGenerator({ session, model, pixels: PixelConverter.create(), device: 'cpu', fallbacks: [], modelSha256: '0'.repeat(64) })
   }
 
   static openWith(runtime: Runtime, source: ModelSource, options: LoadOptions) {

@@ -6,7 +6,7 @@
 import { GanError } from './errors.js'
 
 /** Version of this contract. Bumped only on incompatible changes; readers reject newer majors. */
-export const CONTRACT_VERSION = 1
+export const CONTRACT_VERSION = 2
 
 /** Every metadata key this contract defines, with the `gan.` prefix it is stored under. */
 export const METADATA_KEYS = {
@@ -21,6 +21,7 @@ export const METADATA_KEYS = {
   height: 'gan.height',
   channels: 'gan.channels',
   labels: 'gan.labels',
+  labelInput: 'gan.label_input',
   license: 'gan.license',
   name: 'gan.name',
   description: 'gan.description',
@@ -49,8 +50,13 @@ export interface ModelContract {
   height: number
   /** 1 (grey), 3 (RGB) or 4 (RGBA). */
   channels: 1 | 3 | 4
-  /** Class labels for conditional models; empty for unconditional ones. */
+  /** Class names: of a conditional model, the classes its label input takes, by index; empty for unconditional ones. */
   labels: readonly string[]
+  /**
+   * Name of the graph input that takes the class index of a conditional model, an int64 `[batch]`
+   * (contract version 2); absent for unconditional models.
+   */
+  labelInput?: string
   /** SPDX licence identifier of the weights, or `unknown`. */
   license: string
   name: string
@@ -71,6 +77,7 @@ export function contractToMetadata(contract: ModelContract): Record<string, stri
     [METADATA_KEYS.height]: String(contract.height),
     [METADATA_KEYS.channels]: String(contract.channels),
     [METADATA_KEYS.labels]: JSON.stringify(contract.labels),
+    ...(contract.labelInput !== undefined ? { [METADATA_KEYS.labelInput]: contract.labelInput } : {}),
     [METADATA_KEYS.license]: contract.license,
     [METADATA_KEYS.name]: contract.name,
     [METADATA_KEYS.description]: contract.description,
@@ -82,13 +89,18 @@ export function contractToMetadata(contract: ModelContract): Record<string, stri
  * none (a foreign ONNX generator) yields `{}` and the caller infers the rest from the graph.
  * Present-but-invalid values throw `ERR_MODEL_CONTRACT`, naming the key and the fix.
  */
-export function metadataToContract(metadata: Record<string, string>): Partial<ModelContract> {
+export function metadataToContract(
+  metadata: Record<string, string>,
+  overridden: ReadonlySet<keyof ModelContract> = new Set(),
+): Partial<ModelContract> {
   const out: Partial<ModelContract> = {}
-  const get = (key: string): string | undefined => metadata[key]
+  const keyOf = Object.fromEntries(Object.entries(METADATA_KEYS).map(([field, key]) => [key, field])) as Record<string, keyof ModelContract>
+  // A field the caller overrides is not read, so a broken value there cannot fail the load.
+  const get = (key: string): string | undefined => (overridden.has(keyOf[key]!) ? undefined : metadata[key])
   const version = get(METADATA_KEYS.contractVersion)
   if (version !== undefined) {
-    const v = Number(version)
-    if (!Number.isInteger(v) || v < 1) bad(METADATA_KEYS.contractVersion, version, 'a positive integer')
+    const v = strictInt(version)
+    if (v === undefined) bad(METADATA_KEYS.contractVersion, version, 'a positive integer')
     if (v > CONTRACT_VERSION) {
       throw new GanError(
         'ERR_MODEL_CONTRACT',
@@ -99,8 +111,8 @@ export function metadataToContract(metadata: Record<string, string>): Partial<Mo
   const int = (key: string, field: 'latentSize' | 'width' | 'height') => {
     const raw = get(key)
     if (raw === undefined) return
-    const n = Number(raw)
-    if (!Number.isInteger(n) || n < 1) bad(key, raw, 'a positive integer')
+    const n = strictInt(raw)
+    if (n === undefined) bad(key, raw, 'a positive integer, in digits')
     out[field] = n
   }
   int(METADATA_KEYS.latentSize, 'latentSize')
@@ -109,7 +121,7 @@ export function metadataToContract(metadata: Record<string, string>): Partial<Mo
 
   const channels = get(METADATA_KEYS.channels)
   if (channels !== undefined) {
-    const c = Number(channels)
+    const c = strictInt(channels)
     if (c !== 1 && c !== 3 && c !== 4) bad(METADATA_KEYS.channels, channels, '1, 3 or 4')
     out.channels = c as 1 | 3 | 4
   }
@@ -140,12 +152,16 @@ export function metadataToContract(metadata: Record<string, string>): Partial<Mo
     }
     out.labels = parsed as string[]
   }
-  const str = (key: string, field: 'inputName' | 'outputName' | 'license' | 'name' | 'description') => {
+  const str = (key: string, field: 'inputName' | 'outputName' | 'labelInput' | 'license' | 'name' | 'description') => {
     const raw = get(key)
     if (raw !== undefined) out[field] = raw
   }
   str(METADATA_KEYS.inputName, 'inputName')
   str(METADATA_KEYS.outputName, 'outputName')
+  str(METADATA_KEYS.labelInput, 'labelInput')
+  if (out.labelInput !== undefined && out.labels !== undefined && out.labels.length === 0) {
+    bad(METADATA_KEYS.labels, metadata[METADATA_KEYS.labels]!, `the class names of the label input "${out.labelInput}", at least one`)
+  }
   str(METADATA_KEYS.license, 'license')
   str(METADATA_KEYS.name, 'name')
   str(METADATA_KEYS.description, 'description')
@@ -162,6 +178,11 @@ export function parseRange(raw: string): [number, number] | undefined {
   if (parts.length !== 2 || lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi) || lo >= hi)
     return undefined
   return [lo, hi]
+}
+
+/** A positive integer written in plain digits ("100"), else undefined: not "1e2", "0x64", " 100 " or "100.0". */
+function strictInt(raw: string): number | undefined {
+  return /^[1-9][0-9]{0,15}$/.test(raw) && Number.isSafeInteger(Number(raw)) ? Number(raw) : undefined
 }
 
 function bad(key: string, value: string, expected: string): never {

@@ -117,7 +117,7 @@ describe('readModelInfo', () => {
     [
       'two graph inputs',
       () => edited((m) => m.graph!.input.push({ ...m.graph!.input[0]!, name: 'label' })),
-      /the graph has 2 inputs \("latent", "label"\); gan-sdk feeds a single latent input/,
+      /the graph has 2 inputs \("latent", "label"\); gan-sdk feeds a latent input\. If one input takes class indices, pass the load options labelInput and labels/,
     ],
     [
       'a wrong inputName',

@@ -34,17 +34,39 @@ export function readModelInfo(bytes: Uint8Array, options: LoadOptions = {}, labe
       `${label} parses as protobuf but holds no ONNX graph: pass a .onnx file exported by @gan-sdk/exporter or torch.onnx.export.`,
     )
   }
-  const meta = metadataToContract(Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value])))
+  const meta = metadataToContract(readMetadata(label, model), overriddenBy(options))
 
   // Older exporters list initializers (weights) among the inputs; only the rest must be fed.
   const initializers = new Set(graph.initializer.map((t) => t.name))
   const inputs = graph.input.filter((i) => !initializers.has(i.name))
-  const [input] = inputs
-  if (inputs.length !== 1 || input === undefined) {
+  const labelInput = options.labelInput ?? meta.labelInput
+  const labels = options.labels ?? meta.labels ?? []
+  if (labelInput !== undefined) {
+    const found = inputs.find((i) => i.name === labelInput)
+    if (found === undefined) {
+      throw notGenerator(
+        label,
+        `the graph has no label input "${labelInput}"; its inputs are: ${names(inputs)}`,
+        'Pass the load option labelInput with the name of its class-index input.',
+      )
+    }
+    labelTensorCheck(label, found)
+    if (labels.length === 0) {
+      throw new GanError(
+        'ERR_MODEL_CONTRACT',
+        `${label} is conditional (label input "${labelInput}") but names no classes (gan.labels): re-export it with its labels, or pass the load option labels: ['cat', 'dog', …].`,
+      )
+    }
+  }
+  const latentInputs = inputs.filter((i) => i.name !== labelInput)
+  const [input] = latentInputs
+  if (latentInputs.length !== 1 || input === undefined) {
     throw notGenerator(
       label,
-      `the graph has ${inputs.length} inputs (${names(inputs)}); gan-sdk feeds a single latent input`,
-      'Re-export it with the latent as its only input (label-conditioned generators are not supported yet).',
+      `the graph has ${inputs.length} inputs (${names(inputs)}); gan-sdk feeds a latent input${labelInput === undefined ? '' : ' and the label input'}`,
+      labelInput === undefined && inputs.length === 2
+        ? 'If one input takes class indices, pass the load options labelInput and labels (a conditional generator).'
+        : 'Re-export it with the latent (and, for a conditional model, the class index) as its only inputs.',
     )
   }
   const inputName = options.inputName ?? meta.inputName ?? input.name
@@ -107,12 +129,58 @@ export function readModelInfo(bytes: Uint8Array, options: LoadOptions = {}, labe
     width,
     height,
     channels,
-    labels: Object.freeze([...(meta.labels ?? [])]),
+    labels: Object.freeze([...labels]),
+    ...(labelInput !== undefined ? { labelInput } : {}),
     license: meta.license ?? 'unknown',
     name: meta.name ?? (graph.name || 'unnamed'),
     description: meta.description ?? model.docString,
   }
   return { contract: Object.freeze(contract), inputRank, fixedBatch: typeof inDims[0] === 'number' ? inDims[0] : undefined }
+}
+
+/** The model's metadata as a map; a `gan.*` key given twice is an error rather than "last one wins". */
+function readMetadata(label: string, model: ModelProto): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const { key, value } of model.metadataProps) {
+    if (key.startsWith('gan.') && key in out) {
+      throw new GanError(
+        'ERR_MODEL_CONTRACT',
+        `${label} declares metadata ${key} twice (${JSON.stringify(out[key])} and ${JSON.stringify(value)}): re-export the model.`,
+      )
+    }
+    out[key] = value
+  }
+  return out
+}
+
+/** The contract fields the load options set: their metadata is not read (so a broken value there can be overridden). */
+function overriddenBy(options: LoadOptions): Set<keyof ModelContract> {
+  const fields = [
+    'latentSize',
+    'latentDistribution',
+    'layout',
+    'range',
+    'inputName',
+    'outputName',
+    'width',
+    'height',
+    'labels',
+    'labelInput',
+  ] as const
+  return new Set(fields.filter((f) => options[f] !== undefined))
+}
+
+function labelTensorCheck(label: string, value: ValueInfoProto): void {
+  const type = value.type?.value
+  const elemType = type?.case === 'tensorType' ? type.value.elemType : undefined
+  const dims = type?.case === 'tensorType' ? (type.value.shape?.dim ?? []) : []
+  if (elemType !== TensorProto_DataType.INT64 || dims.length !== 1) {
+    throw notGenerator(
+      label,
+      `label input "${value.name}" is ${elemType === undefined ? 'not a tensor' : `${TensorProto_DataType[elemType] ?? elemType} of rank ${dims.length}`}; a conditional generator takes class indices as int64 [batch]`,
+      'Export the label input as an int64 vector.',
+    )
+  }
 }
 
 function parseModel(bytes: Uint8Array, label: string): ModelProto {

@@ -24,6 +24,10 @@ export interface LoadOptions {
   width?: number
   /** Image height, for outputs with a symbolic height. @default the model's `gan.height`, else the output shape's */
   height?: number
+  /** Class names of a conditional model, by index. @default the model's `gan.labels` */
+  labels?: readonly string[]
+  /** Graph input that takes class indices (int64 `[batch]`), for foreign conditional models. @default the model's `gan.label_input` */
+  labelInput?: string
   /**
    * Where the model runs. `auto` tries the platform's devices in order (Node: cuda → dml on Windows /
    * coreml on macOS → webgpu → cpu) and keeps the first that creates a session and runs a one-row
@@ -48,6 +52,8 @@ const KEYS = [
   'outputName',
   'width',
   'height',
+  'labels',
+  'labelInput',
   'device',
   'fallback',
   'threads',
@@ -108,7 +114,22 @@ export function resolveLoadOptions(input: unknown = {}): LoadOptions {
     }
     out.range = [lo, hi]
   }
-  for (const key of ['inputName', 'outputName'] as const) {
+  const labels = given['labels']
+  if (labels !== undefined) {
+    if (
+      !Array.isArray(labels) ||
+      labels.length === 0 ||
+      !labels.every((l) => typeof l === 'string' && l !== '') ||
+      new Set(labels).size !== labels.length
+    ) {
+      throw invalid(
+        `labels ${describeValue(labels)} are invalid`,
+        'pass the class names by index, distinct non-empty strings, e.g. ["cat", "dog"]',
+      )
+    }
+    out.labels = Object.freeze([...(labels as string[])])
+  }
+  for (const key of ['inputName', 'outputName', 'labelInput'] as const) {
     const v = given[key]
     if (v === undefined) continue
     if (typeof v !== 'string' || v.length === 0)

@@ -45,11 +45,17 @@ export function createOrtSessionFactory(ort: Ort) {
         { cause: err },
       )
     }
-    const { inputName, outputName, latentSize } = model.contract
+    const { inputName, outputName, latentSize, labelInput } = model.contract
     const trailing = model.inputRank === 4 ? [1, 1] : []
     return {
-      async run(latents, batch) {
-        const feeds = { [inputName]: new ort.Tensor('float32', latents, [batch, latentSize, ...trailing]) }
+      async run(latents, batch, labels) {
+        const feeds: Record<string, OrtCommon.Tensor> = {
+          [inputName]: new ort.Tensor('float32', latents, [batch, latentSize, ...trailing]),
+        }
+        if (labelInput !== undefined) {
+          if (labels === undefined) throw new Error(`the conditional model's label input "${labelInput}" was not fed`)
+          feeds[labelInput] = new ort.Tensor('int64', BigInt64Array.from(labels, BigInt), [batch])
+        }
         const out = (await session.run(feeds, [outputName]))[outputName]
         if (!(out?.data instanceof Float32Array)) throw new Error(`output "${outputName}" is missing or not float32`)
         return out.data

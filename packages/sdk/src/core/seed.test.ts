@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { resolveLatentOptions, seedsToLatents, seedToLatent } from './seed.js'
 import { errorOf } from '../testing/gan-error.js'
-import { bits, describeSeedContract } from '../testing/seed-contract.js'
+import { bits, describeSeedContract, GOLDEN_TRUNCATED } from '../testing/seed-contract.js'
 
 describeSeedContract('seedsToLatents', (seeds, size, distribution) => seedsToLatents(seeds, size, { distribution }))
 
@@ -63,11 +63,26 @@ describe('seedToLatent and seedsToLatents', () => {
   })
 })
 
+describe('truncation (docs/seeds.md §5)', () => {
+  it.each(GOLDEN_TRUNCATED)(
+    'seed %s (%s) at ψ = %s gives the golden truncated latent, bit for bit',
+    (seed, distribution, truncation, expected) => {
+      expect(bits(seedToLatent(seed, 4, { distribution, truncation }))).toEqual(bits(expected))
+    },
+  )
+
+  it('is each value times ψ rounded to float32, and ψ = 1 changes nothing', () => {
+    const z = seedToLatent('x', 64)
+    expect(bits(seedToLatent('x', 64, { truncation: 0.3 }))).toEqual(bits(Array.from(z, (v) => Math.fround(v * 0.3))))
+    expect(bits(seedToLatent('x', 64, { truncation: 1 }))).toEqual(bits(z))
+  })
+})
+
 describe('resolveLatentOptions', () => {
   it('fills in the default distribution and never mutates the caller’s options', () => {
-    expect(resolveLatentOptions()).toEqual({ distribution: 'normal' })
+    expect(resolveLatentOptions()).toEqual({ distribution: 'normal', truncation: 1 })
     const options = Object.freeze({ distribution: 'uniform' as const })
-    expect(resolveLatentOptions(options)).toEqual({ distribution: 'uniform' })
+    expect(resolveLatentOptions(options)).toEqual({ distribution: 'uniform', truncation: 1 })
     expect(resolveLatentOptions(options)).not.toBe(options)
     expect(options).toEqual({ distribution: 'uniform' })
   })
@@ -76,7 +91,10 @@ describe('resolveLatentOptions', () => {
     ['uniform', 'latent options "uniform" are not an object: pass e.g. { distribution: \'uniform\' }.'],
     [{ distribution: 'gaussian' }, 'latent distribution "gaussian" is unknown: pass one of normal, uniform.'],
     [{ distribution: 'toString' }, 'latent distribution "toString" is unknown'],
-    [{ truncation: 0.7 }, 'latent option "truncation" is unknown: the only option is distribution.'],
+    [{ psi: 0.7 }, 'latent option "psi" is unknown: the options are distribution and truncation.'],
+    [{ truncation: 0 }, 'truncation 0 is invalid: pass ψ in (0, 1], e.g. 0.7 (1 turns truncation off).'],
+    [{ truncation: 1.5 }, 'truncation 1.5 is invalid'],
+    [{ truncation: Number.NaN }, 'truncation NaN is invalid'],
   ])('rejects %j with ERR_INVALID_OPTION', (input, message) => {
     const err = errorOf(() => resolveLatentOptions(input))
     expect(err.code).toBe('ERR_INVALID_OPTION')

@@ -14,6 +14,12 @@ export { seedToInteger, type Seed } from './seed-state.js'
 export interface LatentOptions {
   /** Distribution of the values: N(0, 1) or U[−1, 1). Use the model's `info.latentDistribution`. @default 'normal' */
   distribution?: LatentDistribution
+  /**
+   * The truncation trick, ψ in (0, 1]: every value is multiplied by ψ and rounded to float32, which
+   * pulls the latent toward the distribution's centre (0) — less variety, fewer failed samples.
+   * 1 is off. @default 1
+   */
+  truncation?: number
 }
 
 /** Validate latent options, filling in the defaults. Never mutates `input`. */
@@ -24,17 +30,31 @@ export function resolveLatentOptions(input: unknown = {}): Required<LatentOption
       `latent options ${describeValue(input)} are not an object: pass e.g. { distribution: 'uniform' }.`,
     )
   }
-  const { distribution = 'normal', ...unknown } = input as Record<string, unknown>
+  const { distribution = 'normal', truncation = 1, ...unknown } = input as Record<string, unknown>
   const [extra] = Object.keys(unknown)
   if (extra !== undefined)
-    throw new GanError('ERR_INVALID_OPTION', `latent option ${describeValue(extra)} is unknown: the only option is distribution.`)
+    throw new GanError(
+      'ERR_INVALID_OPTION',
+      `latent option ${describeValue(extra)} is unknown: the options are distribution and truncation.`,
+    )
+  checkTruncation(truncation)
   if (typeof distribution !== 'string' || !LATENT_DISTRIBUTIONS.includes(distribution as LatentDistribution)) {
     throw new GanError(
       'ERR_INVALID_OPTION',
       `latent distribution ${describeValue(distribution)} is unknown: pass one of ${LATENT_DISTRIBUTIONS.join(', ')}.`,
     )
   }
-  return { distribution: distribution as LatentDistribution }
+  return { distribution: distribution as LatentDistribution, truncation }
+}
+
+/** Throws unless `truncation` is a number in (0, 1]. */
+export function checkTruncation(truncation: unknown): asserts truncation is number {
+  if (typeof truncation !== 'number' || !(truncation > 0 && truncation <= 1)) {
+    throw new GanError(
+      'ERR_INVALID_OPTION',
+      `truncation ${describeValue(truncation)} is invalid: pass ψ in (0, 1], e.g. 0.7 (1 turns truncation off).`,
+    )
+  }
 }
 
 /**
@@ -51,9 +71,12 @@ export function seedToLatent(seed: Seed, size: number, options: LatentOptions = 
  * for these seeds (for running a model yourself, or checking an export against the SDK).
  */
 export function seedsToLatents(seeds: readonly Seed[], size: number, options: LatentOptions = {}): Float32Array {
-  const { distribution } = resolveLatentOptions(options)
+  const { distribution, truncation } = resolveLatentOptions(options)
   checkSeedList(seeds)
-  return sampleLatents(seeds, checkSize(size), distribution)
+  const latents = sampleLatents(seeds, checkSize(size), distribution)
+  // Each product is rounded to float32 by the store, IEEE-754 round to nearest even: the same bits everywhere.
+  if (truncation !== 1) for (let i = 0; i < latents.length; i++) latents[i] = latents[i]! * truncation
+  return latents
 }
 
 function checkSize(size: number): number {

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node'
-import { BUNDLED_MODEL_URL } from '../bundled-model.js'
+import { BUNDLED_MODEL_URL, bundledModel } from '../bundled-model.js'
 import { createDefaultGenerate } from '../core/default-generator.js'
 import { GeneratorBase } from '../core/generator.js'
 import type { LoadOptions } from '../core/options.js'
@@ -22,11 +22,13 @@ const nodeRuntime: Runtime = {
 /** A GAN generator running on onnxruntime-node: CPU, or a GPU through CUDA, DirectML, CoreML or WebGPU. */
 export class Generator extends GeneratorBase {
   /**
-   * Load a generator: a `.onnx` path, file: URL or bytes; with no model, the bundled MNIST digits.
+   * Load a generator: a bundled model by name (`'mnist'`), a `.onnx` path, a file: URL, or the
+   * bytes; with no model, the bundled MNIST digits. A bundled name wins over a file of that name in
+   * the working directory: write `./mnist` for the file.
    * @example const g = await Generator.load('pytorch-dcgan.onnx', { range: [0, 1] })
    */
   static async load(model: ModelSource = BUNDLED_MODEL_URL, options: LoadOptions = {}): Promise<Generator> {
-    return new Generator(await GeneratorBase.open(nodeRuntime, model, options))
+    return new Generator(await GeneratorBase.open(nodeRuntime, bundledModel(model) ?? model, options))
   }
 }
 

@@ -39,9 +39,9 @@ export async function writeSeedImages(generator: GeneratorBase, options: WriteSe
     const size = Math.min(RUN_SIZE, count - done)
     const seeds = typeof first === 'number' ? Array.from({ length: size }, (_, i) => first + done + i) : [first]
     const images = await generator.generateBatch(seeds)
-    const files = images.map((image) => join(out, seedFileName(image.seed)))
+    const files = seeds.map((seed) => join(out, seedFileName(seed)))
     await Promise.all(images.map((image, i) => writePng(files[i]!, image.toPNG())))
-    images.forEach((image, i) => onImage({ type: 'image', seed: image.seed, file: files[i]!, width: image.width, height: image.height }))
+    images.forEach((image, i) => onImage({ type: 'image', seed: seeds[i]!, file: files[i]!, width: image.width, height: image.height }))
   }
 }
 

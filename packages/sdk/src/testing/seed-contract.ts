@@ -22,6 +22,13 @@ const GOLDEN: Array<[Seed, LatentDistribution, number[]]> = [
   ['hello', 'uniform', [-0.49381834268569946, 0.1690845787525177, 0.11837272346019745, -0.9989717602729797]],
 ]
 
+// Truncation ψ (docs/seeds.md §5): each value times ψ, rounded to float32. Part of the contract too.
+export const GOLDEN_TRUNCATED: Array<[Seed, LatentDistribution, number, number[]]> = [
+  [42, 'normal', 0.7, [0.2231305092573166, -0.5394312143325806, 0.10624787211418152, -0.08836901932954788]],
+  ['hello', 'normal', 0.5, [-0.7628445625305176, 0.26119980216026306, -0.6710760593414307, 1.4309744834899902]],
+  [42, 'uniform', 0.7, [0.2248620241880417, -0.54361724853515625, -0.5892521142959595, -0.6787070631980896]],
+]
+
 // FNV-1a over the float32 bits of seeds 0…999's whole latents: odd sizes and every rejection path.
 const GOLDEN_HASHES = [
   [100, 'normal', 4096776574],

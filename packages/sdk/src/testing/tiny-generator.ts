@@ -15,11 +15,14 @@ export interface TinyGeneratorSpec {
   batch?: number
   /** `false`: no `gan.*` metadata (a foreign model); otherwise fields overriding the matching metadata. */
   metadata?: Partial<ModelContract> | false
+  /** Class names: a conditional model, whose int64 `label` input adds a per-class vector to the latent. */
+  labels?: string[]
 }
 
 /**
  * A tiny generator ONNX built in memory for tests: latent → MatMul → Reshape → Tanh. Pixel values
- * depend on the latent, so different seeds give different images.
+ * depend on the latent, so different seeds give different images. A conditional one first adds row
+ * `label` of a class table to the latent (Gather + Add), so classes give different images too.
  */
 export function tinyGenerator(spec: TinyGeneratorSpec = {}): Uint8Array {
   const { latentSize = 8, width = 4, height = 3, channels = 1, layout = 'NHWC', inputRank = 2, batch = 'N' } = spec
@@ -39,6 +42,8 @@ export function tinyGenerator(spec: TinyGeneratorSpec = {}): Uint8Array {
     int64Data: values.map(BigInt),
   })
   const flatten = inputRank === 4
+  const { labels } = spec
+  const conditional = labels !== undefined
   const metadata =
     spec.metadata === false
       ? {}
@@ -52,7 +57,8 @@ export function tinyGenerator(spec: TinyGeneratorSpec = {}): Uint8Array {
           width,
           height,
           channels: channels as 1 | 3 | 4,
-          labels: [],
+          labels: labels ?? [],
+          ...(conditional ? { labelInput: 'label' } : {}),
           license: 'CC0-1.0',
           name: 'tiny',
           description: 'test fixture',
@@ -66,7 +72,13 @@ export function tinyGenerator(spec: TinyGeneratorSpec = {}): Uint8Array {
       name: 'tiny',
       node: [
         ...(flatten ? [{ opType: 'Reshape', input: ['latent', 'flat_shape'], output: ['flat_latent'] }] : []),
-        { opType: 'MatMul', input: [flatten ? 'flat_latent' : 'latent', 'w'], output: ['mm'] },
+        ...(conditional
+          ? [
+              { opType: 'Gather', input: ['classes', 'label'], output: ['class_z'] },
+              { opType: 'Add', input: ['latent', 'class_z'], output: ['cond'] },
+            ]
+          : []),
+        { opType: 'MatMul', input: [flatten ? 'flat_latent' : conditional ? 'cond' : 'latent', 'w'], output: ['mm'] },
         { opType: 'Reshape', input: ['mm', 'image_shape'], output: ['pre'] },
         { opType: 'Tanh', input: ['pre'], output: ['image'] },
       ],
@@ -74,8 +86,30 @@ export function tinyGenerator(spec: TinyGeneratorSpec = {}): Uint8Array {
         { name: 'w', dims: [BigInt(latentSize), BigInt(pixels)], dataType: TensorProto_DataType.FLOAT, floatData: weights },
         int64('image_shape', [-1, ...outDims]),
         ...(flatten ? [int64('flat_shape', [-1, latentSize])] : []),
+        ...(conditional
+          ? [
+              {
+                name: 'classes',
+                dims: [BigInt(labels.length), BigInt(latentSize)],
+                dataType: TensorProto_DataType.FLOAT,
+                floatData: Array.from({ length: labels.length * latentSize }, (_, i) => Math.floor(i / latentSize) * 1.5 - 1),
+              },
+            ]
+          : []),
       ],
-      input: [{ name: 'latent', type: tensorType(inputRank === 4 ? [batch, latentSize, 1, 1] : [batch, latentSize]) }],
+      input: [
+        { name: 'latent', type: tensorType(inputRank === 4 ? [batch, latentSize, 1, 1] : [batch, latentSize]) },
+        ...(conditional
+          ? [
+              {
+                name: 'label',
+                type: {
+                  value: { case: 'tensorType' as const, value: { elemType: TensorProto_DataType.INT64, shape: { dim: [dim(batch)] } } },
+                },
+              },
+            ]
+          : []),
+      ],
       output: [{ name: 'image', type: tensorType([batch, ...outDims]) }],
     },
     metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
