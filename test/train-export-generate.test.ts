@@ -1,5 +1,5 @@
 import { decode } from 'fast-png'
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -49,6 +49,25 @@ describe('train → export → generate', () => {
     expect(Buffer.from(a!.data).equals(Buffer.from(b!.data))).toBe(false)
     const png = decode(single.toPNG())
     expect([png.width, png.height]).toEqual([28, 28])
+
+    // The run's last sample grid shows seeds 0 … 63 (8 per row, 2-pixel gutters): what the SDK
+    // generates for them from the exported model, up to ONNX Runtime vs TF.js float rounding.
+    const grid = decode(await readFile(join(runDir, 'samples', 'step-000004.png')))
+    expect([grid.width, grid.height, grid.channels]).toEqual([8 * 30 + 2, 8 * 30 + 2, 1])
+    let exactTiles = 0
+    for (let n = 0; n < 64; n++) {
+      const image = await generator.generate(n)
+      const [ox, oy] = [2 + (n % 8) * 30, 2 + Math.floor(n / 8) * 30]
+      let maxDiff = 0
+      for (let y = 0; y < 28; y++) {
+        for (let x = 0; x < 28; x++) {
+          maxDiff = Math.max(maxDiff, Math.abs(grid.data[(oy + y) * grid.width + ox + x]! - image.data[(y * 28 + x) * 4]!))
+        }
+      }
+      expect(maxDiff, `tile ${n}`).toBeLessThanOrEqual(1)
+      if (maxDiff === 0) exactTiles++
+    }
+    expect(exactTiles).toBeGreaterThanOrEqual(56)
     await generator.dispose()
   })
 })

@@ -35,6 +35,8 @@ describe('parseFlags', () => {
     expect(() => parseFlags(['--name'], spec)).toThrow(/argument missing/)
     expect(() => parseFlags(['a', 'b'], spec, 1)).toThrow(new UsageError('unexpected argument "b"'))
     expect(() => parseFlags(['a'], spec)).toThrow(UsageError)
+    // With positionals allowed, node adds advice on dash-prefixed positionals: cut, it misleads.
+    expect(() => parseFlags(['--x'], spec, 1)).toThrow(new UsageError("Unknown option '--x'"))
   })
 })
 

@@ -32,7 +32,9 @@ export function parseFlags<const T extends FlagSpec>(args: readonly string[], op
   try {
     parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: positionals > 0 })
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err), { cause: err })
+    // node's advice on dash-prefixed positionals only confuses a mistyped option: cut it.
+    const message = (err instanceof Error ? err.message : String(err)).replace(/\. To specify a positional argument[\s\S]*$/, '')
+    throw new UsageError(message, { cause: err })
   }
   if (parsed.positionals.length > positionals) {
     throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[positionals])}`)

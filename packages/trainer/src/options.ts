@@ -1,4 +1,6 @@
-import type { ImageDataset } from './data/dataset.js'
+import { describeValue } from 'gan-sdk/core'
+import { checkDataset, type ImageDataset } from './data/dataset.js'
+import { TrainError } from './errors.js'
 import type { BackendPreference } from './backend/ladder.js'
 import type { DcganConfig } from './models/dcgan.js'
 import type { TrainEvent } from './events.js'
@@ -77,87 +79,134 @@ export interface ResolvedTrainOptions {
   model: Omit<DcganConfig, 'width' | 'height' | 'channels'>
 }
 
-const DEFAULTS = {
-  dataset: 'mnist' as const,
+/** The defaults of {@link TrainOptions}, in one place (the CLI's help prints them). */
+export const TRAIN_DEFAULTS = {
+  dataset: 'mnist' as BuiltinDataset,
   steps: 3000,
   batchSize: 64,
   learningRate: 2e-4,
   beta1: 0.5,
   latentSize: 100,
-  generatorFilters: [128, 64],
-  discriminatorFilters: [64, 128],
+  generatorFilters: [128, 64] as readonly number[],
+  discriminatorFilters: [64, 128] as readonly number[],
   kernelSize: 4,
   sampleEvery: 500,
   checkpointEvery: 1000,
   logEvery: 50,
   seed: 1,
   emaDecay: 0.999,
-  backend: 'auto' as const,
+  backend: 'auto' as BackendPreference,
   fastKernels: true,
+} as const
+
+/** What a numeric option accepts. The CLI checks its flags against the same rules. */
+export interface NumberRule {
+  /** Only integers: the CLI then takes digits only, so `1e3` or `0x10` are not read as numbers. */
+  readonly integer: boolean
+  /** The accepted values as messages name them, e.g. "an integer ≥ 1". */
+  readonly expected: string
+  accepts(value: number): boolean
 }
 
-/** Validate loose input (CLI flags, user objects) into complete options; never mutates `input`. */
+const integerFrom = (min: number): NumberRule => ({
+  integer: true,
+  expected: `an integer ≥ ${min}`,
+  accepts: (v) => Number.isInteger(v) && v >= min,
+})
+const OPEN_UNIT: NumberRule = { integer: false, expected: 'a number in (0, 1)', accepts: (v) => v > 0 && v < 1 }
+const HALF_OPEN_UNIT: NumberRule = { integer: false, expected: 'a number in [0, 1)', accepts: (v) => v >= 0 && v < 1 }
+
+/** The numeric options of {@link TrainOptions} and what each accepts. */
+export const NUMBER_OPTIONS = {
+  steps: integerFrom(1),
+  batchSize: integerFrom(1),
+  learningRate: OPEN_UNIT,
+  beta1: OPEN_UNIT,
+  latentSize: integerFrom(1),
+  kernelSize: integerFrom(1),
+  emaDecay: HALF_OPEN_UNIT,
+  sampleEvery: integerFrom(1),
+  checkpointEvery: integerFrom(1),
+  logEvery: integerFrom(1),
+  seed: integerFrom(0),
+} as const satisfies Record<string, NumberRule>
+export type NumberOption = keyof typeof NUMBER_OPTIONS
+
+/**
+ * Validate loose input (CLI flags, user objects) into complete options; never mutates `input`.
+ * @throws TrainError `ERR_INVALID_OPTION` naming the option, quoting its value and saying what is valid;
+ *   `ERR_DATASET` for an in-memory dataset whose fields disagree.
+ */
 export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
   if (typeof input?.outDir !== 'string' || input.outDir.length === 0) {
-    throw new TypeError('[gan-train] outDir is required: the directory to write checkpoints and samples to, e.g. { outDir: "runs/mnist" }.')
-  }
-  const dataset = input.dataset ?? DEFAULTS.dataset
-  if (typeof dataset === 'string' && !BUILTIN_DATASETS.includes(dataset)) {
-    throw new TypeError(
-      `[gan-train] dataset "${String(dataset)}" is not built in. Use one of: ${BUILTIN_DATASETS.join(', ')}, or pass an ImageDataset.`,
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      'outDir is required: the directory to write checkpoints and samples to, e.g. { outDir: "runs/mnist" }.',
     )
   }
-  const int = (key: keyof typeof DEFAULTS & keyof TrainOptions, min: number): number => {
-    const v = input[key] ?? DEFAULTS[key]
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      throw new TypeError(`[gan-train] ${key} must be an integer ≥ ${min}, got ${JSON.stringify(v)}.`)
+  const dataset = input.dataset ?? TRAIN_DEFAULTS.dataset
+  if (typeof dataset === 'string') {
+    if (!BUILTIN_DATASETS.includes(dataset)) {
+      throw new TrainError(
+        'ERR_INVALID_OPTION',
+        `dataset ${describeValue(dataset)} is not built in. Use one of: ${BUILTIN_DATASETS.join(', ')}, or pass an ImageDataset.`,
+      )
     }
-    return v
+  } else {
+    checkDataset(dataset)
   }
-  const positive = (key: 'learningRate' | 'beta1', max: number): number => {
-    const v = input[key] ?? DEFAULTS[key]
-    if (typeof v !== 'number' || !(v > 0 && v < max)) {
-      throw new TypeError(`[gan-train] ${key} must be a number in (0, ${max}), got ${JSON.stringify(v)}.`)
-    }
-    return v
-  }
-  const fraction = (key: 'emaDecay'): number => {
-    const v = input[key] ?? DEFAULTS[key]
-    if (typeof v !== 'number' || !(v >= 0 && v < 1)) {
-      throw new TypeError(`[gan-train] ${key} must be a number in [0, 1), got ${JSON.stringify(v)}.`)
+  const number = (key: NumberOption): number => {
+    const v = input[key] ?? TRAIN_DEFAULTS[key]
+    const rule = NUMBER_OPTIONS[key]
+    if (typeof v !== 'number' || !rule.accepts(v)) {
+      throw new TrainError('ERR_INVALID_OPTION', `${key} must be ${rule.expected}, got ${describeValue(v)}.`)
     }
     return v
   }
   const filters = (key: 'generatorFilters' | 'discriminatorFilters'): readonly number[] => {
-    const v = input[key] ?? DEFAULTS[key]
+    const v = input[key] ?? TRAIN_DEFAULTS[key]
     if (!Array.isArray(v) || v.length === 0 || !v.every((f) => Number.isInteger(f) && f > 0)) {
-      throw new TypeError(`[gan-train] ${key} must be a non-empty list of positive integers, got ${JSON.stringify(v)}.`)
+      throw new TrainError(
+        'ERR_INVALID_OPTION',
+        `${key} must be a non-empty list of positive integers, e.g. ${describeValue(TRAIN_DEFAULTS[key])}, got ${describeValue(v)}.`,
+      )
     }
     return [...v]
+  }
+  // gan.json requires both to be non-empty when present, so an empty one would give a run the exporter rejects.
+  const label = (key: 'name' | 'license', example: string): string | undefined => {
+    const v = input[key]
+    if (v !== undefined && (typeof v !== 'string' || v === '')) {
+      throw new TrainError(
+        'ERR_INVALID_OPTION',
+        `${key} must be a non-empty string such as ${describeValue(example)}, or left out, got ${describeValue(v)}.`,
+      )
+    }
+    return v
   }
   return {
     outDir: input.outDir,
     dataset,
-    steps: int('steps', 1),
-    batchSize: int('batchSize', 1),
-    learningRate: positive('learningRate', 1),
-    beta1: positive('beta1', 1),
-    emaDecay: fraction('emaDecay'),
-    sampleEvery: int('sampleEvery', 1),
-    checkpointEvery: int('checkpointEvery', 1),
-    logEvery: int('logEvery', 1),
-    backend: input.backend ?? DEFAULTS.backend,
-    fastKernels: input.fastKernels ?? DEFAULTS.fastKernels,
-    name: input.name,
-    license: input.license,
+    steps: number('steps'),
+    batchSize: number('batchSize'),
+    learningRate: number('learningRate'),
+    beta1: number('beta1'),
+    emaDecay: number('emaDecay'),
+    sampleEvery: number('sampleEvery'),
+    checkpointEvery: number('checkpointEvery'),
+    logEvery: number('logEvery'),
+    backend: input.backend ?? TRAIN_DEFAULTS.backend,
+    fastKernels: input.fastKernels ?? TRAIN_DEFAULTS.fastKernels,
+    name: label('name', 'mnist-dcgan'),
+    license: label('license', 'MIT'),
     signal: input.signal,
     onEvent: input.onEvent ?? (() => {}),
     model: {
-      latentSize: int('latentSize', 1),
+      latentSize: number('latentSize'),
       generatorFilters: filters('generatorFilters'),
       discriminatorFilters: filters('discriminatorFilters'),
-      kernelSize: int('kernelSize', 1),
-      seed: int('seed', 0),
+      kernelSize: number('kernelSize'),
+      seed: number('seed'),
     },
   }
 }

@@ -1,45 +1,94 @@
+import {
+  formatRunManifest,
+  isGanError,
+  parseRunManifest,
+  RUN_MANIFEST_FILE,
+  RUN_MANIFEST_FORMAT,
+  RUN_MANIFEST_VERSION,
+  type RunManifest,
+} from 'gan-sdk/core'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeFileAtomic } from './io/atomic-write.js'
+import type { ImageDataset } from './data/dataset.js'
+import { TrainError } from './errors.js'
+import { writeRunFile } from './io/run-files.js'
+import { DCGAN_RANGE } from './models/dcgan.js'
+import { LATENT_DISTRIBUTION } from './train-step.js'
 
-/**
- * `gan.json`: what a training run produced, read by the exporter to fill the model contract.
- * Paths are relative to the run directory.
- */
-export interface RunManifest {
-  format: 'gan-sdk-run'
-  version: 1
-  name: string
-  dataset: string
-  license: string
+/** Where a run keeps its generator (the weight average, what is exported), relative to the run directory. */
+export const GENERATOR_DIR = 'generator'
+/** Where a run keeps its discriminator, relative to the run directory. */
+export const DISCRIMINATOR_DIR = 'discriminator'
+
+/** What {@link buildRunManifest} records: the run's settings, its data and how far it got. */
+export interface RunManifestInput {
+  name: string | undefined
+  license: string | undefined
+  data: Pick<ImageDataset, 'name' | 'license' | 'width' | 'height' | 'channels'>
   latentSize: number
-  latentDistribution: 'normal'
-  width: number
-  height: number
-  channels: 1 | 3 | 4
-  range: [number, number]
-  layout: 'NHWC'
-  labels: string[]
-  generator: string
-  discriminator: string
-  steps: number
   batchSize: number
-  /** Decay of the generator weight average that `generator` holds (0: raw weights). */
   emaDecay: number
   backend: string
+  steps: number
   elapsedSec: number
 }
 
-export const RUN_MANIFEST_FILE = 'gan.json'
-
-export async function writeRunManifest(dir: string, manifest: RunManifest): Promise<void> {
-  await writeFileAtomic(join(dir, RUN_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`)
+/** The `gan.json` of a run: every field, so the exporter needs nothing else to fill the model contract. */
+export function buildRunManifest(run: RunManifestInput): RunManifest {
+  return {
+    format: RUN_MANIFEST_FORMAT,
+    version: RUN_MANIFEST_VERSION,
+    name: run.name ?? `${run.data.name}-dcgan`,
+    dataset: run.data.name,
+    license: run.license ?? run.data.license,
+    latentSize: run.latentSize,
+    latentDistribution: LATENT_DISTRIBUTION,
+    width: run.data.width,
+    height: run.data.height,
+    channels: run.data.channels,
+    range: [...DCGAN_RANGE],
+    layout: 'NHWC',
+    labels: [],
+    generator: GENERATOR_DIR,
+    discriminator: DISCRIMINATOR_DIR,
+    steps: run.steps,
+    batchSize: run.batchSize,
+    emaDecay: run.emaDecay,
+    backend: run.backend,
+    elapsedSec: run.elapsedSec,
+  }
 }
 
+/**
+ * Write `dir/gan.json` atomically.
+ * @throws TrainError `ERR_WRITE` when it cannot be written.
+ */
+export async function writeRunManifest(dir: string, manifest: RunManifest): Promise<void> {
+  await writeRunFile(join(dir, RUN_MANIFEST_FILE), formatRunManifest(manifest))
+}
+
+/**
+ * Read and check the `gan.json` of the run in `dir`.
+ * @throws TrainError `ERR_RUN_MANIFEST` when it is missing, unreadable or not a valid run manifest.
+ */
 export async function readRunManifest(dir: string): Promise<RunManifest> {
-  const raw = JSON.parse(await readFile(join(dir, RUN_MANIFEST_FILE), 'utf8')) as RunManifest
-  if (raw.format !== 'gan-sdk-run') {
-    throw new Error(`[gan-train] ${join(dir, RUN_MANIFEST_FILE)} is not a gan-sdk run manifest (format=${JSON.stringify(raw.format)}).`)
+  const path = join(dir, RUN_MANIFEST_FILE)
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    throw new TrainError(
+      'ERR_RUN_MANIFEST',
+      `cannot read ${JSON.stringify(path)} (${code ?? (err as Error).message}): pass the outDir of a train() run.`,
+      { cause: err },
+    )
   }
-  return raw
+  try {
+    return parseRunManifest(text, path)
+  } catch (err) {
+    if (isGanError(err, 'ERR_RUN_MANIFEST'))
+      throw new TrainError('ERR_RUN_MANIFEST', err.message.replace(/^\[gan-sdk\] /, ''), { cause: err })
+    throw err
+  }
 }

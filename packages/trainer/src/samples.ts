@@ -1,35 +1,54 @@
-import { encode } from 'fast-png'
+import { seedsToLatents } from 'gan-sdk/core'
+import * as tf from '@tensorflow/tfjs-core'
+import type * as tfl from '@tensorflow/tfjs-layers'
+import { join } from 'node:path'
+import type { ImageDataset } from './data/dataset.js'
+import { writeRunFile } from './io/run-files.js'
+import { DCGAN_RANGE } from './models/dcgan.js'
+import { renderGrid } from './render-grid.js'
+import { LATENT_DISTRIBUTION } from './train-step.js'
+
+/** Where a run keeps its sample grids, relative to the run directory. */
+export const SAMPLES_DIR = 'samples'
+/** Seeds 0 … 63 make every grid: 8 rows of 8. */
+export const SAMPLE_SEEDS: readonly number[] = Array.from({ length: 64 }, (_, i) => i)
+/** Tiles per row of a grid. */
+export const SAMPLE_COLUMNS = 8
+
+export interface SampleWriter {
+  /** Render the grid of the generator's current weights to `samples/step-NNNNNN.png`; resolves to its path. */
+  write(step: number): Promise<string>
+  /** Free the latents. */
+  dispose(): void
+}
 
 /**
- * Tile `count` NHWC images with values in `range` into one PNG grid, `cols` per row, with a
- * 2-pixel dark gutter so neighbouring digits don't touch.
+ * Sample grids of one generator over a run: tile n is the image of seed n, drawn with the SDK's
+ * seed contract, so after export `gan-sdk generate --seed 0 --count 64` gives the grid's tiles.
  */
-export function renderGrid(
-  pixels: Float32Array,
-  count: number,
-  shape: { width: number; height: number; channels: 1 | 3 | 4 },
-  options: { cols?: number; range?: readonly [number, number] } = {},
-): Uint8Array {
-  const { width: w, height: h, channels: c } = shape
-  const [lo, hi] = options.range ?? [-1, 1]
-  const cols = options.cols ?? Math.ceil(Math.sqrt(count))
-  const rows = Math.ceil(count / cols)
-  const gap = 2
-  const W = cols * (w + gap) + gap
-  const H = rows * (h + gap) + gap
-  const out = new Uint8Array(W * H * c)
-  const scale = 255 / (hi - lo)
-  for (let n = 0; n < count; n++) {
-    const ox = gap + (n % cols) * (w + gap)
-    const oy = gap + Math.floor(n / cols) * (h + gap)
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        for (let k = 0; k < c; k++) {
-          const v = (pixels[((n * h + y) * w + x) * c + k]! - lo) * scale
-          out[((oy + y) * W + ox + x) * c + k] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v)
-        }
+export function createSampleWriter(
+  generator: tfl.LayersModel,
+  run: { outDir: string; latentSize: number; shape: Pick<ImageDataset, 'width' | 'height' | 'channels'> },
+): SampleWriter {
+  const values = seedsToLatents(SAMPLE_SEEDS, run.latentSize, { distribution: LATENT_DISTRIBUTION })
+  const latents = tf.tensor2d(values, [SAMPLE_SEEDS.length, run.latentSize])
+  return {
+    async write(step) {
+      const images = tf.tidy(() => generator.predict(latents) as tf.Tensor)
+      let pixels: Float32Array
+      try {
+        pixels = (await images.data()) as Float32Array
+      } finally {
+        images.dispose()
       }
-    }
+      const path = join(run.outDir, SAMPLES_DIR, `step-${String(step).padStart(6, '0')}.png`)
+      const png = renderGrid(pixels, SAMPLE_SEEDS.length, run.shape, { cols: SAMPLE_COLUMNS, range: DCGAN_RANGE })
+      // No fsync: a grid is a preview, and the next one replaces its role.
+      await writeRunFile(path, png, { fsync: false })
+      return path
+    },
+    dispose() {
+      latents.dispose()
+    },
   }
-  return encode({ width: W, height: H, data: out, channels: c, depth: 8 })
 }

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { RUN_MANIFEST_FORMAT } from 'gan-sdk/core'
 import { mkdtemp, readFile, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { selectBackend } from './backend/ladder.js'
 import type { ImageDataset } from './data/dataset.js'
 import type { TrainEvent } from './events.js'
 import { loadLayersModel } from './io/layers-model-io.js'
@@ -64,7 +66,7 @@ describe('train', () => {
 
     const manifest = await readRunManifest(outDir)
     expect(manifest).toMatchObject({
-      format: 'gan-sdk-run',
+      format: RUN_MANIFEST_FORMAT,
       latentSize: 8,
       width: 8,
       height: 8,
@@ -103,5 +105,33 @@ describe('train', () => {
     })
     expect(result.steps).toBe(3)
     expect((await readRunManifest(outDir)).steps).toBe(3)
+  })
+
+  it('frees every tensor it made, also when training fails part way', async () => {
+    await selectBackend('wasm')
+    const tiny = {
+      dataset: squares(8),
+      batchSize: 4,
+      latentSize: 4,
+      generatorFilters: [8, 4],
+      discriminatorFilters: [4, 8],
+      logEvery: 1,
+      backend: 'wasm',
+    } as const
+    // One run first: TF.js and the wasm backend allocate some tensors once, on first use.
+    await train({ ...tiny, outDir: await mkdtemp(join(tmpdir(), 'gan-train-')), steps: 1 })
+    const before = tf.memory().numTensors
+    await train({ ...tiny, outDir: await mkdtemp(join(tmpdir(), 'gan-train-')), steps: 2 })
+    expect(tf.memory().numTensors).toBe(before)
+    const failing = train({
+      ...tiny,
+      outDir: await mkdtemp(join(tmpdir(), 'gan-train-')),
+      steps: 5,
+      onEvent: (e) => {
+        if (e.type === 'step' && e.step === 2) throw new Error('listener failed')
+      },
+    })
+    await expect(failing).rejects.toThrow('listener failed')
+    expect(tf.memory().numTensors).toBe(before)
   })
 })

@@ -27,6 +27,7 @@ describe('selectBackend', () => {
     await expect(selectBackend('tfjs-node')).rejects.toThrow(
       /asked for tfjs-node\):\n {2}tfjs-node: not installed\n {4}fix: npm i @tensorflow\/tfjs-node@4\.22\.0/,
     )
+    await expect(selectBackend('tfjs-node')).rejects.toMatchObject({ name: 'TrainError', code: 'ERR_BACKEND' })
   })
 
   it('runs pure-JS cpu when asked for by name', async () => {
@@ -38,5 +39,6 @@ describe('selectBackend', () => {
     await expect(selectBackend('webgl' as never)).rejects.toThrow(
       'unknown backend "webgl". Use one of: auto, tfjs-node-gpu, tfjs-node, wasm, cpu.',
     )
+    await expect(selectBackend('webgl' as never)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
   })
 })

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core'
 // Training differentiates through every op. tfjs-layers registers all op gradients in both its
 // ESM and Node builds; tfjs-core's own register_all_gradients is extensionless ESM Node can't load.
 import '@tensorflow/tfjs-layers'
+import { describeValue } from 'gan-sdk/core'
+import { TrainError } from '../errors.js'
 import { registerWasmKernels, type WasmKernelOptions } from './wasm-kernels.js'
 
 /** TF.js backends the trainer can run on, fastest first. */
@@ -42,11 +44,15 @@ const REPAIR: Record<BackendName, string> = {
  *
  * @param preference `auto` walks {@link AUTO_LADDER}; a name forces that backend or throws. @default 'auto'
  * @param options used only when the wasm backend is activated.
- * @throws Error naming each backend tried, why it failed and how to fix it.
+ * @throws TrainError `ERR_BACKEND` naming each backend tried, why it failed and how to fix it;
+ *   `ERR_INVALID_OPTION` for an unknown name.
  */
 export async function selectBackend(preference: BackendPreference = 'auto', options: WasmKernelOptions = {}): Promise<BackendSelection> {
   if (preference !== 'auto' && !BACKEND_NAMES.includes(preference)) {
-    throw new TypeError(`[gan-train] unknown backend "${String(preference)}". Use one of: auto, ${BACKEND_NAMES.join(', ')}.`)
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `unknown backend ${describeValue(preference)}. Use one of: auto, ${BACKEND_NAMES.join(', ')}.`,
+    )
   }
   const ladder = preference === 'auto' ? AUTO_LADDER : [preference]
   const tried: BackendSelection['tried'] = []
@@ -61,8 +67,9 @@ export async function selectBackend(preference: BackendPreference = 'auto', opti
   const report = tried
     .map((t) => `  ${t.name}: ${t.error}\n    fix: ${t.error === NOT_INSTALLED ? FIX[t.name] : REPAIR[t.name]}`)
     .join('\n')
-  throw new Error(
-    `[gan-train] no TF.js backend could start (${preference === 'auto' ? `tried ${ladder.join(' → ')}` : `asked for ${preference}`}):\n${report}`,
+  throw new TrainError(
+    'ERR_BACKEND',
+    `no TF.js backend could start (${preference === 'auto' ? `tried ${ladder.join(' → ')}` : `asked for ${preference}`}):\n${report}`,
   )
 }
 

@@ -1,6 +1,7 @@
 import { backend_util, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core'
 import { dispose, wasmOp } from './wasm-ops.js'
 import type { Backend } from './wasm-ops.js'
+import { TrainError } from '../errors.js'
 
 /**
  * `Conv2DBackpropFilter` for the wasm backend, which does not ship one, composed from its own
@@ -23,7 +24,10 @@ export function conv2dBackpropFilterWasm(args: { inputs: Record<string, TensorIn
     filterShape: [number, number, number, number]
   }
   if (attrs.dataFormat === 'NCHW') {
-    throw new Error('[gan-train] the wasm Conv2DBackpropFilter kernel supports NHWC only; build models with dataFormat "channelsLast".')
+    throw new TrainError(
+      'ERR_BACKEND',
+      'the wasm Conv2DBackpropFilter kernel supports NHWC only; build models with dataFormat "channelsLast".',
+    )
   }
   const xShape = x.shape as [number, number, number, number]
   const info = backend_util.computeConv2DInfo(
@@ -41,8 +45,9 @@ export function conv2dBackpropFilterWasm(args: { inputs: Record<string, TensorIn
   const [batch, h, w] = xShape
   const expected = [batch, oh, ow, info.outChannels]
   if (dy.shape.some((d, i) => d !== expected[i])) {
-    throw new Error(
-      `[gan-train] Conv2DBackpropFilter: dy has shape [${dy.shape.join(', ')}] but a conv of x [${xShape.join(', ')}] with filter [${attrs.filterShape.join(', ')}] gives [${expected.join(', ')}]; check strides, pad and dimRoundingMode.`,
+    throw new TrainError(
+      'ERR_BACKEND',
+      `Conv2DBackpropFilter: dy has shape [${dy.shape.join(', ')}] but a conv of x [${xShape.join(', ')}] with filter [${attrs.filterShape.join(', ')}] gives [${expected.join(', ')}]; check strides, pad and dimRoundingMode.`,
     )
   }
   // Pad so that every tap (oh·s + kh − pT) lands inside; extra rows only produce outputs we slice off.

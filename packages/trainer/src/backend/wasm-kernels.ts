@@ -1,6 +1,7 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core'
 import { conv2dBackpropFilterConfig } from './wasm-conv-backprop-filter.js'
 import { createConv2dBackpropInputWasm } from './wasm-conv-backprop-input.js'
+import { TrainError } from '../errors.js'
 
 export interface WasmKernelOptions {
   /** Replace the stock Conv2DBackpropInput (Conv2DTranspose, conv input gradients) with the sub-pixel kernel. @default true */
@@ -20,7 +21,7 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   // Keep the stock config once: its setupFunc binds the wasm function the fallback path calls.
   stockBackpropInput ??= getKernel('Conv2DBackpropInput', 'wasm')
   if (stockBackpropInput === undefined) {
-    throw new Error('[gan-train] @tensorflow/tfjs-backend-wasm is not loaded: import it before registerWasmKernels().')
+    throw new TrainError('ERR_BACKEND', '@tensorflow/tfjs-backend-wasm is not loaded: import it before registerWasmKernels().')
   }
   unregisterKernel('Conv2DBackpropInput', 'wasm')
   registerKernel(

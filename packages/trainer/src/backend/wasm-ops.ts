@@ -1,5 +1,6 @@
 import { getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import { TrainError } from '../errors.js'
 
 export type Backend = BackendWasm
 
@@ -10,7 +11,7 @@ export type Backend = BackendWasm
 export function wasmOp(backend: Backend, kernelName: string, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
   const kernel = getKernel(kernelName, 'wasm')
   if (kernel === undefined) {
-    throw new Error(`[gan-train] the wasm backend has no ${kernelName} kernel; @tensorflow/tfjs-backend-wasm 4.22 is required.`)
+    throw new TrainError('ERR_BACKEND', `the wasm backend has no ${kernelName} kernel; @tensorflow/tfjs-backend-wasm 4.22 is required.`)
   }
   return kernel.kernelFunc({ inputs, attrs, backend }) as TensorInfo
 }

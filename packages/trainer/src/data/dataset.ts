@@ -1,3 +1,6 @@
+import { describeValue } from 'gan-sdk/core'
+import { TrainError } from '../errors.js'
+
 /** An in-memory image dataset: pixel values in [0, 1], NHWC, row-major. */
 export interface ImageDataset {
   name: string
@@ -24,4 +27,41 @@ export function subset(ds: ImageDataset, indices: readonly number[]): ImageDatas
     labels[dst] = ds.labels[src]!
   })
   return { ...ds, pixels, labels, count: indices.length }
+}
+
+/**
+ * Check that an in-memory dataset's fields agree, before training reads it: images to train on,
+ * a shape, pixels for every image, and the name and licence that gan.json records.
+ * @throws TrainError `ERR_DATASET` saying which field is wrong.
+ */
+export function checkDataset(ds: ImageDataset): void {
+  if (ds === null || typeof ds !== 'object') {
+    throw new TrainError('ERR_DATASET', `dataset ${describeValue(ds)} is neither a built-in name nor an ImageDataset object.`)
+  }
+  const where = `dataset ${describeValue(ds.name)}`
+  if (typeof ds.name !== 'string' || ds.name === '') {
+    throw new TrainError('ERR_DATASET', `${where}: name must be a non-empty string (gan.json records it), e.g. "digits".`)
+  }
+  if (typeof ds.license !== 'string' || ds.license === '') {
+    throw new TrainError(
+      'ERR_DATASET',
+      `${where}: license is ${describeValue(ds.license)}; give the SPDX licence of the images, e.g. "CC0-1.0".`,
+    )
+  }
+  for (const key of ['width', 'height', 'count'] as const) {
+    if (!Number.isSafeInteger(ds[key]) || ds[key] < 1) {
+      throw new TrainError('ERR_DATASET', `${where}: ${key} is ${describeValue(ds[key])}; it must be a positive integer.`)
+    }
+  }
+  if (ds.channels !== 1 && ds.channels !== 3 && ds.channels !== 4) {
+    throw new TrainError('ERR_DATASET', `${where}: channels is ${describeValue(ds.channels)}; it must be 1, 3 or 4.`)
+  }
+  const expected = ds.count * ds.height * ds.width * ds.channels
+  if (!(ds.pixels instanceof Float32Array) || ds.pixels.length !== expected) {
+    const got = ds.pixels instanceof Float32Array ? `${ds.pixels.length} floats` : describeValue(ds.pixels)
+    throw new TrainError(
+      'ERR_DATASET',
+      `${where}: pixels is ${got}, but count × height × width × channels = ${expected}; pass a Float32Array of that length (NHWC, values in [0, 1]).`,
+    )
+  }
 }

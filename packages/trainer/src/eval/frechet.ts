@@ -1,3 +1,6 @@
+import { describeValue } from 'gan-sdk/core'
+import { TrainError } from '../errors.js'
+
 /**
  * Fréchet distance between two Gaussians fitted to feature sets (the FID formula, here in the
  * feature space of our own MNIST classifier):
@@ -22,7 +25,11 @@ export function frechetDistance(a: Float32Array, countA: number, b: Float32Array
 
 /** Sample mean and (unbiased) covariance of `count` rows of length `dim`. */
 export function meanAndCovariance(x: Float32Array, count: number, dim: number): [Float64Array, Float64Array] {
-  if (count < 2) throw new RangeError(`[gan-train] need at least 2 samples for a covariance, got ${count}`)
+  if (count < 2)
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `need at least 2 samples for a covariance, got ${describeValue(count)}: pass 2 or more images.`,
+    )
   const mu = new Float64Array(dim)
   for (let n = 0; n < count; n++) for (let i = 0; i < dim; i++) mu[i]! += x[n * dim + i]!
   for (let i = 0; i < dim; i++) mu[i]! /= count

@@ -1,48 +1,48 @@
+import { LayersModelFilesError, readLayersModelFiles, writeLayersModelFiles } from '@gan-sdk/internal'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { writeFileAtomic } from './atomic-write.js'
+import { TrainError } from '../errors.js'
+import { writeError } from './run-files.js'
 
 /**
- * TF.js LayersModel checkpoints as `model.json` + `weights.bin`, the standard TF.js layout, written
- * by our code because without tfjs-node there is no `file://` handler. The weights are written
- * before model.json, so a model.json on disk always points at complete weights.
+ * Save a TF.js LayersModel checkpoint as `dir/model.json` + `dir/weights.bin`, the standard TF.js
+ * layout, through the shared writer: without tfjs-node there is no `file://` handler.
+ * @throws TrainError `ERR_CHECKPOINT` when the model has no weights, `ERR_WRITE` when a file cannot be written.
  */
 export async function saveLayersModel(model: tfl.LayersModel, dir: string): Promise<void> {
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      const weightData = artifacts.weightData
-      if (weightData === undefined || artifacts.weightSpecs === undefined) {
-        throw new Error(`[gan-train] model "${model.name}" produced no weights to save`)
+      try {
+        await writeLayersModelFiles(dir, artifacts)
+      } catch (err) {
+        if (err instanceof LayersModelFilesError) {
+          throw new TrainError('ERR_CHECKPOINT', `model ${JSON.stringify(model.name)}: ${err.message}; build it before saving.`, {
+            cause: err,
+          })
+        }
+        throw writeError(dir, err)
       }
-      const bytes = new Uint8Array(tf.io.CompositeArrayBuffer.join(weightData))
-      await writeFileAtomic(join(dir, 'weights.bin'), bytes)
-      const modelJson = {
-        format: 'layers-model',
-        generatedBy: `TensorFlow.js tfjs-layers v${tfl.version_layers}`,
-        convertedBy: null,
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-      }
-      await writeFileAtomic(join(dir, 'model.json'), JSON.stringify(modelJson))
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) }
     }),
   )
 }
 
-/** Load a checkpoint written by {@link saveLayersModel} (or any single-shard TF.js layers model). */
-export async function loadLayersModel(dir: string): Promise<tfl.LayersModel> {
-  const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON
-  const manifest = json.weightsManifest
-  const specs = manifest.flatMap((group) => group.weights)
-  const shards = await Promise.all(manifest.flatMap((group) => group.paths).map(async (p) => new Uint8Array(await readFile(join(dir, p)))))
-  const total = shards.reduce((n, s) => n + s.byteLength, 0)
-  const weightData = new Uint8Array(total)
-  let offset = 0
-  for (const shard of shards) {
-    weightData.set(shard, offset)
-    offset += shard.byteLength
+/**
+ * Load a checkpoint written by {@link saveLayersModel} (or any TF.js layers model): a directory
+ * holding `model.json`, or the `model.json` itself.
+ * @throws TrainError `ERR_CHECKPOINT` saying what is missing or wrong.
+ */
+export async function loadLayersModel(path: string): Promise<tfl.LayersModel> {
+  let artifacts: tf.io.ModelArtifacts
+  try {
+    artifacts = await readLayersModelFiles(path)
+  } catch (err) {
+    if (err instanceof LayersModelFilesError) {
+      throw new TrainError('ERR_CHECKPOINT', `${err.message}: pass a checkpoint directory that train() wrote, e.g. runs/mnist/generator.`, {
+        cause: err,
+      })
+    }
+    throw err
   }
-  return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData: weightData.buffer }))
+  return tfl.loadLayersModel(tf.io.fromMemory(artifacts))
 }

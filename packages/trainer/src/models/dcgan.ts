@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers'
+import { TrainError } from '../errors.js'
 
 /** Shape of a DCGAN pair. Defaults are the 28×28 MNIST model that gan-sdk ships. */
 export interface DcganConfig {
@@ -22,6 +23,9 @@ export interface DcganConfig {
 
 const LEAKY_ALPHA = 0.2
 
+/** Value range of the generator's output (its last activation is tanh); real images are scaled to it. */
+export const DCGAN_RANGE = [-1, 1] as const
+
 /** DCGAN weights start from N(0, 0.02), as in Radford et al. 2015. */
 function init(seed: number) {
   return tfl.initializers.randomNormal({ mean: 0, stddev: 0.02, seed })
@@ -35,8 +39,9 @@ export function buildGenerator(cfg: DcganConfig): tfl.Sequential {
   const stages = cfg.generatorFilters.length
   const scale = 2 ** stages
   if (cfg.width % scale !== 0 || cfg.height % scale !== 0) {
-    throw new Error(
-      `[gan-train] image size ${cfg.width}×${cfg.height} is not divisible by 2^${stages} = ${scale} (one ×2 upsampling per generator filter). Use ${stages - 1} generator filters or resize the images.`,
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `image size ${cfg.width}×${cfg.height} is not divisible by 2^${stages} = ${scale} (one ×2 upsampling per generator filter). Use ${stages - 1} generator filters or resize the images.`,
     )
   }
   const h0 = cfg.height / scale

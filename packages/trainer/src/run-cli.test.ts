@@ -1,0 +1,183 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { resolveTrainCommandOptions, runCli, type RunCliOptions } from './run-cli.js'
+
+async function cli(argv: string[], options?: RunCliOptions, onLine?: (line: string) => void) {
+  const stdout: string[] = []
+  const stderr: string[] = []
+  const io = {
+    stdout: (line: string) => {
+      stdout.push(line)
+      onLine?.(line)
+    },
+    stderr: (line: string) => stderr.push(line),
+  }
+  const code = await runCli(argv, io, options)
+  return { code, stdout, stderr }
+}
+
+/** A real run, small enough to take a second or two: MNIST with tiny networks on wasm. */
+const TINY = [
+  '--batch-size',
+  '8',
+  '--latent-size',
+  '8',
+  '--generator-filters',
+  '8,4',
+  '--discriminator-filters',
+  '4,8',
+  '--backend',
+  'wasm',
+  '--log-every',
+  '1',
+]
+
+describe('resolveTrainCommandOptions', () => {
+  it('leaves out what was not given, so train() applies its own defaults', () => {
+    expect(resolveTrainCommandOptions({})).toEqual({ outDir: 'runs/mnist', dataset: 'mnist' })
+  })
+
+  it('reads every flag as typed', () => {
+    const options = resolveTrainCommandOptions(
+      {
+        out: 'runs/x',
+        steps: '12000',
+        'batch-size': '32',
+        lr: '2e-4',
+        'latent-size': '64',
+        'generator-filters': '64, 32',
+        'discriminator-filters': '32,64',
+        ema: '.99',
+        seed: '0',
+        'sample-every': '100',
+        'checkpoint-every': '200',
+        'log-every': '10',
+        backend: 'cpu',
+        'no-fast-kernels': true,
+        name: '007',
+        license: '1e3',
+      },
+      'mnist',
+    )
+    expect(options).toEqual({
+      outDir: 'runs/x',
+      dataset: 'mnist',
+      steps: 12000,
+      batchSize: 32,
+      learningRate: 0.0002,
+      latentSize: 64,
+      generatorFilters: [64, 32],
+      discriminatorFilters: [32, 64],
+      emaDecay: 0.99,
+      seed: 0,
+      sampleEvery: 100,
+      checkpointEvery: 200,
+      logEvery: 10,
+      backend: 'cpu',
+      fastKernels: false,
+      name: '007',
+      license: '1e3',
+    })
+  })
+})
+
+describe('gan-train CLI', () => {
+  it('-h and --help print the usage with the defaults and exit 0', async () => {
+    for (const flag of ['-h', '--help']) {
+      const r = await cli([flag])
+      expect(r.code).toBe(0)
+      expect(r.stderr).toEqual([])
+      expect(r.stdout[0]).toMatch(/^Usage: gan-train \[dataset\] \[options\]/)
+      expect(r.stdout[0]).toContain('--steps <n>                     training steps (default: 3000)')
+      expect(r.stdout[0]).toContain('--no-fast-kernels')
+    }
+  })
+
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+    expect(await cli(['--version'])).toEqual({ code: 0, stdout: [version], stderr: [] })
+  })
+
+  it.each([
+    [['--steps', 'abc'], '[gan-train] --steps "abc" is invalid: pass an integer ≥ 1, e.g. --steps 3000.'],
+    [['--steps', '1e3'], '[gan-train] --steps "1e3" is invalid: pass an integer ≥ 1'],
+    [['--steps', '0'], '[gan-train] --steps "0" is invalid: pass an integer ≥ 1'],
+    [['--seed=-1'], '[gan-train] --seed "-1" is invalid: pass an integer ≥ 0, e.g. --seed 1.'],
+    [['--lr', '0'], '[gan-train] --lr "0" is invalid: pass a number in (0, 1), e.g. --lr 0.0002.'],
+    [['--lr', '0x10'], '[gan-train] --lr "0x10" is invalid'],
+    [['--ema', '1'], '[gan-train] --ema "1" is invalid: pass a number in [0, 1)'],
+    [
+      ['--generator-filters', '128,x'],
+      '[gan-train] --generator-filters "128,x" is invalid: pass positive integers separated by commas, e.g. --generator-filters 128,64.',
+    ],
+    [['--discriminator-filters', ''], '[gan-train] --discriminator-filters "" is invalid'],
+    [['--backend', 'webgl'], '[gan-train] --backend "webgl" is unknown: use one of auto, tfjs-node-gpu, tfjs-node, wasm, cpu.'],
+    [['--out', ''], '[gan-train] --out "" is empty: pass a directory path, or leave the flag out.'],
+    [['--name', ''], '[gan-train] --name "" is empty'],
+    [['cifar'], '[gan-train] dataset "cifar" is not built in: use one of mnist.'],
+    [['--stpes', '5'], "[gan-train] Unknown option '--stpes'"],
+    [['--fast-kernels'], "[gan-train] Unknown option '--fast-kernels'"],
+    [['--steps'], "[gan-train] Option '--steps <value>' argument missing (gan-train --help lists the options)."],
+    [['mnist', 'extra'], '[gan-train] unexpected argument "extra" (gan-train --help lists the options).'],
+  ])('%j is a usage error: exit 2, one line, nothing written', async (argv, message) => {
+    const dir = await mkdtemp(join(tmpdir(), 'gan-train-cli-'))
+    const r = await cli([...(argv.includes('--out') ? [] : ['--out', join(dir, 'run')]), ...argv])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toEqual([])
+    expect(r.stderr).toHaveLength(1)
+    expect(r.stderr[0]!.startsWith(message)).toBe(true)
+    expect(await readdir(dir)).toEqual([])
+  })
+
+  it('--json reports a usage error as an NDJSON error event too', async () => {
+    const r = await cli(['--json', '--steps', 'abc'])
+    expect(r.code).toBe(2)
+    expect(r.stdout.map((l) => JSON.parse(l))).toEqual([{ type: 'error', code: 'ERR_INVALID_OPTION', message: r.stderr[0] }])
+  })
+
+  it('trains in-process: a line per event, the run on disk, the name kept as typed', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'gan-train-cli-')), 'run')
+    const r = await cli(['mnist', '--out', out, '--steps', '2', ...TINY, '--name', '007', '--license', '1e3'])
+    expect(r.stderr).toEqual([])
+    expect(r.code).toBe(0)
+    expect(r.stdout[0]).toBe('backend: wasm')
+    expect(r.stdout.filter((l) => /^(training|step|sample|checkpoint|done)/.test(l)).map((l) => l.split(/[ :]/)[0])).toEqual([
+      'training',
+      'step',
+      'step',
+      'sample',
+      'checkpoint',
+      'done',
+    ])
+    expect(r.stdout).toContain(`sample @ step 2: ${join(out, 'samples', 'step-000002.png')}`)
+    const manifest = JSON.parse(await readFile(join(out, 'gan.json'), 'utf8'))
+    expect(manifest).toMatchObject({ name: '007', license: '1e3', steps: 2, latentSize: 8, backend: 'wasm' })
+  })
+
+  it('stops when the signal aborts, saves that step, and exits 130; --json prints the events as NDJSON', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'gan-train-cli-')), 'run')
+    const controller = new AbortController()
+    const r = await cli(['--out', out, '--steps', '1000', ...TINY, '--json'], { signal: controller.signal }, (line) => {
+      if ((JSON.parse(line) as { type: string }).type === 'step') controller.abort()
+    })
+    expect(r.code).toBe(130)
+    expect(r.stderr).toEqual([`[gan-train] interrupted after step 1 of 1000; that step is saved in ${out}.`])
+    const events = r.stdout.map((l) => JSON.parse(l) as { type: string })
+    expect(events.map((e) => e.type)).toEqual(['backend', 'start', 'step', 'sample', 'checkpoint', 'done'])
+    expect(JSON.parse(await readFile(join(out, 'gan.json'), 'utf8'))).toMatchObject({ steps: 1 })
+  })
+
+  it('an --out it cannot write is ERR_WRITE naming the path: exit 1, one line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gan-train-cli-'))
+    const file = join(dir, 'file')
+    await writeFile(file, '')
+    const r = await cli(['--out', join(file, 'run'), '--steps', '1', ...TINY])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toHaveLength(1)
+    expect(r.stderr[0]).toMatch(
+      /^\[gan-train\] cannot write ".*file\/run\/metrics\.jsonl" \(ENOTDIR\): pass an outDir \(--out\) you can write to, not a file or a path under one\.$/,
+    )
+  })
+})
