@@ -1,6 +1,6 @@
 import { fromBinary } from '@bufbuild/protobuf'
 import { writeLayersModelFiles } from '@gan-sdk/internal'
-import { contractToMetadata, metadataToContract, RUN_MANIFEST_FORMAT } from 'gan-sdk/core'
+import { contractToMetadata, metadataToContract, RUN_MANIFEST_FORMAT, weightsDigest } from 'gan-sdk/core'
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -39,7 +39,7 @@ describe('the exported ONNX model', () => {
     })
     const proto = fromBinary(ModelProtoSchema, bytes)
     const metadata = Object.fromEntries(proto.metadataProps.map((p) => [p.key, p.value]))
-    expect(metadata).toEqual(contractToMetadata(contract))
+    expect(metadata).toEqual({ ...contractToMetadata(contract), 'gan.weights_sha256': await weightsDigest(proto.graph!.initializer) })
     expect(metadata).toMatchObject({
       'gan.contract_version': '2',
       'gan.latent_size': '16',

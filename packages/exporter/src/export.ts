@@ -1,6 +1,6 @@
 import { writeFileAtomic } from '@gan-sdk/internal'
 import type { io } from '@tensorflow/tfjs-core'
-import { contractToMetadata, type ModelContract } from 'gan-sdk/core'
+import { contractToMetadata, METADATA_KEYS, weightsDigest, type ModelContract } from 'gan-sdk/core'
 import { buildContract } from './convert/build-contract.js'
 import { convertLayers, INPUT_NAME, OUTPUT_NAME } from './convert/convert.js'
 import { OPSET_VERSION } from './convert/onnx-graph.js'
@@ -59,7 +59,7 @@ export async function exportOnnx(source: string | io.ModelArtifacts, options: Ex
     graphName: contract.name,
     input: { name: INPUT_NAME, dims: [converted.latentSize] },
     output: { name: OUTPUT_NAME, dims: [contract.height, contract.width, contract.channels] },
-    metadata: contractToMetadata(contract),
+    metadata: { ...contractToMetadata(contract), [METADATA_KEYS.weightsSha256]: await weightsDigest(converted.graph.initializers) },
     producerVersion: EXPORTER_VERSION,
     docString: [
       contract.description,

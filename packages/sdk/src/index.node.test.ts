@@ -73,6 +73,7 @@ describe('gan-sdk/core (platform-free entry)', () => {
       'seedToInteger',
       'seedToLatent',
       'seedsToLatents',
+      'weightsDigest',
     ])
   })
 })

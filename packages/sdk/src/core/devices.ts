@@ -113,7 +113,14 @@ async function tryDevice(
     session = await platform.createSession(bytes, model, device, settings)
     const batch = model.fixedBatch ?? 1
     const labels = model.contract.labelInput === undefined ? undefined : new Int32Array(batch)
-    await session.run(new Float32Array(batch * model.contract.latentSize), batch, labels)
+    const output = await session.run(new Float32Array(batch * model.contract.latentSize), batch, labels)
+    if (output.some(Number.isNaN)) {
+      // NaN pixels would silently become black images.
+      throw new GanError(
+        'ERR_MODEL_CORRUPT',
+        `the model outputs NaN on ${device} (for an all-zero latent): its weights are broken. Export it again.`,
+      )
+    }
     return { session }
   } catch (err) {
     await session?.release().catch(() => {})

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'ERR_MODEL_NOT_FOUND',
   /** The bytes are not a parsable ONNX model. */
   'ERR_MODEL_FORMAT',
+  /** The model's weights do not match the checksum it declares (`gan.weights_sha256`): the file is corrupted. */
+  'ERR_MODEL_CORRUPT',
   /** The model parses but is not an image generator the SDK can drive (inputs/outputs/shapes). */
   'ERR_NOT_A_GENERATOR',
   /** The model's `gan.*` metadata is present but invalid or from a newer contract. */

@@ -3,7 +3,8 @@ import type { ModelContract } from './model-contract.js'
 import { describeValue } from './describe-value.js'
 import { GanError } from './errors.js'
 import { GeneratedImage } from './image.js'
-import { readModelInfo, type ModelInfo } from './model-info.js'
+import { modelInfoOf, parseModelProto, type ModelInfo } from './model-info.js'
+import { checkWeights } from './weights-digest.js'
 import { resolveLoadOptions, type LoadOptions } from './options.js'
 import { PixelConverter } from './kernels/pixels.js'
 import type { InferenceSessionLike, ModelSource, Runtime } from './runtime.js'
@@ -73,7 +74,10 @@ export class GeneratorBase {
       )
     }
     const bytes = source instanceof Uint8Array ? source : await runtime.readModel(source)
-    const model = readModelInfo(bytes, resolved, source instanceof Uint8Array ? undefined : `model ${JSON.stringify(String(source))}`)
+    const label = source instanceof Uint8Array ? undefined : `model ${JSON.stringify(String(source))}`
+    const proto = parseModelProto(bytes, label)
+    const model = modelInfoOf(proto, resolved, label)
+    await checkWeights(proto, label ?? 'the model')
     const pixels = PixelConverter.create() // before the session: without WebAssembly SIMD this throws, leaking none
     const { device = 'auto', fallback = true, threads, sessionOptions = {} } = resolved
     const modelSha256 = await sha256Hex(bytes)

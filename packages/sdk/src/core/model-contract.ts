@@ -22,6 +22,7 @@ export const METADATA_KEYS = {
   channels: 'gan.channels',
   labels: 'gan.labels',
   labelInput: 'gan.label_input',
+  weightsSha256: 'gan.weights_sha256',
   license: 'gan.license',
   name: 'gan.name',
   description: 'gan.description',

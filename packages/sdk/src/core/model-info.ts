@@ -24,16 +24,29 @@ type Dim = number | string | undefined
  * name the model by `label`.
  */
 export function readModelInfo(bytes: Uint8Array, options: LoadOptions = {}, label = `the ${bytes.byteLength}-byte model given`): ModelInfo {
+  return modelInfoOf(parseModelProto(bytes, label), options, label)
+}
+
+/** An ONNX model with a graph; ERR_MODEL_FORMAT for bytes that are not one. */
+export type ParsedModel = ModelProto & { graph: NonNullable<ModelProto['graph']> }
+
+/** Parse ONNX bytes, naming the model by `label` in errors. */
+export function parseModelProto(bytes: Uint8Array, label = `the ${bytes.byteLength}-byte model given`): ParsedModel {
   const model = parseModel(bytes, label)
-  const graph = model.graph
   // Protobuf is lenient: an empty or text file parses as a ModelProto with no graph. That is a
   // file that is not ONNX at all, so it gets the format error, not the "wrong graph" one.
-  if (graph === undefined) {
+  if (model.graph === undefined) {
     throw new GanError(
       'ERR_MODEL_FORMAT',
       `${label} parses as protobuf but holds no ONNX graph: pass a .onnx file exported by @gan-sdk/exporter or torch.onnx.export.`,
     )
   }
+  return model as ParsedModel
+}
+
+/** {@link readModelInfo} of a parsed model. */
+export function modelInfoOf(model: ParsedModel, options: LoadOptions = {}, label = 'the model given'): ModelInfo {
+  const graph = model.graph
   const meta = metadataToContract(readMetadata(label, model), overriddenBy(options))
 
   // Older exporters list initializers (weights) among the inputs; only the rest must be fed.
@@ -139,7 +152,7 @@ export function readModelInfo(bytes: Uint8Array, options: LoadOptions = {}, labe
 }
 
 /** The model's metadata as a map; a `gan.*` key given twice is an error rather than "last one wins". */
-function readMetadata(label: string, model: ModelProto): Record<string, string> {
+export function readMetadata(label: string, model: ModelProto): Record<string, string> {
   const out: Record<string, string> = {}
   for (const { key, value } of model.metadataProps) {
     if (key.startsWith('gan.') && key in out) {

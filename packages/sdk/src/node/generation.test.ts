@@ -193,3 +193,47 @@ describe('models by name', () => {
     expect(same(await g.generate(42), await (await Generator.load(readFileSync(MNIST))).generate(42))).toBe(true)
   })
 })
+
+describe('integrity (gan.weights_sha256)', () => {
+  const withDigest = async () => {
+    const { fromBinary, toBinary } = await import('@bufbuild/protobuf')
+    const { ModelProtoSchema } = await import('onnx-buf')
+    const { weightsDigest } = await import('../core/weights-digest.js')
+    const model = fromBinary(ModelProtoSchema, tinyGenerator())
+    model.metadataProps.push({
+      $typeName: 'onnx.StringStringEntryProto',
+      key: 'gan.weights_sha256',
+      value: await weightsDigest(model.graph!.initializer),
+    })
+    return { model, toBytes: () => toBinary(ModelProtoSchema, model) }
+  }
+
+  it('a model whose weights match its checksum loads; one changed weight is ERR_MODEL_CORRUPT', async () => {
+    const { model, toBytes } = await withDigest()
+    expect((await (await Generator.load(toBytes())).generate(1)).width).toBe(4)
+    model.graph!.initializer[0]!.floatData[5]! += 1e-3
+    const err = await rejectionOf(Generator.load(toBytes()))
+    expect(err.code).toBe('ERR_MODEL_CORRUPT')
+    expect(err.message).toMatch(
+      /weights do not match the checksum it declares \(gan\.weights_sha256 [0-9a-f]{12}…, computed [0-9a-f]{12}…\): the file is corrupted/,
+    )
+  })
+
+  it('a malformed checksum is ERR_MODEL_CONTRACT', async () => {
+    const { model, toBytes } = await withDigest()
+    model.metadataProps.at(-1)!.value = 'abc'
+    expect((await rejectionOf(Generator.load(toBytes()))).code).toBe('ERR_MODEL_CONTRACT')
+  })
+})
+
+describe('broken models', () => {
+  it('a model that outputs NaN is ERR_MODEL_CORRUPT at load, not black images', async () => {
+    const { fromBinary, toBinary } = await import('@bufbuild/protobuf')
+    const { ModelProtoSchema } = await import('onnx-buf')
+    const model = fromBinary(ModelProtoSchema, tinyGenerator())
+    model.graph!.initializer[0]!.floatData.fill(Number.NaN)
+    const err = await rejectionOf(Generator.load(toBinary(ModelProtoSchema, model), { device: 'cpu' }))
+    expect(err.code).toBe('ERR_MODEL_CORRUPT')
+    expect(err.message).toBe('[gan-sdk] the model outputs NaN on cpu (for an all-zero latent): its weights are broken. Export it again.')
+  })
+})
