@@ -4,7 +4,7 @@ import { tinyGenerator } from '../testing/tiny-generator.js'
 import { openOnDevice, type DeviceChoice, type DevicePlatform, type RunDevice } from './devices.js'
 import { GanError } from './errors.js'
 import { readModelInfo } from './model-info.js'
-import type { InferenceSessionLike } from './runtime.js'
+import type { InferenceSessionLike } from './session.js'
 
 const bytes = tinyGenerator({ latentSize: 4, width: 2, height: 2 })
 const model = readModelInfo(bytes)

@@ -1,12 +1,9 @@
 import { GanError } from './errors.js'
 import type { ModelInfo } from './model-info.js'
-import type { InferenceSessionLike } from './runtime.js'
+import type { Device, RunDevice } from './device-names.js'
+import type { InferenceSessionLike } from './session.js'
 
-/** Every device a platform entry may offer; `auto` picks the first that works. */
-export const DEVICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu', 'wasm'] as const
-export type Device = (typeof DEVICES)[number]
-/** A device that runs sessions (not `auto`). */
-export type RunDevice = Exclude<Device, 'auto'>
+export { DEVICES, type Device, type RunDevice } from './device-names.js'
 
 /** A device that was tried and not kept, with why. */
 export interface DeviceFallback {

@@ -7,7 +7,8 @@ import { modelInfoOf, parseModelProto, type ModelInfo } from './model-info.js'
 import { checkWeights } from './weights-digest.js'
 import { resolveLoadOptions, type LoadOptions } from './options.js'
 import { PixelConverter } from './kernels/pixels.js'
-import type { InferenceSessionLike, ModelSource, Runtime } from './runtime.js'
+import type { ModelSource, Runtime } from './runtime.js'
+import type { InferenceSessionLike } from './session.js'
 import {
   DEFAULT_BATCH,
   labelIndex,

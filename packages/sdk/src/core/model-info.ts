@@ -2,7 +2,7 @@ import { fromBinary } from '@bufbuild/protobuf'
 import { ModelProtoSchema, TensorProto_DataType, type ModelProto, type ValueInfoProto } from 'onnx-buf'
 import { METADATA_KEYS, metadataToContract, type Layout, type ModelContract } from './model-contract.js'
 import { GanError } from './errors.js'
-import type { LoadOptions } from './options.js'
+import { CONTRACT_OPTIONS, type LoadOptions } from './options.js'
 
 /** A generator as the SDK drives it: its contract, plus how to shape the latent feed. */
 export interface ModelInfo {
@@ -168,19 +168,7 @@ export function readMetadata(label: string, model: ModelProto): Record<string, s
 
 /** The contract fields the load options set: their metadata is not read (so a broken value there can be overridden). */
 function overriddenBy(options: LoadOptions): Set<keyof ModelContract> {
-  const fields = [
-    'latentSize',
-    'latentDistribution',
-    'layout',
-    'range',
-    'inputName',
-    'outputName',
-    'width',
-    'height',
-    'labels',
-    'labelInput',
-  ] as const
-  return new Set(fields.filter((f) => options[f] !== undefined))
+  return new Set(CONTRACT_OPTIONS.filter((f) => options[f] !== undefined))
 }
 
 function labelTensorCheck(label: string, value: ValueInfoProto): void {

@@ -1,5 +1,5 @@
-import { LATENT_DISTRIBUTIONS, LAYOUTS, type LatentDistribution, type Layout } from './model-contract.js'
-import { DEVICES, type Device } from './devices.js'
+import { LATENT_DISTRIBUTIONS, LAYOUTS, type LatentDistribution, type Layout, type ModelContract } from './model-contract.js'
+import { DEVICES, type Device } from './device-names.js'
 import { describeValue } from './describe-value.js'
 import { GanError } from './errors.js'
 
@@ -43,7 +43,8 @@ export interface LoadOptions {
   sessionOptions?: Readonly<Record<string, unknown>>
 }
 
-const KEYS = [
+/** The load options that set a model contract field (and so replace what the metadata says). */
+export const CONTRACT_OPTIONS = [
   'latentSize',
   'latentDistribution',
   'layout',
@@ -54,11 +55,9 @@ const KEYS = [
   'height',
   'labels',
   'labelInput',
-  'device',
-  'fallback',
-  'threads',
-  'sessionOptions',
-] as const satisfies ReadonlyArray<keyof LoadOptions>
+] as const satisfies ReadonlyArray<keyof LoadOptions & keyof ModelContract>
+
+const KEYS = [...CONTRACT_OPTIONS, 'device', 'fallback', 'threads', 'sessionOptions'] as const satisfies ReadonlyArray<keyof LoadOptions>
 
 /**
  * Validate load options from untyped callers (JavaScript, CLI flags). Returns a new object holding
@@ -82,19 +81,10 @@ export function resolveLoadOptions(input: unknown = {}): LoadOptions {
       throw invalid(`${key} ${describeValue(v)} is invalid`, 'pass a positive integer')
     out[key] = v
   }
-  const distribution = given['latentDistribution']
-  if (distribution !== undefined) {
-    if (!LATENT_DISTRIBUTIONS.includes(distribution as LatentDistribution)) {
-      throw invalid(`latentDistribution ${describeValue(distribution)} is unknown`, `pass one of: ${LATENT_DISTRIBUTIONS.join(', ')}`)
-    }
-    out.latentDistribution = distribution as LatentDistribution
-  }
-  const layout = given['layout']
-  if (layout !== undefined) {
-    if (!LAYOUTS.includes(layout as Layout))
-      throw invalid(`layout ${describeValue(layout)} is unknown`, `pass one of: ${LAYOUTS.join(', ')}`)
-    out.layout = layout as Layout
-  }
+  const distribution = oneOf('latentDistribution', given['latentDistribution'], LATENT_DISTRIBUTIONS)
+  if (distribution !== undefined) out.latentDistribution = distribution
+  const layout = oneOf('layout', given['layout'], LAYOUTS)
+  if (layout !== undefined) out.layout = layout
   const range = given['range']
   if (range !== undefined) {
     const [lo, hi] = Array.isArray(range) ? (range as unknown[]) : []
@@ -136,12 +126,8 @@ export function resolveLoadOptions(input: unknown = {}): LoadOptions {
       throw invalid(`${key} ${describeValue(v)} is invalid`, "pass the name of one of the graph's tensors")
     out[key] = v
   }
-  const device = given['device']
-  if (device !== undefined) {
-    if (!DEVICES.includes(device as Device))
-      throw invalid(`device ${describeValue(device)} is unknown`, `pass one of: ${DEVICES.join(', ')}`)
-    out.device = device as Device
-  }
+  const device = oneOf('device', given['device'], DEVICES)
+  if (device !== undefined) out.device = device
   const fallback = given['fallback']
   if (fallback !== undefined) {
     if (typeof fallback !== 'boolean') throw invalid(`fallback ${describeValue(fallback)} is invalid`, 'pass true or false')
@@ -164,6 +150,13 @@ export function resolveLoadOptions(input: unknown = {}): LoadOptions {
     out.sessionOptions = { ...(sessionOptions as Record<string, unknown>) }
   }
   return out
+}
+
+/** `value` when it is one of `choices`, undefined when absent; anything else is ERR_INVALID_OPTION listing the choices. */
+function oneOf<T extends string>(key: string, value: unknown, choices: readonly T[]): T | undefined {
+  if (value === undefined) return undefined
+  if (!choices.includes(value as T)) throw invalid(`${key} ${describeValue(value)} is unknown`, `pass one of: ${choices.join(', ')}`)
+  return value as T
 }
 
 function invalid(what: string, fix: string): GanError {

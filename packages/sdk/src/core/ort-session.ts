@@ -2,7 +2,7 @@ import type * as OrtCommon from 'onnxruntime-common'
 import type { RunDevice, SessionSettings } from './devices.js'
 import { GanError } from './errors.js'
 import type { ModelInfo } from './model-info.js'
-import type { InferenceSessionLike } from './runtime.js'
+import type { InferenceSessionLike } from './session.js'
 
 /**
  * The parts of an onnxruntime package the SDK uses. onnxruntime-node and onnxruntime-web both
