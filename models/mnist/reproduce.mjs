@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
-import { writeFile, rename, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
+import { writeFileAtomic } from '@gan-sdk/internal'
 import { train, renderGrid } from '@gan-sdk/trainer'
 import { exportOnnx } from '@gan-sdk/exporter'
 import { scoreModel, trainEvaluator } from './score.mjs'
@@ -34,13 +35,6 @@ const { values: args } = parseArgs({
 })
 const modelPath = args.model ?? join(here, 'mnist.onnx')
 const reportDir = args.model ? dirname(args.model) : here
-
-/** @param {string} path @param {string | Uint8Array} data */
-async function writeAtomic(path, data) {
-  const tmp = `${path}.${process.pid}.tmp`
-  await writeFile(tmp, data)
-  await rename(tmp, path)
-}
 
 /** A finished run's summary from its gan.json (for --skip-train). @param {string} dir */
 async function readRun(dir) {
@@ -108,10 +102,10 @@ if (args['train-evaluator']) {
 }
 // Score what users get (score.mjs): the shipped ONNX file, run by gan-sdk, judged by the evaluator.
 const { report: score, pixels, shape } = await scoreModel(modelPath, { count: Number(args['eval-count']) })
-await writeAtomic(
+await writeFileAtomic(
   join(reportDir, 'samples.png'),
   renderGrid(pixels.subarray(0, 64 * shape.width * shape.height), 64, shape, { cols: 8, range: [0, 1] }),
 )
 const report = { model: 'models/mnist/mnist.onnx', training, ...score }
-await writeAtomic(join(reportDir, 'eval.json'), `${JSON.stringify(report, null, 2)}\n`)
+await writeFileAtomic(join(reportDir, 'eval.json'), `${JSON.stringify(report, null, 2)}\n`)
 console.log(JSON.stringify(report, null, 2))
