@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { writeFileAtomic } from './atomic-write.js'
+import { removeStaleTempFiles, writeFileAtomic } from './atomic-write.js'
+import { spawnSync } from 'node:child_process'
 
 const workspace = () => mkdtemp(join(tmpdir(), 'gan-atomic-'))
 
@@ -40,5 +41,17 @@ describe('writeFileAtomic', () => {
     const err = (await writeFileAtomic(join(dir, 'file', 'sub', 'out.onnx'), 'x').catch((e: unknown) => e)) as NodeJS.ErrnoException
     expect(['ENOTDIR', 'EEXIST']).toContain(err.code)
     expect(await readdir(dir)).toEqual(['file'])
+  })
+})
+
+describe('removeStaleTempFiles', () => {
+  it('removes the temp files of writers that no longer run, and nothing else', async () => {
+    const dir = await workspace()
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!
+    const names = ['1.png', `1.png.${dead}-3.tmp`, `2.png.${dead}-14.tmp`, `3.png.${process.pid}-1.tmp`, 'notes.tmp', `x.${dead}.tmp`]
+    await Promise.all(names.map((n) => writeFile(join(dir, n), '')))
+    expect((await removeStaleTempFiles(dir)).sort()).toEqual([`1.png.${dead}-3.tmp`, `2.png.${dead}-14.tmp`])
+    expect((await readdir(dir)).sort()).toEqual(['1.png', `3.png.${process.pid}-1.tmp`, 'notes.tmp', `x.${dead}.tmp`].sort())
+    expect(await removeStaleTempFiles(join(dir, 'missing'))).toEqual([])
   })
 })

@@ -1,5 +1,5 @@
-import { mkdir, open, rename, rm } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 
 export interface WriteFileAtomicOptions {
   /**
@@ -38,5 +38,37 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => {})
     throw err
+  }
+}
+
+/** `<name>.<pid>-<n>.tmp`, as {@link writeFileAtomic} names its temp files. */
+const TEMP_NAME = /^.+\.(\d+)-\d+\.tmp$/
+
+/**
+ * Remove the temp files that killed writers left in `dir` (a SIGKILL between write and rename):
+ * those of our naming scheme whose process no longer runs. Temp files of live processes, this one
+ * included, are left alone, so concurrent writers into one folder are safe. Returns the names
+ * removed; a missing `dir` has none.
+ */
+export async function removeStaleTempFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return []
+    throw err
+  })
+  const stale = names.filter((name) => {
+    const pid = Number(TEMP_NAME.exec(name)?.[1])
+    return Number.isSafeInteger(pid) && pid !== process.pid && !isRunning(pid)
+  })
+  await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })))
+  return stale
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

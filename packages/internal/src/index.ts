@@ -1,5 +1,5 @@
 // Chores that gan-sdk, @gan-sdk/trainer and @gan-sdk/exporter share in Node. Bundled into each of
 // them by tsup (noExternal), so this package is never installed on its own.
-export { writeFileAtomic, type WriteFileAtomicOptions } from './atomic-write.js'
+export { removeStaleTempFiles, writeFileAtomic, type WriteFileAtomicOptions } from './atomic-write.js'
 export { readLayersModelFiles, writeLayersModelFiles, LayersModelFilesError, MODEL_JSON, WEIGHTS_BIN } from './layers-model-files.js'
 export { parseFlags, runCommand, UsageError, type CliIo, type ExitCode, type RunCommandOptions } from './cli.js'

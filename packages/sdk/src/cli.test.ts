@@ -1,5 +1,5 @@
 import { decode } from 'fast-png'
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -39,5 +39,18 @@ describe('npx gan-sdk (built)', () => {
     const failure = await run(['info', '--model', '/nonexistent/m.onnx'])
     expect(failure.code).toBe(1)
     expect(failure.stderr).toBe('[gan-sdk] model file "/nonexistent/m.onnx" does not exist: pass the path of a .onnx generator.\n')
+  })
+
+  it('a run killed with SIGKILL leaves at most temp files, which the next run into that folder removes', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'gan-kill-'))
+    const child = spawn(BIN, ['generate', '--seed', '0', '--count', '20000', '--out', out], { stdio: 'ignore' })
+    while ((await readdir(out).catch(() => [])).length < 300) await new Promise((resolve) => setTimeout(resolve, 20))
+    child.kill('SIGKILL')
+    await new Promise((resolve) => child.once('exit', resolve))
+    const left = await readdir(out)
+    // Every name is a complete PNG or a temp file: nothing half-written under a final name.
+    for (const name of left.filter((n) => n.endsWith('.png'))) expect(decode(await readFile(join(out, name))).width).toBe(28)
+    expect((await run(['generate', '--seed', '99999', '--out', out])).code).toBe(0)
+    expect((await readdir(out)).filter((n) => n.endsWith('.tmp'))).toEqual([])
   })
 })

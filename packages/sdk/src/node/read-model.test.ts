@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { describe, expect, it, vi } from 'vitest'
 import { BUNDLED_MODEL_URL } from '../bundled-model.js'
@@ -31,5 +33,33 @@ describe('readModelFile', () => {
     expect(err.message).toMatch(
       /^\[gan-sdk\] the bundled MNIST model is missing from this install \(".*assets\/mnist\.onnx"\): build gan-sdk with models\/mnist\/mnist\.onnx present/,
     )
+  })
+
+  it('fetches http(s) URLs, given as URL objects or strings; a failed fetch or a non-2xx answer is ERR_MODEL_NOT_FOUND', async () => {
+    const model = new Uint8Array([1, 2, 3, 4])
+    const server = createServer((req, res) => {
+      if (req.url === '/m.onnx') res.end(model)
+      else res.writeHead(404, 'Not Found').end()
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      expect(await readModelFile(new URL(`${base}/m.onnx`))).toEqual(model)
+      expect(await readModelFile(`${base}/m.onnx`)).toEqual(model)
+      expect((await rejectionOf(readModelFile(`${base}/gone.onnx`))).message).toBe(
+        `[gan-sdk] model URL "${base}/gone.onnx" answered HTTP 404 Not Found: check the address.`,
+      )
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+    const refused = await rejectionOf(readModelFile(`${base}/m.onnx`))
+    expect(refused.code).toBe('ERR_MODEL_NOT_FOUND')
+    expect(refused.message).toMatch(/cannot be fetched \([A-Z_]+\): check the address and the network\.$/)
+  })
+
+  it('other URL schemes are ERR_INVALID_OPTION', async () => {
+    const err = await rejectionOf(readModelFile(new URL('ftp://example.com/m.onnx')))
+    expect(err.code).toBe('ERR_INVALID_OPTION')
+    expect(err.message).toMatch(/has the scheme ftp:, which gan-sdk cannot read: pass a path, a file: URL or an http\(s\) URL/)
   })
 })

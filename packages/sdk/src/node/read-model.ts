@@ -3,9 +3,21 @@ import { fileURLToPath } from 'node:url'
 import { BUNDLED_MODELS } from '../bundled-model.js'
 import { GanError } from '../core/errors.js'
 
-/** The bytes of a model file given by path or file: URL; ERR_MODEL_NOT_FOUND, with the path, when unreadable. */
+/**
+ * The bytes of a model given by path, file: URL, or http(s) URL (a URL object or a string starting
+ * with `http://` or `https://`); ERR_MODEL_NOT_FOUND, naming it, when it cannot be read. Other URL
+ * schemes are ERR_INVALID_OPTION.
+ */
 export async function readModelFile(source: string | URL): Promise<Uint8Array> {
-  const path = source instanceof URL ? fileURLToPath(source) : source
+  const url = source instanceof URL ? source : /^https?:\/\//i.test(source) ? new URL(source) : undefined
+  if (url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:')) return fetchModel(url)
+  if (url !== undefined && url.protocol !== 'file:') {
+    throw new GanError(
+      'ERR_INVALID_OPTION',
+      `model URL ${JSON.stringify(url.href)} has the scheme ${url.protocol}, which gan-sdk cannot read: pass a path, a file: URL or an http(s) URL.`,
+    )
+  }
+  const path = url !== undefined ? fileURLToPath(url) : (source as string)
   try {
     return new Uint8Array(await readFile(path))
   } catch (err) {
@@ -22,4 +34,25 @@ export async function readModelFile(source: string | URL): Promise<Uint8Array> {
       cause: err,
     })
   }
+}
+
+async function fetchModel(url: URL): Promise<Uint8Array> {
+  let response: Response
+  try {
+    response = await fetch(url)
+  } catch (err) {
+    const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause
+    throw new GanError(
+      'ERR_MODEL_NOT_FOUND',
+      `model URL ${JSON.stringify(url.href)} cannot be fetched (${cause?.code ?? cause?.message ?? (err as Error).message}): check the address and the network.`,
+      { cause: err },
+    )
+  }
+  if (!response.ok) {
+    throw new GanError(
+      'ERR_MODEL_NOT_FOUND',
+      `model URL ${JSON.stringify(url.href)} answered HTTP ${response.status} ${response.statusText}: check the address.`,
+    )
+  }
+  return new Uint8Array(await response.arrayBuffer())
 }

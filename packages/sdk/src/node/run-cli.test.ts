@@ -68,10 +68,12 @@ describe('gan-sdk CLI', () => {
   it.each([
     [
       ['generate', '--seed=1.5'],
-      '[gan-sdk] --seed "1.5" looks like a number but is not an integer in [0, 2^53 − 1]: pass digits only, or a string seed that is not a number.',
+      '[gan-sdk] --seed "1.5" looks like a number but is not an integer in [0, 2^53 − 1]: pass digits only, or a string seed that does not read as a number.',
     ],
     [['generate', '--seed=-1'], '[gan-sdk] --seed "-1" looks like a number'],
     [['generate', '--seed', '0x10'], '[gan-sdk] --seed "0x10" looks like a number'],
+    [['generate', '--seed', 'NaN'], '[gan-sdk] --seed "NaN" looks like a number'],
+    [['generate', '--seed=-Infinity'], '[gan-sdk] --seed "-Infinity" looks like a number'],
     [['generate', '--seed', '9007199254740993'], '[gan-sdk] --seed "9007199254740993" is above 2^53 − 1'],
     [['generate', '--seed', ''], '[gan-sdk] seed "" is empty'],
     [

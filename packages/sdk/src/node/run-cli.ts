@@ -16,11 +16,12 @@ Commands:
   info       Print the model contract of a generator as JSON
 
 Options:
-  --seed <seed>    generate: first seed, an integer in [0, 2^53 − 1] or a string (default: 0)
+  --seed <seed>    generate: first seed: digits for an integer in [0, 2^53 − 1], other text for a
+                   string seed (text that reads as a number, like -1, 1e3 or NaN, is refused) (default: 0)
   --count <n>      generate: number of images, 1 … ${MAX_COUNT} (default: 1)
   --out <dir>      generate: output directory, created if missing (default: out)
   --json           generate: print NDJSON events instead of file paths
-  --model <path>   a .onnx generator (default: the bundled MNIST model)
+  --model <model>  a bundled model name (mnist), a .onnx path, or an http(s) URL (default: mnist)
   -h, --help       show this help
 
 Example: gan-sdk generate --seed 42 --count 16 --out out/`
@@ -78,7 +79,11 @@ export function resolveGenerateOptions(flags: {
   return { seed, count, out: flags.out ?? 'out', model: flags.model, json: flags.json ?? false }
 }
 
-/** Digits are an integer seed; other number-like text (`-1`, `1.5`, `1e3`, `0x10`) is rejected as ambiguous; the rest is a string seed. */
+/**
+ * One rule: digits are an integer seed; text that JavaScript would read as a number, or as NaN or
+ * Infinity (`-1`, `1.5`, `1e3`, `0x10`, ` 7`, `Infinity`, `NaN`), is refused as ambiguous; anything
+ * else is a string seed.
+ */
 function parseSeed(raw: string): Seed {
   if (/^\d+$/.test(raw)) {
     if (BigInt(raw) > BigInt(Number.MAX_SAFE_INTEGER)) {
@@ -89,10 +94,10 @@ function parseSeed(raw: string): Seed {
     }
     return Number(raw)
   }
-  if (raw.trim() !== '' && !Number.isNaN(Number(raw))) {
+  if (raw.trim() !== '' && (!Number.isNaN(Number(raw)) || /^\s*[+-]?NaN\s*$/.test(raw))) {
     throw new GanError(
       'ERR_INVALID_SEED',
-      `--seed ${describeValue(raw)} looks like a number but is not an integer in [0, 2^53 − 1]: pass digits only, or a string seed that is not a number.`,
+      `--seed ${describeValue(raw)} looks like a number but is not an integer in [0, 2^53 − 1]: pass digits only, or a string seed that does not read as a number.`,
     )
   }
   seedToInteger(raw) // rejects "" with the library's own message

@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '@gan-sdk/internal'
+import { removeStaleTempFiles, writeFileAtomic } from '@gan-sdk/internal'
 import { join } from 'node:path'
 import { GanError } from '../core/errors.js'
 import type { GeneratorBase } from '../core/generator.js'
@@ -31,10 +31,12 @@ export interface WriteSeedImagesOptions {
 /**
  * Generate seeds `seed … seed + count − 1` (or the one string seed) and write each as
  * `out/<seed>.png`, atomically, {@link RUN_SIZE} seeds per model run. A file that cannot be written
- * is a GanError `ERR_WRITE` naming the path.
+ * is a GanError `ERR_WRITE` naming the path. First removes the temp files (`<seed>.png.<pid>-<n>.tmp`)
+ * that a killed earlier run left in `out`.
  */
 export async function writeSeedImages(generator: GeneratorBase, options: WriteSeedImagesOptions): Promise<void> {
   const { seed: first, count = 1, out, onImage = () => {} } = options
+  await removeStaleTempFiles(out)
   for (let done = 0; done < count; done += RUN_SIZE) {
     const size = Math.min(RUN_SIZE, count - done)
     const seeds = typeof first === 'number' ? Array.from({ length: size }, (_, i) => first + done + i) : [first]
