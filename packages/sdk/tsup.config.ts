@@ -5,7 +5,14 @@ const MODEL = '../../models/mnist/mnist.onnx'
 const BUNDLED = 'assets/mnist.onnx'
 
 export default defineConfig({
-  entry: ['src/index.node.ts', 'src/index.core.ts', 'src/cli.ts'],
+  // By name, so the worker lands beside the chunks that start it: new URL('./session-worker.js', import.meta.url)
+  // finds src/node/session-worker.js from src/node/ and dist/session-worker.js from dist/.
+  entry: {
+    'index.node': 'src/index.node.ts',
+    'index.core': 'src/index.core.ts',
+    cli: 'src/cli.ts',
+    'session-worker': 'src/node/session-worker.js',
+  },
   format: 'esm',
   dts: { entry: ['src/index.node.ts', 'src/index.core.ts'] },
   target: 'node20',

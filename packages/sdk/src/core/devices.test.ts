@@ -46,6 +46,7 @@ const choice = (over: Partial<DeviceChoice> = {}): DeviceChoice => ({
   device: 'auto',
   fallback: true,
   threads: undefined,
+  workers: 0,
   sessionOptions: {},
   ...over,
 })

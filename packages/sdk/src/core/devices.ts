@@ -13,8 +13,10 @@ export interface DeviceFallback {
 
 /** Session settings that apply on every device. */
 export interface SessionSettings {
-  /** Threads of one model run (onnxruntime's `intraOpNumThreads`); undefined lets onnxruntime choose. */
+  /** Threads of one model run (onnxruntime's `intraOpNumThreads`); undefined lets the platform choose. */
   threads: number | undefined
+  /** Worker threads that run the model (0: the calling thread). */
+  workers: number
   /** Passed to onnxruntime as they are, after gan-sdk's own (execution providers excepted). */
   sessionOptions: Readonly<Record<string, unknown>>
 }

@@ -80,9 +80,9 @@ export class GeneratorBase {
     const model = modelInfoOf(proto, resolved, label)
     await checkWeights(proto, label ?? 'the model')
     const pixels = PixelConverter.create() // before the session: without WebAssembly SIMD this throws, leaking none
-    const { device = 'auto', fallback = true, threads, sessionOptions = {} } = resolved
+    const { device = 'auto', fallback = true, threads, workers = 0, sessionOptions = {} } = resolved
     const modelSha256 = await sha256Hex(bytes)
-    const opened = await openOnDevice(runtime, bytes, model, { device, fallback, threads, sessionOptions })
+    const opened = await openOnDevice(runtime, bytes, model, { device, fallback, threads, workers, sessionOptions })
     return { ...opened, model, pixels, modelSha256 }
   }
 

@@ -42,12 +42,12 @@ describe('resolveLoadOptions', () => {
   it.each([
     [
       null,
-      'load options null are not an object: pass an object with any of: latentSize, latentDistribution, layout, range, inputName, outputName, width, height, labels, labelInput, device, fallback, threads, sessionOptions.',
+      'load options null are not an object: pass an object with any of: latentSize, latentDistribution, layout, range, inputName, outputName, width, height, labels, labelInput, device, fallback, threads, workers, sessionOptions.',
     ],
     [[1], 'load options [1] are not an object'],
     [
       { latentsize: 100 },
-      'load option "latentsize" is unknown: valid options are: latentSize, latentDistribution, layout, range, inputName, outputName, width, height, labels, labelInput, device, fallback, threads, sessionOptions.',
+      'load option "latentsize" is unknown: valid options are: latentSize, latentDistribution, layout, range, inputName, outputName, width, height, labels, labelInput, device, fallback, threads, workers, sessionOptions.',
     ],
     [{ latentSize: 0 }, 'latentSize 0 is invalid: pass a positive integer.'],
     [{ width: '64' }, 'width "64" is invalid: pass a positive integer.'],

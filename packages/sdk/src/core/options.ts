@@ -39,9 +39,19 @@ export interface LoadOptions {
   fallback?: boolean
   /** Threads of one model run (onnxruntime's `intraOpNumThreads`). @default onnxruntime's choice (the physical cores) */
   threads?: number
+  /**
+   * Run the model in this many worker threads (Node: worker_threads), each with its own session, so
+   * generation never blocks the event loop; 0 runs it on the calling thread. Each worker's runs use
+   * `threads` threads, by default the cores divided among the workers. Same images either way.
+   * @default 0
+   */
+  workers?: number
   /** onnxruntime session options, passed as they are after gan-sdk's own; choose the device with `device`, not `executionProviders`. @default {} */
   sessionOptions?: Readonly<Record<string, unknown>>
 }
+
+/** The most worker threads one generator may start. */
+export const MAX_WORKERS = 64
 
 /** The load options that set a model contract field (and so replace what the metadata says). */
 export const CONTRACT_OPTIONS = [
@@ -57,7 +67,9 @@ export const CONTRACT_OPTIONS = [
   'labelInput',
 ] as const satisfies ReadonlyArray<keyof LoadOptions & keyof ModelContract>
 
-const KEYS = [...CONTRACT_OPTIONS, 'device', 'fallback', 'threads', 'sessionOptions'] as const satisfies ReadonlyArray<keyof LoadOptions>
+const KEYS = [...CONTRACT_OPTIONS, 'device', 'fallback', 'threads', 'workers', 'sessionOptions'] as const satisfies ReadonlyArray<
+  keyof LoadOptions
+>
 
 /**
  * Validate load options from untyped callers (JavaScript, CLI flags). Returns a new object holding
@@ -128,6 +140,13 @@ export function resolveLoadOptions(input: unknown = {}): LoadOptions {
   }
   const device = oneOf('device', given['device'], DEVICES)
   if (device !== undefined) out.device = device
+  const workers = given['workers']
+  if (workers !== undefined) {
+    if (typeof workers !== 'number' || !Number.isSafeInteger(workers) || workers < 0 || workers > MAX_WORKERS) {
+      throw invalid(`workers ${describeValue(workers)} is invalid`, `pass an integer from 0 (run on the calling thread) to ${MAX_WORKERS}`)
+    }
+    out.workers = workers
+  }
   const fallback = given['fallback']
   if (fallback !== undefined) {
     if (typeof fallback !== 'boolean') throw invalid(`fallback ${describeValue(fallback)} is invalid`, 'pass true or false')

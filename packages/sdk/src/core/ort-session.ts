@@ -4,11 +4,21 @@ import { GanError } from './errors.js'
 import type { ModelInfo } from './model-info.js'
 import type { InferenceSessionLike } from './session.js'
 
+/** The parts of an onnxruntime session the SDK uses. */
+export interface OrtSession {
+  run(feeds: Record<string, OrtCommon.Tensor>, fetches: string[]): Promise<Record<string, OrtCommon.OnnxValue>>
+  release(): Promise<void>
+}
+
 /**
  * The parts of an onnxruntime package the SDK uses. onnxruntime-node and onnxruntime-web both
- * re-export them from onnxruntime-common, so each platform entry passes its own `ort` namespace.
+ * re-export them from onnxruntime-common, so each platform entry passes its own `ort` namespace
+ * (or a stand-in with the same shape, like the Node entry's worker-thread pool).
  */
-export type Ort = Pick<typeof OrtCommon, 'InferenceSession' | 'Tensor'>
+export interface Ort {
+  InferenceSession: { create(model: Uint8Array, options: OrtCommon.InferenceSession.SessionOptions): Promise<OrtSession> }
+  Tensor: typeof OrtCommon.Tensor
+}
 
 /** Session options every platform passes to onnxruntime, before its own (execution providers). */
 const SESSION_DEFAULTS = {
@@ -35,7 +45,7 @@ export function createOrtSessionFactory(ort: Ort) {
       ...settings.sessionOptions,
       executionProviders: [device],
     }
-    let session: OrtCommon.InferenceSession
+    let session: OrtSession
     try {
       session = await ort.InferenceSession.create(bytes, options)
     } catch (err) {

@@ -7,16 +7,25 @@ import { createOrtSessionFactory } from '../core/ort-session.js'
 import type { ModelSource, Runtime } from '../core/runtime.js'
 import { linuxHasVulkan, nodeAutoDevices, nodeDeviceFix, nodeDeviceUnavailable, ortBindingDir } from './devices.js'
 import { readModelFile } from './read-model.js'
+import { createWorkerOrt } from './worker-ort.js'
+import { availableParallelism } from 'node:os'
 
 let vulkan: boolean | undefined
 const deviceEnv = { platform: process.platform, bindingDir: ortBindingDir(), hasVulkan: () => (vulkan ??= linuxHasVulkan()) }
+
+const inThread = createOrtSessionFactory(ort)
 
 const nodeRuntime: Runtime = {
   readModel: readModelFile,
   auto: nodeAutoDevices(),
   unavailable: (device) => nodeDeviceUnavailable(device, ort.listSupportedBackends(), deviceEnv),
   fix: nodeDeviceFix,
-  createSession: createOrtSessionFactory(ort),
+  createSession: (bytes, model, device, settings) => {
+    if (settings.workers === 0) return inThread(bytes, model, device, settings)
+    // Workers share the cores: by default each run gets its share, not all of them.
+    const threads = settings.threads ?? Math.max(1, Math.floor(availableParallelism() / settings.workers))
+    return createOrtSessionFactory(createWorkerOrt(ort, settings.workers))(bytes, model, device, { ...settings, threads })
+  },
 }
 
 /** A GAN generator running on onnxruntime-node: CPU, or a GPU through CUDA, DirectML, CoreML or WebGPU. */
