@@ -44,7 +44,9 @@ for (const device of DEVICES) {
 }
 
 const backends = ort.listSupportedBackends().map((b) => `${b.name}${b.bundled ? '' : ' (installed separately)'}`)
-console.log(`onnxruntime-node ${ort.env.versions.common}, ${process.platform}-${process.arch}; execution providers in this build: ${backends.join(', ')}`)
+console.log(
+  `onnxruntime-node ${ort.env.versions.common}, ${process.platform}-${process.arch}; execution providers in this build: ${backends.join(', ')}`,
+)
 console.log(`model: ${args.model}; batch ${BATCH}, median of ${args.rounds} runs\n`)
 console.log('device  | runs | max |device − cpu| | images/s | why not')
 console.log('------- | ---- | ------------------ | -------- | -------')

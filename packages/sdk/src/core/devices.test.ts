@@ -117,3 +117,20 @@ describe('openOnDevice', () => {
     expect((await rejectionOf(openOnDevice(failing, bytes, model, choice({ device: 'cpu' })))).code).toBe('ERR_MODEL_FORMAT')
   })
 })
+
+describe('fallback reasons', () => {
+  it('are the runtime’s own words, without gan-sdk’s wrapper or onnxruntime’s source location', async () => {
+    const { p } = platform({ webgpu: 'ok', cpu: 'ok' }, ['webgpu', 'cpu'])
+    p.createSession = async (_b, _m, device) => {
+      if (device === 'webgpu') {
+        const ort = new Error(
+          '/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize(const Config&)::<lambda()> adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters.\n',
+        )
+        throw new GanError('ERR_MODEL_FORMAT', 'onnxruntime could not load the model: …', { cause: ort })
+      }
+      return { run: async (_l, batch) => new Float32Array(batch * 4), release: async () => {} }
+    }
+    const opened = await openOnDevice(p, bytes, model, choice())
+    expect(opened.fallbacks).toEqual([{ device: 'webgpu', reason: 'Failed to get a WebGPU adapter: No supported adapters.' }])
+  })
+})

@@ -131,11 +131,16 @@ async function tryDevice(
   }
 }
 
-/** An error's message, first line only (onnxruntime's carry source paths and stack frames). */
+/**
+ * Why a device failed, in one line: the runtime's own message (not gan-sdk's "could not load the
+ * model" wrapper), without onnxruntime's source location and failed-check preamble.
+ */
 function messageOf(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err)
-  return text
+  const root = err instanceof GanError && err.cause instanceof Error ? err.cause : err
+  const text = root instanceof Error ? root.message : String(root)
+  const line = text
     .replace(/^\[gan-sdk\] /, '')
     .split('\n')[0]!
     .trim()
+  return line.replace(/^\/\S+:\d+ .*? was false\. /, '')
 }
