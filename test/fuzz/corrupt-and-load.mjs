@@ -14,7 +14,7 @@ function withoutChecksum(bytes) {
   return toBinary(ModelProtoSchema, model)
 }
 
-const [first, last] = process.argv.slice(2, 4).map(Number)
+const [first = 0, last = 0] = process.argv.slice(2, 4).map(Number)
 // 'checksum': the bundled model as shipped; 'bare': without its gan.weights_sha256, as a foreign
 // model would be, so corruptions reach onnxruntime instead of failing the checksum.
 const variant = process.argv[4]
@@ -22,7 +22,10 @@ const shipped = readFileSync(BUNDLED_MODEL_URL)
 const original = variant === 'bare' ? withoutChecksum(shipped) : shipped
 const baseline = await (await Generator.load(original, { device: 'cpu' })).generateBatch([0, 1])
 
-/** mulberry32: the corruption of case `n` is the same on every run. */
+/**
+ * mulberry32: the corruption of case `n` is the same on every run.
+ * @param {number} seed
+ */
 function random(seed) {
   let a = seed >>> 0
   return () => {
@@ -33,15 +36,21 @@ function random(seed) {
   }
 }
 
-/** The case's corrupted bytes and what was done: bit flips, a truncation, an insertion or a zeroed range. */
-export function corrupt(n) {
+/**
+ * The case's corrupted bytes and what was done: bit flips, a truncation, an insertion or a zeroed range.
+ * @param {number} n
+ */
+function corrupt(n) {
   const rand = random(n * 2654435761)
   const at = () => Math.floor(rand() * original.length)
   const bytes = Uint8Array.from(original)
   switch (n % 4) {
     case 0: {
       const flips = 1 + Math.floor(rand() * 8)
-      for (let i = 0; i < flips; i++) bytes[at()] ^= 1 << Math.floor(rand() * 8)
+      for (let i = 0; i < flips; i++) {
+        const where = at()
+        bytes[where] = /** @type {number} */ (bytes[where]) ^ (1 << Math.floor(rand() * 8))
+      }
       return { kind: 'bit flips', bytes }
     }
     case 1:
@@ -71,7 +80,7 @@ for (let n = first; n < last; n++) {
     const g = await Generator.load(bytes, { device: 'cpu' })
     const images = await g.generateBatch([0, 1])
     await g.dispose()
-    const same = images.every((image, i) => Buffer.from(image.data).equals(Buffer.from(baseline[i].data)))
+    const same = images.every((image, i) => Buffer.from(image.data).equals(Buffer.from(/** @type {Uint8Array} */ (baseline[i]?.data))))
     outcome = same ? 'same images' : 'different images'
   } catch (err) {
     outcome = isGanError(err) ? err.code : `raw error: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`

@@ -14,7 +14,10 @@ const bytes = readFileSync(BUNDLED_MODEL_URL)
 const load = () => Generator.load(bytes, { device: 'cpu' })
 const SAMPLES = 20
 
-/** RSS samples over `count` calls of `step`, after `warm` uncounted ones. */
+/**
+ * RSS samples over `count` calls of `step`, after `warm` uncounted ones.
+ * @param {number} warm @param {number} count @param {(i: number) => Promise<unknown>} step
+ */
 async function phase(warm, count, step) {
   for (let i = 0; i < warm; i++) await step(i)
   const samples = [mib()]
