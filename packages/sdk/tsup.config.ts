@@ -20,7 +20,7 @@ export default defineConfig({
   sourcemap: true,
   external: ['onnxruntime-node'],
   // The private workspace package of shared Node chores ships inside the build, never as a dependency.
-  noExternal: ['@gan-sdk/internal'],
+  noExternal: ['@gan-sdk/internal', '@bufbuild/protobuf', 'onnx-buf', 'fast-png'],
   // Ship the bundled model in the package (files: ["bin", "dist", "assets"]). A checkout without the
   // trained model still builds, since training itself (npm run train:mnist) needs this build; the
   // stale copy is removed so that Generator.load() reports the model missing instead of using it.

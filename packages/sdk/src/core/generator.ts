@@ -78,12 +78,21 @@ export class GeneratorBase {
     const label = source instanceof Uint8Array ? undefined : `model ${JSON.stringify(String(source))}`
     const proto = parseModelProto(bytes, label)
     const model = modelInfoOf(proto, resolved, label)
-    await checkWeights(proto, label ?? 'the model')
     const pixels = PixelConverter.create() // before the session: without WebAssembly SIMD this throws, leaking none
     const { device = 'auto', fallback = true, threads, workers = 0, sessionOptions = {} } = resolved
-    const modelSha256 = await sha256Hex(bytes)
-    const opened = await openOnDevice(runtime, bytes, model, { device, fallback, threads, workers, sessionOptions })
-    return { ...opened, model, pixels, modelSha256 }
+    // The hashes run off the main thread (Web Crypto) while onnxruntime builds the session.
+    const [digest, integrity, session] = await Promise.allSettled([
+      sha256Hex(bytes),
+      checkWeights(proto, label ?? 'the model'),
+      openOnDevice(runtime, bytes, model, { device, fallback, threads, workers, sessionOptions }),
+    ])
+    // Corrupt weights explain any other failure, so their error wins.
+    const failure = [integrity, session, digest].find((r) => r.status === 'rejected')
+    if (failure !== undefined) {
+      if (session.status === 'fulfilled') await session.value.session.release()
+      throw failure.reason
+    }
+    return { ...(session as PromiseFulfilledResult<Awaited<ReturnType<typeof openOnDevice>>>).value, model, pixels, modelSha256: (digest as PromiseFulfilledResult<string>).value }
   }
 
   /** The model contract, as declared by the model's metadata, inferred from its graph, or set by load options. */

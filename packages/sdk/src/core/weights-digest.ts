@@ -1,7 +1,20 @@
-import type { TensorProto } from 'onnx-buf'
 import { GanError } from './errors.js'
 import { METADATA_KEYS } from './model-contract.js'
 import { readMetadata, type ParsedModel } from './model-info.js'
+
+/** The fields of an ONNX `TensorProto` (as onnx-buf parses it) that the digest covers. */
+export interface WeightTensor {
+  name: string
+  dataType: number
+  dims: readonly bigint[]
+  rawData: Uint8Array
+  floatData: readonly number[]
+  int32Data: readonly number[]
+  int64Data: readonly bigint[]
+  doubleData: readonly number[]
+  uint64Data: readonly bigint[]
+  stringData: readonly Uint8Array<ArrayBufferLike>[]
+}
 
 /**
  * `gan.weights_sha256`: SHA-256 (hex) over the graph's initializers in order, each written as its
@@ -11,7 +24,7 @@ import { readMetadata, type ParsedModel } from './model-info.js'
  * corrupted weight fails with ERR_MODEL_CORRUPT instead of silently changing the images. It covers
  * values, not metadata or graph structure (a broken graph fails onnxruntime's own checks).
  */
-export async function weightsDigest(initializers: readonly TensorProto[]): Promise<string> {
+export async function weightsDigest(initializers: readonly WeightTensor[]): Promise<string> {
   const parts: Uint8Array[] = []
   const encoder = new TextEncoder()
   for (const t of initializers) {
@@ -53,7 +66,7 @@ export async function checkWeights(model: ParsedModel, label: string): Promise<v
   }
 }
 
-function valueBytes(t: TensorProto): Uint8Array {
+function valueBytes(t: WeightTensor): Uint8Array {
   if (t.rawData.byteLength > 0) return t.rawData
   const typed: [ArrayLike<number | bigint>, number, (view: DataView, at: number, v: never) => void][] = [
     [t.floatData, 4, (v, at, x: number) => v.setFloat32(at, x, true)],
@@ -62,7 +75,7 @@ function valueBytes(t: TensorProto): Uint8Array {
     [t.doubleData, 8, (v, at, x: number) => v.setFloat64(at, x, true)],
     [t.uint64Data, 8, (v, at, x: bigint) => v.setBigUint64(at, x, true)],
   ]
-  const chunks = typed
+  const chunks: Uint8Array<ArrayBufferLike>[] = typed
     .filter(([values]) => values.length > 0)
     .map(([values, size, set]) => {
       const view = new DataView(new ArrayBuffer(values.length * size))
