@@ -5,16 +5,18 @@ const MODEL = '../../models/mnist/mnist.onnx'
 const BUNDLED = 'assets/mnist.onnx'
 
 export default defineConfig({
-  // By name, so the worker lands beside the chunks that start it: new URL('./session-worker.js', import.meta.url)
-  // finds src/node/session-worker.js from src/node/ and dist/session-worker.js from dist/.
+  // By name, so the workers land beside the chunks that start it: new URL('./session-worker.js', import.meta.url)
+  // finds src/node/session-worker.js from src/node/ and dist/session-worker.js from dist/ (encode-worker.js likewise).
   entry: {
     'index.node': 'src/index.node.ts',
     'index.core': 'src/index.core.ts',
     cli: 'src/cli.ts',
+    'index.bake': 'src/index.bake.ts',
     'session-worker': 'src/node/session-worker.js',
+    'encode-worker': 'src/bake/encode-worker.js',
   },
   format: 'esm',
-  dts: { entry: ['src/index.node.ts', 'src/index.core.ts'] },
+  dts: { entry: ['src/index.node.ts', 'src/index.core.ts', 'src/index.bake.ts'] },
   target: 'node20',
   clean: true,
   sourcemap: true,

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { Generator } from './index.node.js'
 
 // The built bin, through the workspace symlink `npx gan-sdk` uses: run `npm run build` first (the
-// root `npm test` does). Behaviour is tested in-process in node/run-cli.test.ts; this checks the wiring.
+// root `npm test` does). Behaviour is tested in-process in cli/run-cli.test.ts; this checks the wiring.
 const BIN = fileURLToPath(new URL('../../../node_modules/.bin/gan-sdk', import.meta.url))
 const MNIST = new URL('../../../models/mnist/mnist.onnx', import.meta.url)
 

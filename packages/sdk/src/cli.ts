@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `gan-sdk` bin. All behaviour is in node/run-cli.ts, which tests drive in-process.
-import { runCli } from './node/run-cli.js'
+// The `gan-sdk` bin. All behaviour is in cli/run-cli.ts, which tests drive in-process.
+import { runCli } from './cli/run-cli.js'
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (line) => process.stdout.write(`${line}\n`),

@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'ERR_WRITE',
   /** The generator was used after `dispose()`. */
   'ERR_DISPOSED',
+  /** An optional peer dependency a feature needs is not installed (sharp, for WebP/AVIF and resizing). */
+  'ERR_MISSING_DEPENDENCY',
   /** The JavaScript engine lacks something gan-sdk needs (WebAssembly SIMD). */
   'ERR_UNSUPPORTED_RUNTIME',
 ] as const

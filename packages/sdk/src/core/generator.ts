@@ -92,7 +92,17 @@ export class GeneratorBase {
       if (session.status === 'fulfilled') await session.value.session.release()
       throw failure.reason
     }
-    return { ...(session as PromiseFulfilledResult<Awaited<ReturnType<typeof openOnDevice>>>).value, model, pixels, modelSha256: (digest as PromiseFulfilledResult<string>).value }
+    return {
+      ...(session as PromiseFulfilledResult<Awaited<ReturnType<typeof openOnDevice>>>).value,
+      model,
+      pixels,
+      modelSha256: (digest as PromiseFulfilledResult<string>).value,
+    }
+  }
+
+  /** SHA-256 of the model file's bytes (hex), as every image's provenance records it. */
+  get sha256(): string {
+    return this.#origin.modelSha256
   }
 
   /** The model contract, as declared by the model's metadata, inferred from its graph, or set by load options. */

@@ -50,15 +50,23 @@ export class RgbaImage {
    * the image's {@link provenance} in a `tEXt` chunk.
    */
   toPNG(): Uint8Array {
+    return encode(this.pngInput())
+  }
+
+  /**
+   * What {@link toPNG} hands the PNG encoder (fast-png's `encode`): the pixels packed to the model's
+   * channels, and the provenance text. For encoding elsewhere, e.g. in a worker thread.
+   */
+  pngInput(): { width: number; height: number; channels: 1 | 3 | 4; depth: 8; data: Uint8Array; text?: Record<string, string> } {
     const { width, height, channels, data } = this
     const provenance = this.provenance
-    const text = provenance === undefined ? undefined : { [PROVENANCE_KEYWORD]: asciiJson(provenance) }
-    if (channels === 4) return encode({ width, height, data, channels, depth: 8, ...(text ? { text } : {}) })
+    const text = provenance === undefined ? {} : { text: { [PROVENANCE_KEYWORD]: asciiJson(provenance) } }
+    if (channels === 4) return { width, height, channels, depth: 8, data, ...text }
     const packed = new Uint8Array(width * height * channels)
     for (let src = 0, dst = 0; dst < packed.length; src += 4) {
       for (let k = 0; k < channels; k++) packed[dst++] = data[src + k]!
     }
-    return encode({ width, height, data: packed, channels, depth: 8, ...(text ? { text } : {}) })
+    return { width, height, channels, depth: 8, data: packed, ...text }
   }
 
   /** The PNG as a `data:image/png;base64,…` URL, for an `<img src>` or a CSS background. */

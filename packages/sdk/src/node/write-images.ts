@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { GanError } from '../core/errors.js'
 import type { GeneratorBase } from '../core/generator.js'
 import type { Seed } from '../core/seed.js'
+import { fileStem } from './file-names.js'
 
 /** Seeds per session run: a single run for the usual counts, bounded memory for large ones. */
 export const RUN_SIZE = 256
@@ -61,11 +62,7 @@ async function writePng(file: string, png: Uint8Array): Promise<void> {
   }
 }
 
-/** The file name for a seed: the integer itself, or the string with everything but [A-Za-z0-9_-] percent-encoded (no path tricks, valid on every OS). */
+/** The file name for a seed: `<seed>.png`, the seed made safe by {@link fileStem}. */
 export function seedFileName(seed: Seed): string {
-  const stem =
-    typeof seed === 'number'
-      ? String(seed)
-      : encodeURIComponent(seed).replace(/[!'()*.~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-  return `${stem}.png`
+  return `${fileStem(seed)}.png`
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tinyGenerator } from '../testing/tiny-generator.js'
-import { Generator } from './node-generator.js'
+import { Generator } from '../node/node-generator.js'
 import { resolveGenerateOptions, runCli } from './run-cli.js'
 
 async function cli(...argv: string[]) {
@@ -93,7 +93,7 @@ describe('gan-sdk CLI', () => {
       ['generate', 'extra'],
       "[gan-sdk] Unexpected argument 'extra'. This command does not take positional arguments (gan-sdk --help lists the options).",
     ],
-    [['make'], '[gan-sdk] unknown command "make": use generate or info (gan-sdk --help lists the options).'],
+    [['make'], '[gan-sdk] unknown command "make": use generate, bake or info (gan-sdk --help lists the options).'],
   ])('%j is a usage error: exit 2, one [gan-sdk] line, nothing written', async (argv, message) => {
     const { dir } = await workspace()
     const r = await cli(...argv, ...(argv[0] === 'generate' && !argv.includes('--out') ? ['--out', join(dir, 'out')] : []))

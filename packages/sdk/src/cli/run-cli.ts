@@ -1,9 +1,11 @@
 import { parseFlags, runCommand, UsageError, type CliIo, type ExitCode } from '@gan-sdk/internal'
 import { describeValue } from '../core/describe-value.js'
 import { GanError } from '../core/errors.js'
-import { seedToInteger, type Seed } from '../core/seed.js'
-import { Generator } from './node-generator.js'
-import { RUN_SIZE, writeSeedImages } from './write-images.js'
+import type { Seed } from '../core/seed.js'
+import { seedFromText } from '../core/seed-text.js'
+import { bakeCommand } from './bake-command.js'
+import { Generator } from '../node/node-generator.js'
+import { RUN_SIZE, writeSeedImages } from '../node/write-images.js'
 
 export type { CliIo } from '@gan-sdk/internal'
 
@@ -13,6 +15,7 @@ const USAGE = `Usage: gan-sdk <command> [options]
 
 Commands:
   generate   Write one PNG per seed, seeds seed … seed+count−1, ${RUN_SIZE} per model run
+  bake       Bake images at build time: cached, resumable, sharded (gan-sdk bake --help)
   info       Print the model contract of a generator as JSON
 
 Options:
@@ -64,7 +67,7 @@ export function resolveGenerateOptions(flags: {
   if (!(count >= 1 && count <= MAX_COUNT)) {
     throw new GanError('ERR_INVALID_OPTION', `--count ${describeValue(flags.count)} is invalid: pass an integer from 1 to ${MAX_COUNT}.`)
   }
-  const seed = parseSeed(flags.seed ?? '0')
+  const seed = seedFromText(flags.seed ?? '0', '--seed')
   if (typeof seed === 'string' && count > 1) {
     throw new GanError(
       'ERR_INVALID_OPTION',
@@ -80,31 +83,6 @@ export function resolveGenerateOptions(flags: {
 }
 
 /**
- * One rule: digits are an integer seed; text that JavaScript would read as a number, or as NaN or
- * Infinity (`-1`, `1.5`, `1e3`, `0x10`, ` 7`, `Infinity`, `NaN`), is refused as ambiguous; anything
- * else is a string seed.
- */
-function parseSeed(raw: string): Seed {
-  if (/^\d+$/.test(raw)) {
-    if (BigInt(raw) > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new GanError(
-        'ERR_INVALID_SEED',
-        `--seed ${describeValue(raw)} is above 2^53 − 1: pass an integer in [0, 2^53 − 1] or a non-numeric string.`,
-      )
-    }
-    return Number(raw)
-  }
-  if (raw.trim() !== '' && (!Number.isNaN(Number(raw)) || /^\s*[+-]?NaN\s*$/.test(raw))) {
-    throw new GanError(
-      'ERR_INVALID_SEED',
-      `--seed ${describeValue(raw)} looks like a number but is not an integer in [0, 2^53 − 1]: pass digits only, or a string seed that does not read as a number.`,
-    )
-  }
-  seedToInteger(raw) // rejects "" with the library's own message
-  return raw
-}
-
-/**
  * Run the CLI on `argv` (without the node and script paths); resolves to the exit code: 0 done,
  * 1 failed, 2 a wrong command line. Every failure is one line on stderr.
  */
@@ -114,19 +92,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     io.stdout(USAGE)
     return 0
   }
-  const json = command === 'generate' && rest.includes('--json')
+  const json = (command === 'generate' || command === 'bake') && rest.includes('--json')
   return runCommand(
     async () => {
       if (command === 'generate') {
         const { values } = parseFlags(rest, GENERATE)
         if (values.help) io.stdout(USAGE)
         else await generateCommand(resolveGenerateOptions(values), io)
+      } else if (command === 'bake') {
+        return bakeCommand(rest, io)
       } else if (command === 'info') {
         const { values } = parseFlags(rest, COMMON)
         if (values.help) io.stdout(USAGE)
         else await infoCommand(values.model, io)
       } else {
-        throw new UsageError(`unknown command ${describeValue(command)}: use generate or info`)
+        throw new UsageError(`unknown command ${describeValue(command)}: use generate, bake or info`)
       }
     },
     { tool: 'gan-sdk', io, json, usageCodes: ['ERR_INVALID_OPTION', 'ERR_INVALID_SEED'] },

@@ -1,0 +1,134 @@
+import { parseFlags, UsageError, type CliIo } from '@gan-sdk/internal'
+import { describeValue } from '../core/describe-value.js'
+import { GanError } from '../core/errors.js'
+import { bake, type BakeEvent, type BakeOptions } from '../bake/bake.js'
+import { mergeBakes } from '../bake/merge.js'
+
+export const BAKE_USAGE = `Usage: gan-sdk bake --seeds <seeds> --out <dir> [options]
+       gan-sdk bake merge <shard dir>… --out <dir>
+
+Bake GAN images into files at build time: <model>-<seed>[-<label>].<format> and gan-manifest.json.
+Re-runs skip what is unchanged (no inference, no rewrite); a killed bake resumes where it stopped.
+
+Options:
+  --seeds <seeds>      seeds: ranges and lists, e.g. 0-99 or 1;5;hero (required)
+  --out <dir>          output directory (required)
+  --model <model>      a bundled model name (mnist), a .onnx path, or an http(s) URL (default: mnist)
+  --labels <a,b,…>     classes of a conditional model: each seed once per label (default: the seed's own class)
+  --truncation <ψ>     truncation, in (0, 1] (default: 1)
+  --format <format>    png, webp or avif; webp and avif need sharp (npm i sharp) (default: png)
+  --size <px>          resize to px × px (needs sharp) (default: the model's size)
+  --quality <q>        webp/avif quality, 1–100 (default: 90 webp, 60 avif)
+  --shard <i/n>        bake only shard i of n, e.g. 2/4 (default: all)
+  --cache-dir <dir>    cache of finished images (default: node_modules/.cache/gan-sdk/bake)
+  --concurrency <n>    PNG encoder threads (default: the cores but one)
+  --batch-size <n>     seeds per model run (default: 256)
+  --json               print NDJSON events
+  -h, --help           show this help
+
+Example: gan-sdk bake --seeds 0-99 --out public/gan --format webp --size 128`
+
+const FLAGS = {
+  seeds: { type: 'string' },
+  out: { type: 'string' },
+  model: { type: 'string' },
+  labels: { type: 'string' },
+  truncation: { type: 'string' },
+  format: { type: 'string' },
+  size: { type: 'string' },
+  quality: { type: 'string' },
+  shard: { type: 'string' },
+  'cache-dir': { type: 'string' },
+  concurrency: { type: 'string' },
+  'batch-size': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+type Flags = Partial<Record<Exclude<keyof typeof FLAGS, 'json' | 'help'>, string>>
+
+/** Flags (strings, as typed) → bake options; numbers must be written plainly and are quoted as typed when not. */
+export function resolveBakeCommandOptions(flags: Flags): Omit<BakeOptions, 'onProgress'> {
+  if (flags.seeds === undefined) throw new UsageError('missing --seeds: which seeds to bake, e.g. --seeds 0-99')
+  if (flags.out === undefined) throw new UsageError('missing --out: the directory to bake into')
+  const integer = (flag: string, raw: string | undefined) => {
+    if (raw === undefined) return undefined
+    if (!/^\d+$/.test(raw)) throw new GanError('ERR_INVALID_OPTION', `--${flag} ${describeValue(raw)} is invalid: pass a positive integer.`)
+    return Number(raw)
+  }
+  const truncation = flags.truncation
+  if (truncation !== undefined && !/^(0?\.\d+|1(\.0*)?|0\.\d*)$/.test(truncation)) {
+    throw new GanError('ERR_INVALID_OPTION', `--truncation ${describeValue(truncation)} is invalid: pass ψ in (0, 1], e.g. 0.7.`)
+  }
+  const options: Omit<BakeOptions, 'onProgress'> = { seeds: flags.seeds, outDir: flags.out }
+  if (flags.model !== undefined) options.model = flags.model
+  if (flags.labels !== undefined)
+    options.labels = flags.labels.split(',').map((l) => (/^\d+$/.test(l.trim()) ? Number(l.trim()) : l.trim()))
+  if (truncation !== undefined) options.truncation = Number(truncation)
+  if (flags.format !== undefined) options.format = flags.format as BakeOptions['format']
+  if (flags.shard !== undefined) options.shard = flags.shard
+  if (flags['cache-dir'] !== undefined) options.cacheDir = flags['cache-dir']
+  for (const [flag, key] of [
+    ['size', 'size'],
+    ['quality', 'quality'],
+    ['concurrency', 'concurrency'],
+    ['batch-size', 'batchSize'],
+  ] as const) {
+    const value = integer(flag, flags[flag])
+    if (value !== undefined) options[key] = value
+  }
+  return options
+}
+
+/** `gan-sdk bake …`: returns 1 when an image failed, else 0. */
+export async function bakeCommand(argv: readonly string[], io: CliIo): Promise<0 | 1> {
+  if (argv[0] === 'merge') return mergeCommand(argv.slice(1), io)
+  const { values } = parseFlags(argv, FLAGS)
+  if (values.help) {
+    io.stdout(BAKE_USAGE)
+    return 0
+  }
+  const options = resolveBakeCommandOptions(values)
+  const result = await bake({ ...options, onProgress: values.json ? (e) => io.stdout(JSON.stringify(e)) : (e) => renderLine(e, io) })
+  return result.failed > 0 ? 1 : 0
+}
+
+/** One plain line per event: each image and why it was (re)written, then the summary. */
+function renderLine(event: BakeEvent, io: CliIo): void {
+  if (event.type === 'start') {
+    io.stdout(
+      `baking ${event.total} image${event.total === 1 ? '' : 's'} of ${event.model}${event.shard ? ` (shard ${event.shard.index}/${event.shard.count})` : ''} → ${event.outDir}`,
+    )
+  } else if (event.type === 'image') {
+    const { image } = event
+    io.stdout(`${image.cached ? 'cached' : 'baked '} ${image.path}${image.reason === 'unchanged' ? '' : ` (${image.reason})`}`)
+  } else {
+    const why = Object.entries(event.reasons)
+      .map(([reason, n]) => `${n} ${reason}`)
+      .join(', ')
+    io.stdout(
+      `${event.baked} baked, ${event.cached} cached, ${event.failed} failed (${why}) in ${(event.ms / 1000).toFixed(1)} s → ${event.manifest}`,
+    )
+  }
+}
+
+async function mergeCommand(argv: readonly string[], io: CliIo): Promise<0> {
+  const { values, positionals } = parseFlags(
+    argv,
+    { out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    Number.MAX_SAFE_INTEGER,
+  )
+  if (values.help) {
+    io.stdout(BAKE_USAGE)
+    return 0
+  }
+  if (values.out === undefined) throw new UsageError('missing --out: the directory to merge the shards into')
+  if (positionals.length === 0) throw new UsageError('missing shard directories: gan-sdk bake merge <shard dir>… --out <dir>')
+  const result = await mergeBakes(positionals, values.out)
+  io.stdout(
+    values.json
+      ? JSON.stringify({ type: 'merged', ...result })
+      : `merged ${result.images} images (${result.copied} copied) → ${result.manifest}`,
+  )
+  return 0
+}

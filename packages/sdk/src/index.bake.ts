@@ -1,0 +1,14 @@
+// `gan-sdk/bake` (Node only): generate images at build time — content-addressed, resumable, sharded.
+export {
+  bake,
+  resolveBakeOptions,
+  type BakeOptions,
+  type BakeEvent,
+  type BakeReason,
+  type BakedImage,
+  type BakeResult,
+} from './bake/bake.js'
+export { mergeBakes, type MergeResult } from './bake/merge.js'
+export { parseSeedSpec, parseShard, type Shard } from './bake/seed-spec.js'
+export { BAKE_FORMATS, type BakeFormat } from './bake/encode.js'
+export { BAKE_MANIFEST_FORMAT, type BakeManifest, type BakedImageEntry } from './bake/manifest.js'
