@@ -8,6 +8,11 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // Browser code: the examples' pages.
+    files: ['examples/*/src/**'],
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', navigator: 'readonly' } },
+  },
+  {
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: 'module',

@@ -12,15 +12,16 @@ export default defineConfig({
     'index.core': 'src/index.core.ts',
     cli: 'src/cli.ts',
     'index.bake': 'src/index.bake.ts',
+    'index.vite': 'src/index.vite.ts',
     'session-worker': 'src/node/session-worker.js',
     'encode-worker': 'src/bake/encode-worker.js',
   },
   format: 'esm',
-  dts: { entry: ['src/index.node.ts', 'src/index.core.ts', 'src/index.bake.ts'] },
+  dts: { entry: ['src/index.node.ts', 'src/index.core.ts', 'src/index.bake.ts', 'src/index.vite.ts'] },
   target: 'node20',
   clean: true,
   sourcemap: true,
-  external: ['onnxruntime-node'],
+  external: ['onnxruntime-node', 'vite'],
   // The private workspace package of shared Node chores ships inside the build, never as a dependency.
   noExternal: ['@gan-sdk/internal', '@bufbuild/protobuf', 'onnx-buf', 'fast-png'],
   // Ship the bundled model in the package (files: ["bin", "dist", "assets"]). A checkout without the
