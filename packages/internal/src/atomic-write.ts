@@ -26,8 +26,12 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   const { fsync = true } = options
   const tmp = `${path}.${process.pid}-${++writes}.tmp`
   try {
-    await mkdir(dirname(path), { recursive: true })
-    const file = await open(tmp, 'wx')
+    // Create the directory only when it is missing: one system call less per file in a bake of thousands.
+    const file = await open(tmp, 'wx').catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err
+      await mkdir(dirname(path), { recursive: true })
+      return open(tmp, 'wx')
+    })
     try {
       await file.writeFile(data)
       if (fsync) await file.sync()

@@ -1,5 +1,5 @@
 import { removeStaleTempFiles, writeFileAtomic } from '@gan-sdk/internal'
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { describeValue } from '../core/describe-value.js'
 import { GanError } from '../core/errors.js'
@@ -161,14 +161,15 @@ export async function bake(options: BakeOptions): Promise<BakeResult> {
       opts.onProgress({ type: 'image', image, done: images.length, total: items.length })
     }
     const toGenerate: Array<{ item: Item; reason: BakeReason }> = []
-    for (const item of items) {
+    const [present, cachedKeys] = await Promise.all([listFiles(outDir), cache.keys()])
+    await forEachLimited(items, 32, async (item) => {
       const path = join(outDir, item.file)
-      const existing = await readFile(path).catch(() => undefined)
+      const existing = present.has(item.file) ? await readFile(path).catch(() => undefined) : undefined
       const existingSha = existing === undefined ? undefined : sha256Hex(existing)
       const entry = before.get(item.file)
       if (existing !== undefined && entry?.key === item.key && existingSha === entry.sha256) {
         record(await describe(item, path, existing, existingSha, true, 'unchanged'))
-        continue
+        return
       }
       const reason: BakeReason =
         entry === undefined
@@ -180,17 +181,20 @@ export async function bake(options: BakeOptions): Promise<BakeResult> {
             : existing === undefined
               ? 'file missing'
               : 'file changed'
-      const cached = await cache.get(item.key)
+      const cached = cachedKeys.has(item.key) ? await cache.get(item.key) : undefined
       if (cached === undefined) {
         toGenerate.push({ item, reason })
-        continue
+        return
       }
       const sha256 = sha256Hex(cached)
       // A bake killed after writing this file but before its manifest: the file is already right.
       const unchanged = existingSha === sha256
       if (!unchanged) await writeOut(path, cached)
       record(await describe(item, path, cached, sha256, true, unchanged ? 'unchanged' : reason))
-    }
+    })
+    // Generate in the bake's order, whatever order the checks above finished in.
+    const position = new Map(items.map((item, i) => [item, i]))
+    toGenerate.sort((a, b) => position.get(a.item)! - position.get(b.item)!)
 
     // Inference of run k+1 overlaps the encoding of run k (in the encoder's threads or sharp's).
     const encoder = await createEncoder({ format: opts.format, size: opts.size, quality: opts.quality ?? 0, workers: opts.concurrency })
@@ -204,15 +208,16 @@ export async function bake(options: BakeOptions): Promise<BakeResult> {
         )
         const encoding = encoder.encode(generated)
         await pending
-        pending = encoding.then(async (files) => {
-          for (const [i, { item, reason }] of run.entries()) {
+        pending = encoding.then((files) =>
+          forEachLimited(run, 32, async ({ item, reason }, i) => {
             const bytes = files[i]!
+            // The cache first: a file in the output is then always one the cache can vouch for.
             await cache.put(item.key, bytes)
             const path = join(outDir, item.file)
             await writeOut(path, bytes)
             record(await describe(item, path, bytes, sha256Hex(bytes), false, reason))
-          }
-        })
+          }),
+        )
       }
       await pending
     } finally {
@@ -248,6 +253,23 @@ export async function bake(options: BakeOptions): Promise<BakeResult> {
   } finally {
     if (!(opts.model instanceof GeneratorBase)) await generator.dispose()
   }
+}
+
+/** Runs `fn` on every item, at most `limit` at once. */
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++
+      await fn(items[i]!, i)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane))
+}
+
+/** The names in `dir`, none when it does not exist yet. */
+async function listFiles(dir: string): Promise<Set<string>> {
+  return new Set(await readdir(dir).catch(() => [] as string[]))
 }
 
 async function writeOut(path: string, bytes: Uint8Array): Promise<void> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from '@gan-sdk/internal'
 import type { Seed } from '../core/seed.js'
@@ -36,6 +36,13 @@ export class BakeCache {
 
   #path(key: string): string {
     return join(this.dir, key.slice(0, 2), key)
+  }
+
+  /** The keys in the cache: one directory listing per key prefix, instead of a failed read per missing key. */
+  async keys(): Promise<Set<string>> {
+    const prefixes = await readdir(this.dir).catch(() => [] as string[])
+    const lists = await Promise.all(prefixes.map((p) => readdir(join(this.dir, p)).catch(() => [] as string[])))
+    return new Set(lists.flat())
   }
 
   /** The cached bytes, or undefined. */
