@@ -5,7 +5,16 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Generator } from 'gan-sdk'
-import { selectBackend, loadMnist, trainClassifier, saveLayersModel, loadLayersModel, SampleScorer, subset } from '@gan-sdk/trainer'
+import {
+  selectBackend,
+  loadMnist,
+  trainClassifier,
+  saveLayersModel,
+  loadLayersModel,
+  SampleScorer,
+  subset,
+  pixelsAsFloats,
+} from '@gan-sdk/trainer'
 
 /** The bar the shipped model must clear (issue 2): recognisable digits, every class present. */
 export const QUALITY_BAR = { meanConfidence: 0.85, minClassShare: 0.05, classifierHeldOutAccuracy: 0.98 }
@@ -76,7 +85,7 @@ export async function scoreModel(modelPath, { count = 1000, evaluatorDir = EVALU
       weightsSha256: await evaluatorDigest(evaluatorDir),
     },
     generated: { seeds: `0..${count - 1}`, ...scorer.score(pixels, count) },
-    realReference: { digits: real.count, ...scorer.score(real.pixels, real.count) },
+    realReference: { digits: real.count, ...scorer.score(pixelsAsFloats(real), real.count) },
   }
   classifier.dispose()
   return { report, pixels, shape: { width, height, channels } }

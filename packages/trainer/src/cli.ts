@@ -2,15 +2,25 @@
 // The gan-train bin. All behaviour is in run-cli.ts, which tests drive in-process.
 import { runCli } from './run-cli.js'
 
-// Ctrl-C stops training after the current step, which is saved; a second Ctrl-C ends the process at once.
+// Ctrl-C and SIGTERM (docker stop, CI cancel, timeout) stop training after the current step, which
+// is saved; a second signal ends the process at once.
 const controller = new AbortController()
-process.once('SIGINT', () => controller.abort())
+let stoppedBy: NodeJS.Signals | undefined
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stoppedBy ??= signal
+    controller.abort()
+  })
+}
 
-process.exitCode = await runCli(
+const live = process.stderr.isTTY === true && !process.env['CI']
+const code = await runCli(
   process.argv.slice(2),
   {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
   },
-  { signal: controller.signal, live: process.stdout.isTTY === true && !process.env['CI'] },
+  { signal: controller.signal, terminal: live ? { write: (text) => process.stderr.write(text) } : undefined },
 )
+// 128 + the signal's number, as a shell reports a process the signal ended.
+process.exitCode = code === 130 && stoppedBy === 'SIGTERM' ? 143 : code

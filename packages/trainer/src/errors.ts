@@ -2,7 +2,7 @@
 export const TRAIN_ERROR_CODES = [
   /** An option (or a CLI flag) has a wrong type or value. */
   'ERR_INVALID_OPTION',
-  /** An in-memory dataset is malformed: its shape fields and pixel count disagree, or it has no images. */
+  /** A dataset is unusable: a missing folder, fewer than two usable images, unsuitable classes, or in-memory fields that disagree. */
   'ERR_DATASET',
   /** No TF.js backend could start, or the wasm backend lacks what the trainer's kernels need. */
   'ERR_BACKEND',
@@ -12,6 +12,10 @@ export const TRAIN_ERROR_CODES = [
   'ERR_RUN_MANIFEST',
   /** A file of the run (checkpoint, sample grid, metrics, gan.json) could not be written. */
   'ERR_WRITE',
+  /** The output directory already holds files and neither resume nor force was asked for. */
+  'ERR_RUN_EXISTS',
+  /** A run cannot be resumed: no run, no resumable checkpoint, or options that would change it. */
+  'ERR_RESUME',
 ] as const
 
 export type TrainErrorCode = (typeof TRAIN_ERROR_CODES)[number]

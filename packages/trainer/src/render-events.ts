@@ -1,52 +1,65 @@
 import type { CliIo } from '@gan-sdk/internal'
-import cliProgress from 'cli-progress'
 import type { TrainEvent } from './events.js'
+import { createLiveLine, formatProgress, type ProgressState, type Terminal } from './progress-bar.js'
 
 export interface EventRendererOptions {
   /** Print each event as one NDJSON line. @default false */
   json?: boolean
   /**
-   * Draw a progress bar with ETA, images/s and losses (on stderr) instead of a line per step: for an
-   * interactive terminal outside CI. @default false
+   * Draw a progress bar here (an interactive terminal outside CI), redrawn after every step, with
+   * the other lines printed above it; without one, a line per logged step. @default undefined
    */
-  live?: boolean
+  terminal?: Terminal
 }
 
 export interface EventRenderer {
   /** Show one event; pass as `onEvent` to train(). */
   onEvent(event: TrainEvent): void
-  /** Stop the bar if one is drawn (training failed before `done`), so what follows starts on its own line. */
+  /** Clear the bar if one is drawn (training failed before `done`), so what follows starts on its own line. */
   stop(): void
 }
 
 /** How `gan-train` shows training: a bar on a live terminal, one plain line per event elsewhere, or NDJSON. */
 export function createEventRenderer(io: CliIo, options: EventRendererOptions = {}): EventRenderer {
   if (options.json) return { onEvent: (event) => io.stdout(JSON.stringify(event)), stop: () => {} }
-  const live = options.live ?? false
-  let bar: cliProgress.SingleBar | undefined
-  const stop = () => {
-    bar?.stop()
-    bar = undefined
-  }
+  const bar = options.terminal && createLiveLine(options.terminal)
+  let progress: ProgressState | undefined
+  const print = (line: string) => (bar ? bar.around(() => io.stdout(line)) : io.stdout(line))
   const onEvent = (event: TrainEvent) => {
     switch (event.type) {
+      case 'data': {
+        const shape = `${event.width}×${event.height}×${event.channels}`
+        print(`data: ${event.name}, ${event.count} images at ${shape}${event.classes.length ? `, ${event.classes.length} classes` : ''}`)
+        if (event.skipped > 0) {
+          const shown = event.skippedExamples.map((s) => `${s.name} (${s.reason}: ${s.detail})`).join(', ')
+          print(
+            `  skipped ${event.skipped} image${event.skipped === 1 ? '' : 's'}: ${shown}${event.skipped > event.skippedExamples.length ? ', …' : ''}`,
+          )
+        }
+        break
+      }
       case 'backend':
-        io.stdout(`backend: ${event.backend}`)
-        for (const t of event.tried) io.stdout(`  skipped ${t.name}: ${t.error}`)
+        print(`backend: ${event.backend}`)
+        for (const t of event.tried) print(`  skipped ${t.name}: ${t.error}`)
         break
       case 'start':
-        io.stdout(`training ${event.totalSteps} steps × ${event.batchSize} images on ${event.datasetSize} images → ${event.outDir}`)
-        if (live) {
-          bar = new cliProgress.SingleBar(
-            { format: 'step {value}/{total} [{bar}] {percentage}% | ETA {eta_formatted} | {ips} img/s | D {d} G {g}', fps: 10 },
-            cliProgress.Presets.shades_classic,
-          )
-          bar.start(event.totalSteps, 0, { ips: '-', d: '-', g: '-' })
+        print(
+          `training ${event.startStep > 0 ? `steps ${event.startStep + 1}–${event.totalSteps}` : `${event.totalSteps} steps`} × ${event.batchSize} images on ${event.datasetSize} images → ${event.outDir}`,
+        )
+        progress = { step: event.startStep, totalSteps: event.totalSteps, imagesPerSec: 0, batchSize: event.batchSize }
+        bar?.update(formatProgress(progress), true)
+        break
+      case 'progress':
+        if (progress) {
+          progress = { ...progress, step: event.step, imagesPerSec: event.imagesPerSec }
+          bar?.update(formatProgress(progress), event.step === event.totalSteps)
         }
         break
       case 'step':
-        if (bar) bar.update(event.step, { ips: event.imagesPerSec.toFixed(0), d: event.dLoss.toFixed(3), g: event.gLoss.toFixed(3) })
-        else {
+        if (bar && progress) {
+          progress = { ...progress, dLoss: event.dLoss, gLoss: event.gLoss }
+          bar.update(formatProgress(progress))
+        } else {
           const eta = ((event.totalSteps - event.step) * (event.elapsedSec / event.step)).toFixed(0)
           io.stdout(
             `step ${event.step}/${event.totalSteps}  D ${event.dLoss.toFixed(4)}  G ${event.gLoss.toFixed(4)}  ${event.imagesPerSec.toFixed(1)} img/s  ETA ${eta}s`,
@@ -54,16 +67,16 @@ export function createEventRenderer(io: CliIo, options: EventRendererOptions = {
         }
         break
       case 'sample':
-        if (!bar) io.stdout(`sample @ step ${event.step}: ${event.path}`)
+        print(`sample @ step ${event.step}: ${event.path}`)
         break
       case 'checkpoint':
-        if (!bar) io.stdout(`checkpoint @ step ${event.step}: ${event.dir}`)
+        print(`checkpoint @ step ${event.step}: ${event.dir}`)
         break
       case 'done':
-        stop()
+        bar?.clear()
         io.stdout(`done: ${event.steps} steps in ${event.elapsedSec.toFixed(1)} s → ${event.outDir}`)
         break
     }
   }
-  return { onEvent, stop }
+  return { onEvent, stop: () => bar?.clear() }
 }

@@ -58,12 +58,32 @@ describe('resolveTrainCommandOptions', () => {
         'no-fast-kernels': true,
         name: '007',
         license: '1e3',
+        size: '32',
+        channels: '3',
+        fit: 'pad',
+        conditional: true,
+        beta1: '0.9',
+        'kernel-size': '3',
+        loss: 'hinge',
+        augment: 'color, cutout',
+        'spectral-norm': true,
+        force: true,
       },
-      'mnist',
+      './photos',
     )
     expect(options).toEqual({
       outDir: 'runs/x',
-      dataset: 'mnist',
+      dataset: './photos',
+      size: 32,
+      channels: 3,
+      fit: 'pad',
+      conditional: true,
+      beta1: 0.9,
+      kernelSize: 3,
+      loss: 'hinge',
+      augment: ['color', 'cutout'],
+      spectralNorm: true,
+      force: true,
       steps: 12000,
       batchSize: 32,
       learningRate: 0.0002,
@@ -81,6 +101,14 @@ describe('resolveTrainCommandOptions', () => {
       license: '1e3',
     })
   })
+
+  it('--resume <run> is the output directory, with no dataset or --out beside it', () => {
+    expect(resolveTrainCommandOptions({ resume: 'runs/x', steps: '5000' })).toEqual({ outDir: 'runs/x', resume: true, steps: 5000 })
+    expect(() => resolveTrainCommandOptions({ resume: 'runs/x', out: 'runs/y' })).toThrow(
+      '[gan-train] --resume "runs/x" continues that run in its own directory, on its own dataset: leave out --out.',
+    )
+    expect(() => resolveTrainCommandOptions({ resume: 'runs/x' }, 'emoji')).toThrow('leave out the dataset "emoji".')
+  })
 })
 
 describe('gan-train CLI', () => {
@@ -89,8 +117,8 @@ describe('gan-train CLI', () => {
       const r = await cli([flag])
       expect(r.code).toBe(0)
       expect(r.stderr).toEqual([])
-      expect(r.stdout[0]).toMatch(/^Usage: gan-train \[dataset\] \[options\]/)
-      expect(r.stdout[0]).toContain('--steps <n>                     training steps (default: 3000)')
+      expect(r.stdout[0]).toMatch(/^Usage: gan-train \[mnist \| emoji \| <folder>\] \[options\]/)
+      expect(r.stdout[0]).toContain('--steps <n>                     total training steps (default: 3000)')
       expect(r.stdout[0]).toContain('--no-fast-kernels')
     }
   })
@@ -113,10 +141,16 @@ describe('gan-train CLI', () => {
       '[gan-train] --generator-filters "128,x" is invalid: pass positive integers separated by commas, e.g. --generator-filters 128,64.',
     ],
     [['--discriminator-filters', ''], '[gan-train] --discriminator-filters "" is invalid'],
-    [['--backend', 'webgl'], '[gan-train] --backend "webgl" is unknown: use one of auto, tfjs-node-gpu, tfjs-node, wasm, cpu.'],
+    [['--backend', 'webgl'], '[gan-train] --backend "webgl" is invalid: use one of auto, tfjs-node-gpu, tfjs-node, wasm, cpu.'],
+    [['--size', '48'], '[gan-train] --size "48" is invalid: use one of 28, 32, 64, 128.'],
+    [['--channels', '2'], '[gan-train] --channels "2" is invalid: use one of 1, 3, 4.'],
+    [['--loss', 'wgan'], '[gan-train] --loss "wgan" is invalid: use one of ns, hinge.'],
+    [
+      ['--augment', 'color,flip'],
+      '[gan-train] --augment "color,flip" is invalid: pass distinct policies out of translation, cutout, color',
+    ],
     [['--out', ''], '[gan-train] --out "" is empty: pass a directory path, or leave the flag out.'],
     [['--name', ''], '[gan-train] --name "" is empty'],
-    [['cifar'], '[gan-train] dataset "cifar" is not built in: use one of mnist.'],
     [['--stpes', '5'], "[gan-train] Unknown option '--stpes'"],
     [['--fast-kernels'], "[gan-train] Unknown option '--fast-kernels'"],
     [['--steps'], "[gan-train] Option '--steps <value>' argument missing (gan-train --help lists the options)."],
@@ -131,6 +165,33 @@ describe('gan-train CLI', () => {
     expect(await readdir(dir)).toEqual([])
   })
 
+  it('a batch larger than the dataset is refused before any backend loads: exit 2, nothing written', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'gan-train-cli-')), 'run')
+    const r = await cli(['--out', out, '--batch-size', '100000'])
+    expect(r.code).toBe(2)
+    expect(r.stdout).toEqual(['data: mnist, 8000 images at 28×28×1'])
+    expect(r.stderr).toEqual([
+      '[gan-train] batchSize 100000 is larger than the dataset (8000 images): use at most --batch-size 8000 (64 is usual).',
+    ])
+    await expect(readdir(out)).rejects.toThrow('ENOENT')
+  })
+
+  it('a non-empty --out is refused unless --force, which replaces only the run', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'gan-train-cli-'))
+    await writeFile(join(out, 'metrics.jsonl'), 'old\n')
+    await writeFile(join(out, 'notes.txt'), 'mine')
+    const refused = await cli(['--out', out, '--steps', '1', ...TINY])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toEqual([
+      `[gan-train] ${JSON.stringify(out)} is not empty (metrics.jsonl, notes.txt): pass --resume to continue the run there, --force to replace it, or another --out.`,
+    ])
+    expect(await readFile(join(out, 'metrics.jsonl'), 'utf8')).toBe('old\n')
+    const forced = await cli(['--out', out, '--steps', '1', ...TINY, '--force'])
+    expect(forced.code).toBe(0)
+    expect((await readFile(join(out, 'metrics.jsonl'), 'utf8')).split('\n')[0]).toMatch(/^\{"step":1,/)
+    expect(await readFile(join(out, 'notes.txt'), 'utf8')).toBe('mine')
+  })
+
   it('--json reports a usage error as an NDJSON error event too', async () => {
     const r = await cli(['--json', '--steps', 'abc'])
     expect(r.code).toBe(2)
@@ -142,7 +203,7 @@ describe('gan-train CLI', () => {
     const r = await cli(['mnist', '--out', out, '--steps', '2', ...TINY, '--name', '007', '--license', '1e3'])
     expect(r.stderr).toEqual([])
     expect(r.code).toBe(0)
-    expect(r.stdout[0]).toBe('backend: wasm')
+    expect(r.stdout.slice(0, 2)).toEqual(['data: mnist, 8000 images at 28×28×1', 'backend: wasm'])
     expect(r.stdout.filter((l) => /^(training|step|sample|checkpoint|done)/.test(l)).map((l) => l.split(/[ :]/)[0])).toEqual([
       'training',
       'step',
@@ -163,9 +224,9 @@ describe('gan-train CLI', () => {
       if ((JSON.parse(line) as { type: string }).type === 'step') controller.abort()
     })
     expect(r.code).toBe(130)
-    expect(r.stderr).toEqual([`[gan-train] interrupted after step 1 of 1000; that step is saved in ${out}.`])
+    expect(r.stderr).toEqual([`[gan-train] interrupted after step 1; that step is saved in ${out}.`])
     const events = r.stdout.map((l) => JSON.parse(l) as { type: string })
-    expect(events.map((e) => e.type)).toEqual(['backend', 'start', 'step', 'sample', 'checkpoint', 'done'])
+    expect(events.map((e) => e.type)).toEqual(['data', 'backend', 'start', 'progress', 'step', 'sample', 'checkpoint', 'done'])
     expect(JSON.parse(await readFile(join(out, 'gan.json'), 'utf8'))).toMatchObject({ steps: 1 })
   })
 
@@ -177,7 +238,7 @@ describe('gan-train CLI', () => {
     expect(r.code).toBe(1)
     expect(r.stderr).toHaveLength(1)
     expect(r.stderr[0]).toMatch(
-      /^\[gan-train\] cannot write ".*file\/run\/metrics\.jsonl" \(ENOTDIR\): pass an outDir \(--out\) you can write to, not a file or a path under one\.$/,
+      /^\[gan-train\] cannot write ".*file\/run\/config\.json" \(ENOTDIR\): pass an outDir \(--out\) you can write to, not a file or a path under one\.$/,
     )
   })
 })

@@ -9,6 +9,7 @@ const run = {
   name: undefined,
   license: undefined,
   data: { name: 'squares', license: 'CC0-1.0', width: 8, height: 8, channels: 1 as const },
+  labels: [] as string[],
   latentSize: 8,
   batchSize: 4,
   emaDecay: 0.999,
@@ -44,6 +45,8 @@ describe('run manifest', () => {
     })
     expect(parseRunManifest(JSON.stringify(manifest))).toEqual(manifest)
     expect(buildRunManifest({ ...run, name: 'mine', license: 'MIT' })).toMatchObject({ name: 'mine', license: 'MIT' })
+    // A conditional run's class names, by index: the exporter's gan.labels.
+    expect(buildRunManifest({ ...run, labels: ['cat', 'dog'] }).labels).toEqual(['cat', 'dog'])
   })
 
   it('writes gan.json and reads it back', async () => {

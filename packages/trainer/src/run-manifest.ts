@@ -25,6 +25,8 @@ export interface RunManifestInput {
   name: string | undefined
   license: string | undefined
   data: Pick<ImageDataset, 'name' | 'license' | 'width' | 'height' | 'channels'>
+  /** Class names of a conditional run (the generator's label input), `[]` otherwise. */
+  labels: readonly string[]
   latentSize: number
   batchSize: number
   emaDecay: number
@@ -48,7 +50,7 @@ export function buildRunManifest(run: RunManifestInput): RunManifest {
     channels: run.data.channels,
     range: [...DCGAN_RANGE],
     layout: 'NHWC',
-    labels: [],
+    labels: [...run.labels],
     generator: GENERATOR_DIR,
     discriminator: DISCRIMINATOR_DIR,
     steps: run.steps,

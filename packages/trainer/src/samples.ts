@@ -1,6 +1,7 @@
-import { seedsToLatents } from 'gan-sdk/core'
+import { seedsToLatents, seedToInteger } from 'gan-sdk/core'
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
+import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ImageDataset } from './data/dataset.js'
 import { writeRunFile } from './io/run-files.js'
@@ -23,18 +24,35 @@ export interface SampleWriter {
 }
 
 /**
+ * The class the SDK gives seed `seed` of a conditional model with `classes` classes when no label is
+ * asked for: seedToInteger(seed) mod classes.
+ */
+export function sampleLabel(seed: number, classes: number): number {
+  return seedToInteger(seed) % classes
+}
+
+/**
  * Sample grids of one generator over a run: tile n is the image of seed n, drawn with the SDK's
- * seed contract, so after export `gan-sdk generate --seed 0 --count 64` gives the grid's tiles.
+ * seed contract (and, for a conditional generator, of class {@link sampleLabel}), so after export
+ * `gan-sdk generate --seed 0 --count 64` gives the grid's tiles.
  */
 export function createSampleWriter(
   generator: tfl.LayersModel,
-  run: { outDir: string; latentSize: number; shape: Pick<ImageDataset, 'width' | 'height' | 'channels'> },
+  run: { outDir: string; latentSize: number; shape: Pick<ImageDataset, 'width' | 'height' | 'channels'>; classes?: number },
 ): SampleWriter {
   const values = seedsToLatents(SAMPLE_SEEDS, run.latentSize, { distribution: LATENT_DISTRIBUTION })
   const latents = tf.tensor2d(values, [SAMPLE_SEEDS.length, run.latentSize])
+  const classes = run.classes ?? 0
+  const labels = classes
+    ? tf.tensor2d(
+        SAMPLE_SEEDS.map((s) => sampleLabel(s, classes)),
+        [SAMPLE_SEEDS.length, 1],
+        'int32',
+      )
+    : undefined
   return {
     async write(step) {
-      const images = tf.tidy(() => generator.predict(latents) as tf.Tensor)
+      const images = tf.tidy(() => generator.predict(labels ? [latents, labels] : latents) as tf.Tensor)
       let pixels: Float32Array
       try {
         pixels = (await images.data()) as Float32Array
@@ -48,7 +66,15 @@ export function createSampleWriter(
       return path
     },
     dispose() {
-      latents.dispose()
+      tf.dispose([latents, ...(labels ? [labels] : [])])
     },
   }
+}
+
+/** Delete the grids of steps after `step` (a resumed run draws them again). */
+export async function removeSamplesAfter(outDir: string, step: number): Promise<void> {
+  const dir = join(outDir, SAMPLES_DIR)
+  const files = await readdir(dir).catch(() => [] as string[])
+  const later = files.filter((f) => /^step-\d+\.png$/.test(f) && Number(f.slice(5, -4)) > step)
+  await Promise.all(later.map((f) => rm(join(dir, f), { force: true })))
 }

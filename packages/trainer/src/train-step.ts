@@ -1,6 +1,10 @@
 import type { LatentDistribution } from 'gan-sdk/core'
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
+import { diffAugment, type AugmentPolicy } from './augment/diff-augment.js'
+import type { RealBatch } from './data/batches.js'
+import { LOSSES, type LossName } from './losses.js'
+import { mulberry32 } from './random.js'
 
 /** The distribution training draws latents from, which gan.json declares and the SDK samples. */
 export const LATENT_DISTRIBUTION: LatentDistribution = 'normal'
@@ -12,8 +16,14 @@ export interface TrainStepParts {
   discriminatorOptimizer: tf.Optimizer
   latentSize: number
   batchSize: number
-  /** The run's seed: step `n` draws its latents from seeds derived from it and `n`, so a run repeats exactly. */
+  /** The run's seed: step `n` draws its latents, fake labels and augmentations from seeds derived from it and `n`, so a run repeats exactly. */
   seed: number
+  /** @default 'ns' */
+  loss?: LossName
+  /** DiffAugment policies applied to every image the discriminator sees. @default [] */
+  augment?: readonly AugmentPolicy[]
+  /** Classes of a conditional pair (models with a label input); 0 for unconditional. @default 0 */
+  classes?: number
 }
 
 /** The losses of one step, before its update. The caller disposes them. */
@@ -21,36 +31,60 @@ export type StepLosses = { dLoss: tf.Scalar; gLoss: tf.Scalar }
 
 /**
  * One training step: a discriminator update on `real` and fresh fakes, then a generator update on
- * other fresh latents, with the non-saturating GAN loss on logits: D minimises
- * softplus(−D(x)) + softplus(D(G(z))), G minimises softplus(−D(G(z))). Every other tensor the step
- * makes is freed, also when it throws.
+ * other fresh latents, with the chosen loss on logits. A conditional step gives real images their
+ * labels and fakes labels drawn uniformly. Every other tensor the step makes is freed, also when it throws.
  */
-export function createTrainStep(parts: TrainStepParts): (step: number, real: tf.Tensor4D) => StepLosses {
+export function createTrainStep(parts: TrainStepParts): (step: number, real: RealBatch) => StepLosses {
   const { generator: G, discriminator: D, latentSize, batchSize, seed } = parts
+  const loss = LOSSES[parts.loss ?? 'ns']
+  const augment = parts.augment ?? []
+  const classes = parts.classes ?? 0
   const gVars = G.trainableWeights.map((w) => w.read() as tf.Variable)
   const dVars = D.trainableWeights.map((w) => w.read() as tf.Variable)
   return (step, real) =>
     tf.tidy(() => {
+      // Separate streams per step and purpose, so adding a feature never shifts another's draws.
+      const stream = (purpose: number) => mulberry32(mixSeed(seed, step, purpose))
+      const view = (images: tf.Tensor, purpose: number) =>
+        augment.length > 0 ? diffAugment(images as tf.Tensor4D, augment, stream(purpose)) : images
+      const labels = (values: Int32Array) => tf.tensor2d(values, [batchSize, 1], 'int32')
+      const fakeLabels = (purpose: number) => {
+        const rand = stream(purpose)
+        return labels(Int32Array.from({ length: batchSize }, () => Math.floor(rand() * classes)))
+      }
+      const withLabel = (x: tf.Tensor, y: tf.Tensor | undefined) => (y ? [x, y] : x)
+
       const zD = tf.randomNormal([batchSize, latentSize], 0, 1, 'float32', seed * 1_000_003 + step * 2)
       const zG = tf.randomNormal([batchSize, latentSize], 0, 1, 'float32', seed * 1_000_003 + step * 2 + 1)
-      const fake = G.apply(zD, { training: true }) as tf.Tensor
+      const realLabels = classes ? labels(real.labels) : undefined
+      const yD = classes ? fakeLabels(0) : undefined
+      const yG = classes ? fakeLabels(1) : undefined
+      const fake = G.apply(withLabel(zD, yD), { training: true }) as tf.Tensor
       const dLoss = parts.discriminatorOptimizer.minimize(
         () => {
-          const realLogits = D.apply(real, { training: true }) as tf.Tensor
-          const fakeLogits = D.apply(fake, { training: true }) as tf.Tensor
-          return tf.add(tf.mean(tf.softplus(tf.neg(realLogits))), tf.mean(tf.softplus(fakeLogits))) as tf.Scalar
+          const realLogits = D.apply(withLabel(view(real.images, 2), realLabels), { training: true }) as tf.Tensor
+          const fakeLogits = D.apply(withLabel(view(fake, 3), yD), { training: true }) as tf.Tensor
+          return loss.discriminator(realLogits, fakeLogits)
         },
         true,
         dVars,
       )!
       const gLoss = parts.generatorOptimizer.minimize(
         () => {
-          const logits = D.apply(G.apply(zG, { training: true }), { training: true }) as tf.Tensor
-          return tf.mean(tf.softplus(tf.neg(logits))) as tf.Scalar
+          const images = G.apply(withLabel(zG, yG), { training: true }) as tf.Tensor
+          return loss.generator(D.apply(withLabel(view(images, 4), yG), { training: true }) as tf.Tensor)
         },
         true,
         gVars,
       )!
       return { dLoss, gLoss }
     })
+}
+
+/** A 32-bit seed for one purpose of one step of a run. */
+function mixSeed(seed: number, step: number, purpose: number): number {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b)
+  h = Math.imul(h ^ step ^ (h >>> 13), 0xc2b2ae35)
+  h = Math.imul(h ^ purpose ^ (h >>> 16), 0x27d4eb2f)
+  return (h ^ (h >>> 15)) >>> 0
 }

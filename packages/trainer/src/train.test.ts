@@ -50,7 +50,9 @@ describe('train', () => {
       onEvent: (e) => events.push(e),
     })
     expect(result).toMatchObject({ steps: 6, backend: 'wasm' })
-    expect(events[0]).toMatchObject({ type: 'backend', backend: 'wasm' })
+    expect(events[0]).toMatchObject({ type: 'data', name: 'squares', count: 40, classes: [], skipped: 0 })
+    expect(events[1]).toMatchObject({ type: 'backend', backend: 'wasm' })
+    expect(events.filter((e) => e.type === 'progress').map((e) => (e as { step: number }).step)).toEqual([1, 2, 3, 4, 5, 6])
     expect(events.at(-1)).toMatchObject({ type: 'done', steps: 6 })
     expect(events.filter((e) => e.type === 'step').map((e) => (e as { step: number }).step)).toEqual([2, 4, 6])
 
@@ -65,7 +67,11 @@ describe('train', () => {
     expect(await readdir(join(outDir, 'samples'))).toEqual(['step-000004.png', 'step-000006.png'])
 
     const manifest = await readRunManifest(outDir)
+    // The checkpoint of step 3 was replaced by that of step 6, which gan.json names.
+    expect(await readdir(join(outDir, 'checkpoints'))).toEqual(['step-000006'])
     expect(manifest).toMatchObject({
+      generator: 'checkpoints/step-000006/generator',
+      discriminator: 'checkpoints/step-000006/discriminator',
       format: RUN_MANIFEST_FORMAT,
       latentSize: 8,
       width: 8,
@@ -105,6 +111,27 @@ describe('train', () => {
     })
     expect(result.steps).toBe(3)
     expect((await readRunManifest(outDir)).steps).toBe(3)
+  })
+
+  it('stopped while starting up, writes nothing', async () => {
+    const outDir = join(await mkdtemp(join(tmpdir(), 'gan-train-')), 'run')
+    const controller = new AbortController()
+    const result = await train({
+      outDir,
+      dataset: squares(8),
+      steps: 5,
+      batchSize: 4,
+      latentSize: 4,
+      generatorFilters: [8, 4],
+      discriminatorFilters: [4, 8],
+      backend: 'wasm',
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'backend') controller.abort()
+      },
+    })
+    expect(result).toMatchObject({ steps: 0, startStep: 0 })
+    await expect(readdir(outDir)).rejects.toThrow('ENOENT')
   })
 
   it('frees every tensor it made, also when training fails part way', async () => {

@@ -1,41 +1,67 @@
 import * as tf from '@tensorflow/tfjs-core'
+import type * as tfl from '@tensorflow/tfjs-layers'
 import { selectBackend } from './backend/ladder.js'
+import { checkBatchSize } from './batch-size.js'
+import { readCheckpoint, writeCheckpoint, type TrainingState } from './checkpoint.js'
 import { createRealBatches } from './data/batches.js'
-import type { ImageDataset } from './data/dataset.js'
-import { loadMnist } from './data/mnist.js'
-import { writeCheckpoint } from './checkpoint.js'
+import { loadDataset } from './data/load-dataset.js'
+import { TrainError } from './errors.js'
 import { createMetricsLog } from './metrics.js'
 import { buildDiscriminator, buildGenerator, type DcganConfig } from './models/dcgan.js'
 import { createEma } from './models/ema.js'
 import { resolveTrainOptions, type TrainOptions } from './options.js'
+import { buildRunConfig, checkSameData, readRunConfig, resumeOptions, writeRunConfig } from './run-config.js'
+import { prepareRunDir } from './run-dir.js'
 import { buildRunManifest } from './run-manifest.js'
-import { createSampleWriter } from './samples.js'
+import { createSampleWriter, removeSamplesAfter } from './samples.js'
 import { createTrainStep } from './train-step.js'
 
 export interface TrainResult {
   outDir: string
+  /** Steps the saved checkpoint has had (the total, counting those before a resume). */
   steps: number
+  /** The step this call started from: 0, or the checkpoint's when resuming. */
+  startStep: number
   backend: string
   elapsedSec: number
-  /** Mean images/s over the whole run (real images consumed per second). */
+  /** Mean images/s over this call's steps (real images consumed per second). */
   imagesPerSec: number
 }
 
 /**
- * Train a DCGAN with the non-saturating loss and Adam, writing into `outDir`:
- * `generator/` (the EMA of the generator's weights, which is what gets exported) and
- * `discriminator/` (TF.js checkpoints), `samples/step-NNNNNN.png` (seeds 0 … 63, as the SDK draws
- * them), `metrics.jsonl` and `gan.json`. The same seed and options give the same run, step for step.
+ * Train a DCGAN with Adam, writing into `outDir`: `config.json` (every option, resolved),
+ * `checkpoints/step-N/` (the generator's weight average, which is exported, the live generator, the
+ * discriminator and both optimizers' state), `gan.json` naming the latest checkpoint,
+ * `samples/step-NNNNNN.png` (seeds 0 … 63, as the SDK draws them) and `metrics.jsonl`. Everything is
+ * checked, and the images loaded, before a backend starts. The same seed and options give the same
+ * run, step for step, and a resumed run continues exactly as if it had not stopped.
  *
- * @throws TrainError: `ERR_INVALID_OPTION`, `ERR_DATASET`, `ERR_BACKEND`, `ERR_WRITE`.
+ * @throws TrainError: `ERR_INVALID_OPTION`, `ERR_DATASET`, `ERR_RUN_EXISTS`, `ERR_RESUME`, `ERR_BACKEND`,
+ *   `ERR_CHECKPOINT`, `ERR_WRITE`.
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
-  const opts = resolveTrainOptions(options)
+  const opts = resolveTrainOptions(options?.resume === true ? await resumeOptions(options) : options)
+  await prepareRunDir(opts.outDir, opts)
+  const { dataset: data, skipped } = await loadDataset(opts.data, opts.shape, opts.conditional)
+  const classNames = opts.conditional ? data.classNames : []
+  opts.onEvent({
+    type: 'data',
+    name: data.name,
+    count: data.count,
+    width: data.width,
+    height: data.height,
+    channels: data.channels,
+    classes: classNames,
+    skipped: skipped.length,
+    skippedExamples: skipped.slice(0, 5),
+  })
+  const cfg: DcganConfig = { ...opts.model, width: data.width, height: data.height, channels: data.channels, classes: classNames.length }
+  checkBatchSize(opts.batchSize, data.count, cfg, opts.backend)
+  const config = buildRunConfig(opts, data)
+  if (opts.resume) checkSameData(config, await readRunConfig(opts.outDir))
+
   const backend = await selectBackend(opts.backend, { fastConvTranspose: opts.fastKernels })
   opts.onEvent({ type: 'backend', backend: backend.name, tried: backend.tried })
-
-  const data: ImageDataset = typeof opts.dataset === 'string' ? loadMnist('train') : opts.dataset
-  const cfg: DcganConfig = { ...opts.model, width: data.width, height: data.height, channels: data.channels }
   // Everything that holds tensors, freed in reverse order however training ends.
   const owned: Array<{ dispose(): unknown }> = []
   const own = <T extends { dispose(): unknown }>(resource: T): T => {
@@ -43,28 +69,52 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     return resource
   }
   try {
-    const G = own(buildGenerator(cfg))
-    const D = own(buildDiscriminator(cfg))
-    const ema = createEma(G, own(buildGenerator(cfg)), opts.emaDecay)
-    const step = createTrainStep({
-      generator: G,
-      discriminator: D,
+    const checkpoint = opts.resume ? own(await readCheckpoint(opts.outDir)) : undefined
+    const startStep = checkpoint?.step ?? 0
+    if (startStep >= opts.steps) {
+      throw new TrainError(
+        'ERR_RESUME',
+        `the run in ${JSON.stringify(opts.outDir)} has trained ${startStep} steps already, and steps is ${opts.steps}: pass a larger total, e.g. --steps ${startStep + opts.steps}.`,
+      )
+    }
+    const state: TrainingState = {
+      liveGenerator: own(checkpoint?.liveGenerator ?? buildGenerator(cfg)),
+      discriminator: own(checkpoint?.discriminator ?? buildDiscriminator(cfg)),
+      generator: own(checkpoint?.generator ?? buildGenerator(cfg)),
       generatorOptimizer: own(tf.train.adam(opts.learningRate, opts.beta1)),
       discriminatorOptimizer: own(tf.train.adam(opts.learningRate, opts.beta1)),
+    }
+    const ema = createEma(state.liveGenerator, state.generator, opts.emaDecay, { resume: checkpoint !== undefined })
+    const variables = (model: tfl.LayersModel) => model.trainableWeights.map((w) => w.read() as tf.Variable)
+    checkpoint?.restoreOptimizers(
+      { optimizer: state.generatorOptimizer, variables: variables(state.liveGenerator) },
+      { optimizer: state.discriminatorOptimizer, variables: variables(state.discriminator) },
+    )
+    const step = createTrainStep({
+      generator: state.liveGenerator,
+      discriminator: state.discriminator,
+      generatorOptimizer: state.generatorOptimizer,
+      discriminatorOptimizer: state.discriminatorOptimizer,
       latentSize: cfg.latentSize,
       batchSize: opts.batchSize,
       seed: cfg.seed,
+      loss: opts.loss,
+      augment: opts.augment,
+      classes: cfg.classes,
     })
-    const nextRealBatch = createRealBatches(data, opts.batchSize, cfg.seed)
-    const samples = own(createSampleWriter(ema.model, { outDir: opts.outDir, latentSize: cfg.latentSize, shape: data }))
+    const nextRealBatch = createRealBatches(data, opts.batchSize, cfg.seed, startStep)
+    const samples = own(
+      createSampleWriter(ema.model, { outDir: opts.outDir, latentSize: cfg.latentSize, shape: data, classes: cfg.classes }),
+    )
     const writeSample = async (at: number) => {
       opts.onEvent({ type: 'sample', step: at, path: await samples.write(at) })
     }
-    const checkpoint = async (at: number, elapsedSec: number) => {
+    const save = async (at: number, elapsedSec: number) => {
       const manifest = buildRunManifest({
         name: opts.name,
         license: opts.license,
         data,
+        labels: classNames,
         latentSize: cfg.latentSize,
         batchSize: opts.batchSize,
         emaDecay: opts.emaDecay,
@@ -72,13 +122,29 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         steps: at,
         elapsedSec,
       })
-      await writeCheckpoint(opts.outDir, { generator: ema.model, discriminator: D }, manifest)
+      await writeCheckpoint(opts.outDir, state, manifest, { step: at, elapsedSec })
       opts.onEvent({ type: 'checkpoint', step: at, dir: opts.outDir })
     }
 
-    const metrics = await createMetricsLog(opts.outDir)
-    opts.onEvent({ type: 'start', totalSteps: opts.steps, batchSize: opts.batchSize, datasetSize: data.count, outDir: opts.outDir })
-    let done = 0
+    // Stopped while starting up: nothing was trained, so nothing is written (or overwritten).
+    if (opts.signal?.aborted) {
+      opts.onEvent({ type: 'done', steps: startStep, elapsedSec: checkpoint?.elapsedSec ?? 0, outDir: opts.outDir })
+      return { outDir: opts.outDir, steps: startStep, startStep, backend: backend.name, elapsedSec: 0, imagesPerSec: 0 }
+    }
+    await writeRunConfig(opts.outDir, config)
+    if (checkpoint) await removeSamplesAfter(opts.outDir, startStep)
+    const metrics = await createMetricsLog(opts.outDir, checkpoint && { step: startStep, elapsedSec: checkpoint.elapsedSec })
+    const sessionStart = performance.now()
+    opts.onEvent({
+      type: 'start',
+      totalSteps: opts.steps,
+      startStep,
+      batchSize: opts.batchSize,
+      datasetSize: data.count,
+      outDir: opts.outDir,
+    })
+    let done = startStep
+    const sessionSec = () => (performance.now() - sessionStart) / 1000
     while (done < opts.steps && !opts.signal?.aborted) {
       done++
       const real = nextRealBatch()
@@ -87,10 +153,17 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         losses = step(done, real)
         ema.update(done)
       } finally {
-        real.dispose()
+        real.images.dispose()
       }
       metrics.addImages(opts.batchSize)
       try {
+        opts.onEvent({
+          type: 'progress',
+          step: done,
+          totalSteps: opts.steps,
+          elapsedSec: metrics.elapsedSec(),
+          imagesPerSec: ((done - startStep) * opts.batchSize) / sessionSec(),
+        })
         if (done % opts.logEvery === 0 || done === opts.steps) {
           const [d, g] = await Promise.all([losses.dLoss.data(), losses.gLoss.data()])
           const line = await metrics.append(done, d[0]!, g[0]!)
@@ -100,15 +173,26 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         tf.dispose([losses.dLoss, losses.gLoss])
       }
       if (done % opts.sampleEvery === 0) await writeSample(done)
-      if (done % opts.checkpointEvery === 0 && done !== opts.steps) await checkpoint(done, metrics.elapsedSec())
+      if (done % opts.checkpointEvery === 0 && done !== opts.steps) await save(done, metrics.elapsedSec())
       // A step runs synchronously: yield once per step so an abort (Ctrl-C) is seen within one step.
       await new Promise((resolve) => setImmediate(resolve))
     }
     const elapsedSec = metrics.elapsedSec()
-    if (done % opts.sampleEvery !== 0) await writeSample(done)
-    await checkpoint(done, elapsedSec)
+    // Stopped before the first step finished: nothing new to save, and the last checkpoint stays.
+    if (done > startStep) {
+      if (done % opts.sampleEvery !== 0) await writeSample(done)
+      if (done % opts.checkpointEvery !== 0 || done === opts.steps) await save(done, elapsedSec)
+    }
     opts.onEvent({ type: 'done', steps: done, elapsedSec, outDir: opts.outDir })
-    return { outDir: opts.outDir, steps: done, backend: backend.name, elapsedSec, imagesPerSec: (done * opts.batchSize) / elapsedSec }
+    const seconds = sessionSec()
+    return {
+      outDir: opts.outDir,
+      steps: done,
+      startStep,
+      backend: backend.name,
+      elapsedSec,
+      imagesPerSec: ((done - startStep) * opts.batchSize) / seconds,
+    }
   } finally {
     for (const resource of owned.reverse()) resource.dispose()
   }

@@ -1,6 +1,7 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core'
 import { conv2dBackpropFilterConfig } from './wasm-conv-backprop-filter.js'
 import { createConv2dBackpropInputWasm } from './wasm-conv-backprop-input.js'
+import { unsortedSegmentSumConfig } from './wasm-unsorted-segment-sum.js'
 import { TrainError } from '../errors.js'
 
 export interface WasmKernelOptions {
@@ -12,12 +13,14 @@ let stockBackpropInput: KernelConfig | undefined
 
 /**
  * Make the wasm backend able to train convnets: add the missing Conv2DBackpropFilter and
+ * UnsortedSegmentSum (the gradient of an Embedding) and
  * (by default) swap in the fast Conv2DBackpropInput. Call after `@tensorflow/tfjs-backend-wasm` is
  * imported; safe to call again to switch the fast kernel on or off.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   const fast = options.fastConvTranspose ?? true
   if (getKernel('Conv2DBackpropFilter', 'wasm') === undefined) registerKernel(conv2dBackpropFilterConfig)
+  if (getKernel('UnsortedSegmentSum', 'wasm') === undefined) registerKernel(unsortedSegmentSumConfig)
   // Keep the stock config once: its setupFunc binds the wasm function the fallback path calls.
   stockBackpropInput ??= getKernel('Conv2DBackpropInput', 'wasm')
   if (stockBackpropInput === undefined) {

@@ -10,8 +10,8 @@ const five: ImageDataset = {
   height: 1,
   channels: 1,
   pixels: Float32Array.from([0, 1, 2, 3, 4], (i) => i / 4),
-  labels: new Uint8Array(5),
-  classNames: ['x'],
+  labels: Uint8Array.from([0, 1, 0, 1, 0]),
+  classNames: ['even', 'odd'],
   count: 5,
   license: 'CC0-1.0',
 }
@@ -22,9 +22,11 @@ describe('createRealBatches', () => {
     const next = createRealBatches(five, 3, 7)
     const images: number[][] = []
     for (let i = 0; i < 4; i++) {
-      const batch = next()
+      const { images: batch, labels } = next()
       expect(batch.shape).toEqual([3, 1, 1, 1])
-      images.push(Array.from(await batch.data(), (v) => ((v + 1) / 2) * 4))
+      const values = Array.from(await batch.data(), (v) => ((v + 1) / 2) * 4)
+      images.push(values)
+      expect(Array.from(labels)).toEqual(values.map((v) => v % 2))
       batch.dispose()
     }
     // Pinned: a change here changes what every seeded run trains on, and so the shipped model's reproduction.
@@ -34,5 +36,28 @@ describe('createRealBatches', () => {
       [0, 3, 1],
       [2, 1, 3],
     ])
+  })
+})
+
+describe('createRealBatches on bytes and when resuming', () => {
+  const bytes: ImageDataset = { ...five, pixels: Uint8Array.from([0, 51, 102, 153, 255]) }
+
+  it('scales bytes b to b / 255 · 2 − 1, in the same order as floats', async () => {
+    await selectBackend('cpu')
+    const [a, b] = [createRealBatches(bytes, 3, 7)(), createRealBatches(five, 3, 7)()]
+    expect(Array.from(await a.images.data())).toEqual([153 / 255, 51 / 255, 102 / 255].map((v) => Math.fround(v * 2 - 1)))
+    expect(Array.from(a.labels)).toEqual(Array.from(b.labels))
+    a.images.dispose()
+    b.images.dispose()
+  })
+
+  it('skipSteps starts where a run that made that many batches left off, across epochs', async () => {
+    await selectBackend('cpu')
+    const whole = createRealBatches(bytes, 3, 7)
+    for (let i = 0; i < 3; i++) whole().images.dispose()
+    const [a, b] = [whole(), createRealBatches(bytes, 3, 7, 3)()]
+    expect(Array.from(await b.images.data())).toEqual(Array.from(await a.images.data()))
+    a.images.dispose()
+    b.images.dispose()
   })
 })

@@ -1,17 +1,20 @@
 import { describeValue } from 'gan-sdk/core'
 import { TrainError } from '../errors.js'
 
-/** An in-memory image dataset: pixel values in [0, 1], NHWC, row-major. */
+/** An in-memory image dataset, NHWC, row-major. */
 export interface ImageDataset {
   name: string
   width: number
   height: number
   channels: 1 | 3 | 4
-  /** `count * height * width * channels` floats in [0, 1]. */
-  pixels: Float32Array
+  /**
+   * `count * height * width * channels` values: floats in [0, 1], or bytes (0–255, meaning byte / 255),
+   * the compact form that folder and emoji datasets load into (a quarter of the memory).
+   */
+  pixels: Float32Array | Uint8Array
   /** Class index per image. */
   labels: Uint8Array
-  /** Class names, indexed by label. */
+  /** Class names, indexed by label: the classes of a conditional run. */
   classNames: readonly string[]
   count: number
   license: string
@@ -20,7 +23,7 @@ export interface ImageDataset {
 /** The images of `ds` whose indices are listed, as a new dataset. */
 export function subset(ds: ImageDataset, indices: readonly number[]): ImageDataset {
   const size = ds.width * ds.height * ds.channels
-  const pixels = new Float32Array(indices.length * size)
+  const pixels = ds.pixels instanceof Uint8Array ? new Uint8Array(indices.length * size) : new Float32Array(indices.length * size)
   const labels = new Uint8Array(indices.length)
   indices.forEach((src, dst) => {
     pixels.set(ds.pixels.subarray(src * size, (src + 1) * size), dst * size)
@@ -57,11 +60,29 @@ export function checkDataset(ds: ImageDataset): void {
     throw new TrainError('ERR_DATASET', `${where}: channels is ${describeValue(ds.channels)}; it must be 1, 3 or 4.`)
   }
   const expected = ds.count * ds.height * ds.width * ds.channels
-  if (!(ds.pixels instanceof Float32Array) || ds.pixels.length !== expected) {
-    const got = ds.pixels instanceof Float32Array ? `${ds.pixels.length} floats` : describeValue(ds.pixels)
+  const typed = ds.pixels instanceof Float32Array || ds.pixels instanceof Uint8Array
+  if (!typed || ds.pixels.length !== expected) {
+    const got =
+      ds.pixels instanceof Float32Array
+        ? `${ds.pixels.length} floats`
+        : ds.pixels instanceof Uint8Array
+          ? `${ds.pixels.length} bytes`
+          : describeValue(ds.pixels)
     throw new TrainError(
       'ERR_DATASET',
-      `${where}: pixels is ${got}, but count × height × width × channels = ${expected}; pass a Float32Array of that length (NHWC, values in [0, 1]).`,
+      `${where}: pixels is ${got}, but count × height × width × channels = ${expected}; pass a Float32Array (values in [0, 1]) or a Uint8Array (bytes) of that length, NHWC.`,
     )
   }
+  if (!(ds.labels instanceof Uint8Array) || ds.labels.length !== ds.count) {
+    throw new TrainError('ERR_DATASET', `${where}: labels must be a Uint8Array with one class index per image (${ds.count}).`)
+  }
+  if (!Array.isArray(ds.classNames) || ds.classNames.length === 0 || ds.labels.some((l) => l >= ds.classNames.length)) {
+    throw new TrainError('ERR_DATASET', `${where}: classNames must name every label in labels, e.g. ["cat", "dog"] for labels 0 and 1.`)
+  }
+}
+
+/** The pixels of `ds` as floats in [0, 1] (a view of them when they already are). */
+export function pixelsAsFloats(ds: Pick<ImageDataset, 'pixels'>): Float32Array {
+  if (ds.pixels instanceof Float32Array) return ds.pixels
+  return Float32Array.from(ds.pixels, (b) => b / 255)
 }

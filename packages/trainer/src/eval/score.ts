@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers'
-import type { ImageDataset } from '../data/dataset.js'
+import { pixelsAsFloats, type ImageDataset } from '../data/dataset.js'
 import { classify } from './classifier.js'
 import { frechetDistance } from './frechet.js'
 
@@ -28,7 +28,7 @@ export class SampleScorer {
   readonly referenceAccuracy: number
 
   constructor(classifier: tfl.LayersModel, reference: ImageDataset) {
-    const { probs, classes, features } = classify(classifier, reference.pixels, reference.count, reference)
+    const { probs, classes, features } = classify(classifier, pixelsAsFloats(reference), reference.count, reference)
     this.#classifier = classifier
     this.#reference = reference
     this.#features = features
@@ -57,7 +57,7 @@ export class SampleScorer {
 
 /** Fraction of `data` the classifier labels correctly. */
 export function accuracy(classifier: tfl.LayersModel, data: ImageDataset): number {
-  const { probs, classes } = classify(classifier, data.pixels, data.count, data)
+  const { probs, classes } = classify(classifier, pixelsAsFloats(data), data.count, data)
   return accuracyOf(probs, classes, data)
 }
 

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers'
 import { TrainError } from '../errors.js'
+import { SpectralNormalization } from './spectral-norm.js'
 
 /** Shape of a DCGAN pair. Defaults are the 28×28 MNIST model that gan-sdk ships. */
 export interface DcganConfig {
@@ -19,12 +20,23 @@ export interface DcganConfig {
   kernelSize: number
   /** Seed of the weight initialisers, so a run is repeatable. @default 1 */
   seed: number
+  /**
+   * Number of classes of a conditional pair, 0 for an unconditional one. A conditional generator
+   * takes a second input, the class index (`[1]`), whose embedding multiplies the latent; the
+   * discriminator adds a projection term (Miyato & Koyama 2018). @default 0
+   */
+  classes?: number
+  /** Wrap the discriminator's convolutions and its Dense layer in {@link SpectralNormalization}. @default false */
+  spectralNorm?: boolean
 }
 
 const LEAKY_ALPHA = 0.2
 
 /** Value range of the generator's output (its last activation is tanh); real images are scaled to it. */
 export const DCGAN_RANGE = [-1, 1] as const
+
+/** Names of a conditional model's inputs: the latent (or image) first, then the class index. */
+export const LABEL_INPUT = 'label'
 
 /** DCGAN weights start from N(0, 0.02), as in Radford et al. 2015. */
 function init(seed: number) {
@@ -33,9 +45,10 @@ function init(seed: number) {
 
 /**
  * Dense → BN → LeakyReLU → Reshape → (Conv2DTranspose → BN → LeakyReLU)* → Conv2DTranspose → tanh.
- * Output: NHWC images in [-1, 1].
+ * Output: NHWC images in [-1, 1]. Unconditional: a Sequential model; conditional: a functional one
+ * with inputs `[latent, label]`, the latent multiplied by Embedding(classes, latentSize)(label).
  */
-export function buildGenerator(cfg: DcganConfig): tfl.Sequential {
+export function buildGenerator(cfg: DcganConfig): tfl.LayersModel {
   const stages = cfg.generatorFilters.length
   const scale = 2 ** stages
   if (cfg.width % scale !== 0 || cfg.height % scale !== 0) {
@@ -47,13 +60,19 @@ export function buildGenerator(cfg: DcganConfig): tfl.Sequential {
   const h0 = cfg.height / scale
   const w0 = cfg.width / scale
   const first = cfg.generatorFilters[0]!
-  const g = tfl.sequential({ name: 'generator' })
-  g.add(tfl.layers.dense({ inputShape: [cfg.latentSize], units: h0 * w0 * first, useBias: false, kernelInitializer: init(cfg.seed) }))
-  g.add(tfl.layers.batchNormalization())
-  g.add(tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }))
-  g.add(tfl.layers.reshape({ targetShape: [h0, w0, first] }))
+  const body: tfl.layers.Layer[] = [
+    tfl.layers.dense({
+      ...(cfg.classes ? {} : { inputShape: [cfg.latentSize] }),
+      units: h0 * w0 * first,
+      useBias: false,
+      kernelInitializer: init(cfg.seed),
+    }),
+    tfl.layers.batchNormalization(),
+    tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }),
+    tfl.layers.reshape({ targetShape: [h0, w0, first] }),
+  ]
   cfg.generatorFilters.slice(1).forEach((filters, i) => {
-    g.add(
+    body.push(
       tfl.layers.conv2dTranspose({
         filters,
         kernelSize: cfg.kernelSize,
@@ -62,11 +81,11 @@ export function buildGenerator(cfg: DcganConfig): tfl.Sequential {
         useBias: false,
         kernelInitializer: init(cfg.seed + 1 + i),
       }),
+      tfl.layers.batchNormalization(),
+      tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }),
     )
-    g.add(tfl.layers.batchNormalization())
-    g.add(tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }))
   })
-  g.add(
+  body.push(
     tfl.layers.conv2dTranspose({
       filters: cfg.channels,
       kernelSize: cfg.kernelSize,
@@ -76,26 +95,64 @@ export function buildGenerator(cfg: DcganConfig): tfl.Sequential {
       kernelInitializer: init(cfg.seed + 100),
     }),
   )
-  return g
+  if (!cfg.classes) return tfl.sequential({ name: 'generator', layers: body })
+  const latent = tfl.input({ shape: [cfg.latentSize], name: 'latent' })
+  const label = tfl.input({ shape: [1], name: LABEL_INPUT, dtype: 'int32' })
+  const embedded = tfl.layers.flatten().apply(
+    tfl.layers
+      .embedding({
+        inputDim: cfg.classes,
+        outputDim: cfg.latentSize,
+        embeddingsInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: 1, seed: cfg.seed + 400 }),
+      })
+      .apply(label),
+  ) as tfl.SymbolicTensor
+  let x = tfl.layers.multiply().apply([latent, embedded]) as tfl.SymbolicTensor
+  for (const layer of body) x = layer.apply(x) as tfl.SymbolicTensor
+  return tfl.model({ name: 'generator', inputs: [latent, label], outputs: x })
 }
 
-/** Strided convs with LeakyReLU → Flatten → Dense(1): one logit per image (real > 0). */
-export function buildDiscriminator(cfg: DcganConfig): tfl.Sequential {
-  const d = tfl.sequential({ name: 'discriminator' })
+/**
+ * Strided convs with LeakyReLU → Flatten → Dense(1): one logit per image (real > 0). Conditional:
+ * inputs `[image, label]`, and the logit gains features · Embedding(classes, features)(label).
+ */
+export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
+  const normed = (layer: tfl.layers.Layer) => (cfg.spectralNorm ? new SpectralNormalization({ layer }) : layer)
+  const body: tfl.layers.Layer[] = []
   cfg.discriminatorFilters.forEach((filters, i) => {
-    d.add(
-      tfl.layers.conv2d({
-        ...(i === 0 ? { inputShape: [cfg.height, cfg.width, cfg.channels] } : {}),
-        filters,
-        kernelSize: cfg.kernelSize,
-        strides: 2,
-        padding: 'same',
-        kernelInitializer: init(cfg.seed + 200 + i),
-      }),
-    )
-    d.add(tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }))
+    const conv = tfl.layers.conv2d({
+      ...(i === 0 && !cfg.spectralNorm && !cfg.classes ? { inputShape: [cfg.height, cfg.width, cfg.channels] } : {}),
+      filters,
+      kernelSize: cfg.kernelSize,
+      strides: 2,
+      padding: 'same',
+      kernelInitializer: init(cfg.seed + 200 + i),
+    })
+    body.push(normed(conv), tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }))
   })
-  d.add(tfl.layers.flatten())
-  d.add(tfl.layers.dense({ units: 1, kernelInitializer: init(cfg.seed + 300) }))
-  return d
+  body.push(tfl.layers.flatten())
+  const logit = normed(tfl.layers.dense({ units: 1, kernelInitializer: init(cfg.seed + 300) }))
+  if (!cfg.classes) {
+    if (!cfg.spectralNorm) return tfl.sequential({ name: 'discriminator', layers: [...body, logit] })
+    const image = tfl.input({ shape: [cfg.height, cfg.width, cfg.channels], name: 'image' })
+    return tfl.model({ name: 'discriminator', inputs: image, outputs: chain(image, [...body, logit]) })
+  }
+  const image = tfl.input({ shape: [cfg.height, cfg.width, cfg.channels], name: 'image' })
+  const label = tfl.input({ shape: [1], name: LABEL_INPUT, dtype: 'int32' })
+  const features = chain(image, body)
+  const featureSize = features.shape[1] as number
+  const embedded = tfl.layers
+    .flatten()
+    .apply(
+      tfl.layers.embedding({ inputDim: cfg.classes, outputDim: featureSize, embeddingsInitializer: init(cfg.seed + 500) }).apply(label),
+    ) as tfl.SymbolicTensor
+  const projection = tfl.layers.dot({ axes: 1 }).apply([features, embedded]) as tfl.SymbolicTensor
+  const output = tfl.layers.add().apply([logit.apply(features) as tfl.SymbolicTensor, projection]) as tfl.SymbolicTensor
+  return tfl.model({ name: 'discriminator', inputs: [image, label], outputs: output })
+}
+
+function chain(input: tfl.SymbolicTensor, layers: readonly tfl.layers.Layer[]): tfl.SymbolicTensor {
+  let x = input
+  for (const layer of layers) x = layer.apply(x) as tfl.SymbolicTensor
+  return x
 }

@@ -12,12 +12,12 @@ export interface GeneratorEma {
  * Exponential moving average of `live`'s weights, kept in `shadow` (same architecture). Trainable
  * weights are averaged; BatchNorm moving statistics are already averages and are copied. The
  * decay ramps up as min(decay, (1 + step) / (10 + step)) so early averages are not stuck at the
- * random initialisation.
+ * random initialisation. `shadow` starts as a copy of `live`, unless `resume` (it holds a saved average).
  */
-export function createEma(live: tfl.LayersModel, shadow: tfl.LayersModel, decay: number): GeneratorEma {
+export function createEma(live: tfl.LayersModel, shadow: tfl.LayersModel, decay: number, options: { resume?: boolean } = {}): GeneratorEma {
   const trainable = new Set(live.trainableWeights.map((w) => w.name))
   const pairs = live.weights.map((w, i) => ({ src: w, dst: shadow.weights[i]!, average: trainable.has(w.name) }))
-  shadow.setWeights(live.getWeights())
+  if (!options.resume) shadow.setWeights(live.getWeights())
   return {
     model: shadow,
     update(step) {

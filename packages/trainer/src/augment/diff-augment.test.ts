@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { selectBackend } from '../backend/ladder.js'
+import { mulberry32 } from '../random.js'
+import { diffAugment } from './diff-augment.js'
+
+const ramp = (channels: number) =>
+  tf.tensor4d(
+    Float32Array.from({ length: 2 * 8 * 8 * channels }, (_, i) => (i % 17) / 17),
+    [2, 8, 8, channels],
+  )
+
+describe('diffAugment', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm')
+  })
+
+  it('is repeatable from the same draws, and the draws change it', () => {
+    const x = ramp(3)
+    const run = (seed: number) => Array.from(diffAugment(x, ['color', 'translation', 'cutout'], mulberry32(seed)).dataSync())
+    expect(run(1)).toEqual(run(1))
+    expect(run(1)).not.toEqual(run(2))
+    x.dispose()
+  })
+
+  it('cutout zeroes one half-size square per image; translation keeps the values, shifted, zero-filled', () => {
+    const x = tf.ones([3, 8, 8, 1])
+    const cut = diffAugment(x as tf.Tensor4D, ['cutout'], mulberry32(3)).arraySync() as number[][][][]
+    for (const image of cut) {
+      const zeros = image.flat(2).filter((v) => v === 0).length
+      expect(zeros).toBeGreaterThan(0)
+      expect(zeros).toBeLessThanOrEqual(16)
+    }
+    const shifted = diffAugment(x as tf.Tensor4D, ['translation'], mulberry32(4)).arraySync() as number[][][][]
+    for (const image of shifted) {
+      const ones = image.flat(2).filter((v) => v === 1).length
+      expect(ones).toBeGreaterThanOrEqual(6 * 6) // shifted by at most 1 pixel each way at 8×8
+      expect(image.flat(2).every((v) => v === 0 || v === 1)).toBe(true)
+    }
+    x.dispose()
+  })
+
+  it('colour leaves alpha alone, and gradients flow to the input on wasm', () => {
+    const x = ramp(4)
+    const y = diffAugment(x, ['color'], mulberry32(5))
+    const alpha = (t: tf.Tensor) => Array.from(tf.slice(t, [0, 0, 0, 3], [-1, -1, -1, 1]).dataSync())
+    expect(alpha(y)).toEqual(alpha(x))
+    const grad = tf.grad((input: tf.Tensor) =>
+      tf.sum(diffAugment(input as tf.Tensor4D, ['color', 'translation', 'cutout'], mulberry32(6))),
+    )(x)
+    expect(grad.shape).toEqual(x.shape)
+    expect(tf.sum(tf.abs(grad)).dataSync()[0]).toBeGreaterThan(0)
+    tf.dispose([x, y, grad])
+  })
+})

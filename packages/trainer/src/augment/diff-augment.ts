@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs-core'
+
+/**
+ * The DiffAugment policies (Zhao et al. 2020): differentiable changes applied to every image the
+ * discriminator sees, real and fake alike, so it cannot memorise a small dataset.
+ * `color`: brightness ±0.5, saturation ×[0, 2], contrast ×[0.5, 1.5]; `translation`: a shift of up to
+ * 1/8 of the size, zero-filled; `cutout`: a square of half the size set to zero.
+ */
+export type AugmentPolicy = 'translation' | 'cutout' | 'color'
+export const AUGMENT_POLICIES: readonly AugmentPolicy[] = ['translation', 'cutout', 'color']
+
+/**
+ * Apply `policies` (in the paper's order: color, translation, cutout) to a batch in [-1, 1], with
+ * per-image random draws from `rand`. Gradients flow through to `x`. Alpha (a fourth channel) is
+ * shifted and cut like colour but not recoloured.
+ */
+export function diffAugment(x: tf.Tensor4D, policies: readonly AugmentPolicy[], rand: () => number): tf.Tensor4D {
+  return tf.tidy(() => {
+    let y = x
+    if (policies.includes('color')) y = color(y, rand)
+    if (policies.includes('translation')) y = translation(y, rand)
+    if (policies.includes('cutout')) y = cutout(y, rand)
+    return y
+  })
+}
+
+function perImage(batch: number, draw: () => number): tf.Tensor4D {
+  return tf.tensor4d(Float32Array.from({ length: batch }, draw), [batch, 1, 1, 1])
+}
+
+function color(x: tf.Tensor4D, rand: () => number): tf.Tensor4D {
+  const [batch, , , channels] = x.shape
+  const [rgb, alpha] = channels === 4 ? tf.split(x, [3, 1], 3) : [x, undefined]
+  let y = tf.add(
+    rgb!,
+    perImage(batch, () => rand() - 0.5),
+  ) as tf.Tensor4D
+  if (y.shape[3] > 1) {
+    const mean = tf.mean(y, 3, true)
+    y = tf.add(
+      tf.mul(
+        tf.sub(y, mean),
+        perImage(batch, () => rand() * 2),
+      ),
+      mean,
+    ) as tf.Tensor4D
+  }
+  const mean = tf.mean(y, [1, 2, 3], true)
+  y = tf.add(
+    tf.mul(
+      tf.sub(y, mean),
+      perImage(batch, () => rand() + 0.5),
+    ),
+    mean,
+  ) as tf.Tensor4D
+  return alpha ? (tf.concat([y, alpha], 3) as tf.Tensor4D) : y
+}
+
+function translation(x: tf.Tensor4D, rand: () => number): tf.Tensor4D {
+  const [batch, height, width, channels] = x.shape
+  const sy = Math.floor(height * 0.125 + 0.5)
+  const sx = Math.floor(width * 0.125 + 0.5)
+  const padded = tf.pad(x, [
+    [0, 0],
+    [sy, sy],
+    [sx, sx],
+    [0, 0],
+  ])
+  // One slice per image: tf.gather's gradient needs UnsortedSegmentSum, which the wasm backend lacks.
+  const shifted = Array.from({ length: batch }, (_, b) => {
+    const dy = Math.floor(rand() * (2 * sy + 1)) - sy
+    const dx = Math.floor(rand() * (2 * sx + 1)) - sx
+    return tf.slice(padded, [b, sy - dy, sx - dx, 0], [1, height, width, channels])
+  })
+  return tf.concat(shifted, 0)
+}
+
+function cutout(x: tf.Tensor4D, rand: () => number): tf.Tensor4D {
+  const [batch, height, width] = x.shape
+  const ch = Math.floor(height * 0.5 + 0.5)
+  const cw = Math.floor(width * 0.5 + 0.5)
+  const mask = new Float32Array(batch * height * width).fill(1)
+  for (let b = 0; b < batch; b++) {
+    const cy = Math.floor(rand() * (height + (1 - (ch % 2)))) - Math.floor(ch / 2)
+    const cx = Math.floor(rand() * (width + (1 - (cw % 2)))) - Math.floor(cw / 2)
+    for (let y = Math.max(0, cy); y < Math.min(height, cy + ch); y++) {
+      for (let xx = Math.max(0, cx); xx < Math.min(width, cx + cw); xx++) mask[(b * height + y) * width + xx] = 0
+    }
+  }
+  return tf.mul(x, tf.tensor4d(mask, [batch, height, width, 1]))
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest'
+import { checkBatchSize, stepBytesPerImage } from './batch-size.js'
+
+const reference = { width: 28, height: 28, channels: 1 as const, generatorFilters: [128, 64], discriminatorFilters: [64, 128] }
+
+describe('checkBatchSize', () => {
+  it('accepts the usual batches, refuses one larger than the dataset or than memory, saying the largest that fits', () => {
+    expect(() => checkBatchSize(64, 8000, reference, 'auto')).not.toThrow()
+    expect(() => checkBatchSize(100_000, 8000, reference, 'auto')).toThrow(
+      '[gan-train] batchSize 100000 is larger than the dataset (8000 images): use at most --batch-size 8000 (64 is usual).',
+    )
+    const big = {
+      ...reference,
+      width: 128,
+      height: 128,
+      channels: 3 as const,
+      generatorFilters: [256, 128, 64, 32],
+      discriminatorFilters: [32, 64, 128, 256],
+    }
+    const fits = Math.floor((3 * 2 ** 30) / stepBytesPerImage(big))
+    expect(() => checkBatchSize(fits, 100_000, big, 'wasm')).not.toThrow()
+    expect(() => checkBatchSize(fits + 1, 100_000, big, 'wasm')).toThrow(
+      new RegExp(
+        `needs about .* GB per step at 128×128×3, more than the 3\\.0 GB the wasm backend can address: use at most --batch-size ${fits}\\.$`,
+      ),
+    )
+  })
+})

@@ -1,0 +1,61 @@
+import { totalmem } from 'node:os'
+import type { BackendPreference } from './backend/ladder.js'
+import { TrainError } from './errors.js'
+import type { DcganConfig } from './models/dcgan.js'
+
+/** Bytes the wasm backend can address (wasm32), less room for weights, optimizer state and fragmentation. */
+const WASM_BUDGET = 3 * 2 ** 30
+
+/**
+ * Activation memory of one training step per image, in bytes: every layer output of the generator
+ * (computed twice: for the discriminator's update and the generator's) and the discriminator (three
+ * times: real, fake, and the generator's update), each held with its gradient. An estimate, meant
+ * to refuse batch sizes that cannot fit, not to plan memory to the byte.
+ */
+export function stepBytesPerImage(
+  cfg: Pick<DcganConfig, 'width' | 'height' | 'channels' | 'generatorFilters' | 'discriminatorFilters'>,
+): number {
+  const stages = cfg.generatorFilters.length
+  let g = 0
+  cfg.generatorFilters.forEach((filters, i) => {
+    const scale = 2 ** (stages - i)
+    g += 3 * (cfg.height / scale) * (cfg.width / scale) * filters // conv or dense, batch norm, activation
+  })
+  g += 2 * cfg.height * cfg.width * cfg.channels
+  let d = cfg.height * cfg.width * cfg.channels
+  cfg.discriminatorFilters.forEach((filters, i) => {
+    const scale = 2 ** (i + 1)
+    d += 2 * Math.ceil(cfg.height / scale) * Math.ceil(cfg.width / scale) * filters // conv, activation
+  })
+  return 4 * 2 * (2 * g + 3 * d)
+}
+
+/**
+ * Refuse a batch larger than the dataset, or one whose step would not fit in memory (the wasm
+ * backend's 4 GB address space, or half the machine's memory for the native backends; `auto`
+ * assumes wasm, the backend every machine has).
+ * @throws TrainError `ERR_INVALID_OPTION` saying the largest batch size that fits.
+ */
+export function checkBatchSize(
+  batchSize: number,
+  datasetSize: number,
+  cfg: Parameters<typeof stepBytesPerImage>[0],
+  backend: BackendPreference,
+): void {
+  if (batchSize > datasetSize) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `batchSize ${batchSize} is larger than the dataset (${datasetSize} images): use at most --batch-size ${datasetSize} (64 is usual).`,
+    )
+  }
+  const native = backend === 'tfjs-node' || backend === 'tfjs-node-gpu'
+  const budget = native ? totalmem() / 2 : Math.min(WASM_BUDGET, totalmem() / 2)
+  const perImage = stepBytesPerImage(cfg)
+  if (batchSize * perImage > budget) {
+    const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GB`
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `batchSize ${batchSize} needs about ${gb(batchSize * perImage)} per step at ${cfg.width}×${cfg.height}×${cfg.channels}, more than the ${gb(budget)} ${native ? 'this machine can spare' : 'the wasm backend can address'}: use at most --batch-size ${Math.floor(budget / perImage)}.`,
+    )
+  }
+}

@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { selectBackend } from './backend/ladder.js'
+import { loadLayersModel } from './io/layers-model-io.js'
+import { readRunManifest } from './run-manifest.js'
+import { train } from './train.js'
+
+// The built bin, through the workspace symlink `npx gan-train` uses: run `npm run build` first (the
+// root `npm test` does). Behaviour is tested in-process in run-cli.test.ts; this checks the process wiring.
+const BIN = fileURLToPath(new URL('../../../node_modules/.bin/gan-train', import.meta.url))
+const TINY = [
+  '--batch-size',
+  '8',
+  '--latent-size',
+  '8',
+  '--generator-filters',
+  '8,4',
+  '--discriminator-filters',
+  '4,8',
+  '--backend',
+  'wasm',
+]
+
+function start(args: string[]) {
+  const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return { child, exit, output: () => ({ stdout, stderr }) }
+}
+
+const until = async (check: () => Promise<boolean>) => {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 1))
+}
+
+describe('gan-train bin', () => {
+  it('SIGTERM saves the current step, like Ctrl-C, and exits 143', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'gan-bin-')), 'run')
+    const run = start(['--out', out, '--steps', '100000', '--log-every', '1', ...TINY])
+    await until(async () => run.output().stdout.includes('step 2/'))
+    run.child.kill('SIGTERM')
+    expect(await run.exit).toBe(143)
+    const steps = (await readRunManifest(out)).steps!
+    expect(steps).toBeGreaterThanOrEqual(2)
+    expect(run.output().stderr).toContain(`[gan-train] interrupted after step ${steps}; that step is saved in ${out}.`)
+  })
+
+  it('SIGKILL during a checkpoint write leaves the previous checkpoint loadable, and the run resumable', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'gan-bin-')), 'run')
+    // Wider networks, so a checkpoint takes long enough to be caught half-written.
+    const run = start([
+      '--out',
+      out,
+      '--steps',
+      '100000',
+      '--checkpoint-every',
+      '1',
+      ...TINY,
+      '--generator-filters',
+      '64,32',
+      '--discriminator-filters',
+      '32,64',
+    ])
+    const checkpoints = join(out, 'checkpoints')
+    await until(async () => (await readFile(join(out, 'gan.json'), 'utf8').catch(() => '')).includes('"steps"'))
+    await until(async () => (await readdir(checkpoints).catch(() => [])).some((e) => e.includes('.tmp-')))
+    run.child.kill('SIGKILL')
+    await run.exit
+    const manifest = await readRunManifest(out)
+    await selectBackend('wasm')
+    for (const part of [manifest.generator, manifest.discriminator!]) (await loadLayersModel(join(out, part))).dispose()
+    const resumed = await train({ outDir: out, resume: true, steps: manifest.steps! + 1 })
+    expect(resumed).toMatchObject({ startStep: manifest.steps, steps: manifest.steps! + 1 })
+    expect((await readdir(checkpoints)).filter((e) => e.includes('.tmp-'))).toEqual([])
+  })
+})

@@ -1,0 +1,164 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import sharp from 'sharp'
+import { describe, expect, it } from 'vitest'
+import { findImageFiles } from './image-files.js'
+import { loadDataset } from './load-dataset.js'
+
+/** A solid w×h image file in `format`, with alpha when `alpha` < 1. */
+async function image(path: string, w: number, h: number, rgb: [number, number, number], format: 'png' | 'jpeg' | 'webp', alpha = 1) {
+  await mkdir(join(path, '..'), { recursive: true })
+  const created = sharp({ create: { width: w, height: h, channels: 4, background: { r: rgb[0], g: rgb[1], b: rgb[2], alpha } } })
+  await created[format]({ quality: 100, lossless: format === 'webp' }).toFile(path)
+}
+
+/** cats/ (red, 3 good + 1 broken), dogs/ (blue, 2 good + 1 tiny + 1 banner), and hidden files. */
+async function pets(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'gan-folder-'))
+  await image(join(root, 'cats', 'a.png'), 20, 10, [255, 0, 0], 'png')
+  await image(join(root, 'cats', 'nested', 'b.JPG'), 16, 16, [255, 0, 0], 'jpeg')
+  await image(join(root, 'cats', 'c.webp'), 12, 18, [255, 0, 0], 'webp')
+  await writeFile(join(root, 'cats', 'broken.png'), 'not a png')
+  await image(join(root, 'dogs', 'd.png'), 16, 16, [0, 0, 255], 'png', 0.5)
+  await image(join(root, 'dogs', 'e.png'), 9, 9, [0, 0, 255], 'png')
+  await image(join(root, 'dogs', 'tiny.png'), 4, 4, [0, 0, 255], 'png')
+  await image(join(root, 'dogs', 'banner.png'), 90, 10, [0, 0, 255], 'png')
+  await image(join(root, '.thumbs', 'x.png'), 16, 16, [0, 0, 0], 'png')
+  await writeFile(join(root, 'dogs', 'notes.txt'), 'not an image')
+  return root
+}
+
+describe('folder datasets', () => {
+  it('finds PNG, JPEG and WebP files recursively, in code point order, without hidden ones', async () => {
+    expect(await findImageFiles(await pets())).toEqual([
+      'cats/a.png',
+      'cats/broken.png',
+      'cats/c.webp',
+      'cats/nested/b.JPG',
+      'dogs/banner.png',
+      'dogs/d.png',
+      'dogs/e.png',
+      'dogs/tiny.png',
+    ])
+  })
+
+  it('loads images as bytes at the size asked for, labelled by sub-folder, and reports the ones it skips', async () => {
+    const root = await pets()
+    const { dataset, skipped } = await loadDataset({ kind: 'folder', path: root }, { size: 8, channels: 3, fit: 'crop' }, true)
+    expect(dataset).toMatchObject({ width: 8, height: 8, channels: 3, count: 5, classNames: ['cats', 'dogs'], license: 'unknown' })
+    expect(dataset.pixels).toBeInstanceOf(Uint8Array)
+    expect(Array.from(dataset.labels)).toEqual([0, 0, 0, 1, 1])
+    expect(skipped).toEqual([
+      { name: 'cats/broken.png', reason: 'unreadable', detail: expect.stringContaining('unsupported image format') },
+      { name: 'dogs/banner.png', reason: 'too elongated', detail: '90×10' },
+      { name: 'dogs/tiny.png', reason: 'too small', detail: '4×4' },
+    ])
+    const pixel = (n: number) => Array.from(dataset.pixels.subarray(n * 192, n * 192 + 3))
+    expect(pixel(0)).toEqual([255, 0, 0])
+    // Half-transparent blue, flattened onto white.
+    expect(pixel(3)).toEqual([127, 127, 255].map((v, i) => expect.closeTo(v, i === 2 ? 0 : 1.5)))
+  })
+
+  it('pads instead of cropping, keeps alpha at 4 channels and makes luminance at 1', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'gan-folder-'))
+    await image(join(root, 'wide.png'), 16, 8, [0, 0, 0], 'png')
+    await image(join(root, 'ghost.png'), 8, 8, [0, 255, 0], 'png', 0.5)
+    const padded = await loadDataset({ kind: 'folder', path: root }, { size: 8, channels: 4, fit: 'pad' }, false)
+    const rgba = (n: number, y: number) => Array.from(padded.dataset.pixels.subarray((n * 64 + y * 8) * 4, (n * 64 + y * 8) * 4 + 4))
+    expect(rgba(0, 4)).toEqual([0, 255, 0, 128])
+    expect(rgba(1, 0)).toEqual([0, 0, 0, 0]) // the border of the 16×8 image fitted into 8×8
+    expect(rgba(1, 4)).toEqual([0, 0, 0, 255])
+    const grey = await loadDataset({ kind: 'folder', path: root }, { size: 8, channels: 1, fit: 'crop' }, false)
+    expect(grey.dataset.pixels.length).toBe(2 * 64)
+    expect(grey.dataset.pixels[0]).toBeGreaterThan(150) // green at half alpha on white
+    expect(grey.dataset.classNames).toEqual([expect.stringMatching(/^gan-folder-/)])
+    // A grey file gives equal colour bands and opaque alpha at 4 channels.
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } })
+      .greyscale()
+      .png()
+      .toFile(join(root, 'grey.png'))
+    const mixed = await loadDataset({ kind: 'folder', path: root }, { size: 8, channels: 4, fit: 'crop' }, false)
+    expect(Array.from(mixed.dataset.pixels.subarray(256, 260))).toEqual([136, 136, 136, 255])
+  })
+
+  it.each([
+    [
+      'a missing folder',
+      async () => join(tmpdir(), 'no-such-folder-gan'),
+      false,
+      'is neither a built-in dataset (mnist, emoji) nor a folder',
+    ],
+    ['an empty folder', () => mkdtemp(join(tmpdir(), 'gan-folder-')), false, 'has no usable images'],
+    [
+      'a single image',
+      async () => {
+        const root = await mkdtemp(join(tmpdir(), 'gan-folder-'))
+        await image(join(root, 'only.png'), 8, 8, [0, 0, 0], 'png')
+        await writeFile(join(root, 'bad.png'), '')
+        return root
+      },
+      false,
+      'has only one usable image (1 skipped: bad.png (unreadable',
+    ],
+    [
+      'conditional with loose images',
+      async () => {
+        const root = await pets()
+        await image(join(root, 'loose.png'), 8, 8, [0, 0, 0], 'png')
+        return root
+      },
+      true,
+      'image(s) sit directly in',
+    ],
+    [
+      'conditional with one class',
+      async () => {
+        const root = await mkdtemp(join(tmpdir(), 'gan-folder-'))
+        await image(join(root, 'cats', 'a.png'), 8, 8, [0, 0, 0], 'png')
+        await image(join(root, 'cats', 'b.png'), 8, 8, [0, 0, 0], 'png')
+        return root
+      },
+      true,
+      '--conditional needs at least two classes, one sub-folder each, but',
+    ],
+  ])('%s is ERR_DATASET', async (_, make, conditional, message) => {
+    const path = await make()
+    await expect(loadDataset({ kind: 'folder', path }, { size: 8, channels: 3, fit: 'crop' }, conditional)).rejects.toMatchObject({
+      code: 'ERR_DATASET',
+      message: expect.stringContaining(message),
+    })
+  })
+})
+
+describe('built-in datasets', () => {
+  it('emoji: about 1,900 RGBA Twemoji in 9 categories, CC-BY-4.0', async () => {
+    const { dataset, skipped } = await loadDataset({ kind: 'emoji' }, { size: 16, channels: 4, fit: 'crop' }, true)
+    expect(skipped).toEqual([])
+    expect(dataset.count).toBeGreaterThan(1800)
+    expect(dataset).toMatchObject({ name: 'emoji', width: 16, channels: 4, license: 'CC-BY-4.0' })
+    expect(dataset.classNames).toEqual([
+      'Smileys & Emotion',
+      'People & Body',
+      'Animals & Nature',
+      'Food & Drink',
+      'Travel & Places',
+      'Activities',
+      'Objects',
+      'Symbols',
+      'Flags',
+    ])
+    // The first emoji (😀) is opaque in the middle and transparent in the corner.
+    expect(dataset.pixels[(8 * 16 + 8) * 4 + 3]).toBe(255)
+    expect(dataset.pixels[3]).toBe(0)
+  })
+
+  it('mnist keeps its exact floats at 28×28×1 and is resampled to bytes otherwise', async () => {
+    const exact = await loadDataset({ kind: 'mnist' }, { size: 28, channels: 1, fit: 'crop' }, true)
+    expect(exact.dataset.pixels).toBeInstanceOf(Float32Array)
+    expect(exact.dataset.classNames).toHaveLength(10)
+    const colour = await loadDataset({ kind: 'mnist' }, { size: 32, channels: 3, fit: 'crop' }, false)
+    expect(colour.dataset).toMatchObject({ width: 32, channels: 3, count: exact.dataset.count })
+    expect(colour.dataset.pixels).toBeInstanceOf(Uint8Array)
+  })
+})

@@ -1,0 +1,101 @@
+import { describeValue } from 'gan-sdk/core'
+import { basename, resolve } from 'node:path'
+import { TrainError } from '../errors.js'
+import type { ImageDataset } from './dataset.js'
+import { decodeImages, type SkippedImage } from './decode-images.js'
+import type { ImageShape } from './decode-image.js'
+import { EMOJI_LICENSE, loadEmoji } from './emoji.js'
+import { loadFolder } from './folder.js'
+import { loadMnist } from './mnist.js'
+
+/** Where a run's images come from, as resolved from the `dataset` option. */
+export type DatasetSource =
+  { kind: 'mnist' } | { kind: 'emoji' } | { kind: 'folder'; path: string } | { kind: 'memory'; dataset: ImageDataset }
+
+/** A dataset ready to train on, with the images that were skipped on the way. */
+export interface LoadedDataset {
+  dataset: ImageDataset
+  skipped: SkippedImage[]
+}
+
+/** Licence recorded for a folder of the user's own images, whose licence the trainer cannot know. */
+export const UNKNOWN_LICENSE = 'unknown'
+
+/**
+ * Load the images of `source` at `shape` (in-memory datasets are taken as they are). MNIST at its
+ * own 28×28×1 keeps its exact values; at another size or channel count it is resampled like any
+ * image. A conditional run needs at least two classes.
+ * @throws TrainError `ERR_DATASET` when fewer than two usable images remain, or the classes do not suit.
+ */
+export async function loadDataset(source: DatasetSource, shape: ImageShape, conditional: boolean): Promise<LoadedDataset> {
+  let dataset: ImageDataset
+  let skipped: SkippedImage[] = []
+  if (source.kind === 'memory') {
+    dataset = source.dataset
+  } else if (source.kind === 'mnist') {
+    dataset = loadMnist('train')
+    if (shape.size !== 28 || shape.channels !== 1) dataset = await resample(dataset, shape)
+  } else {
+    const loaded = source.kind === 'emoji' ? await loadEmoji(shape) : await loadFolder(source.path, shape, { conditional })
+    skipped = loaded.skipped
+    dataset = {
+      name: source.kind === 'emoji' ? 'emoji' : basename(resolve(source.path)),
+      width: shape.size,
+      height: shape.size,
+      channels: shape.channels,
+      pixels: loaded.pixels,
+      labels: loaded.labels,
+      classNames: loaded.classNames,
+      count: loaded.count,
+      license: source.kind === 'emoji' ? EMOJI_LICENSE : UNKNOWN_LICENSE,
+    }
+  }
+  const where = source.kind === 'folder' ? describeValue(source.path) : `dataset ${describeValue(dataset.name)}`
+  if (dataset.count < 2) {
+    const why = skipped.length > 0 ? ` (${skipped.length} skipped: ${describeSkipped(skipped)})` : ''
+    throw new TrainError(
+      'ERR_DATASET',
+      `${where} has ${dataset.count === 0 ? 'no usable images' : 'only one usable image'}${why}: a GAN needs many images (hundreds at least) of PNG, JPEG or WebP.`,
+    )
+  }
+  if (conditional) {
+    const present = new Set(dataset.labels).size
+    if (dataset.classNames.length < 2 || present < dataset.classNames.length) {
+      throw new TrainError(
+        'ERR_DATASET',
+        `a conditional run needs images of at least two classes and of every class named, but ${where} has ${present} of ${dataset.classNames.length} (${describeValue(dataset.classNames)}): fix the classes or leave out conditional.`,
+      )
+    }
+  }
+  return { dataset, skipped }
+}
+
+/** The first few skipped images, for messages and events: "a.png (unreadable), b.jpg (too small)". */
+export function describeSkipped(skipped: readonly SkippedImage[], max = 3): string {
+  const shown = skipped.slice(0, max).map((s) => `${s.name} (${s.reason}: ${s.detail})`)
+  return skipped.length > max ? `${shown.join(', ')}, …` : shown.join(', ')
+}
+
+/** An in-memory float dataset at another size or channel count, through the same decoder as image files. */
+async function resample(ds: ImageDataset, shape: ImageShape): Promise<ImageDataset> {
+  const size = ds.width * ds.height * ds.channels
+  const bytes = ds.pixels instanceof Uint8Array ? ds.pixels : Uint8Array.from(ds.pixels, (v) => Math.round(v * 255))
+  const loaded = await decodeImages(
+    Array.from({ length: ds.count }, (_, n) => ({
+      name: `#${n}`,
+      source: bytes.subarray(n * size, (n + 1) * size),
+      raw: { width: ds.width, height: ds.height, channels: ds.channels },
+      label: ds.labels[n]!,
+    })),
+    shape,
+  )
+  return {
+    ...ds,
+    width: shape.size,
+    height: shape.size,
+    channels: shape.channels,
+    pixels: loaded.pixels,
+    labels: loaded.labels,
+    count: loaded.count,
+  }
+}

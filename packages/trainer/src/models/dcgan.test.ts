@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs-core'
+import type * as tfl from '@tensorflow/tfjs-layers'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { selectBackend } from '../backend/ladder.js'
+import { defaultFilters } from './architecture.js'
+import { buildDiscriminator, buildGenerator, type DcganConfig } from './dcgan.js'
+
+const base: DcganConfig = {
+  latentSize: 6,
+  width: 16,
+  height: 16,
+  channels: 3,
+  generatorFilters: [8, 4],
+  discriminatorFilters: [4, 8],
+  kernelSize: 4,
+  seed: 1,
+}
+const layerNames = (m: tfl.LayersModel) => m.layers.map((l) => l.getClassName())
+
+describe('DCGAN family', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm')
+  })
+
+  it('one more ×2 stage per doubling of the size', () => {
+    for (const [size, stages] of [
+      [28, 2],
+      [32, 2],
+      [64, 3],
+      [128, 4],
+    ] as const) {
+      const filters = defaultFilters(size)
+      expect([filters.generatorFilters.length, filters.discriminatorFilters.length]).toEqual([stages, stages])
+    }
+    const g = buildGenerator({ ...base, width: 64, height: 64, generatorFilters: [16, 8, 4] })
+    expect(g.outputs[0]!.shape).toEqual([null, 64, 64, 3])
+    expect(g.getClassName()).toBe('Sequential')
+    g.dispose()
+  })
+
+  it('conditional: G takes [latent, label] through Embedding × latent; D adds a projection of the label', () => {
+    const cfg = { ...base, classes: 5 }
+    const g = buildGenerator(cfg)
+    const d = buildDiscriminator(cfg)
+    expect(g.inputs.map((i) => [i.name, i.shape, i.dtype])).toEqual([
+      ['latent', [null, 6], 'float32'],
+      ['label', [null, 1], 'int32'],
+    ])
+    expect(layerNames(g)).toEqual(expect.arrayContaining(['Embedding', 'Flatten', 'Multiply', 'Conv2DTranspose']))
+    expect(layerNames(d)).toEqual(expect.arrayContaining(['Embedding', 'Dot', 'Add']))
+    const z = tf.randomNormal([3, 6], 0, 1, 'float32', 1)
+    const images = g.predict([z, tf.tensor2d([[0], [1], [4]], [3, 1], 'int32')]) as tf.Tensor
+    const other = g.predict([z, tf.tensor2d([[1], [1], [4]], [3, 1], 'int32')]) as tf.Tensor
+    expect(images.shape).toEqual([3, 16, 16, 3])
+    const rows = (t: tf.Tensor) => (t.arraySync() as number[][][][]).map((r) => JSON.stringify(r))
+    // The label changes the image of its row only.
+    expect(rows(images).map((r, i) => r === rows(other)[i])).toEqual([false, true, true])
+    const logits = d.predict([images, tf.tensor2d([[0], [1], [4]], [3, 1], 'int32')]) as tf.Tensor
+    expect(logits.shape).toEqual([3, 1])
+    g.dispose()
+    d.dispose()
+  })
+
+  it('spectral norm wraps every conv and the logit of D; the unconditional D without it stays Sequential', () => {
+    const plain = buildDiscriminator(base)
+    expect(plain.getClassName()).toBe('Sequential')
+    const normed = buildDiscriminator({ ...base, spectralNorm: true })
+    expect(layerNames(normed).filter((n) => n === 'SpectralNormalization')).toHaveLength(3)
+    expect(normed.outputs[0]!.shape).toEqual([null, 1])
+    plain.dispose()
+    normed.dispose()
+  })
+})

@@ -1,0 +1,104 @@
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { ImageDataset } from './data/dataset.js'
+import { readRunManifest } from './run-manifest.js'
+import { train } from './train.js'
+import type { TrainOptions } from './options.js'
+
+/** 8×8 RGB bytes: red squares (class 0) and blue ones (class 1) at four positions. */
+function squares(count: number): ImageDataset {
+  const pixels = new Uint8Array(count * 64 * 3)
+  for (let n = 0; n < count; n++) {
+    const x0 = n % 4
+    for (let y = 2; y < 6; y++) for (let x = x0; x < x0 + 4; x++) pixels[(n * 64 + y * 8 + x) * 3 + (n % 2 ? 2 : 0)] = 255
+  }
+  const labels = Uint8Array.from({ length: count }, (_, n) => n % 2)
+  return { name: 'squares', width: 8, height: 8, channels: 3, pixels, labels, classNames: ['red', 'blue'], count, license: 'CC0-1.0' }
+}
+
+/** Every model feature at once, tiny: conditional, spectral norm, DiffAugment, hinge loss. */
+const RUN = {
+  dataset: squares(12),
+  conditional: true,
+  spectralNorm: true,
+  augment: ['translation', 'cutout', 'color'],
+  loss: 'hinge',
+  batchSize: 4,
+  latentSize: 4,
+  generatorFilters: [8, 4],
+  discriminatorFilters: [4, 8],
+  logEvery: 1,
+  checkpointEvery: 3,
+  sampleEvery: 2,
+  backend: 'wasm',
+} as const satisfies Partial<TrainOptions>
+
+const losses = async (dir: string) =>
+  (await readFile(join(dir, 'metrics.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { step: number; dLoss: number; gLoss: number })
+    .map(({ step, dLoss, gLoss }) => ({ step, dLoss, gLoss }))
+
+async function weights(dir: string): Promise<Record<string, string>> {
+  const manifest = await readRunManifest(dir)
+  const checkpoint = join(dir, manifest.generator, '..')
+  const out: Record<string, string> = {}
+  for (const part of ['generator', 'generator-live', 'discriminator']) {
+    out[part] = (await readFile(join(checkpoint, part, 'weights.bin'))).toString('base64')
+  }
+  return out
+}
+
+describe('resume', () => {
+  it('a resumed run retraces an uninterrupted one: the same losses and weights, bit for bit', async () => {
+    const whole = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
+    const parts = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
+    await train({ ...RUN, outDir: whole, steps: 6 })
+    const first = await train({ ...RUN, outDir: parts, steps: 4 })
+    expect(first.steps).toBe(4)
+    const events: string[] = []
+    const second = await train({ outDir: parts, resume: true, steps: 6, dataset: RUN.dataset, onEvent: (e) => events.push(e.type) })
+    expect(second).toMatchObject({ startStep: 4, steps: 6 })
+    expect(events.filter((t) => t === 'progress')).toHaveLength(2)
+    expect(await losses(parts)).toEqual(await losses(whole))
+    expect(await weights(parts)).toEqual(await weights(whole))
+    expect(await readdir(join(parts, 'samples'))).toEqual(['step-000002.png', 'step-000004.png', 'step-000006.png'])
+    const manifest = await readRunManifest(parts)
+    expect(manifest).toMatchObject({ steps: 6, labels: ['red', 'blue'], channels: 3 })
+    const config = JSON.parse(await readFile(join(parts, 'config.json'), 'utf8'))
+    expect(config).toMatchObject({
+      format: 'gan-train-config',
+      dataset: { kind: 'memory', name: 'squares', count: 12, classes: ['red', 'blue'] },
+      options: { steps: 6, conditional: true, spectralNorm: true, loss: 'hinge', augment: ['translation', 'cutout', 'color'] },
+    })
+  })
+
+  it('refuses what would not continue the same run, with ERR_RESUME saying why', async () => {
+    const outDir = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
+    await expect(train({ outDir, resume: true })).rejects.toMatchObject({
+      code: 'ERR_RESUME',
+      message: expect.stringContaining('has no run to resume'),
+    })
+    await train({ ...RUN, outDir, steps: 2 })
+    const resume = (extra: Partial<TrainOptions>) => train({ outDir, resume: true, dataset: RUN.dataset, ...extra })
+    await expect(resume({ learningRate: 0.1 })).rejects.toMatchObject({
+      code: 'ERR_RESUME',
+      message: expect.stringContaining('learningRate is fixed by the run being resumed'),
+    })
+    await expect(resume({ steps: 2 })).rejects.toThrow('has trained 2 steps already, and steps is 2: pass a larger total, e.g. --steps 4.')
+    await expect(resume({ dataset: squares(10), steps: 4 })).rejects.toThrow('the images of "squares" changed since the run started')
+    await expect(train({ outDir, resume: true, steps: 4 })).rejects.toThrow(
+      'trained on in-memory images ("squares"): pass the same dataset',
+    )
+    // A signal while resuming starts up leaves the checkpoint as it was.
+    const before = await weights(outDir)
+    const controller = new AbortController()
+    controller.abort()
+    expect(await resume({ steps: 4, signal: controller.signal })).toMatchObject({ steps: 2, startStep: 2 })
+    expect(await weights(outDir)).toEqual(before)
+    expect((await readRunManifest(outDir)).steps).toBe(2)
+  })
+})

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import type { ImageDataset } from './data/dataset.js'
+import { TrainError } from './errors.js'
+import { writeRunFile } from './io/run-files.js'
+import { RESUMABLE_OPTIONS, type ResolvedTrainOptions, type TrainOptions } from './options.js'
+
+/** The resolved options of a run, relative to the run directory: what --resume trains on with. */
+export const RUN_CONFIG_FILE = 'config.json'
+const FORMAT = 'gan-train-config'
+const VERSION = 1
+
+/** `config.json`: every option of the run after defaults, and the dataset it loaded, fingerprinted. */
+export interface RunConfig {
+  format: typeof FORMAT
+  version: typeof VERSION
+  dataset: {
+    kind: 'mnist' | 'emoji' | 'folder' | 'memory'
+    /** The folder, as an absolute path (folder datasets only). */
+    path?: string
+    name: string
+    count: number
+    width: number
+    height: number
+    channels: 1 | 3 | 4
+    classes: readonly string[]
+    /** SHA-256 of the loaded pixels and labels: a resumed run must see the same images. */
+    sha256: string
+  }
+  options: Omit<TrainOptions, 'outDir' | 'dataset' | 'resume' | 'force' | 'signal' | 'onEvent'>
+}
+
+/** The config of a run with options `opts` on the loaded `data`. */
+export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): RunConfig {
+  const source = opts.data
+  return {
+    format: FORMAT,
+    version: VERSION,
+    dataset: {
+      kind: source.kind,
+      ...(source.kind === 'folder' ? { path: resolve(source.path) } : {}),
+      name: data.name,
+      count: data.count,
+      width: data.width,
+      height: data.height,
+      channels: data.channels,
+      classes: opts.conditional ? data.classNames : [],
+      sha256: datasetDigest(data),
+    },
+    options: {
+      ...(source.kind === 'memory'
+        ? {}
+        : { size: opts.shape.size as 28 | 32 | 64 | 128, channels: opts.shape.channels, fit: opts.shape.fit }),
+      conditional: opts.conditional,
+      steps: opts.steps,
+      batchSize: opts.batchSize,
+      learningRate: opts.learningRate,
+      beta1: opts.beta1,
+      latentSize: opts.model.latentSize,
+      generatorFilters: opts.model.generatorFilters,
+      discriminatorFilters: opts.model.discriminatorFilters,
+      kernelSize: opts.model.kernelSize,
+      loss: opts.loss,
+      augment: opts.augment,
+      spectralNorm: opts.model.spectralNorm ?? false,
+      emaDecay: opts.emaDecay,
+      sampleEvery: opts.sampleEvery,
+      checkpointEvery: opts.checkpointEvery,
+      logEvery: opts.logEvery,
+      seed: opts.model.seed,
+      backend: opts.backend,
+      fastKernels: opts.fastKernels,
+      ...(opts.name === undefined ? {} : { name: opts.name }),
+      ...(opts.license === undefined ? {} : { license: opts.license }),
+    },
+  }
+}
+
+/** SHA-256 of a dataset's shape, pixels and labels. */
+export function datasetDigest(data: ImageDataset): string {
+  const hash = createHash('sha256')
+  hash.update(`${data.width}x${data.height}x${data.channels}:${data.pixels instanceof Uint8Array ? 'u8' : 'f32'}:`)
+  hash.update(new Uint8Array(data.pixels.buffer, data.pixels.byteOffset, data.pixels.byteLength))
+  hash.update(data.labels)
+  return hash.digest('hex')
+}
+
+/**
+ * Write `dir/config.json` atomically.
+ * @throws TrainError `ERR_WRITE` when it cannot be written.
+ */
+export async function writeRunConfig(dir: string, config: RunConfig): Promise<void> {
+  await writeRunFile(join(dir, RUN_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`)
+}
+
+/**
+ * The options to resume the run in `input.outDir` with: its config.json's, with the few that
+ * `input` may change ({@link RESUMABLE_OPTIONS}) applied.
+ * @throws TrainError `ERR_RESUME` when config.json is unreadable, or `input` sets an option the run fixes.
+ */
+export async function resumeOptions(input: TrainOptions): Promise<TrainOptions> {
+  const path = join(input.outDir, RUN_CONFIG_FILE)
+  let config: RunConfig
+  try {
+    config = JSON.parse(await readFile(path, 'utf8')) as RunConfig
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? `${RUN_CONFIG_FILE} missing` : (err as Error).message
+    throw new TrainError(
+      'ERR_RESUME',
+      `${JSON.stringify(input.outDir)} has no run to resume (${why}): pass the directory of a run this trainer started, or start a new run without --resume.`,
+      { cause: err },
+    )
+  }
+  if (config?.format !== FORMAT || config.version !== VERSION) {
+    throw new TrainError(
+      'ERR_RESUME',
+      `${JSON.stringify(path)} is not a gan-train ${FORMAT} version ${VERSION}: it cannot be resumed by this trainer.`,
+    )
+  }
+  const allowed = new Set<string>(['outDir', 'resume', 'force', 'signal', 'onEvent', 'dataset', ...RESUMABLE_OPTIONS])
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined || allowed.has(key)) continue
+    throw new TrainError(
+      'ERR_RESUME',
+      `${key} is fixed by the run being resumed (${path}); a resumed run keeps its settings: leave ${key} out (only ${RESUMABLE_OPTIONS.join(', ')} may change).`,
+    )
+  }
+  const { dataset } = config
+  let source: TrainOptions['dataset']
+  if (dataset.kind === 'memory') {
+    if (input.dataset === undefined || typeof input.dataset === 'string') {
+      throw new TrainError(
+        'ERR_RESUME',
+        `the run in ${JSON.stringify(input.outDir)} trained on in-memory images ("${dataset.name}"): pass the same dataset to resume it.`,
+      )
+    }
+    source = input.dataset
+  } else {
+    if (input.dataset !== undefined) {
+      throw new TrainError(
+        'ERR_RESUME',
+        `dataset is fixed by the run being resumed (${dataset.kind === 'folder' ? dataset.path : dataset.kind}): leave it out.`,
+      )
+    }
+    source = dataset.kind === 'folder' ? dataset.path! : dataset.kind
+  }
+  const changes = Object.fromEntries(RESUMABLE_OPTIONS.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]))
+  return {
+    ...config.options,
+    ...changes,
+    dataset: source,
+    outDir: input.outDir,
+    resume: true,
+    signal: input.signal,
+    onEvent: input.onEvent,
+  }
+}
+
+/**
+ * Check that a resumed run loaded the images it trained on.
+ * @throws TrainError `ERR_RESUME` when they differ.
+ */
+export function checkSameData(config: RunConfig, saved: RunConfig): void {
+  if (config.dataset.sha256 !== saved.dataset.sha256) {
+    throw new TrainError(
+      'ERR_RESUME',
+      `the images of "${saved.dataset.name}" changed since the run started (${saved.dataset.count} images then, ${config.dataset.count} now, different content): a resumed run must see the same images; restore them, or start a new run.`,
+    )
+  }
+}
+
+/** The config.json of the run in `dir`, as written. */
+export async function readRunConfig(dir: string): Promise<RunConfig> {
+  return JSON.parse(await readFile(join(dir, RUN_CONFIG_FILE), 'utf8')) as RunConfig
+}

@@ -1,0 +1,173 @@
+import { describeValue } from 'gan-sdk/core'
+import { AUGMENT_POLICIES, type AugmentPolicy } from './augment/diff-augment.js'
+import { BACKEND_NAMES, type BackendPreference } from './backend/ladder.js'
+import { FITS, type Fit } from './data/decode-image.js'
+import { TrainError } from './errors.js'
+import { LOSS_NAMES, type LossName } from './losses.js'
+import { IMAGE_SIZES, type ImageSize } from './models/architecture.js'
+import { NUMBER_OPTIONS, TRAIN_DEFAULTS, type NumberOption, type TrainOptions } from './options.js'
+
+/** The flags of `gan-train` (training), for parseFlags: one per option of train(). */
+export const TRAIN_FLAGS = {
+  out: { type: 'string' },
+  size: { type: 'string' },
+  channels: { type: 'string' },
+  fit: { type: 'string' },
+  conditional: { type: 'boolean' },
+  steps: { type: 'string' },
+  'batch-size': { type: 'string' },
+  lr: { type: 'string' },
+  beta1: { type: 'string' },
+  'latent-size': { type: 'string' },
+  'generator-filters': { type: 'string' },
+  'discriminator-filters': { type: 'string' },
+  'kernel-size': { type: 'string' },
+  loss: { type: 'string' },
+  augment: { type: 'string' },
+  'spectral-norm': { type: 'boolean' },
+  ema: { type: 'string' },
+  seed: { type: 'string' },
+  'sample-every': { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+  'log-every': { type: 'string' },
+  backend: { type: 'string' },
+  // parseArgs has no negation: the flag itself is the boolean.
+  'no-fast-kernels': { type: 'boolean' },
+  name: { type: 'string' },
+  license: { type: 'string' },
+  resume: { type: 'string' },
+  force: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const
+
+/** The numeric flags and the option each sets. */
+const NUMBER_FLAGS = {
+  steps: 'steps',
+  'batch-size': 'batchSize',
+  lr: 'learningRate',
+  beta1: 'beta1',
+  'latent-size': 'latentSize',
+  'kernel-size': 'kernelSize',
+  ema: 'emaDecay',
+  seed: 'seed',
+  'sample-every': 'sampleEvery',
+  'checkpoint-every': 'checkpointEvery',
+  'log-every': 'logEvery',
+} as const satisfies Record<string, NumberOption>
+type NumberFlag = keyof typeof NUMBER_FLAGS
+type TextFlag = 'out' | 'name' | 'license' | 'resume'
+
+/** The flags of `gan-train`, as typed: values stay strings until {@link resolveTrainCommandOptions} reads them. */
+export type TrainCommandFlags = Partial<
+  Record<
+    NumberFlag | TextFlag | 'size' | 'channels' | 'fit' | 'generator-filters' | 'discriminator-filters' | 'loss' | 'augment' | 'backend',
+    string
+  >
+> & {
+  conditional?: boolean
+  'spectral-norm'?: boolean
+  'no-fast-kernels'?: boolean
+  force?: boolean
+}
+
+/** Where a run goes when --out is left out. */
+export const DEFAULT_OUT = 'runs/mnist'
+
+/**
+ * Flags (raw strings, as typed) and the dataset argument → the options of train(), less `signal`
+ * and `onEvent`, which the command adds. Numbers are read here, not by a generic flag parser, so
+ * `--steps 1e3` or `--name 007` mean what was typed; flags left out take train()'s defaults.
+ * `--resume <run>` continues that run: it is the output directory, and no dataset may be given.
+ * @throws TrainError `ERR_INVALID_OPTION` naming the flag and quoting its value as typed.
+ */
+export function resolveTrainCommandOptions(flags: TrainCommandFlags, dataset?: string): TrainOptions {
+  const resume = text(flags, 'resume', 'the directory of the run to continue')
+  const out = text(flags, 'out', 'a directory path')
+  if (resume !== undefined && (out !== undefined || dataset !== undefined)) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `--resume ${describeValue(resume)} continues that run in its own directory, on its own dataset: leave out ${out !== undefined ? '--out' : `the dataset ${describeValue(dataset)}`}.`,
+    )
+  }
+  const options: TrainOptions =
+    resume !== undefined ? { outDir: resume, resume: true } : { outDir: out ?? DEFAULT_OUT, dataset: dataset ?? TRAIN_DEFAULTS.dataset }
+  for (const [flag, key] of Object.entries(NUMBER_FLAGS) as Array<[NumberFlag, NumberOption]>) {
+    const raw = flags[flag]
+    if (raw !== undefined) options[key] = parseNumber(flag, raw)
+  }
+  if (flags.size !== undefined) options.size = Number(choice('size', flags.size, IMAGE_SIZES.map(String))) as ImageSize
+  if (flags.channels !== undefined) options.channels = Number(choice('channels', flags.channels, ['1', '3', '4'])) as 1 | 3 | 4
+  if (flags.fit !== undefined) options.fit = choice('fit', flags.fit, FITS) as Fit
+  if (flags.loss !== undefined) options.loss = choice('loss', flags.loss, LOSS_NAMES) as LossName
+  if (flags.backend !== undefined) options.backend = choice('backend', flags.backend, ['auto', ...BACKEND_NAMES]) as BackendPreference
+  if (flags.augment !== undefined) options.augment = parseAugment(flags.augment)
+  for (const [flag, key] of [
+    ['generator-filters', 'generatorFilters'],
+    ['discriminator-filters', 'discriminatorFilters'],
+  ] as const) {
+    const raw = flags[flag]
+    if (raw !== undefined) options[key] = parseFilters(flag, raw, TRAIN_DEFAULTS[key])
+  }
+  if (flags.conditional) options.conditional = true
+  if (flags['spectral-norm']) options.spectralNorm = true
+  if (flags['no-fast-kernels']) options.fastKernels = false
+  if (flags.force) options.force = true
+  const name = text(flags, 'name', 'a model name')
+  if (name !== undefined) options.name = name
+  const license = text(flags, 'license', 'an SPDX licence identifier such as MIT')
+  if (license !== undefined) options.license = license
+  return options
+}
+
+/** A string flag's value. An empty one is refused here, by its flag name, rather than later by its option name. */
+function text(flags: TrainCommandFlags, flag: TextFlag, expected: string): string | undefined {
+  const raw = flags[flag]
+  if (raw === '') throw new TrainError('ERR_INVALID_OPTION', `--${flag} "" is empty: pass ${expected}, or leave the flag out.`)
+  return raw
+}
+
+function choice(flag: string, raw: string, choices: readonly string[]): string {
+  if (!choices.includes(raw)) {
+    throw new TrainError('ERR_INVALID_OPTION', `--${flag} ${describeValue(raw)} is invalid: use one of ${choices.join(', ')}.`)
+  }
+  return raw
+}
+
+/** Digits only for integer options; plain decimals (`0.5`, `.5`, `2e-4`) for the others. */
+function parseNumber(flag: NumberFlag, raw: string): number {
+  const key = NUMBER_FLAGS[flag]
+  const rule = NUMBER_OPTIONS[key]
+  const syntax = rule.integer ? /^\d+$/ : /^(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i
+  const value = syntax.test(raw) ? Number(raw) : Number.NaN
+  if (!rule.accepts(value)) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `--${flag} ${describeValue(raw)} is invalid: pass ${rule.expected}, e.g. --${flag} ${TRAIN_DEFAULTS[key]}.`,
+    )
+  }
+  return value
+}
+
+function parseFilters(flag: string, raw: string, example: readonly number[]): number[] {
+  const parts = raw.split(',').map((part) => part.trim())
+  if (!parts.every((part) => /^\d+$/.test(part) && Number(part) > 0)) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `--${flag} ${describeValue(raw)} is invalid: pass positive integers separated by commas, e.g. --${flag} ${example.join(',')}.`,
+    )
+  }
+  return parts.map(Number)
+}
+
+function parseAugment(raw: string): AugmentPolicy[] {
+  const parts = raw.split(',').map((part) => part.trim())
+  if (!parts.every((p) => AUGMENT_POLICIES.includes(p as AugmentPolicy)) || new Set(parts).size !== parts.length) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `--augment ${describeValue(raw)} is invalid: pass distinct policies out of ${AUGMENT_POLICIES.join(', ')} separated by commas, e.g. --augment ${AUGMENT_POLICIES.join(',')}.`,
+    )
+  }
+  return parts as AugmentPolicy[]
+}
