@@ -3,3 +3,4 @@
 export { removeStaleTempFiles, writeFileAtomic, type WriteFileAtomicOptions } from './atomic-write.js'
 export { readLayersModelFiles, writeLayersModelFiles, LayersModelFilesError, MODEL_JSON, WEIGHTS_BIN } from './layers-model-files.js'
 export { parseFlags, runCommand, UsageError, type CliIo, type ExitCode, type RunCommandOptions } from './cli.js'
+export { createLiveLine, formatDuration, type LiveLine, type Terminal } from './live-line.js'

@@ -1,6 +1,7 @@
 import type { CliIo } from '@gan-sdk/internal'
 import type { TrainEvent } from './events.js'
-import { createLiveLine, formatProgress, type ProgressState, type Terminal } from './progress-bar.js'
+import { createLiveLine, type Terminal } from '@gan-sdk/internal'
+import { formatProgress, type ProgressState } from './progress-bar.js'
 
 export interface EventRendererOptions {
   /** Print each event as one NDJSON line. @default false */

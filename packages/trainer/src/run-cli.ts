@@ -2,7 +2,7 @@ import { parseFlags, runCommand, type CliIo, type ExitCode } from '@gan-sdk/inte
 import { BACKEND_NAMES } from './backend/ladder.js'
 import { AUGMENT_POLICIES } from './augment/diff-augment.js'
 import { DATASET_DEFAULTS, TRAIN_DEFAULTS } from './options.js'
-import type { Terminal } from './progress-bar.js'
+import type { Terminal } from '@gan-sdk/internal'
 import { createEventRenderer } from './render-events.js'
 import { train } from './train.js'
 import { DEFAULT_OUT, resolveTrainCommandOptions, TRAIN_FLAGS } from './train-flags.js'

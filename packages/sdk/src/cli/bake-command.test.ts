@@ -67,6 +67,20 @@ describe('gan-sdk bake', () => {
     expect(r.stderr[0]!.startsWith(message)).toBe(true)
   })
 
+  it('on a terminal, draws a bar instead of a line per image', async () => {
+    const { dir, model, cache } = await workspace()
+    const drawn: string[] = []
+    const stdout: string[] = []
+    const code = await runCli(
+      ['bake', '--seeds', '0-4', '--out', join(dir, 'o'), '--model', model, '--cache-dir', cache],
+      { stdout: (l) => stdout.push(l), stderr: () => {} },
+      { terminal: { write: (t) => drawn.push(t) } },
+    )
+    expect(code).toBe(0)
+    expect(stdout).toHaveLength(2) // the start and the summary
+    expect(drawn.join('')).toMatch(/bake \[#{24}\] 5\/5 \| \d+ images\/s \| ETA 0s/)
+  })
+
   it('resolves flags as typed', () => {
     expect(
       resolveBakeCommandOptions({ seeds: '0-9', out: 'o', labels: 'cat, 2', truncation: '0.7', size: '64', 'batch-size': '32' }),

@@ -1,4 +1,4 @@
-import { parseFlags, UsageError, type CliIo } from '@gan-sdk/internal'
+import { createLiveLine, formatDuration, parseFlags, UsageError, type CliIo, type Terminal } from '@gan-sdk/internal'
 import { describeValue } from '../core/describe-value.js'
 import { GanError } from '../core/errors.js'
 import { bake, type BakeEvent, type BakeOptions } from '../bake/bake.js'
@@ -80,8 +80,8 @@ export function resolveBakeCommandOptions(flags: Flags): Omit<BakeOptions, 'onPr
   return options
 }
 
-/** `gan-sdk bake …`: returns 1 when an image failed, else 0. */
-export async function bakeCommand(argv: readonly string[], io: CliIo): Promise<0 | 1> {
+/** `gan-sdk bake …`: returns 1 when an image failed, else 0. A `terminal` gets a progress bar instead of a line per image. */
+export async function bakeCommand(argv: readonly string[], io: CliIo, terminal?: Terminal): Promise<0 | 1> {
   if (argv[0] === 'merge') return mergeCommand(argv.slice(1), io)
   const { values } = parseFlags(argv, FLAGS)
   if (values.help) {
@@ -89,8 +89,33 @@ export async function bakeCommand(argv: readonly string[], io: CliIo): Promise<0
     return 0
   }
   const options = resolveBakeCommandOptions(values)
-  const result = await bake({ ...options, onProgress: values.json ? (e) => io.stdout(JSON.stringify(e)) : (e) => renderLine(e, io) })
+  const render = values.json
+    ? (e: BakeEvent) => io.stdout(JSON.stringify(e))
+    : terminal
+      ? createBarRenderer(io, terminal)
+      : (e: BakeEvent) => renderLine(e, io)
+  const result = await bake({ ...options, onProgress: render })
   return result.failed > 0 ? 1 : 0
+}
+
+/** On a terminal: the start and summary lines, and between them a bar with the count, speed and ETA. */
+function createBarRenderer(io: CliIo, terminal: Terminal): (event: BakeEvent) => void {
+  const bar = createLiveLine(terminal)
+  const started = performance.now()
+  return (event) => {
+    if (event.type === 'image') {
+      const seconds = (performance.now() - started) / 1000
+      const rate = event.done / Math.max(seconds, 1e-3)
+      const filled = Math.round((event.done / event.total) * 24)
+      bar.update(
+        `bake [${'#'.repeat(filled)}${'-'.repeat(24 - filled)}] ${event.done}/${event.total} | ${rate.toFixed(0)} images/s | ETA ${formatDuration((event.total - event.done) / rate)}`,
+        event.done === event.total,
+      )
+    } else {
+      if (event.type === 'done') bar.clear()
+      renderLine(event, io)
+    }
+  }
 }
 
 /** One plain line per event: each image and why it was (re)written, then the summary. */

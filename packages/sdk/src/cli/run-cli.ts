@@ -1,4 +1,4 @@
-import { parseFlags, runCommand, UsageError, type CliIo, type ExitCode } from '@gan-sdk/internal'
+import { parseFlags, runCommand, UsageError, type CliIo, type ExitCode, type Terminal } from '@gan-sdk/internal'
 import { describeValue } from '../core/describe-value.js'
 import { GanError } from '../core/errors.js'
 import type { Seed } from '../core/seed.js'
@@ -84,9 +84,10 @@ export function resolveGenerateOptions(flags: {
 
 /**
  * Run the CLI on `argv` (without the node and script paths); resolves to the exit code: 0 done,
- * 1 failed, 2 a wrong command line. Every failure is one line on stderr.
+ * 1 failed, 2 a wrong command line. Every failure is one line on stderr. With a `terminal` (an
+ * interactive one, outside CI), long commands draw a progress bar there.
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+export async function runCli(argv: readonly string[], io: CliIo, options: { terminal?: Terminal } = {}): Promise<ExitCode> {
   const [command, ...rest] = argv
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     io.stdout(USAGE)
@@ -100,7 +101,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         if (values.help) io.stdout(USAGE)
         else await generateCommand(resolveGenerateOptions(values), io)
       } else if (command === 'bake') {
-        return bakeCommand(rest, io)
+        return bakeCommand(rest, io, options.terminal)
       } else if (command === 'info') {
         const { values } = parseFlags(rest, COMMON)
         if (values.help) io.stdout(USAGE)
