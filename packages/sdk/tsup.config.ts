@@ -3,38 +3,54 @@ import { defineConfig } from 'tsup'
 
 const MODEL = '../../models/mnist/mnist.onnx'
 const BUNDLED = 'assets/mnist.onnx'
+// Bundled into the build, never installed: the protobuf reader, the ONNX schema, the PNG codec (a
+// faster import: one file instead of hundreds), and the private package of shared Node chores.
+const BUNDLED_DEPENDENCIES = ['@gan-sdk/internal', '@bufbuild/protobuf', 'onnx-buf', 'fast-png']
 
-export default defineConfig({
-  // By name, so the workers land beside the chunks that start it: new URL('./session-worker.js', import.meta.url)
-  // finds src/node/session-worker.js from src/node/ and dist/session-worker.js from dist/ (encode-worker.js likewise).
-  entry: {
-    'index.node': 'src/index.node.ts',
-    'index.core': 'src/index.core.ts',
-    cli: 'src/cli.ts',
-    'index.bake': 'src/index.bake.ts',
-    'index.vite': 'src/index.vite.ts',
-    'session-worker': 'src/node/session-worker.js',
-    'encode-worker': 'src/bake/encode-worker.js',
+// Two builds into one dist/ (the package script empties it first, so neither config cleans).
+export default defineConfig([
+  {
+    // By name, so the workers land beside the chunks that start them: new URL('./session-worker.js', import.meta.url)
+    // finds src/node/session-worker.js from src/node/ and dist/session-worker.js from dist/ (encode-worker.js likewise).
+    entry: {
+      'index.node': 'src/index.node.ts',
+      'index.core': 'src/index.core.ts',
+      cli: 'src/cli.ts',
+      'index.bake': 'src/index.bake.ts',
+      'index.vite': 'src/index.vite.ts',
+      'session-worker': 'src/node/session-worker.js',
+      'encode-worker': 'src/bake/encode-worker.js',
+    },
+    format: 'esm',
+    dts: { entry: ['src/index.node.ts', 'src/index.core.ts', 'src/index.bake.ts', 'src/index.vite.ts'] },
+    target: 'node20',
+    sourcemap: true,
+    external: ['onnxruntime-node', 'vite'],
+    noExternal: BUNDLED_DEPENDENCIES,
+    // Ship the bundled model in the package (files: ["bin", "dist", "assets"]). A checkout without the
+    // trained model still builds, since training itself (npm run train:mnist) needs this build; the
+    // stale copy is removed so that Generator.load() reports the model missing instead of using it.
+    async onSuccess() {
+      await mkdir('assets', { recursive: true })
+      try {
+        await copyFile(MODEL, BUNDLED)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+        await rm(BUNDLED, { force: true })
+        console.warn(`[gan-sdk build] ${MODEL} does not exist yet: built without the bundled model (npm run train:mnist makes it).`)
+      }
+    },
   },
-  format: 'esm',
-  dts: { entry: ['src/index.node.ts', 'src/index.core.ts', 'src/index.bake.ts', 'src/index.vite.ts'] },
-  target: 'node20',
-  clean: true,
-  sourcemap: true,
-  external: ['onnxruntime-node', 'vite'],
-  // The private workspace package of shared Node chores ships inside the build, never as a dependency.
-  noExternal: ['@gan-sdk/internal', '@bufbuild/protobuf', 'onnx-buf', 'fast-png'],
-  // Ship the bundled model in the package (files: ["bin", "dist", "assets"]). A checkout without the
-  // trained model still builds, since training itself (npm run train:mnist) needs this build; the
-  // stale copy is removed so that Generator.load() reports the model missing instead of using it.
-  async onSuccess() {
-    await mkdir('assets', { recursive: true })
-    try {
-      await copyFile(MODEL, BUNDLED)
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-      await rm(BUNDLED, { force: true })
-      console.warn(`[gan-sdk build] ${MODEL} does not exist yet: built without the bundled model (npm run train:mnist makes it).`)
-    }
+  {
+    // The browser entry: onnxruntime-web stays external (the app's bundler resolves it, and its
+    // .wasm files), Node modules never enter (test/sdk-browser-bundle.test.ts holds that).
+    entry: { 'index.browser': 'src/index.browser.ts' },
+    format: 'esm',
+    dts: { entry: ['src/index.browser.ts'] },
+    platform: 'browser',
+    target: 'es2022',
+    sourcemap: true,
+    external: ['onnxruntime-web', 'onnxruntime-web/webgpu'],
+    noExternal: BUNDLED_DEPENDENCIES,
   },
-})
+])

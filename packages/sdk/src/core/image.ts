@@ -69,6 +69,27 @@ export class RgbaImage {
     return { width, height, channels, depth: 8, data: packed, ...text }
   }
 
+  /** The PNG as a Blob (`image/png`, with the provenance), for `URL.createObjectURL` or a download. */
+  toBlob(): Blob {
+    return new Blob([this.toPNG() as Uint8Array<ArrayBuffer>], { type: 'image/png' })
+  }
+
+  /** The pixels as an `ImageData`, for `ctx.putImageData` (browsers and workers; it copies `data`). */
+  toImageData(): ImageData {
+    if (typeof ImageData === 'undefined')
+      throw new GanError('ERR_UNSUPPORTED_RUNTIME', 'ImageData exists only in browsers and their workers: use toPNG() or data here.')
+    return new ImageData(new Uint8ClampedArray(this.data), this.width, this.height)
+  }
+
+  /** Draw the image on a canvas (2D context or the canvas itself) at (x, y), 1 image pixel per canvas pixel. */
+  drawTo(target: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | HTMLCanvasElement | OffscreenCanvas, x = 0, y = 0): void {
+    const ctx =
+      'getContext' in target ? (target.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null) : target
+    if (ctx === null)
+      throw new GanError('ERR_INVALID_OPTION', 'the canvas has no 2D context (it already has another kind): draw on a fresh canvas.')
+    ctx.putImageData(this.toImageData(), x, y)
+  }
+
   /** The PNG as a `data:image/png;base64,…` URL, for an `<img src>` or a CSS background. */
   toDataURL(): string {
     const png = this.toPNG()

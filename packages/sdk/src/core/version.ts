@@ -1,4 +1,4 @@
-import packageJson from '../../package.json'
+import { version } from '../../package.json'
 
-/** This gan-sdk's version, as its package.json says (the build inlines it). */
-export const SDK_VERSION: string = packageJson.version
+/** This gan-sdk's version, as its package.json says (the build inlines only this field). */
+export const SDK_VERSION: string = version

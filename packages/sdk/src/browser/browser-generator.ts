@@ -1,0 +1,73 @@
+import * as ort from 'onnxruntime-web/webgpu'
+import { BUNDLED_MODEL_URL, bundledModel } from '../bundled-model.js'
+import { createDefaultGenerate } from '../core/default-generator.js'
+import { GeneratorBase } from '../core/generator.js'
+import type { LoadOptions } from '../core/options.js'
+import { createOrtSessionFactory } from '../core/ort-session.js'
+import type { ModelSource, Runtime } from '../core/runtime.js'
+import { describeValue } from '../core/describe-value.js'
+import { GanError } from '../core/errors.js'
+import { BROWSER_AUTO_DEVICES, browserDeviceFix, browserDeviceUnavailable, wasmThreads } from './devices.js'
+import { fetchModel } from './read-model.js'
+
+/** Load options of the browser build: the shared ones, and where onnxruntime-web's files are served. */
+export interface BrowserLoadOptions extends Omit<LoadOptions, 'workers'> {
+  /**
+   * URL of the folder that serves onnxruntime-web's `.wasm` and `.mjs` files (its `dist/`), passed to
+   * onnxruntime-web as `env.wasm.wasmPaths`. Set once per page: the first load's value is kept.
+   * @default onnxruntime-web's own: next to the bundle (bundlers that copy the files need nothing)
+   */
+  wasmPaths?: string
+}
+
+const platform = () => ({
+  hasWebGpu: typeof navigator !== 'undefined' && 'gpu' in navigator,
+  crossOriginIsolated: typeof globalThis.crossOriginIsolated === 'boolean' && globalThis.crossOriginIsolated,
+  hardwareConcurrency: typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1,
+})
+
+const createSession = createOrtSessionFactory(ort)
+const browserRuntime: Runtime = {
+  readModel: fetchModel,
+  auto: BROWSER_AUTO_DEVICES,
+  unavailable: (device) => browserDeviceUnavailable(device, platform()),
+  fix: browserDeviceFix,
+  // onnxruntime-web takes its thread count from env, not from session options.
+  createSession: (bytes, model, device, settings) => createSession(bytes, model, device, { ...settings, threads: undefined }),
+}
+
+/** A GAN generator running in the browser on onnxruntime-web: WebGPU, or WebAssembly on the CPU. */
+export class Generator extends GeneratorBase {
+  /**
+   * Load a generator: a bundled model by name (`'mnist'`), a URL, or the bytes (e.g. from a dropped
+   * file); with no model, the bundled MNIST digits (a URL your bundler resolves).
+   * @example const g = await Generator.load('/models/my-gan.onnx', { device: 'auto', wasmPaths: '/ort/' })
+   */
+  static async load(model: ModelSource = BUNDLED_MODEL_URL, options: BrowserLoadOptions = {}): Promise<Generator> {
+    const { wasmPaths, ...shared } = options
+    if ((shared as LoadOptions).workers !== undefined) {
+      throw new GanError(
+        'ERR_INVALID_OPTION',
+        'workers is an option of the Node build: in a browser, load gan-sdk inside a Web Worker to keep the page responsive.',
+      )
+    }
+    if (wasmPaths !== undefined) {
+      if (typeof wasmPaths !== 'string' || wasmPaths === '')
+        throw new GanError(
+          'ERR_INVALID_OPTION',
+          `wasmPaths ${describeValue(wasmPaths)} is invalid: pass the URL of the folder serving onnxruntime-web's dist/ files, e.g. '/ort/'.`,
+        )
+      ort.env.wasm.wasmPaths ??= wasmPaths
+    }
+    ort.env.wasm.numThreads = wasmThreads(platform(), options.threads)
+    return new Generator(await GeneratorBase.open(browserRuntime, bundledModel(model) ?? model, shared))
+  }
+
+  /** WebAssembly threads onnxruntime-web uses: more than one only on a cross-origin isolated page. */
+  static get wasmThreads(): number {
+    return ort.env.wasm.numThreads ?? 1
+  }
+}
+
+/** One image from the bundled MNIST model, loaded on the first call and shared by all later ones. */
+export const generate = createDefaultGenerate(() => Generator.load())

@@ -1,0 +1,11 @@
+// The browser entry of gan-sdk: onnxruntime-web (WebGPU, WebAssembly) and fetch bound to the platform-free core.
+export { Generator, generate, type BrowserLoadOptions } from './browser/browser-generator.js'
+export { BUNDLED_MODEL_URL, BUNDLED_MODELS, type BundledModelName } from './bundled-model.js'
+export { GanError, isGanError, ERROR_CODES, type GanErrorCode } from './core/errors.js'
+export { GeneratedImage, RgbaImage, grid, readProvenance, type GridOptions, type Provenance } from './core/image.js'
+export type { LoadOptions } from './core/options.js'
+export type { Device, DeviceFallback, RunDevice } from './core/devices.js'
+export type { BatchOptions, GenerateOptions, InterpolateOptions, Label, LatentImageOptions } from './core/generate-options.js'
+export { seedToLatent, seedsToLatents, seedToInteger, type LatentOptions, type Seed } from './core/seed.js'
+export type { ModelContract, LatentDistribution, Layout } from './core/model-contract.js'
+export type { ModelSource } from './core/runtime.js'
