@@ -10,7 +10,16 @@ export default tseslint.config(
   {
     // Browser code: the examples' pages.
     files: ['examples/*/src/**'],
-    languageOptions: { globals: { document: 'readonly', window: 'readonly', navigator: 'readonly' } },
+    languageOptions: {
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        navigator: 'readonly',
+        Option: 'readonly',
+        requestAnimationFrame: 'readonly',
+        cancelAnimationFrame: 'readonly',
+      },
+    },
   },
   {
     languageOptions: {

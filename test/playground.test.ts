@@ -1,0 +1,66 @@
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { extname, join, normalize } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+import { build } from 'vite'
+import { describe, expect, it } from 'vitest'
+
+const ROOT = fileURLToPath(new URL('../examples/playground/', import.meta.url))
+/** Where the screenshot goes: CI keeps it as an artefact of this test. */
+const OUTPUT = fileURLToPath(new URL('.output/', import.meta.url))
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+}
+
+// The playground as a user gets it: `vite build`, served by a plain static server, opened in
+// headless Chromium; it must load the bundled model, generate and draw.
+describe('examples/playground', () => {
+  it('builds, loads the bundled model, generates a grid and draws it on the canvas', { timeout: 180_000 }, async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'gan-playground-'))
+    await build({ root: ROOT, logLevel: 'silent', cacheDir: join(outDir, '.vite'), build: { outDir, emptyOutDir: true } })
+    const server = createServer(async (req, res) => {
+      const path = normalize((req.url ?? '/').split('?')[0]!.replace(/\/$/, '/index.html'))
+      const body = await readFile(join(outDir, path)).catch(() => undefined)
+      if (body === undefined) return res.writeHead(404).end()
+      res.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body)
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const browser = await chromium.launch({
+      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+      args: ['--enable-unsafe-webgpu', '--no-sandbox'],
+    })
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 800 } })
+      const errors: string[] = []
+      page.on('pageerror', (e) => errors.push(e.message))
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)
+      await page.waitForFunction(() => /ms per image|error/i.test(document.getElementById('status')?.textContent ?? ''), undefined, {
+        timeout: 120_000,
+      })
+      const status = await page.textContent('#status')
+      expect(status).toMatch(/^gan-sdk\/mnist-dcgan, 28×28 on (webgpu|wasm).* — [\d.]+ ms per image\.$/)
+      const inked = await page.evaluate(() => {
+        const canvas = document.getElementById('grid') as HTMLCanvasElement
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+        let bright = 0
+        for (let i = 0; i < data.length; i += 4) if (data[i]! > 128) bright++
+        return { width: canvas.width, height: canvas.height, bright }
+      })
+      expect(inked).toMatchObject({ width: 4 * 28 + 5 * 2, height: 4 * 28 + 5 * 2 })
+      expect(inked.bright).toBeGreaterThan(16 * 20) // every digit has some ink
+      await mkdir(OUTPUT, { recursive: true })
+      await page.screenshot({ path: join(OUTPUT, 'playground.png') })
+      expect(errors).toEqual([])
+    } finally {
+      await browser.close()
+      server.close()
+    }
+  })
+})
