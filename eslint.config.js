@@ -8,10 +8,11 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    // Browser code: the examples' pages.
-    files: ['examples/*/src/**'],
+    // Browser code: the examples' pages, the SDK's Web Worker.
+    files: ['examples/*/src/**', 'packages/sdk/src/browser/*.js'],
     languageOptions: {
       globals: {
+        self: 'readonly',
         document: 'readonly',
         window: 'readonly',
         navigator: 'readonly',

@@ -22,21 +22,30 @@ let page: Page
 
 /** A page that has gan-sdk's browser build, served from 127.0.0.1 (a secure context, so WebGPU is allowed). */
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('browser/harness.js', import.meta.url))],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['browser'],
-    logLevel: 'silent',
-  })
+  const bundleOf = async (entry: string) =>
+    (
+      await build({
+        entryPoints: [entry],
+        bundle: true,
+        write: false,
+        format: 'esm',
+        platform: 'browser',
+        conditions: ['browser'],
+        logLevel: 'silent',
+      })
+    ).outputFiles[0]!.contents
+  // esbuild does not follow new Worker(new URL(…)): the worker is bundled on its own, and served where the page's URL points.
+  const [bundle, worker] = await Promise.all([
+    bundleOf(fileURLToPath(new URL('browser/harness.js', import.meta.url))),
+    bundleOf(fileURLToPath(new URL('../packages/sdk/dist/session-worker.browser.js', import.meta.url))),
+  ])
   const files: Record<string, { body: Uint8Array | string; type: string }> = {
     '/': {
       body: '<!doctype html><meta charset="utf-8"><title>gan-sdk browser tests</title><script type="module" src="/harness.js"></script>',
       type: 'text/html',
     },
-    '/harness.js': { body: bundle.outputFiles[0]!.contents, type: 'text/javascript' },
+    '/harness.js': { body: bundle, type: 'text/javascript' },
+    '/session-worker.browser.js': { body: worker, type: 'text/javascript' },
     '/models/mnist.onnx': { body: await readFile(MNIST), type: 'application/octet-stream' },
     '/models/cond.onnx': { body: tinyGenerator({ latentSize: 6, width: 3, height: 2, labels: CLASSES }), type: 'application/octet-stream' },
   }
@@ -124,5 +133,41 @@ describe.each(['wasm', 'webgpu'] as const)('gan-sdk in Chromium on %s', (device)
     expect(r.errors).toEqual(['ERR_INVALID_SEED', 'ERR_INVALID_LABEL', 'ERR_MODEL_NOT_FOUND'])
     expect(r.provenance).toMatchObject({ model: 'gan-sdk/mnist-dcgan', seed: 5, label: null, truncation: 1 })
     expect(r.imageData).toEqual([28, true])
+  })
+})
+
+describe('gan-sdk in Chromium with worker: true', () => {
+  it('runs the model in a Web Worker: the same images, and the page keeps running meanwhile', { timeout: 120_000 }, async () => {
+    const r = await page.evaluate(async (seeds) => {
+      const options = { device: 'wasm' as const, fallback: false, wasmPaths: '/ort/' }
+      const [inPage, inWorker] = await Promise.all([
+        gan.Generator.load('/models/mnist.onnx', options),
+        gan.Generator.load('/models/mnist.onnx', { ...options, worker: true }),
+      ])
+      const a = await inPage.generateBatch(seeds)
+      const b = await inWorker.generateBatch(seeds)
+      /** Turns of the page's event loop while 2,048 images are generated in runs of 256. */
+      const turnsDuring = async (g: typeof inPage) => {
+        let done = false
+        let turns = 0
+        const channel = new MessageChannel()
+        channel.port1.onmessage = () => {
+          turns++
+          if (!done) channel.port2.postMessage(0)
+        }
+        channel.port2.postMessage(0)
+        await g.generateBatch(Array.from({ length: 2048 }, (_, i) => i))
+        done = true
+        return turns
+      }
+      return {
+        same: a.every((image, n) => image.data.every((v, i) => v === b[n]!.data[i])),
+        blocked: await turnsDuring(inPage),
+        free: await turnsDuring(inWorker),
+      }
+    }, SEEDS)
+    expect(r.same).toBe(true)
+    // In the page, the loop turns only between runs; with the worker it keeps turning.
+    expect(r.free).toBeGreaterThan(10 * r.blocked)
   })
 })

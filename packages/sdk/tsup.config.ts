@@ -44,7 +44,8 @@ export default defineConfig([
   {
     // The browser entry: onnxruntime-web stays external (the app's bundler resolves it, and its
     // .wasm files), Node modules never enter (test/sdk-browser-bundle.test.ts holds that).
-    entry: { 'index.browser': 'src/index.browser.ts' },
+    // The worker, by name beside the entry: new URL('./session-worker.browser.js', import.meta.url).
+    entry: { 'index.browser': 'src/index.browser.ts', 'session-worker.browser': 'src/browser/session-worker.browser.js' },
     format: 'esm',
     dts: { entry: ['src/index.browser.ts'] },
     platform: 'browser',

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os'
 import { GanError } from '../core/errors.js'
 import { RgbaImage, type GeneratedImage } from '../core/image.js'
-import { WorkerPool } from '../node/worker-pool.js'
+import { WorkerPool } from '../core/worker-pool.js'
+import { nodeWorkerPort } from '../node/worker-port.js'
 
 /** The image formats a bake writes. */
 export const BAKE_FORMATS = ['png', 'webp', 'avif'] as const
@@ -51,7 +52,10 @@ export async function createEncoder(settings: EncodeSettings): Promise<ImageEnco
   const sharp = settings.format === 'png' && settings.size === undefined ? undefined : await loadSharp(settings)
   const pool =
     settings.format === 'png'
-      ? await WorkerPool.start<{ inputs: unknown[] }, Uint8Array[]>(new URL('./encode-worker.js', import.meta.url), settings.workers)
+      ? await WorkerPool.start<{ inputs: unknown[] }, Uint8Array[]>(
+          () => nodeWorkerPort(new URL('./encode-worker.js', import.meta.url)),
+          settings.workers,
+        )
       : undefined
   return {
     async encode(images) {

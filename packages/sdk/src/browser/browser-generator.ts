@@ -9,9 +9,18 @@ import { describeValue } from '../core/describe-value.js'
 import { GanError } from '../core/errors.js'
 import { BROWSER_AUTO_DEVICES, browserDeviceFix, browserDeviceUnavailable, wasmThreads } from './devices.js'
 import { fetchModel } from './read-model.js'
+import { browserWorkerPort } from './worker-port.js'
+import { WorkerPool } from '../core/worker-pool.js'
+import { createWorkerOrt, type SessionRequest, type WireTensor } from '../core/worker-ort.js'
 
 /** Load options of the browser build: the shared ones, and where onnxruntime-web's files are served. */
 export interface BrowserLoadOptions extends Omit<LoadOptions, 'workers'> {
+  /**
+   * Run the model in a Web Worker, so that generation never blocks the page; the images are the same.
+   * Bundlers that understand `new Worker(new URL(…, import.meta.url))` (Vite, webpack, Parcel) bundle
+   * the worker with the page. @default false
+   */
+  worker?: boolean
   /**
    * URL of the folder that serves onnxruntime-web's `.wasm` and `.mjs` files (its `dist/`), passed to
    * onnxruntime-web as `env.wasm.wasmPaths`. Set once per page: the first load's value is kept.
@@ -26,14 +35,33 @@ const platform = () => ({
   hardwareConcurrency: typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1,
 })
 
-const createSession = createOrtSessionFactory(ort)
-const browserRuntime: Runtime = {
-  readModel: fetchModel,
-  auto: BROWSER_AUTO_DEVICES,
-  unavailable: (device) => browserDeviceUnavailable(device, platform()),
-  fix: browserDeviceFix,
-  // onnxruntime-web takes its thread count from env, not from session options.
-  createSession: (bytes, model, device, settings) => createSession(bytes, model, device, { ...settings, threads: undefined }),
+const inPage = createOrtSessionFactory(ort)
+/** A session in a Web Worker, with the page's onnxruntime-web settings. */
+const inWorker = createOrtSessionFactory(
+  createWorkerOrt(ort.Tensor, (model, options) =>
+    WorkerPool.start<SessionRequest, Record<string, WireTensor>>(
+      () =>
+        browserWorkerPort(new URL('./session-worker.browser.js', import.meta.url), {
+          model,
+          options,
+          wasmPaths: ort.env.wasm.wasmPaths,
+          numThreads: ort.env.wasm.numThreads,
+        }),
+      1,
+    ),
+  ),
+)
+
+function runtimeFor(worker: boolean): Runtime {
+  return {
+    readModel: fetchModel,
+    auto: BROWSER_AUTO_DEVICES,
+    unavailable: (device) => browserDeviceUnavailable(device, platform()),
+    fix: browserDeviceFix,
+    // onnxruntime-web takes its thread count from env, not from session options.
+    createSession: (bytes, model, device, settings) =>
+      (worker ? inWorker : inPage)(bytes, model, device, { ...settings, threads: undefined }),
+  }
 }
 
 /** A GAN generator running in the browser on onnxruntime-web: WebGPU, or WebAssembly on the CPU. */
@@ -44,7 +72,12 @@ export class Generator extends GeneratorBase {
    * @example const g = await Generator.load('/models/my-gan.onnx', { device: 'auto', wasmPaths: '/ort/' })
    */
   static async load(model: ModelSource = BUNDLED_MODEL_URL, options: BrowserLoadOptions = {}): Promise<Generator> {
-    const { wasmPaths, ...shared } = options
+    const { wasmPaths, worker = false, ...shared } = options
+    if (typeof worker !== 'boolean')
+      throw new GanError(
+        'ERR_INVALID_OPTION',
+        `worker ${describeValue(worker)} is invalid: pass true (run the model in a Web Worker) or false.`,
+      )
     if ((shared as LoadOptions).workers !== undefined) {
       throw new GanError(
         'ERR_INVALID_OPTION',
@@ -60,7 +93,7 @@ export class Generator extends GeneratorBase {
       ort.env.wasm.wasmPaths ??= wasmPaths
     }
     ort.env.wasm.numThreads = wasmThreads(platform(), options.threads)
-    return new Generator(await GeneratorBase.open(browserRuntime, bundledModel(model) ?? model, shared))
+    return new Generator(await GeneratorBase.open(runtimeFor(worker), bundledModel(model) ?? model, shared))
   }
 
   /** WebAssembly threads onnxruntime-web uses: more than one only on a cross-origin isolated page. */

@@ -7,7 +7,9 @@ import { createOrtSessionFactory } from '../core/ort-session.js'
 import type { ModelSource, Runtime } from '../core/runtime.js'
 import { linuxHasVulkan, nodeAutoDevices, nodeDeviceFix, nodeDeviceUnavailable, ortBindingDir } from './devices.js'
 import { readModelFile } from './read-model.js'
-import { createWorkerOrt } from './worker-ort.js'
+import { WorkerPool } from '../core/worker-pool.js'
+import { createWorkerOrt, type SessionRequest, type WireTensor } from '../core/worker-ort.js'
+import { nodeWorkerPort } from './worker-port.js'
 import { availableParallelism } from 'node:os'
 
 let vulkan: boolean | undefined
@@ -24,7 +26,13 @@ const nodeRuntime: Runtime = {
     if (settings.workers === 0) return inThread(bytes, model, device, settings)
     // Workers share the cores: by default each run gets its share, not all of them.
     const threads = settings.threads ?? Math.max(1, Math.floor(availableParallelism() / settings.workers))
-    return createOrtSessionFactory(createWorkerOrt(ort, settings.workers))(bytes, model, device, { ...settings, threads })
+    const workerOrt = createWorkerOrt(ort.Tensor, (model, options) =>
+      WorkerPool.start<SessionRequest, Record<string, WireTensor>>(
+        () => nodeWorkerPort(new URL('./session-worker.js', import.meta.url), { model, options }),
+        settings.workers,
+      ),
+    )
+    return createOrtSessionFactory(workerOrt)(bytes, model, device, { ...settings, threads })
   },
 }
 
