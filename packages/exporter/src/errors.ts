@@ -8,12 +8,16 @@ export const EXPORT_ERROR_CODES = [
   'ERR_UNSUPPORTED_LAYER',
   /** A supported layer uses a configuration the converter does not handle (e.g. channels_first, dilation). */
   'ERR_UNSUPPORTED_CONFIG',
+  /** A weight holds NaN or ±Infinity, or values that make the converted weights so (a batch-norm variance below −epsilon, a zero spectral norm, beyond float16's range). */
+  'ERR_INVALID_WEIGHTS',
   /** The model contract cannot be completed, or gan.json contradicts the model. */
   'ERR_CONTRACT',
   /** ONNX Runtime output differs from TF.js beyond the tolerance. */
   'ERR_PARITY',
   /** Verification could not run: ONNX Runtime rejected the converted model, or TF.js could not run the original. */
   'ERR_VERIFY',
+  /** The tf2onnx engine cannot run: its tools are not installed, or one of them failed. */
+  'ERR_ENGINE',
   /** The output file could not be written. */
   'ERR_WRITE',
   /** An option has a wrong type or value. */
@@ -40,12 +44,16 @@ export class ParityError extends ExportError {
   readonly maxAbsDiff: number
   readonly tolerance: number
 
-  /** `mismatch` replaces the measurement in the message when the outputs cannot be compared value by value. */
-  constructor(maxAbsDiff: number, tolerance: number, mismatch?: string) {
+  /**
+   * `reason` replaces the measurement in the message when the outputs cannot be compared value by
+   * value; `fix` replaces the default advice (report a converter bug, or loosen the check).
+   */
+  constructor(maxAbsDiff: number, tolerance: number, reason?: string, fix?: string) {
     super(
       'ERR_PARITY',
-      `${mismatch ?? `ONNX Runtime output differs from TF.js predict by up to ${maxAbsDiff} (tolerance ${tolerance})`}; nothing was written. ` +
-        'This is a converter bug for this model: please report it with model.json. To export anyway, raise the tolerance or turn verification off.',
+      `${reason ?? `ONNX Runtime output differs from TF.js predict by up to ${maxAbsDiff} (tolerance ${tolerance})`}; nothing was written. ` +
+        (fix ??
+          'This is a converter bug for this model: please report it with model.json. To export anyway, raise the tolerance or turn verification off.'),
     )
     this.maxAbsDiff = maxAbsDiff
     this.tolerance = tolerance

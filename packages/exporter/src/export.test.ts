@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { ModelProtoSchema, type ValueInfoProto } from 'onnx-buf'
 import { describe, expect, it } from 'vitest'
 import type { ExportEvent } from './events.js'
-import { exportOnnx } from './export.js'
+import { exportOnnx } from './testing/checked-export.js'
 import { SUPPORTED_LAYERS } from './convert/layers.js'
 import { artifactsOf, dcgan, randomize, tfl, writeRunDir } from './testing/fixtures.js'
 
@@ -72,14 +72,15 @@ describe('the exported ONNX model', () => {
     const dir = await tempDir('events')
     const result = await exportOnnx(await artifactsOf(dcgan({ latent: 8 })), { out: join(dir, 'm.onnx'), onEvent: (e) => events.push(e) })
     expect(events).toEqual([
-      { type: 'read', source: '<memory>', runManifest: false, layers: 8, parameters: expect.any(Number) },
-      { type: 'converted', nodes: 10, opsetVersion: 17, bytes: result.bytes.byteLength },
-      { type: 'verified', maxAbsDiff: result.maxAbsDiff, tolerance: 1e-4, latents: 8 },
+      { type: 'read', source: '<memory>', runManifest: false, role: 'generator', layers: 8, parameters: expect.any(Number) },
+      { type: 'optimized', nodesBefore: 10, nodesAfter: 8, foldedBatchNorms: 2, removedLayoutNodes: 0 },
+      { type: 'converted', nodes: 8, opsetVersion: 17, bytes: result.bytes.byteLength },
+      { type: 'verified', maxAbsDiff: result.maxAbsDiff, tolerance: 1e-4, latents: 8, classes: 0, precision: 'float32' },
       { type: 'written', path: join(dir, 'm.onnx'), bytes: result.bytes.byteLength },
     ])
     const unverified: ExportEvent[] = []
     const quick = await exportOnnx(await artifactsOf(dcgan({ latent: 8 })), { verify: false, onEvent: (e) => unverified.push(e) })
-    expect(unverified.map((e) => e.type)).toEqual(['read', 'converted'])
+    expect(unverified.map((e) => e.type)).toEqual(['read', 'optimized', 'converted'])
     expect(quick).not.toHaveProperty('maxAbsDiff')
     expect(quick).not.toHaveProperty('outPath')
   })

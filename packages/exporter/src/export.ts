@@ -1,45 +1,71 @@
-import { writeFileAtomic } from '@gan-sdk/internal'
 import type { io } from '@tensorflow/tfjs-core'
-import { contractToMetadata, METADATA_KEYS, weightsDigest, type ModelContract } from 'gan-sdk/core'
-import { buildContract } from './convert/build-contract.js'
-import { convertLayers, INPUT_NAME, OUTPUT_NAME } from './convert/convert.js'
+import { contractToMetadata, type ModelContract } from 'gan-sdk/core'
+import { buildContract, buildDiscriminatorContract, discriminatorToMetadata, type DiscriminatorContract } from './convert/build-contract.js'
+import { convertModel } from './convert/convert.js'
+import { analyzeInputs, type ModelShape, type Role } from './convert/model-analysis.js'
+import { adoptGraph } from './engine/adopt-graph.js'
+import { runTf2onnx } from './engine/tf2onnx.js'
 import { OPSET_VERSION } from './convert/onnx-graph.js'
 import { ExportError } from './errors.js'
+import { optimizeGraph, type OptimizeReport } from './optimize/optimize.js'
+import { toFloat16Weights } from './optimize/float16.js'
 import { resolveExportOptions, type ExportOptions } from './options.js'
 import { readSource } from './read/source.js'
 import { parseTopology } from './read/topology.js'
 import { WeightStore } from './read/weights.js'
-import { VERIFY_LATENTS } from './verify/verification-latents.js'
+import { finishModel, serializeModel, type ModelDescription } from './serialize.js'
+import { float16Error, type Float16Error } from './verify/float16-error.js'
+import { verificationInputs, type VerificationInputs } from './verify/verification-inputs.js'
 import { verifyParity } from './verify/verify.js'
-import { EXPORTER_VERSION } from './version.js'
+import { checkOutPath, writeModel } from './write/write-model.js'
 
 /** What `exportOnnx()` produced. */
-export interface ExportResult {
+export interface ExportResult<Contract = ModelContract> {
   /** Where the model was written; absent when no `out` was given. */
   outPath?: string
   /** The ONNX model. */
   bytes: Uint8Array
   /** The contract embedded in the model's metadata_props. */
-  contract: ModelContract
-  /** Max |ONNX Runtime − TF.js| over the verification latents; absent when `verify` was off. */
+  contract: Contract
+  /** Max |ONNX Runtime − TF.js| over the verification inputs; absent when `verify` was off. */
   maxAbsDiff?: number
+  /** Node counts before and after optimisation; absent when `optimize` was off. */
+  optimization?: OptimizeReport
+  /** With `fp16`: the float32 model's size and the float16 model's largest output difference from it. */
+  float16?: Float16Error & { float32Bytes: number }
   opsetVersion: number
 }
 
 /**
- * Convert a TF.js generator to ONNX with the gan-sdk model contract in its metadata, check it against
- * TF.js, and optionally write it.
+ * Convert a TF.js generator (or, with `role: 'discriminator'`, discriminator) to ONNX with the
+ * gan-sdk model contract in its metadata, check it against TF.js, and optionally write it.
  *
  * @param source a training run directory (gan.json + generator/model.json), a TF.js layers model
  *   directory (model.json + weights.bin) or model.json file, or in-memory `tf.io.ModelArtifacts`
  *   (what `model.save(tf.io.withSaveHandler(…))` receives).
  * @throws ExportError with a stable `code`: ERR_INPUT, ERR_UNSUPPORTED_TOPOLOGY, ERR_UNSUPPORTED_LAYER,
- *   ERR_UNSUPPORTED_CONFIG, ERR_CONTRACT, ERR_PARITY (a ParityError), ERR_VERIFY, ERR_WRITE,
- *   ERR_INVALID_OPTION.
+ *   ERR_UNSUPPORTED_CONFIG, ERR_INVALID_WEIGHTS, ERR_CONTRACT, ERR_PARITY (a ParityError), ERR_VERIFY,
+ *   ERR_WRITE, ERR_INVALID_OPTION.
  */
-export async function exportOnnx(source: string | io.ModelArtifacts, options: ExportOptions = {}): Promise<ExportResult> {
+export async function exportOnnx(
+  source: string | io.ModelArtifacts,
+  options: ExportOptions & { role: 'discriminator' },
+): Promise<ExportResult<DiscriminatorContract>>
+export async function exportOnnx(
+  source: string | io.ModelArtifacts,
+  options?: ExportOptions & { role?: 'generator' },
+): Promise<ExportResult>
+export async function exportOnnx(
+  source: string | io.ModelArtifacts,
+  options: ExportOptions,
+): Promise<ExportResult<ModelContract | DiscriminatorContract>>
+export async function exportOnnx(
+  source: string | io.ModelArtifacts,
+  options: ExportOptions = {},
+): Promise<ExportResult<ModelContract | DiscriminatorContract>> {
   const opts = resolveExportOptions(options)
-  const { artifacts, run, origin } = await readSource(source)
+  const { artifacts, run, origin, dir } = await readSource(source, opts.role)
+  if (opts.out !== undefined) await checkOutPath(opts.out, dir)
   const topology = parseTopology(artifacts.modelTopology)
   if (artifacts.weightSpecs === undefined || artifacts.weightData === undefined) {
     throw new ExportError('ERR_INPUT', 'the model artifacts carry no weights (weightSpecs/weightData). Save the model with its weights.')
@@ -49,49 +75,87 @@ export async function exportOnnx(source: string | io.ModelArtifacts, options: Ex
     type: 'read',
     source: origin,
     runManifest: run !== undefined,
+    role: opts.role,
     layers: topology.layers.length,
     parameters: weights.parameterCount,
   })
 
-  const converted = convertLayers(topology, weights)
-  const contract = buildContract(converted, run, opts.overrides, topology.modelName)
-  const bytes = converted.graph.toBytes({
-    graphName: contract.name,
-    input: { name: INPUT_NAME, dims: [converted.latentSize] },
-    output: { name: OUTPUT_NAME, dims: [contract.height, contract.width, contract.channels] },
-    metadata: { ...contractToMetadata(contract), [METADATA_KEYS.weightsSha256]: await weightsDigest(converted.graph.initializers) },
-    producerVersion: EXPORTER_VERSION,
-    docString: [
-      contract.description,
-      `Input "${INPUT_NAME}" [batch, ${contract.latentSize}], output "${OUTPUT_NAME}" [batch, ${contract.height}, ${contract.width}, ${contract.channels}] (NHWC) in [${contract.range.join(', ')}]; contract in metadata_props (gan.*).`,
-    ]
-      .filter((part) => part !== '')
-      .join(' '),
-  })
-  opts.onEvent({ type: 'converted', nodes: converted.graph.nodes.length, opsetVersion: OPSET_VERSION, bytes: bytes.byteLength })
+  const result: Omit<ExportResult<ModelContract | DiscriminatorContract>, 'bytes' | 'contract'> = { opsetVersion: OPSET_VERSION }
+  let shape: ModelShape
+  let bytes: Uint8Array
+  let contract: ModelContract | DiscriminatorContract
+  let inputs: VerificationInputs
+  if (opts.engine === 'tf2onnx') {
+    weights.checkAll()
+    const adopted = adoptGraph(await runTf2onnx(artifacts), analyzeInputs(topology, opts.role))
+    shape = adopted.shape
+    contract = contractOf(opts.role, shape, run, opts.overrides, topology.modelName)
+    inputs = verificationInputsOf(shape, contract)
+    bytes = await finishModel(adopted.model, shape, describe(contract))
+    opts.onEvent({ type: 'converted', nodes: adopted.model.graph!.node.length, opsetVersion: OPSET_VERSION, bytes: bytes.byteLength })
+  } else {
+    const converted = convertModel(topology, weights, opts.role)
+    shape = converted
+    if (opts.optimize) {
+      result.optimization = optimizeGraph(converted.graph, [converted.output.name])
+      opts.onEvent({ type: 'optimized', ...result.optimization })
+    }
+    contract = contractOf(opts.role, converted, run, opts.overrides, topology.modelName)
+    inputs = verificationInputsOf(shape, contract)
+    bytes = await serializeModel(converted, describe(contract))
+    if (opts.fp16) {
+      const float32 = bytes
+      const narrowed = toFloat16Weights(converted.graph)
+      bytes = await serializeModel(converted, describe(contract))
+      const error = await float16Error(
+        float32,
+        bytes,
+        inputs,
+        converted.output.name,
+        opts.role === 'generator' ? contract.range : undefined,
+      )
+      result.float16 = { ...error, float32Bytes: float32.byteLength }
+      opts.onEvent({ type: 'float16', bytes: bytes.byteLength, float32Bytes: float32.byteLength, weights: narrowed, ...error })
+    }
+    opts.onEvent({ type: 'converted', nodes: converted.graph.nodes.length, opsetVersion: OPSET_VERSION, bytes: bytes.byteLength })
+  }
 
-  const result: ExportResult = { bytes, contract, opsetVersion: OPSET_VERSION }
   if (opts.verify) {
-    result.maxAbsDiff = await verifyParity(artifacts, bytes, contract, opts.tolerance)
-    opts.onEvent({ type: 'verified', maxAbsDiff: result.maxAbsDiff, tolerance: opts.tolerance, latents: VERIFY_LATENTS })
+    result.maxAbsDiff = await verifyParity(artifacts, bytes, shape, inputs, opts.tolerance)
+    opts.onEvent({
+      type: 'verified',
+      maxAbsDiff: result.maxAbsDiff,
+      tolerance: opts.tolerance,
+      latents: inputs.rows,
+      classes: inputs.classes,
+      precision: opts.fp16 ? 'float16' : 'float32',
+    })
   }
   if (opts.out !== undefined) {
     await writeModel(opts.out, bytes)
     result.outPath = opts.out
     opts.onEvent({ type: 'written', path: opts.out, bytes: bytes.byteLength })
   }
-  return result
+  return { ...result, bytes, contract }
 }
 
-/** Write the model atomically and durably (fsync before the rename); a failure is ERR_WRITE naming the path. */
-async function writeModel(path: string, bytes: Uint8Array): Promise<void> {
-  try {
-    await writeFileAtomic(path, bytes, { fsync: true })
-  } catch (err) {
-    throw new ExportError(
-      'ERR_WRITE',
-      `cannot write ${path}: ${(err as Error).message}. Check that the directory is writable and that the path is not a directory.`,
-      { cause: err },
-    )
+function contractOf(role: Role, ...args: Parameters<typeof buildContract>): ModelContract | DiscriminatorContract {
+  return role === 'generator' ? buildContract(...args) : buildDiscriminatorContract(...args)
+}
+
+function describe(contract: ModelContract | DiscriminatorContract): ModelDescription {
+  return {
+    name: contract.name,
+    description: contract.description,
+    range: contract.range,
+    metadata: 'role' in contract ? discriminatorToMetadata(contract) : contractToMetadata(contract),
   }
+}
+
+function verificationInputsOf(shape: ModelShape, contract: ModelContract | DiscriminatorContract): VerificationInputs {
+  return verificationInputs({
+    ...shape,
+    range: contract.range,
+    ...('latentDistribution' in contract ? { latentDistribution: contract.latentDistribution } : {}),
+  })
 }

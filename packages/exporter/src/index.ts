@@ -1,9 +1,19 @@
 export { exportOnnx, type ExportResult } from './export.js'
-export { resolveExportOptions, type ExportOptions, type ResolvedExportOptions, type ContractOverrides } from './options.js'
+export {
+  resolveExportOptions,
+  ENGINES,
+  FLOAT16_TOLERANCE,
+  FLOAT32_TOLERANCE,
+  type ExportOptions,
+  type ResolvedExportOptions,
+  type ContractOverrides,
+  type Engine,
+} from './options.js'
 export type { ExportEvent } from './events.js'
 export { ExportError, ParityError, isExportError, EXPORT_ERROR_CODES, type ExportErrorCode } from './errors.js'
 export { SUPPORTED_LAYERS } from './convert/layers.js'
 export { ACTIVATIONS } from './convert/activations.js'
-export { INPUT_NAME, OUTPUT_NAME } from './convert/convert.js'
+export { INPUT_NAME, OUTPUT_NAME, LABEL_NAME, LOGIT_NAME, ROLES, type Role } from './convert/model-analysis.js'
+export { DISCRIMINATOR_KEYS, type DiscriminatorContract } from './convert/build-contract.js'
 export { OPSET_VERSION } from './convert/onnx-graph.js'
-export { VERIFY_LATENTS, verificationLatents } from './verify/verification-latents.js'
+export { VERIFY_LATENTS, verificationLatents } from './verify/verification-inputs.js'

@@ -1,6 +1,20 @@
 import { describeValue, LATENT_DISTRIBUTIONS, type LatentDistribution, type ModelContract } from 'gan-sdk/core'
+import { ROLES, type Role } from './convert/model-analysis.js'
 import { ExportError } from './errors.js'
 import type { ExportEvent } from './events.js'
+
+/** How the model is converted: the exporter's own converter, or TensorFlow's tools (tf2onnx), when installed. */
+export type Engine = 'native' | 'tf2onnx'
+export const ENGINES: readonly Engine[] = ['native', 'tf2onnx']
+
+/** Default tolerance of verification. */
+export const FLOAT32_TOLERANCE = 1e-4
+/**
+ * Default tolerance of verification with float16 weights: their rounding (2⁻¹¹ relative) moves a
+ * generator's outputs by 3e-3 (28×28 DCGAN) to 6e-3 (64×64 colour) in bench/optimize.bench.mjs, under
+ * one 8-bit level (2/255 ≈ 7.8e-3 on a [-1, 1] range); 2e-2 leaves room for deeper models.
+ */
+export const FLOAT16_TOLERANCE = 2e-2
 
 /**
  * Options of `exportOnnx()`. The contract fields (`name` … `latentDistribution`) override what the
@@ -11,8 +25,19 @@ export interface ExportOptions {
   out?: string
   /** Run the ONNX model in onnxruntime-node and compare it with TF.js `predict` before returning or writing. @default true */
   verify?: boolean
-  /** Largest allowed max |ONNX − TF.js| when verifying. @default 1e-4 */
+  /** Largest allowed max |ONNX − TF.js| when verifying. @default 1e-4, or 2e-2 with `fp16` */
   tolerance?: number
+  /** Export the generator, or the discriminator (a run's `discriminator` directory), with `gan.role` = `discriminator`. @default 'generator' */
+  role?: Role
+  /** Fold batch norms into the layers before them and drop redundant layout nodes (same outputs, fewer nodes); native engine only. @default true */
+  optimize?: boolean
+  /** Store the weights as float16 (half the size); inputs, outputs and arithmetic stay float32. Native engine only. @default false */
+  fp16?: boolean
+  /**
+   * `native`: the exporter's converter. `tf2onnx`: TensorFlow's tensorflowjs_converter and tf2onnx,
+   * which must be installed (Python); the contract and verification are the same. @default 'native'
+   */
+  engine?: Engine
   /** Model name (`gan.name`). @default gan.json `name`, else the TF.js model's name */
   name?: string
   /** SPDX licence identifier of the weights (`gan.license`). @default gan.json `license`, else `'unknown'` */
@@ -36,11 +61,30 @@ export interface ResolvedExportOptions {
   out: string | undefined
   verify: boolean
   tolerance: number
+  role: Role
+  optimize: boolean
+  fp16: boolean
+  engine: Engine
   overrides: ContractOverrides
   onEvent: (event: ExportEvent) => void
 }
 
-const KNOWN = ['out', 'verify', 'tolerance', 'name', 'license', 'description', 'labels', 'range', 'latentDistribution', 'onEvent']
+const KNOWN = [
+  'out',
+  'verify',
+  'tolerance',
+  'role',
+  'optimize',
+  'fp16',
+  'engine',
+  'name',
+  'license',
+  'description',
+  'labels',
+  'range',
+  'latentDistribution',
+  'onEvent',
+]
 
 /** Validate loose input (e.g. from JavaScript or a CLI) into complete options; never mutates `input`. */
 export function resolveExportOptions(input: ExportOptions = {}): ResolvedExportOptions {
@@ -49,9 +93,15 @@ export function resolveExportOptions(input: ExportOptions = {}): ResolvedExportO
     if (!KNOWN.includes(key))
       throw new ExportError('ERR_INVALID_OPTION', `unknown option ${describeValue(key)}; known options: ${KNOWN.join(', ')}.`)
   }
-  const { out, verify = true, tolerance = 1e-4, onEvent = () => {} } = input
+  const { out, verify = true, role = 'generator', optimize = true, fp16 = false, engine = 'native', onEvent = () => {} } = input
+  const { tolerance = fp16 === true ? FLOAT16_TOLERANCE : FLOAT32_TOLERANCE } = input
   if (out !== undefined && (typeof out !== 'string' || out.length === 0)) invalid('out', out, 'a file path')
-  if (typeof verify !== 'boolean') invalid('verify', verify, 'true or false')
+  for (const [key, value] of Object.entries({ verify, optimize, fp16 }))
+    if (typeof value !== 'boolean') invalid(key, value, 'true or false')
+  if (!ROLES.includes(role)) invalid('role', role, `one of ${ROLES.join(', ')}`)
+  if (!ENGINES.includes(engine)) invalid('engine', engine, `one of ${ENGINES.join(', ')}`)
+  if (fp16 && engine !== 'native')
+    invalid('fp16', fp16, `false with the ${engine} engine (float16 weights are the native engine's); drop fp16 or the engine`)
   if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance <= 0)
     invalid('tolerance', tolerance, 'a positive number, e.g. 1e-4')
   if (typeof onEvent !== 'function') invalid('onEvent', onEvent, 'a function')
@@ -89,7 +139,7 @@ export function resolveExportOptions(input: ExportOptions = {}): ResolvedExportO
       invalid('latentDistribution', input.latentDistribution, `one of ${LATENT_DISTRIBUTIONS.join(', ')}`)
     overrides.latentDistribution = input.latentDistribution
   }
-  return { out, verify, tolerance, overrides, onEvent }
+  return { out, verify, tolerance, role, optimize, fp16, engine, overrides, onEvent }
 }
 
 function invalid(key: string, value: unknown, expected: string): never {

@@ -1,11 +1,13 @@
 import { fromBinary } from '@bufbuild/protobuf'
+import { writeLayersModelFiles } from '@gan-sdk/internal'
 import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ModelProtoSchema } from 'onnx-buf'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { exportOptionsFromFlags, runCli } from './run-cli.js'
-import { artifactsOf, dcgan, randomize, writeRunDir } from './testing/fixtures.js'
+import { artifactsOf, dcgan, discriminator, randomize, writeRunDir } from './testing/fixtures.js'
+import { checkOnnx } from './testing/onnx-checker.js'
 
 async function cli(...argv: string[]) {
   const out: string[] = []
@@ -14,8 +16,11 @@ async function cli(...argv: string[]) {
   return { code, out, err }
 }
 
+/** The metadata of a model the CLI wrote, which must pass the ONNX checker. */
 async function metadataOf(path: string): Promise<Record<string, string>> {
-  return Object.fromEntries(fromBinary(ModelProtoSchema, await readFile(path)).metadataProps.map((p) => [p.key, p.value]))
+  const bytes = await readFile(path)
+  await checkOnnx(bytes)
+  return Object.fromEntries(fromBinary(ModelProtoSchema, bytes).metadataProps.map((p) => [p.key, p.value]))
 }
 
 describe('gan-export CLI', () => {
@@ -30,6 +35,10 @@ describe('gan-export CLI', () => {
       latentSize: 8,
       range: [-1, 1],
     })
+    await writeLayersModelFiles(
+      join(dir, 'run', 'discriminator'),
+      await artifactsOf(randomize(discriminator({ size: 28, channels: 1 }), 9)),
+    )
   })
 
   it('exports a run directory, printing one NDJSON event per line', async () => {
@@ -37,8 +46,8 @@ describe('gan-export CLI', () => {
     const { code, out, err } = await cli(join(dir, 'run'), '--out', target, '--json')
     expect({ code, err }).toEqual({ code: 0, err: [] })
     const events = out.map((line) => JSON.parse(line) as { type: string; maxAbsDiff?: number })
-    expect(events.map((e) => e.type)).toEqual(['read', 'converted', 'verified', 'written'])
-    expect(events[2]!.maxAbsDiff).toBeLessThan(1e-5)
+    expect(events.map((e) => e.type)).toEqual(['read', 'optimized', 'converted', 'verified', 'written'])
+    expect(events[3]!.maxAbsDiff).toBeLessThan(1e-5)
     expect(await metadataOf(target)).toMatchObject({ 'gan.name': 'run-name', 'gan.license': 'CC0-1.0', 'gan.latent_size': '8' })
     expect(await readdir(join(dir, 'out'))).toEqual(['model.onnx'])
   })
@@ -64,7 +73,8 @@ describe('gan-export CLI', () => {
     expect(code).toBe(0)
     expect(out).toEqual([
       expect.stringMatching(/^read .*run \(with gan\.json\): 8 layers, [\d,]+ parameters$/),
-      expect.stringMatching(/^converted: 10 ONNX nodes, opset 17, [\d.]+ KiB$/),
+      'optimized: 10 → 8 ONNX nodes (2 batch norms folded, 0 layout nodes removed)',
+      expect.stringMatching(/^converted: 8 ONNX nodes, opset 17, [\d.]+ KiB$/),
       `wrote ${target}`,
     ])
     expect(await metadataOf(target)).toMatchObject({
@@ -100,6 +110,11 @@ describe('gan-export CLI', () => {
     ],
     [['run', '--out', 'x.onnx', '--tolerance', 'abc'], '[gan-export] option tolerance is NaN; expected a positive number'],
     [
+      ['run', '--out', 'x.onnx', '--engine', 'onnxmltools'],
+      '[gan-export] option engine is "onnxmltools"; expected one of native, tf2onnx.',
+    ],
+    [['run', '--out', 'run/gan.json'], '[gan-export] out '],
+    [
       ['run', '--out', 'x.onnx', '--range=1,-1'],
       '[gan-export] --range "1,-1" is invalid: pass min,max with finite min < max, written with "=", e.g. --range=-1,1.',
     ],
@@ -109,12 +124,42 @@ describe('gan-export CLI', () => {
       '[gan-export] option latentDistribution is "cauchy"; expected one of normal, uniform.',
     ],
   ])('%j is a usage error: exit 2, one line on stderr, nothing written', async (argv, message) => {
-    const r = await cli(...argv.map((a) => (a === 'run' ? join(dir, 'run') : a === 'x.onnx' ? join(dir, 'x.onnx') : a)))
+    const r = await cli(
+      ...argv.map((a) => (a === 'run' ? join(dir, 'run') : a === 'x.onnx' ? join(dir, 'x.onnx') : a.startsWith('run/') ? join(dir, a) : a)),
+    )
     expect(r.code).toBe(2)
     expect(r.out).toEqual([])
     expect(r.err).toHaveLength(1)
     expect(r.err[0]!.startsWith(message)).toBe(true)
     await expect(stat(join(dir, 'x.onnx'))).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
+  it('--discriminator, --fp16 and --no-optimize, in human-readable lines', async () => {
+    const target = join(dir, 'd.onnx')
+    const d = await cli(join(dir, 'run'), '--out', target, '--discriminator', '--fp16', '--no-optimize')
+    expect(d).toMatchObject({ code: 0, err: [] })
+    expect(d.out).toEqual([
+      expect.stringMatching(/^read .*run \(with gan\.json\), the discriminator: 6 layers, [\d,]+ parameters$/),
+      expect.stringMatching(
+        /^float16 weights \(6 tensors, each cast to float32 in the graph\): [\d.]+ KiB, [\d.]+% of float32's [\d.]+ KiB; max \|float16 − float32\| = [\d.e+-]+$/,
+      ),
+      expect.stringMatching(/^converted: 13 ONNX nodes, opset 17, [\d.]+ KiB$/),
+      expect.stringMatching(/^verified: max \|ONNX − TF\.js\| = [\d.e+-]+ over 8 images \(tolerance 0\.02 for float16 weights\)$/),
+      `wrote ${target}`,
+    ])
+    expect(await metadataOf(target)).toMatchObject({ 'gan.role': 'discriminator', 'gan.input_range': '-1,1', 'gan.name': 'run-name' })
+    const g = await cli(join(dir, 'run'), '--out', join(dir, 'g16.onnx'), '--fp16')
+    expect(g.out[2]).toMatch(/^float16 weights .* \(\d of 255 pixel levels\)$/)
+    await metadataOf(join(dir, 'g16.onnx'))
+  })
+
+  it('an output path under a file is one ERR_WRITE line, exit 1', async () => {
+    const r = await cli(join(dir, 'run'), '--out', join(dir, 'run', 'gan.json', 'model.onnx'))
+    expect(r).toMatchObject({
+      code: 1,
+      out: [],
+      err: [expect.stringMatching(/^\[gan-export\] cannot write .*gan\.json is a file, not a directory/)],
+    })
   })
 
   it('with --json, a failure is also an NDJSON error event', async () => {
@@ -146,8 +191,16 @@ describe('exportOptionsFromFlags', () => {
       range: ' -1 , 1 ',
       labels: 'a, b,,c ',
       'latent-distribution': 'uniform',
+      discriminator: true,
+      fp16: true,
+      'no-optimize': true,
+      engine: 'tf2onnx',
     })
     expect(exportOptionsFromFlags(flags)).toEqual({
+      role: 'discriminator',
+      fp16: true,
+      optimize: false,
+      engine: 'tf2onnx',
       out: '1e3',
       verify: false,
       tolerance: 1e-3,

@@ -15,7 +15,11 @@ Convert a training run directory (gan.json), a TF.js model directory or a model.
 Options:
   --out <file>                 output .onnx path (required; written atomically)
   --no-verify                  skip comparing ONNX Runtime with TF.js predict
-  --tolerance <x>              largest allowed max |ONNX − TF.js| (default: 1e-4)
+  --tolerance <x>              largest allowed max |ONNX − TF.js| (default: 1e-4; 2e-2 with --fp16)
+  --discriminator              export the run's discriminator (image → logit, gan.role=discriminator)
+  --fp16                       store the weights as float16 (half the size; inputs and outputs stay float32)
+  --no-optimize                keep batch norms and layout nodes as converted (same outputs, more nodes)
+  --engine <e>                 native (default) or tf2onnx (needs tensorflowjs_converter and tf2onnx)
   --name <name>                model name, gan.name (default: gan.json, else the model name)
   --license <spdx>             SPDX licence of the weights, gan.license (default: gan.json, else unknown)
   --description <text>         description, gan.description (default: built from gan.json)
@@ -34,6 +38,10 @@ const FLAGS = {
   // parseArgs has no negation, so --no-verify is a flag of its own.
   'no-verify': { type: 'boolean' },
   tolerance: { type: 'string' },
+  discriminator: { type: 'boolean' },
+  fp16: { type: 'boolean' },
+  'no-optimize': { type: 'boolean' },
+  engine: { type: 'string' },
   name: { type: 'string' },
   license: { type: 'string' },
   description: { type: 'string' },
@@ -50,6 +58,10 @@ export interface ExportFlags {
   out?: string
   'no-verify'?: boolean
   tolerance?: string
+  discriminator?: boolean
+  fp16?: boolean
+  'no-optimize'?: boolean
+  engine?: string
   name?: string
   license?: string
   description?: string
@@ -69,6 +81,10 @@ export function exportOptionsFromFlags(flags: ExportFlags): ExportOptions {
   // Loose on purpose: exportOnnx validates the values (ERR_INVALID_OPTION) and says what it expected.
   const options: Record<string, unknown> = { out: flags.out, verify: !flags['no-verify'] }
   if (flags.tolerance !== undefined) options['tolerance'] = Number(flags.tolerance)
+  if (flags.discriminator) options['role'] = 'discriminator'
+  if (flags.fp16) options['fp16'] = true
+  if (flags['no-optimize']) options['optimize'] = false
+  if (flags.engine !== undefined) options['engine'] = flags.engine
   for (const key of ['name', 'license', 'description'] as const) if (flags[key] !== undefined) options[key] = flags[key]
   if (flags.range !== undefined) {
     const range = parseRange(flags.range)
@@ -108,21 +124,31 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       if (input === undefined) {
         throw new UsageError('missing <input>: a training run directory, a TF.js model directory or a model.json to convert')
       }
-      const onEvent = (event: ExportEvent) => io.stdout(values.json ? JSON.stringify(event) : describeEvent(event))
+      const rows = values.discriminator ? 'images' : 'latents'
+      const onEvent = (event: ExportEvent) => io.stdout(values.json ? JSON.stringify(event) : describeEvent(event, rows))
       await exportOnnx(input, { ...exportOptionsFromFlags(values), onEvent })
     },
     { tool: 'gan-export', io, json, usageCodes: ['ERR_INVALID_OPTION'] },
   )
 }
 
-function describeEvent(e: ExportEvent): string {
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
+
+function describeEvent(e: ExportEvent, rows: string): string {
   switch (e.type) {
     case 'read':
-      return `read ${e.source}${e.runManifest ? ` (with ${RUN_MANIFEST_FILE})` : ''}: ${e.layers} layers, ${e.parameters.toLocaleString('en-US')} parameters`
+      return `read ${e.source}${e.runManifest ? ` (with ${RUN_MANIFEST_FILE})` : ''}${e.role === 'discriminator' ? ', the discriminator' : ''}: ${e.layers} layers, ${e.parameters.toLocaleString('en-US')} parameters`
+    case 'optimized':
+      return `optimized: ${e.nodesBefore} → ${e.nodesAfter} ONNX nodes (${e.foldedBatchNorms} batch norms folded, ${e.removedLayoutNodes} layout nodes removed)`
+    case 'float16':
+      return (
+        `float16 weights (${e.weights} tensors, each cast to float32 in the graph): ${kib(e.bytes)}, ${((100 * e.bytes) / e.float32Bytes).toFixed(1)}% of float32's ${kib(e.float32Bytes)}; ` +
+        `max |float16 − float32| = ${e.maxAbsDiff.toExponential(2)}${e.maxByteDiff === undefined ? '' : ` (${e.maxByteDiff} of 255 pixel levels)`}`
+      )
     case 'converted':
-      return `converted: ${e.nodes} ONNX nodes, opset ${e.opsetVersion}, ${(e.bytes / 1024).toFixed(1)} KiB`
+      return `converted: ${e.nodes} ONNX nodes, opset ${e.opsetVersion}, ${kib(e.bytes)}`
     case 'verified':
-      return `verified: max |ONNX − TF.js| = ${e.maxAbsDiff.toExponential(2)} over ${e.latents} latents (tolerance ${e.tolerance})`
+      return `verified: max |ONNX − TF.js| = ${e.maxAbsDiff.toExponential(2)} over ${e.latents} ${rows}${e.classes > 0 ? ` and ${e.classes} classes` : ''} (tolerance ${e.tolerance}${e.precision === 'float16' ? ' for float16 weights' : ''})`
     case 'written':
       return `wrote ${e.path}`
   }

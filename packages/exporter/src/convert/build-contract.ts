@@ -1,10 +1,34 @@
-import type { ModelContract, RunManifest } from 'gan-sdk/core'
-import { INPUT_NAME, OUTPUT_NAME, type ConvertedGraph } from './convert.js'
+import { CONTRACT_VERSION, METADATA_KEYS, type ModelContract, type RunManifest } from 'gan-sdk/core'
 import { ExportError } from '../errors.js'
 import type { ContractOverrides } from '../options.js'
+import type { ModelShape } from './model-analysis.js'
 
 /** Output ranges implied by a bounded final activation. */
 const RANGE_OF_ACTIVATION: Record<string, [number, number]> = { tanh: [-1, 1], sigmoid: [0, 1], hard_sigmoid: [0, 1] }
+
+/**
+ * What an exported discriminator declares in its metadata (`gan.role` = `discriminator`): the image
+ * it takes (NHWC, values in `range`), the class index when conditional, and its logit output.
+ */
+export interface DiscriminatorContract {
+  role: 'discriminator'
+  inputName: string
+  outputName: string
+  layout: 'NHWC'
+  /** Value range of the input images (the generator's output range): what the discriminator was trained on. */
+  range: readonly [number, number]
+  width: number
+  height: number
+  channels: 1 | 3 | 4
+  labels: readonly string[]
+  labelInput?: string
+  license: string
+  name: string
+  description: string
+}
+
+/** Metadata keys of a discriminator that a generator's contract does not have. */
+export const DISCRIMINATOR_KEYS = { role: 'gan.role', inputLayout: 'gan.input_layout', inputRange: 'gan.input_range' } as const
 
 /**
  * The model contract of a converted generator. Precedence per field: export options, then the
@@ -12,30 +36,13 @@ const RANGE_OF_ACTIVATION: Record<string, [number, number]> = { tanh: [-1, 1], s
  * contradicts them is an error rather than a silently wrong contract.
  */
 export function buildContract(
-  converted: ConvertedGraph,
+  converted: ModelShape,
   run: RunManifest | undefined,
   overrides: ContractOverrides,
   modelName: string,
 ): ModelContract {
-  const { latentSize, width, height, channels } = converted
-  if (run !== undefined) {
-    const model: Record<string, number | string> = { latentSize, width, height, channels, layout: 'NHWC' }
-    for (const [field, actual] of Object.entries(model)) {
-      const declared = run[field as keyof RunManifest]
-      if (declared !== undefined && declared !== actual) {
-        throw new ExportError(
-          'ERR_CONTRACT',
-          `gan.json declares ${field} ${JSON.stringify(declared)} but the generator's is ${JSON.stringify(actual)}; the run directory is inconsistent. Point the exporter at the generator directory (model.json) to export without gan.json.`,
-        )
-      }
-    }
-  }
-  if (channels !== 1 && channels !== 3 && channels !== 4) {
-    throw new ExportError(
-      'ERR_CONTRACT',
-      `the generator outputs ${channels} channels (${height}×${width}×${channels}); images have 1 (grey), 3 (RGB) or 4 (RGBA).`,
-    )
-  }
+  const { latentSize } = converted
+  const common = commonFields(converted, run, overrides, modelName, { latentSize, layout: 'NHWC' })
   const range = overrides.range ?? run?.range ?? RANGE_OF_ACTIVATION[converted.finalActivation]
   if (range === undefined) {
     throw new ExportError(
@@ -43,30 +50,118 @@ export function buildContract(
       `cannot infer the output range: the output's last activation is ${converted.finalActivation}, not tanh or sigmoid. Pass range (CLI: --range=-1,1) or set "range" in gan.json.`,
     )
   }
-  const name = overrides.name ?? run?.name ?? modelName
   return {
     latentSize,
     latentDistribution: overrides.latentDistribution ?? run?.latentDistribution ?? 'normal',
-    inputName: INPUT_NAME,
-    outputName: OUTPUT_NAME,
+    inputName: converted.inputs[0]!.name,
+    outputName: converted.output.name,
     layout: 'NHWC',
     range: [range[0], range[1]],
-    width,
-    height,
-    channels,
-    labels: [...(overrides.labels ?? run?.labels ?? [])],
-    license: overrides.license ?? run?.license ?? 'unknown',
-    name,
-    description: overrides.description ?? describeRun(name, run, converted),
+    ...common,
+    description: overrides.description ?? describeRun('generator', common.name, run, converted),
   }
 }
 
-function describeRun(name: string, run: RunManifest | undefined, { width, height, channels }: ConvertedGraph): string {
-  const images = `${width}×${height}×${channels} images`
-  if (run === undefined) return `GAN generator "${name}" (${images}), converted from TF.js by @gan-sdk/exporter.`
+/** The contract of a converted discriminator; the input range must come from the options or gan.json. */
+export function buildDiscriminatorContract(
+  converted: ModelShape,
+  run: RunManifest | undefined,
+  overrides: ContractOverrides,
+  modelName: string,
+): DiscriminatorContract {
+  const common = commonFields(converted, run, overrides, modelName, {})
+  const range = overrides.range ?? run?.range
+  if (range === undefined) {
+    throw new ExportError(
+      'ERR_CONTRACT',
+      'a discriminator does not show the range of the images it takes. Pass range (CLI: --range=-1,1), the output range of its generator, or set "range" in gan.json.',
+    )
+  }
+  return {
+    role: 'discriminator',
+    inputName: converted.inputs[0]!.name,
+    outputName: converted.output.name,
+    layout: 'NHWC',
+    range: [range[0], range[1]],
+    ...common,
+    description: overrides.description ?? describeRun('discriminator', common.name, run, converted),
+  }
+}
+
+/** A discriminator's `metadata_props`: the generator contract's keys where they mean the same, plus role, input layout and range. */
+export function discriminatorToMetadata(contract: DiscriminatorContract): Record<string, string> {
+  return {
+    [METADATA_KEYS.contractVersion]: String(CONTRACT_VERSION),
+    [DISCRIMINATOR_KEYS.role]: contract.role,
+    [METADATA_KEYS.inputName]: contract.inputName,
+    [METADATA_KEYS.outputName]: contract.outputName,
+    [DISCRIMINATOR_KEYS.inputLayout]: contract.layout,
+    [DISCRIMINATOR_KEYS.inputRange]: `${contract.range[0]},${contract.range[1]}`,
+    [METADATA_KEYS.width]: String(contract.width),
+    [METADATA_KEYS.height]: String(contract.height),
+    [METADATA_KEYS.channels]: String(contract.channels),
+    [METADATA_KEYS.labels]: JSON.stringify(contract.labels),
+    ...(contract.labelInput !== undefined ? { [METADATA_KEYS.labelInput]: contract.labelInput } : {}),
+    [METADATA_KEYS.license]: contract.license,
+    [METADATA_KEYS.name]: contract.name,
+    [METADATA_KEYS.description]: contract.description,
+  }
+}
+
+/** Image shape, classes, licence and name: checked against gan.json, then filled by precedence. */
+function commonFields(
+  converted: ModelShape,
+  run: RunManifest | undefined,
+  overrides: ContractOverrides,
+  modelName: string,
+  declared: Record<string, number | string>,
+) {
+  const { width, height, channels, classes } = converted
+  if (run !== undefined) {
+    const model: Record<string, number | string> = { ...declared, width, height, channels }
+    for (const [field, actual] of Object.entries(model)) {
+      const value = run[field as keyof RunManifest]
+      if (value !== undefined && value !== actual) {
+        throw new ExportError(
+          'ERR_CONTRACT',
+          `gan.json declares ${field} ${JSON.stringify(value)} but the ${converted.role}'s is ${JSON.stringify(actual)}; the run directory is inconsistent. Point the exporter at the model directory (model.json) to export without gan.json.`,
+        )
+      }
+    }
+  }
+  if (channels !== 1 && channels !== 3 && channels !== 4) {
+    throw new ExportError(
+      'ERR_CONTRACT',
+      `the ${converted.role} ${converted.role === 'generator' ? 'outputs' : 'takes'} ${channels} channels (${height}×${width}×${channels}); images have 1 (grey), 3 (RGB) or 4 (RGBA).`,
+    )
+  }
+  const labels = [...(overrides.labels ?? run?.labels ?? [])]
+  if (classes !== undefined && labels.length !== classes) {
+    const given = labels.length === 0 ? 'no labels were given' : `${labels.length} labels were given (${JSON.stringify(labels)})`
+    throw new ExportError(
+      'ERR_CONTRACT',
+      `the ${converted.role} is conditional on ${classes} classes (its Embedding's input_dim) but ${given}. Name the classes in index order: labels (CLI: --labels a,b,…) or "labels" in gan.json.`,
+    )
+  }
+  return {
+    width,
+    height,
+    channels: channels as 1 | 3 | 4,
+    labels,
+    ...(classes !== undefined ? { labelInput: converted.inputs[1]!.name } : {}),
+    license: overrides.license ?? run?.license ?? 'unknown',
+    name: overrides.name ?? run?.name ?? modelName,
+  }
+}
+
+function describeRun(role: 'generator' | 'discriminator', name: string, run: RunManifest | undefined, converted: ModelShape): string {
+  const { width, height, channels, classes } = converted
+  const what = `${width}×${height}×${channels} images${classes !== undefined ? `, ${classes} classes` : ''}`
+  const head = role === 'generator' ? `GAN generator "${name}" (${what})` : `GAN discriminator "${name}" (${what} → one logit, real > 0)`
+  if (run === undefined) return `${head}, converted from TF.js by @gan-sdk/exporter.`
   const details = [
     run.steps !== undefined ? `${run.steps} steps` : undefined,
-    run.emaDecay ? `EMA weights, decay ${run.emaDecay}` : undefined,
+    role === 'generator' && run.emaDecay ? `EMA weights, decay ${run.emaDecay}` : undefined,
   ].filter(Boolean)
-  return `GAN generator "${name}" (${images}) trained by @gan-sdk/trainer on ${run.dataset ?? 'an unnamed dataset'}${details.length ? ` (${details.join(', ')})` : ''}.`
+  return `${head} trained by @gan-sdk/trainer on ${run.dataset ?? 'an unnamed dataset'}${details.length ? ` (${details.join(', ')})` : ''}.`
 }

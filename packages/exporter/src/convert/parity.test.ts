@@ -2,17 +2,19 @@ import { fromBinary } from '@bufbuild/protobuf'
 import { ModelProtoSchema } from 'onnx-buf'
 import { describe, expect, it } from 'vitest'
 import { ACTIVATIONS } from './activations.js'
-import { exportOnnx, type ExportResult } from '../export.js'
+import type { ExportResult } from '../export.js'
+import type { ExportOptions } from '../options.js'
+import { exportOnnx } from '../testing/checked-export.js'
 import { artifactsOf, dcgan, randomize, tfl } from '../testing/fixtures.js'
 
 // Every test converts a random model and lets exportOnnx verify it against TF.js predict (which
 // throws above 1e-4); the assertions then hold the measured difference to float32 rounding.
 const ROUNDING = 1e-5
 
-async function convert(model: tfl.LayersModel, seed = 1): Promise<ExportResult> {
-  randomize(model, seed)
+async function convert(model: tfl.LayersModel, options: Omit<ExportOptions, 'role'> = {}): Promise<ExportResult> {
+  randomize(model, 1)
   // Fixtures are not all bounded by tanh; the range only matters to the contract, not to parity.
-  return exportOnnx(await artifactsOf(model), { range: [-1, 1] })
+  return exportOnnx(await artifactsOf(model), { range: [-1, 1], ...options })
 }
 
 function opTypes(result: ExportResult): string[] {
@@ -41,8 +43,18 @@ describe('DCGAN generators (Dense → BN → LeakyReLU → Reshape → Conv2DTra
     expect(result.contract.range).toEqual([-1, 1])
   })
 
-  it('needs no Transpose for grey images and one (at the output) for colour', async () => {
-    const grey = opTypes(await convert(dcgan({ latent: 8 })))
+  it('needs no Transpose for grey images and one (at the output) for colour; batch norms fold into the layer before', async () => {
+    expect(opTypes(await convert(dcgan({ latent: 8 })))).toEqual([
+      'Gemm',
+      'LeakyRelu',
+      'Reshape',
+      'ConvTranspose',
+      'LeakyRelu',
+      'ConvTranspose',
+      'Tanh',
+      'Reshape',
+    ])
+    const grey = opTypes(await convert(dcgan({ latent: 8 }), { optimize: false }))
     expect(grey).toEqual([
       'Gemm',
       'BatchNormalization',
@@ -133,7 +145,7 @@ describe('other layers', () => {
       delete layer.config['epsilon']
       delete layer.config['alpha']
     }
-    const result = await exportOnnx(artifacts)
+    const result = await exportOnnx(artifacts, { optimize: false })
     expect(result.maxAbsDiff).toBeLessThan(ROUNDING)
     const attributes = fromBinary(ModelProtoSchema, result.bytes).graph!.node.flatMap((n) =>
       n.attribute.map((a) => `${n.opType}.${a.name}=${a.f.toPrecision(3)}`),
@@ -204,7 +216,8 @@ describe('other layers', () => {
     expect(result.maxAbsDiff).toBeLessThan(ROUNDING)
     // Flatten → Dense permutes the Dense rows and Dense → Reshape its columns. An image → image
     // reshape gathers the channels-first elements into their Keras places, unless they already
-    // are there ([4, 6, 2] → [6, 4, 2] keeps each pixel's channels).
+    // are there ([4, 6, 2] → [6, 4, 2] keeps each pixel's channels). The Relu sits between Dense
+    // and BatchNormalization, so that batch norm stays.
     expect(opTypes(result)).toEqual([
       'Gemm',
       'Reshape',
@@ -217,9 +230,7 @@ describe('other layers', () => {
       'Conv',
       'Reshape',
       'Gather',
-      'Reshape',
-      'Reshape',
-      'Reshape',
+      'Reshape', // Reshapes to [4·6·2], [-1] and [6, 4, 2] in a row: one suffices
       'Conv',
       'Transpose',
     ])

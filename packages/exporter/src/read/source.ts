@@ -1,26 +1,33 @@
 import { LayersModelFilesError, MODEL_JSON, readLayersModelFiles } from '@gan-sdk/internal'
 import type { io } from '@tensorflow/tfjs-core'
 import { isGanError, parseRunManifest, RUN_MANIFEST_FILE, type RunManifest } from 'gan-sdk/core'
-import { readFile, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readFile, realpath, stat } from 'node:fs/promises'
+import { dirname, isAbsolute, join, relative, sep } from 'node:path'
+import type { Role } from '../convert/model-analysis.js'
 import { ExportError } from '../errors.js'
 
-/** A generator read into memory, with the run manifest that came with it, if any. */
+/** A model read into memory, with the run manifest that came with it, if any. */
 export interface ModelSource {
   artifacts: io.ModelArtifacts
   run: RunManifest | undefined
   /** The input path, or `'<memory>'`. */
   origin: string
+  /** The directory the input's files live in (the run, or the model's directory); undefined in memory. */
+  dir: string | undefined
 }
 
 const EXPECTED =
   'Pass a training run directory (gan.json + generator/model.json), a TF.js model directory (model.json + weights.bin) or a model.json file.'
 
+/** Where a run keeps its discriminator when gan.json does not say. */
+const DEFAULT_DISCRIMINATOR = 'discriminator'
+
 /**
  * Resolve what `exportOnnx()` was given: in-memory artifacts, a training run directory (gan.json
- * names the generator directory), a TF.js model directory, or a model.json file.
+ * names the generator and discriminator directories; `role` picks one), a TF.js model directory, or
+ * a model.json file.
  */
-export async function readSource(source: string | io.ModelArtifacts): Promise<ModelSource> {
+export async function readSource(source: string | io.ModelArtifacts, role: Role = 'generator'): Promise<ModelSource> {
   if (typeof source !== 'string') {
     if (source === null || typeof source !== 'object') {
       throw new ExportError(
@@ -28,11 +35,11 @@ export async function readSource(source: string | io.ModelArtifacts): Promise<Mo
         `the input is ${source === null ? 'null' : typeof source}. ${EXPECTED} Or pass tf.io.ModelArtifacts.`,
       )
     }
-    return { artifacts: source, run: undefined, origin: '<memory>' }
+    return { artifacts: source, run: undefined, origin: '<memory>', dir: undefined }
   }
   const info = await stat(source).catch(() => undefined)
   if (info === undefined) throw new ExportError('ERR_INPUT', `${source} does not exist. ${EXPECTED}`)
-  if (info.isFile()) return { artifacts: await readModel(source), run: undefined, origin: source }
+  if (info.isFile()) return { artifacts: await readModel(source), run: undefined, origin: source, dir: dirname(source) }
 
   const manifestPath = join(source, RUN_MANIFEST_FILE)
   const manifestText = await readFile(manifestPath, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -42,10 +49,33 @@ export async function readSource(source: string | io.ModelArtifacts): Promise<Mo
   if (manifestText === undefined) {
     if ((await stat(join(source, MODEL_JSON)).catch(() => undefined)) === undefined)
       throw new ExportError('ERR_INPUT', `${source} has neither ${RUN_MANIFEST_FILE} nor ${MODEL_JSON}. ${EXPECTED}`)
-    return { artifacts: await readModel(source), run: undefined, origin: source }
+    return { artifacts: await readModel(source), run: undefined, origin: source, dir: source }
   }
   const run = readRunManifest(manifestText, manifestPath)
-  return { artifacts: await readModel(join(source, run.generator)), run, origin: source }
+  const field = role === 'generator' ? 'generator' : 'discriminator'
+  const modelDir = await insideRun(source, run[field] ?? DEFAULT_DISCRIMINATOR, field)
+  return { artifacts: await readModel(modelDir), run, origin: source, dir: source }
+}
+
+/**
+ * `path` (gan.json's `generator` or `discriminator`) resolved inside the run directory. The manifest
+ * parser already refuses `..` and absolute paths; this also refuses a symbolic link out of the run.
+ */
+async function insideRun(runDir: string, path: string, field: string): Promise<string> {
+  const full = join(runDir, path)
+  const [root, target] = await Promise.all([realpath(runDir), realpath(full).catch(() => undefined)])
+  if (target === undefined) {
+    const what = field === 'discriminator' ? 'the run has no discriminator to export' : 'the run has no generator'
+    throw new ExportError('ERR_INPUT', `${full} (gan.json "${field}") does not exist: ${what}. ${EXPECTED}`)
+  }
+  const rel = relative(root, target)
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new ExportError(
+      'ERR_INPUT',
+      `gan.json's "${field}" (${JSON.stringify(path)}) leads outside the run directory, to ${target} (a symbolic link); a run must hold its own models. Copy the model into the run, or export its directory directly.`,
+    )
+  }
+  return full
 }
 
 /** The shared manifest parser, its errors as the exporter's own (ERR_INPUT). */

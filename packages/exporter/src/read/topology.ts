@@ -7,14 +7,29 @@ export interface LayerSpec {
   config: Record<string, unknown>
 }
 
-/** A model reduced to what the converter walks: one chain of layers from one input. */
+/** A layer of the graph with the layers whose outputs it takes, in call order. */
+export interface LayerNode extends LayerSpec {
+  inbound: string[]
+}
+
+/** A model input: an InputLayer (or, in a Sequential model, the first layer's declared input). */
+export interface ModelInput {
+  name: string
+  /** Shape including the batch dimension, e.g. `[null, 100]`. */
+  shape: Array<number | null>
+  /** TF.js dtype, e.g. `float32` or `int32`. */
+  dtype: string
+}
+
+/** A model reduced to what the converter walks: its inputs, its layers from inputs to output, its output. */
 export interface Topology {
   /** The model's own name (`config.name`), e.g. `generator`. */
   modelName: string
-  /** Input shape including the batch dimension, e.g. `[null, 100]`. */
-  inputShape: Array<number | null>
-  /** Layers from input to output. */
-  layers: LayerSpec[]
+  inputs: ModelInput[]
+  /** Every layer but the InputLayers, each after the layers it takes. */
+  layers: LayerNode[]
+  /** The layer whose output is the model's output. */
+  output: string
 }
 
 interface RawLayer {
@@ -27,9 +42,9 @@ interface RawLayer {
 const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional'])
 
 /**
- * Read a Keras model topology (what `model.toJSON()` / model.json hold) as a single chain. Sequential
- * models are chains by construction; a functional Model is accepted when each layer is called once,
- * on the previous layer's only output.
+ * Read a Keras model topology (what `model.toJSON()` / model.json hold) as a graph of layers.
+ * Sequential models are chains; a functional Model may branch and merge and have several inputs,
+ * as long as each layer is called once (no shared layers) and there is one output.
  */
 export function parseTopology(modelTopology: unknown): Topology {
   if (modelTopology instanceof ArrayBuffer || modelTopology === null || typeof modelTopology !== 'object') {
@@ -58,85 +73,113 @@ export function parseTopology(modelTopology: unknown): Topology {
     throw new ExportError('ERR_INPUT', 'the model topology has no layers.')
   }
   const raw = config.layers as RawLayer[]
-  const ordered = className === 'Sequential' ? raw : chainOfFunctional(raw, config.input_layers, config.output_layers)
-  const layers = ordered.map(toSpec)
-  for (const layer of layers) {
-    if (MODEL_CLASSES.has(layer.className)) {
+  for (const layer of raw) {
+    if (MODEL_CLASSES.has(String(layer.class_name))) {
       throw new ExportError(
         'ERR_UNSUPPORTED_TOPOLOGY',
-        `layer "${layer.name}" is a nested ${layer.className}; nested models do not convert. Rebuild the generator as one flat Sequential model.`,
+        `layer "${nameOf(layer)}" is a nested ${String(layer.class_name)}; nested models do not convert. Rebuild the model as one flat Sequential or functional model.`,
       )
     }
   }
-  const first = layers[0]!.config
-  const inputShape = first['batch_input_shape'] ?? first['batch_shape']
-  if (!Array.isArray(inputShape)) {
+  const modelName = typeof config.name === 'string' ? config.name : 'model'
+  const graph = className === 'Sequential' ? sequentialGraph(raw) : functionalGraph(raw, config.input_layers, config.output_layers)
+  return { modelName, ...graph }
+}
+
+function nameOf(layer: RawLayer): string {
+  return String(layer.name ?? layer.config?.['name'])
+}
+
+function toNode(layer: RawLayer, inbound: string[]): LayerNode {
+  return { className: String(layer.class_name), name: nameOf(layer), config: layer.config ?? {}, inbound }
+}
+
+function declaredInput(layer: RawLayer, name: string): ModelInput {
+  const config = layer.config ?? {}
+  const shape = config['batch_input_shape'] ?? config['batch_shape']
+  if (!Array.isArray(shape)) {
     throw new ExportError(
       'ERR_INPUT',
-      `the first layer "${layers[0]!.name}" declares no input shape (batch_input_shape); the model was saved before it was built. Build it with an inputShape and save again.`,
+      `layer "${nameOf(layer)}" declares no input shape (batch_input_shape); the model was saved before it was built. Build it with an inputShape and save again.`,
     )
   }
-  return { modelName: typeof config.name === 'string' ? config.name : 'generator', inputShape: inputShape as Array<number | null>, layers }
+  return { name, shape: shape as Array<number | null>, dtype: typeof config['dtype'] === 'string' ? config['dtype'] : 'float32' }
 }
 
-function toSpec(layer: RawLayer): LayerSpec {
-  const config = layer.config ?? {}
-  return { className: String(layer.class_name), name: String(layer.name ?? config['name']), config }
+/** A Sequential model: one input (an InputLayer, or the first layer's declared shape), then a chain. */
+function sequentialGraph(raw: RawLayer[]): Omit<Topology, 'modelName'> {
+  const explicit = String(raw[0]!.class_name) === 'InputLayer'
+  const input = declaredInput(raw[0]!, explicit ? nameOf(raw[0]!) : `${nameOf(raw[0]!)}/input`)
+  const chain = explicit ? raw.slice(1) : raw
+  const layers = chain.map((layer, i) => toNode(layer, [i === 0 ? input.name : nameOf(chain[i - 1]!)]))
+  return { inputs: [input], layers, output: layers.length ? layers[layers.length - 1]!.name : input.name }
 }
 
-/** Order a functional model's layers as a chain, or explain which layer breaks the chain. */
-function chainOfFunctional(layers: RawLayer[], inputLayers: unknown, outputLayers: unknown): RawLayer[] {
-  const inputs = endpoints(inputLayers)
+/** A functional model: the layers the output depends on, each after its inputs. */
+function functionalGraph(raw: RawLayer[], inputLayers: unknown, outputLayers: unknown): Omit<Topology, 'modelName'> {
+  const inputNames = endpoints(inputLayers)
   const outputs = endpoints(outputLayers)
-  if (inputs.length !== 1 || outputs.length !== 1) {
+  if (outputs.length !== 1) {
     throw new ExportError(
       'ERR_UNSUPPORTED_TOPOLOGY',
-      `the model has ${inputs.length} inputs and ${outputs.length} outputs; a generator has one latent input and one image output.`,
+      `the model has ${outputs.length} outputs; a generator has one image output and a discriminator one logit.`,
     )
   }
-  const consumerOf = new Map<string, RawLayer>()
-  for (const layer of layers) {
-    const name = String(layer.name)
-    if (name === inputs[0]) continue
-    const nodes = layer.inbound_nodes
-    if (!Array.isArray(nodes) || !nodes.every(Array.isArray)) {
-      throw new ExportError(
-        'ERR_UNSUPPORTED_TOPOLOGY',
-        `layer "${name}" has inbound_nodes in a format this exporter does not read (Keras 3?). Save the model with TF.js or Keras 2.`,
-      )
+  const byName = new Map(raw.map((l) => [nameOf(l), l]))
+  const inputs = inputNames.map((name) => {
+    const layer = byName.get(name)
+    if (layer === undefined || String(layer.class_name) !== 'InputLayer') {
+      throw new ExportError('ERR_INPUT', `the model's input "${name}" is not an InputLayer of the model; re-save the model.`)
     }
-    if (nodes.length !== 1) {
-      const why = nodes.length === 0 ? 'is not connected to the input' : `is called ${nodes.length} times (a shared layer)`
-      throw new ExportError('ERR_UNSUPPORTED_TOPOLOGY', `layer "${name}" ${why}; only single-chain models convert.`)
-    }
-    const tensors = nodes[0] as unknown[]
-    if (tensors.length !== 1) {
-      throw new ExportError(
-        'ERR_UNSUPPORTED_TOPOLOGY',
-        `layer "${name}" takes ${tensors.length} inputs (a merge such as Add or Concatenate); only single-chain models convert.`,
-      )
-    }
-    const source = String((tensors[0] as unknown[])[0])
-    const other = consumerOf.get(source)
-    if (other !== undefined) {
-      throw new ExportError(
-        'ERR_UNSUPPORTED_TOPOLOGY',
-        `layer "${source}" feeds both "${String(other.name)}" and "${name}" (a branch); only single-chain models convert.`,
-      )
-    }
-    consumerOf.set(source, layer)
+    return declaredInput(layer, name)
+  })
+  const inbound = new Map<string, string[]>()
+  for (const layer of raw) {
+    const name = nameOf(layer)
+    if (inputNames.includes(name)) continue
+    inbound.set(name, inboundOf(layer))
   }
-  const byName = new Map(layers.map((l) => [String(l.name), l]))
-  const chain: RawLayer[] = []
-  for (let layer = byName.get(inputs[0]!); layer !== undefined; layer = consumerOf.get(String(layer.name))) chain.push(layer)
-  const last = chain[chain.length - 1]
-  if (chain.length !== layers.length || String(last?.name) !== outputs[0]) {
+  const ordered: LayerNode[] = []
+  const state = new Map<string, 'visiting' | 'done'>()
+  const visit = (name: string, from: string) => {
+    if (inputNames.includes(name) || state.get(name) === 'done') return
+    const layer = byName.get(name)
+    if (layer === undefined)
+      throw new ExportError('ERR_INPUT', `layer "${from}" takes the output of "${name}", which the model does not have.`)
+    if (state.get(name) === 'visiting') throw new ExportError('ERR_INPUT', `the model's layers form a cycle through "${name}".`)
+    state.set(name, 'visiting')
+    for (const source of inbound.get(name)!) visit(source, name)
+    state.set(name, 'done')
+    ordered.push(toNode(layer, inbound.get(name)!))
+  }
+  visit(outputs[0]!, outputs[0]!)
+  return { inputs, layers: ordered, output: outputs[0]! }
+}
+
+/** The layers a functional layer takes, from its one call (`inbound_nodes` [[[name, 0, 0, {}], …]]). */
+function inboundOf(layer: RawLayer): string[] {
+  const name = nameOf(layer)
+  const nodes = layer.inbound_nodes
+  if (!Array.isArray(nodes) || !nodes.every(Array.isArray)) {
     throw new ExportError(
       'ERR_UNSUPPORTED_TOPOLOGY',
-      `the layers do not form one chain from "${inputs[0]}" to "${outputs[0]}" (the chain from the input ends at "${String(last?.name)}" after ${chain.length} of ${layers.length} layers).`,
+      `layer "${name}" has inbound_nodes in a format this exporter does not read (Keras 3?). Save the model with TF.js or Keras 2.`,
     )
   }
-  return chain
+  if (nodes.length !== 1) {
+    const why = nodes.length === 0 ? 'is not connected to an input' : `is called ${nodes.length} times (a shared layer)`
+    throw new ExportError('ERR_UNSUPPORTED_TOPOLOGY', `layer "${name}" ${why}; each layer must be called exactly once.`)
+  }
+  return (nodes[0] as unknown[]).map((entry) => {
+    const [source, nodeIndex, tensorIndex] = Array.isArray(entry) ? (entry as unknown[]) : []
+    if (typeof source !== 'string' || nodeIndex !== 0 || tensorIndex !== 0) {
+      throw new ExportError(
+        'ERR_UNSUPPORTED_TOPOLOGY',
+        `layer "${name}" takes ${JSON.stringify(entry)}: a second call or a second output of a layer (a shared or multi-output layer); each layer must be called exactly once.`,
+      )
+    }
+    return source
+  })
 }
 
 /** Layer names of `input_layers` / `output_layers` entries `[name, nodeIndex, tensorIndex]`. */

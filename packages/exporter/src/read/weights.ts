@@ -53,7 +53,19 @@ export class WeightStore {
     return [...this.#entries.keys()].filter((n) => n.startsWith(prefix))
   }
 
-  /** The float32 weight `name`, or undefined when the manifest has none. */
+  /** Decode every float32 weight, so that one holding NaN or ±Infinity fails (ERR_INVALID_WEIGHTS) even if no converter reads it. */
+  checkAll(): void {
+    for (const [name, { spec }] of this.#entries) if (spec.dtype === 'float32' && !spec.quantization) this.get(name)
+  }
+
+  has(name: string): boolean {
+    return this.#entries.has(name)
+  }
+
+  /**
+   * The float32 weight `name`, or undefined when the manifest has none. Throws ERR_INVALID_WEIGHTS
+   * when a value is NaN or infinite: such a model cannot make images, with or without verification.
+   */
   get(name: string): Weight | undefined {
     const entry = this.#entries.get(name)
     if (entry === undefined) return undefined
@@ -67,6 +79,25 @@ export class WeightStore {
     const data = new Float32Array(spec.shape.reduce((a, b) => a * b, 1))
     // TF.js weight files are little-endian whatever the host is.
     for (let i = 0; i < data.length; i++) data[i] = this.#view.getFloat32(offset + i * 4, true)
+    checkFinite(name, data)
     return { shape: [...spec.shape], data }
+  }
+}
+
+/** Throws ERR_INVALID_WEIGHTS, counting and locating the values, when `data` holds a NaN or an infinity. */
+function checkFinite(name: string, data: Float32Array): void {
+  let bad = 0
+  let first = -1
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i]!)) {
+      bad++
+      if (first < 0) first = i
+    }
+  }
+  if (bad > 0) {
+    throw new ExportError(
+      'ERR_INVALID_WEIGHTS',
+      `weight ${name} holds ${bad} non-finite value${bad === 1 ? '' : 's'} (NaN or ±Infinity, the first ${data[first]} at index ${first} of ${data.length}); the model cannot make valid outputs. Retrain from an earlier checkpoint, or find where training diverged (learning rate, loss scaling).`,
+    )
   }
 }

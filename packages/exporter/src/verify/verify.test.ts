@@ -1,14 +1,13 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { TensorProto } from 'onnx-buf'
-import { seedsToLatents, seedToLatent } from 'gan-sdk/core'
+import { seedsToLatents, seedToInteger, seedToLatent } from 'gan-sdk/core'
 import { describe, expect, it, vi } from 'vitest'
 import { ParityError } from '../errors.js'
-import { exportOnnx } from '../export.js'
+import { exportOnnx } from '../testing/checked-export.js'
 import { artifactsOf, dcgan, randomize } from '../testing/fixtures.js'
-import { VERIFY_LATENTS, verificationLatents } from './verification-latents.js'
-import { verifyParity } from './verify.js'
+import { VERIFY_LATENTS, verificationInputs, verificationLatents } from './verification-inputs.js'
+import { verifyParity, type VerifyTarget } from './verify.js'
 
 // Converter bugs on demand, applied after conversion: 'shift' moves every value of the first weight
 // (the Dense kernel) by 0.01, as a wrong layout would; 'invalid' emits an operator ONNX lacks.
@@ -17,19 +16,27 @@ vi.mock('../convert/convert.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../convert/convert.js')>()
   return {
     ...original,
-    convertLayers: (...args: Parameters<typeof original.convertLayers>) => {
-      const converted = original.convertLayers(...args)
-      if (bug.kind === 'shift') shift(converted.graph.initializers[0]!, 0.01)
+    convertModel: (...args: Parameters<typeof original.convertModel>) => {
+      const converted = original.convertModel(...args)
+      const [first] = converted.graph.initializers.values()
+      if (bug.kind === 'shift' && first?.type === 'float') first.data = first.data.map((x) => x + 0.01)
       if (bug.kind === 'invalid') converted.graph.nodes[0]!.opType = 'NoSuchOp'
       return converted
     },
   }
 })
 
-function shift(tensor: TensorProto, delta: number): void {
-  const view = new DataView(tensor.rawData.buffer, tensor.rawData.byteOffset, tensor.rawData.byteLength)
-  for (let i = 0; i < tensor.rawData.byteLength; i += 4) view.setFloat32(i, view.getFloat32(i, true) + delta, true)
+/** The 28×28 grey DCGAN of latent size 8, as verification sees it. */
+const TARGET: VerifyTarget = {
+  output: { name: 'image', type: 'float', dims: [28, 28, 1] },
+  tfjsInputs: [{ name: 'latent', dtype: 'float32' }],
 }
+const INPUTS = verificationInputs({
+  role: 'generator',
+  inputs: [{ name: 'latent', type: 'float', dims: [8] }],
+  classes: undefined,
+  range: [-1, 1],
+})
 
 async function withBug<T>(run: () => Promise<T>, kind: 'shift' | 'invalid' = 'shift'): Promise<T> {
   bug.kind = kind
@@ -45,8 +52,8 @@ describe('parity verification', () => {
     const artifacts = await artifactsOf(randomize(dcgan({ latent: 8 }), 5))
     const good = await exportOnnx(artifacts, { verify: false })
     const bad = await withBug(() => exportOnnx(artifacts, { verify: false }))
-    expect(await verifyParity(artifacts, good.bytes, good.contract, 1e-4)).toBeLessThan(1e-5)
-    const err = (await verifyParity(artifacts, bad.bytes, bad.contract, 1e-4).catch((e: unknown) => e)) as ParityError
+    expect(await verifyParity(artifacts, good.bytes, TARGET, INPUTS, 1e-4)).toBeLessThan(1e-5)
+    const err = (await verifyParity(artifacts, bad.bytes, TARGET, INPUTS, 1e-4).catch((e: unknown) => e)) as ParityError
     expect(err).toBeInstanceOf(ParityError)
     expect(err.code).toBe('ERR_PARITY')
     expect(err.maxAbsDiff).toBeGreaterThan(1e-3)
@@ -57,13 +64,14 @@ describe('parity verification', () => {
   it('exportOnnx fails loudly and leaves an existing output file untouched', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gan-export-parity-'))
     const out = join(dir, 'model.onnx')
-    await writeFile(out, 'previous model')
+    const previous = (await exportOnnx(await artifactsOf(dcgan({ latent: 4 })), { verify: false })).bytes
+    await writeFile(out, previous)
     const artifacts = await artifactsOf(randomize(dcgan({ latent: 8, channels: 3 }), 6))
     await expect(withBug(() => exportOnnx(artifacts, { out }))).rejects.toMatchObject({
       code: 'ERR_PARITY',
       message: expect.stringMatching(/by up to 0\.\d+ \(tolerance 0\.0001\); nothing was written/),
     })
-    expect(await readFile(out, 'utf8')).toBe('previous model')
+    expect(new Uint8Array(await readFile(out))).toEqual(previous)
     expect(await readdir(dir)).toEqual(['model.onnx'])
     // The same bug passes only when the caller opts out of the check.
     await expect(withBug(() => exportOnnx(artifacts, { out, verify: false }))).resolves.toMatchObject({ outPath: out })
@@ -103,5 +111,31 @@ describe('parity verification', () => {
     const u = verificationLatents(1000, 'uniform')
     expect(Math.max(...u)).toBeLessThan(2.5)
     expect(Math.max(...u.subarray(0, 6000).map(Math.abs))).toBeLessThanOrEqual(1)
+  })
+})
+
+describe('verificationInputs', () => {
+  it('labels row i with seed i’s class (seedToInteger mod K), then adds every class; at most 64 class rows, spread', () => {
+    const latent = { name: 'latent', type: 'float' as const, dims: [3] }
+    const label = { name: 'label', type: 'int64' as const, dims: [] }
+    const five = verificationInputs({ role: 'generator', inputs: [latent, label], classes: 5, range: [-1, 1] })
+    expect(five.rows).toBe(13)
+    expect(five.classes).toBe(5)
+    expect([...five.feeds[1]!.values]).toEqual([...[0, 1, 2, 3, 4, 5, 6, 7].map((s) => seedToInteger(s) % 5), 0, 1, 2, 3, 4])
+    expect(five.feeds[0]!.values.subarray(0, 24)).toEqual(verificationLatents(3, 'normal'))
+    expect(five.feeds[0]!.values.subarray(24)).toEqual(seedsToLatents([8, 9, 10, 11, 12], 3))
+    const many = verificationInputs({ role: 'generator', inputs: [latent, label], classes: 1000, range: [-1, 1] })
+    const extra = [...many.feeds[1]!.values.subarray(8)]
+    expect([many.rows, many.classes, extra[0], extra.at(-1), new Set(extra).size]).toEqual([72, 64, 0, 999, 64])
+  })
+
+  it('gives a discriminator noise images over its input range, then an all-minimum and an all-maximum one', () => {
+    const image = { name: 'image', type: 'float' as const, dims: [2, 2, 1] }
+    const { rows, feeds } = verificationInputs({ role: 'discriminator', inputs: [image], classes: undefined, range: [0, 1] })
+    const values = feeds[0]!.values
+    expect(rows).toBe(8)
+    expect(Math.min(...values.subarray(0, 24))).toBeGreaterThanOrEqual(0)
+    expect(Math.max(...values.subarray(0, 24))).toBeLessThan(1)
+    expect([...values.subarray(24)]).toEqual([0, 0, 0, 0, 1, 1, 1, 1])
   })
 })

@@ -1,38 +1,54 @@
-import type { io, Tensor } from '@tensorflow/tfjs-core'
-import type { ModelContract } from 'gan-sdk/core'
-import { ExportError, ParityError } from '../errors.js'
-import { VERIFY_LATENTS, verificationLatents } from './verification-latents.js'
+import type { io } from '@tensorflow/tfjs-core'
+import type { GraphIo } from '../convert/onnx-graph.js'
+import { ParityError } from '../errors.js'
+import { runOnnx } from './run-onnx.js'
+import { runTfjs } from './run-tfjs.js'
+import type { VerificationInputs } from './verification-inputs.js'
+
+/** What verification needs of the converted model: its output, and how the TF.js model's inputs map to the graph's. */
+export interface VerifyTarget {
+  output: GraphIo
+  tfjsInputs: ReadonlyArray<{ name: string; dtype: string }>
+}
 
 /**
- * Run the ONNX model in onnxruntime-node and the original in TF.js (`predict`, CPU backend: the
- * reference kernels) on the same fixed latents; return max |ONNX − TF.js| over every output value.
- * ONNX runs twice, on the whole batch and on its first latent alone, so a graph that only works at
- * one batch size fails too. Throws {@link ParityError} (ERR_PARITY) above `tolerance` or on a shape
- * mismatch, and ERR_VERIFY when either runtime cannot run its model.
+ * Run the ONNX model in onnxruntime-node and the original in TF.js on the same fixed inputs; return
+ * max |ONNX − TF.js| over every output value. ONNX runs twice, on every row and on the first row
+ * alone, so a graph that only works at one batch size fails too. Throws {@link ParityError}
+ * (ERR_PARITY) above `tolerance`, on a shape mismatch or on non-finite output, and ERR_VERIFY when
+ * either runtime cannot run its model.
  */
 export async function verifyParity(
   artifacts: io.ModelArtifacts,
   onnx: Uint8Array,
-  contract: ModelContract,
+  target: VerifyTarget,
+  inputs: VerificationInputs,
   tolerance: number,
 ): Promise<number> {
-  const { latentSize } = contract
-  const latents = verificationLatents(latentSize, contract.latentDistribution)
-  const [fromOnnx, firstFromOnnx] = await runOnnx(onnx, contract, latents)
-  const fromTfjs = await runTfjs(artifacts, latents, latentSize)
-  const perImage = contract.height * contract.width * contract.channels
-  if (fromOnnx.length !== fromTfjs.length || fromOnnx.length !== VERIFY_LATENTS * perImage || firstFromOnnx.length !== perImage) {
-    const mismatch = `for ${VERIFY_LATENTS} latents ONNX Runtime returned ${fromOnnx.length} values (${firstFromOnnx.length} for 1) and TF.js ${fromTfjs.length}, expected ${VERIFY_LATENTS} × ${perImage}`
+  const [fromOnnx, firstFromOnnx] = await runOnnx(onnx, inputs, target.output.name, [inputs.rows, 1])
+  const fromTfjs = await runTfjs(artifacts, inputs, target.tfjsInputs)
+  const perRow = target.output.dims.reduce((a, b) => a * b, 1)
+  const { rows } = inputs
+  if (fromOnnx!.length !== fromTfjs.length || fromOnnx!.length !== rows * perRow || firstFromOnnx!.length !== perRow) {
+    const mismatch = `for ${rows} rows ONNX Runtime returned ${fromOnnx!.length} values (${firstFromOnnx!.length} for 1) and TF.js ${fromTfjs.length}, expected ${rows} × ${perRow}`
     throw new ParityError(Infinity, tolerance, mismatch)
   }
-  let max = maxAbsDiff(fromOnnx, fromTfjs)
-  max = Math.max(max, maxAbsDiff(firstFromOnnx, fromTfjs.subarray(0, perImage)))
-  if (!(max <= tolerance)) throw new ParityError(max, tolerance)
+  if (!fromTfjs.every(Number.isFinite)) {
+    throw new ParityError(
+      NaN,
+      tolerance,
+      'TF.js itself outputs NaN or ±Infinity for the verification inputs',
+      'The model is broken, not its conversion: its weights or activations overflow. Retrain from an earlier checkpoint.',
+    )
+  }
+  const max = Math.max(maxAbsDiff(fromOnnx!, fromTfjs), maxAbsDiff(firstFromOnnx!, fromTfjs.subarray(0, perRow)))
+  if (!(max <= tolerance))
+    throw new ParityError(max, tolerance, Number.isNaN(max) ? 'ONNX Runtime outputs NaN or ±Infinity where TF.js does not' : undefined)
   return max
 }
 
 /** NaN when any value is not finite on either side: a model that emits NaN is never "close". */
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   let max = 0
   for (let i = 0; i < a.length; i++) {
     const d = Math.abs(a[i]! - b[i]!)
@@ -40,62 +56,4 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
     if (d > max) max = d
   }
   return max
-}
-
-async function runOnnx(onnx: Uint8Array, contract: ModelContract, latents: Float32Array): Promise<[Float32Array, Float32Array]> {
-  // Loaded on demand, so importing the exporter loads no native addon and exports with verify off
-  // never pay for the native runtime (test/native-addons.test.ts).
-  const ort = await import('onnxruntime-node')
-  try {
-    const session = await ort.InferenceSession.create(onnx)
-    try {
-      const run = async (rows: number) => {
-        const feed = new ort.Tensor('float32', latents.slice(0, rows * contract.latentSize), [rows, contract.latentSize])
-        const result = await session.run({ [contract.inputName]: feed })
-        return result[contract.outputName]!.data as Float32Array
-      }
-      return [await run(VERIFY_LATENTS), await run(1)]
-    } finally {
-      await session.release()
-    }
-  } catch (err) {
-    throw new ExportError(
-      'ERR_VERIFY',
-      `ONNX Runtime cannot run the converted model: ${(err as Error).message}. This is a converter bug: please report it with model.json.`,
-      { cause: err },
-    )
-  }
-}
-
-async function runTfjs(artifacts: io.ModelArtifacts, latents: Float32Array, latentSize: number): Promise<Float32Array> {
-  const tf = await import('@tensorflow/tfjs-core')
-  await import('@tensorflow/tfjs-backend-cpu')
-  const tfl = await import('@tensorflow/tfjs-layers')
-  // The caller may run another backend (the trainer uses wasm); borrow CPU and give it back. The
-  // CPU backend also prints an "install tfjs-node" banner on first use, unless PROD; a library
-  // must print nothing, so PROD is on while borrowing.
-  const previous = tf.getBackend()
-  const prod = tf.env().getBool('PROD')
-  tf.env().set('PROD', true)
-  await tf.setBackend('cpu')
-  try {
-    const model = await tfl.loadLayersModel(tf.io.fromMemory(artifacts))
-    try {
-      const y = tf.tidy(() => model.predict(tf.tensor2d(latents, [VERIFY_LATENTS, latentSize])) as Tensor)
-      const data = (await y.data()) as Float32Array
-      y.dispose()
-      return data
-    } finally {
-      model.dispose()
-    }
-  } catch (err) {
-    throw new ExportError(
-      'ERR_VERIFY',
-      `TF.js cannot load or run the original model to compare with: ${(err as Error).message}. Export with verification off (--no-verify) if the model only runs elsewhere.`,
-      { cause: err },
-    )
-  } finally {
-    if (previous && previous !== 'cpu') await tf.setBackend(previous)
-    tf.env().set('PROD', prod)
-  }
 }

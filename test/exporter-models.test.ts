@@ -1,0 +1,100 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { exportOnnx as exportUnchecked } from '@gan-sdk/exporter'
+import { buildDiscriminator, buildGenerator, saveLayersModel, selectBackend, type DcganConfig } from '@gan-sdk/trainer'
+import { Generator } from 'gan-sdk'
+import { seedsToLatents, seedToInteger } from 'gan-sdk/core'
+import { checkOnnx } from '../packages/exporter/src/testing/onnx-checker.js'
+
+// The exporter on what the trainer builds (conditional, colour, spectral-normalised), and the SDK on
+// what the exporter writes: the same images as TF.js, byte for byte up to one level of rounding.
+const CONFIG: DcganConfig = {
+  latentSize: 8,
+  width: 16,
+  height: 16,
+  channels: 3,
+  generatorFilters: [16, 8],
+  discriminatorFilters: [8, 16],
+  kernelSize: 4,
+  seed: 3,
+  classes: 3,
+  spectralNorm: true,
+}
+const LABELS = ['circle', 'square', 'star']
+
+type Model = Parameters<typeof saveLayersModel>[0]
+
+/** The built exporter, with every model it returns put through the official ONNX checker (full_check), as in the exporter's own tests. */
+const exportOnnx = (async (...args: Parameters<typeof exportUnchecked>) => {
+  const result = await exportUnchecked(...args)
+  await checkOnnx(result.bytes)
+  return result
+}) as typeof exportUnchecked
+
+/** The model with random weights well away from the N(0, 0.02) start, so that every weight shows in the images; saved as the trainer saves. */
+async function saved(model: Model): Promise<string> {
+  const tf = await import('@tensorflow/tfjs-core')
+  let seed = 7
+  for (const layer of model.layers) {
+    const weights = layer.getWeights()
+    if (weights.length === 0) continue
+    layer.setWeights(
+      weights.map((w, i) =>
+        layer.weights[i]!.name.endsWith('moving_variance')
+          ? tf.randomUniform(w.shape, 0.5, 2, 'float32', seed++)
+          : tf.randomNormal(w.shape, 0, 0.3, 'float32', seed++),
+      ),
+    )
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'gan-exporter-models-'))
+  await saveLayersModel(model, dir)
+  return dir
+}
+
+describe('exporting the trainer’s models', () => {
+  beforeAll(async () => {
+    await selectBackend('cpu')
+  })
+
+  it.each([false, true])('a conditional colour generator (fp16 %s) loads in the SDK and generates TF.js’s images', async (fp16) => {
+    const generator = buildGenerator(CONFIG)
+    const { bytes, contract } = await exportOnnx(await saved(generator), { labels: LABELS, fp16 })
+    expect(contract).toMatchObject({ labelInput: 'label', labels: LABELS, channels: 3, width: 16 })
+    const g = await Generator.load(bytes)
+    const seeds = [0, 1, 2, 5]
+    const images = await g.generateBatch(seeds)
+    const tf = await import('@tensorflow/tfjs-core')
+    const predicted = generator.predict([
+      tf.tensor2d(seedsToLatents(seeds, CONFIG.latentSize), [seeds.length, CONFIG.latentSize]),
+      tf.tensor2d(
+        seeds.map((s) => seedToInteger(s) % LABELS.length),
+        [seeds.length, 1],
+        'int32',
+      ),
+    ]) as import('@tensorflow/tfjs-core').Tensor
+    const values = (await predicted.data()) as Float32Array
+    const byte = (x: number) => Math.min(255, Math.max(0, Math.floor(((x + 1) * 255) / 2 + 0.5)))
+    let worst = 0
+    images.forEach((image, i) => {
+      for (let p = 0; p < 16 * 16; p++)
+        for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(image.data[p * 4 + c]! - byte(values[(i * 256 + p) * 3 + c]!)))
+    })
+    expect(worst).toBeLessThanOrEqual(1)
+  })
+
+  it('a spectral-normalised projection discriminator verifies with the trainer’s own SpectralNormalization', async () => {
+    const result = await exportOnnx(await saved(buildDiscriminator(CONFIG)), { role: 'discriminator', labels: LABELS, range: [-1, 1] })
+    expect(result.maxAbsDiff).toBeLessThan(1e-5)
+    expect(result.contract).toMatchObject({ role: 'discriminator', labelInput: 'label', channels: 3 })
+  })
+
+  it('the SDK does not take a discriminator for a generator', async () => {
+    const { bytes } = await exportOnnx(await saved(buildDiscriminator({ ...CONFIG, classes: 0 })), {
+      role: 'discriminator',
+      range: [-1, 1],
+    })
+    await expect(Generator.load(bytes)).rejects.toMatchObject({ code: 'ERR_NOT_A_GENERATOR' })
+  })
+})
