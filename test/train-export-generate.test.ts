@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { exportOnnx } from '@gan-sdk/exporter'
 import { loadMnist, subset, train } from '@gan-sdk/trainer'
 import { Generator } from 'gan-sdk'
+import { checkOnnx } from '../packages/exporter/src/testing/onnx-checker.js'
 
 // The spine, through the packages' public builds: train a few steps → export → load → generate.
 describe('train → export → generate', () => {
@@ -31,6 +32,7 @@ describe('train → export → generate', () => {
     })
     const modelPath = join(dir, 'model.onnx')
     const exported = await exportOnnx(runDir, { out: modelPath })
+    await checkOnnx(exported.bytes) // the official ONNX checker, full_check
     expect(exported.maxAbsDiff).toBeLessThan(1e-4)
 
     const generator = await Generator.load(modelPath)

@@ -28,7 +28,6 @@ export interface DiscriminatorContract {
 }
 
 /** Metadata keys of a discriminator that a generator's contract does not have. */
-export const DISCRIMINATOR_KEYS = { role: 'gan.role', inputLayout: 'gan.input_layout', inputRange: 'gan.input_range' } as const
 
 /**
  * The model contract of a converted generator. Precedence per field: export options, then the
@@ -92,11 +91,11 @@ export function buildDiscriminatorContract(
 export function discriminatorToMetadata(contract: DiscriminatorContract): Record<string, string> {
   return {
     [METADATA_KEYS.contractVersion]: String(CONTRACT_VERSION),
-    [DISCRIMINATOR_KEYS.role]: contract.role,
+    [METADATA_KEYS.role]: contract.role,
     [METADATA_KEYS.inputName]: contract.inputName,
     [METADATA_KEYS.outputName]: contract.outputName,
-    [DISCRIMINATOR_KEYS.inputLayout]: contract.layout,
-    [DISCRIMINATOR_KEYS.inputRange]: `${contract.range[0]},${contract.range[1]}`,
+    [METADATA_KEYS.inputLayout]: contract.layout,
+    [METADATA_KEYS.inputRange]: `${contract.range[0]},${contract.range[1]}`,
     [METADATA_KEYS.width]: String(contract.width),
     [METADATA_KEYS.height]: String(contract.height),
     [METADATA_KEYS.channels]: String(contract.channels),

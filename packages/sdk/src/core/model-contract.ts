@@ -23,6 +23,11 @@ export const METADATA_KEYS = {
   labels: 'gan.labels',
   labelInput: 'gan.label_input',
   weightsSha256: 'gan.weights_sha256',
+  /** `discriminator` on an exported discriminator (the exporter's --discriminator); absent on generators. */
+  role: 'gan.role',
+  /** A discriminator's input layout and value range. */
+  inputLayout: 'gan.input_layout',
+  inputRange: 'gan.input_range',
   license: 'gan.license',
   name: 'gan.name',
   description: 'gan.description',

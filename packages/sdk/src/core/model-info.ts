@@ -47,7 +47,15 @@ export function parseModelProto(bytes: Uint8Array, label = `the ${bytes.byteLeng
 /** {@link readModelInfo} of a parsed model. */
 export function modelInfoOf(model: ParsedModel, options: LoadOptions = {}, label = 'the model given'): ModelInfo {
   const graph = model.graph
-  const meta = metadataToContract(readMetadata(label, model), overriddenBy(options))
+  const metadata = readMetadata(label, model)
+  if (metadata[METADATA_KEYS.role] === 'discriminator') {
+    throw notGenerator(
+      label,
+      `it is a discriminator (${METADATA_KEYS.role}=discriminator): it scores images, it does not make them`,
+      'Load the generator exported from the same run (gan-export without --discriminator).',
+    )
+  }
+  const meta = metadataToContract(metadata, overriddenBy(options))
 
   // Older exporters list initializers (weights) among the inputs; only the rest must be fed.
   const initializers = new Set(graph.initializer.map((t) => t.name))

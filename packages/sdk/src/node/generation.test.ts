@@ -286,3 +286,15 @@ describe('worker threads (workers: n)', () => {
     )
   })
 })
+
+describe('discriminators', () => {
+  it('an exported discriminator (gan.role=discriminator) is ERR_NOT_A_GENERATOR saying what it is', async () => {
+    const { fromBinary, toBinary } = await import('@bufbuild/protobuf')
+    const { ModelProtoSchema } = await import('onnx-buf')
+    const model = fromBinary(ModelProtoSchema, tinyGenerator())
+    model.metadataProps.push({ $typeName: 'onnx.StringStringEntryProto', key: 'gan.role', value: 'discriminator' })
+    const err = await rejectionOf(Generator.load(toBinary(ModelProtoSchema, model)))
+    expect(err.code).toBe('ERR_NOT_A_GENERATOR')
+    expect(err.message).toMatch(/it is a discriminator \(gan\.role=discriminator\): it scores images, it does not make them/)
+  })
+})
