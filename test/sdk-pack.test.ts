@@ -23,7 +23,9 @@ describe('gan-sdk as packed by npm', () => {
       const files = packed!.files.map((f) => f.path).sort()
       expect(
         files.every((f) =>
-          /^(LICENSE|README\.md|package\.json|vite-client\.d\.ts|bin\/gan-sdk\.js|assets\/mnist\.onnx|dist\/[\w.-]+\.(js|d\.ts|js\.map))$/.test(f),
+          /^(LICENSE|README\.md|package\.json|vite-client\.d\.ts|bin\/gan-sdk\.js|assets\/mnist\.onnx|dist\/[\w.-]+\.(js|d\.ts|js\.map))$/.test(
+            f,
+          ),
         ),
       ).toBe(true)
       for (const needed of [
