@@ -1,6 +1,6 @@
 import type { io } from '@tensorflow/tfjs-core'
-import { contractToMetadata, type ModelContract } from 'gan-sdk/core'
-import { buildContract, buildDiscriminatorContract, discriminatorToMetadata, type DiscriminatorContract } from './convert/build-contract.js'
+import { contractToMetadata, discriminatorToMetadata, type DiscriminatorContract, type ModelContract } from 'gan-sdk/core'
+import { buildContract, buildDiscriminatorContract } from './convert/build-contract.js'
 import { convertModel } from './convert/convert.js'
 import { analyzeInputs, type ModelShape, type Role } from './convert/model-analysis.js'
 import { adoptGraph } from './engine/adopt-graph.js'

@@ -14,6 +14,6 @@ export { ExportError, ParityError, isExportError, EXPORT_ERROR_CODES, type Expor
 export { SUPPORTED_LAYERS } from './convert/layers.js'
 export { ACTIVATIONS } from './convert/activations.js'
 export { INPUT_NAME, OUTPUT_NAME, LABEL_NAME, LOGIT_NAME, ROLES, type Role } from './convert/model-analysis.js'
-export type { DiscriminatorContract } from './convert/build-contract.js'
+export type { DiscriminatorContract } from 'gan-sdk/core'
 export { OPSET_VERSION } from './convert/onnx-graph.js'
 export { VERIFY_LATENTS, verificationLatents } from './verify/verification-inputs.js'

@@ -9,9 +9,11 @@ export {
   LATENT_DISTRIBUTIONS,
   LAYOUTS,
   contractToMetadata,
+  discriminatorToMetadata,
   metadataToContract,
   parseRange,
   type ModelContract,
+  type DiscriminatorContract,
   type LatentDistribution,
   type Layout,
 } from './core/model-contract.js'

@@ -62,6 +62,7 @@ describe('gan-sdk/core (platform-free entry)', () => {
       'SDK_VERSION',
       'contractToMetadata',
       'describeValue',
+      'discriminatorToMetadata',
       'formatRunManifest',
       'grid',
       'isGanError',

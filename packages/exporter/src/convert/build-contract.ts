@@ -1,31 +1,10 @@
-import { CONTRACT_VERSION, METADATA_KEYS, type ModelContract, type RunManifest } from 'gan-sdk/core'
+import type { DiscriminatorContract, ModelContract, RunManifest } from 'gan-sdk/core'
 import { ExportError } from '../errors.js'
 import type { ContractOverrides } from '../options.js'
 import type { ModelShape } from './model-analysis.js'
 
 /** Output ranges implied by a bounded final activation. */
 const RANGE_OF_ACTIVATION: Record<string, [number, number]> = { tanh: [-1, 1], sigmoid: [0, 1], hard_sigmoid: [0, 1] }
-
-/**
- * What an exported discriminator declares in its metadata (`gan.role` = `discriminator`): the image
- * it takes (NHWC, values in `range`), the class index when conditional, and its logit output.
- */
-export interface DiscriminatorContract {
-  role: 'discriminator'
-  inputName: string
-  outputName: string
-  layout: 'NHWC'
-  /** Value range of the input images (the generator's output range): what the discriminator was trained on. */
-  range: readonly [number, number]
-  width: number
-  height: number
-  channels: 1 | 3 | 4
-  labels: readonly string[]
-  labelInput?: string
-  license: string
-  name: string
-  description: string
-}
 
 /** Metadata keys of a discriminator that a generator's contract does not have. */
 
@@ -84,26 +63,6 @@ export function buildDiscriminatorContract(
     range: [range[0], range[1]],
     ...common,
     description: overrides.description ?? describeRun('discriminator', common.name, run, converted),
-  }
-}
-
-/** A discriminator's `metadata_props`: the generator contract's keys where they mean the same, plus role, input layout and range. */
-export function discriminatorToMetadata(contract: DiscriminatorContract): Record<string, string> {
-  return {
-    [METADATA_KEYS.contractVersion]: String(CONTRACT_VERSION),
-    [METADATA_KEYS.role]: contract.role,
-    [METADATA_KEYS.inputName]: contract.inputName,
-    [METADATA_KEYS.outputName]: contract.outputName,
-    [METADATA_KEYS.inputLayout]: contract.layout,
-    [METADATA_KEYS.inputRange]: `${contract.range[0]},${contract.range[1]}`,
-    [METADATA_KEYS.width]: String(contract.width),
-    [METADATA_KEYS.height]: String(contract.height),
-    [METADATA_KEYS.channels]: String(contract.channels),
-    [METADATA_KEYS.labels]: JSON.stringify(contract.labels),
-    ...(contract.labelInput !== undefined ? { [METADATA_KEYS.labelInput]: contract.labelInput } : {}),
-    [METADATA_KEYS.license]: contract.license,
-    [METADATA_KEYS.name]: contract.name,
-    [METADATA_KEYS.description]: contract.description,
   }
 }
 

@@ -69,16 +69,54 @@ export interface ModelContract {
   description: string
 }
 
+/**
+ * What an exported discriminator (`gan.role = discriminator`) declares: the generator contract's
+ * keys where they mean the same, with the input image's layout and range in place of the output's.
+ */
+export interface DiscriminatorContract {
+  role: 'discriminator'
+  inputName: string
+  outputName: string
+  layout: 'NHWC'
+  /** Value range of the input images (the generator's output range): what the discriminator was trained on. */
+  range: readonly [number, number]
+  width: number
+  height: number
+  channels: 1 | 3 | 4
+  labels: readonly string[]
+  labelInput?: string
+  license: string
+  name: string
+  description: string
+}
+
 /** Serialise a contract into ONNX `metadata_props` entries (exporter side). */
 export function contractToMetadata(contract: ModelContract): Record<string, string> {
   return {
-    [METADATA_KEYS.contractVersion]: String(CONTRACT_VERSION),
+    ...sharedMetadata(contract),
     [METADATA_KEYS.latentSize]: String(contract.latentSize),
     [METADATA_KEYS.latentDistribution]: contract.latentDistribution,
-    [METADATA_KEYS.inputName]: contract.inputName,
-    [METADATA_KEYS.outputName]: contract.outputName,
     [METADATA_KEYS.layout]: contract.layout,
     [METADATA_KEYS.range]: `${contract.range[0]},${contract.range[1]}`,
+  }
+}
+
+/** Serialise a discriminator's contract (exporter side, `--discriminator`). */
+export function discriminatorToMetadata(contract: DiscriminatorContract): Record<string, string> {
+  return {
+    ...sharedMetadata(contract),
+    [METADATA_KEYS.role]: contract.role,
+    [METADATA_KEYS.inputLayout]: contract.layout,
+    [METADATA_KEYS.inputRange]: `${contract.range[0]},${contract.range[1]}`,
+  }
+}
+
+/** The keys generators and discriminators share. */
+function sharedMetadata(contract: ModelContract | DiscriminatorContract): Record<string, string> {
+  return {
+    [METADATA_KEYS.contractVersion]: String(CONTRACT_VERSION),
+    [METADATA_KEYS.inputName]: contract.inputName,
+    [METADATA_KEYS.outputName]: contract.outputName,
     [METADATA_KEYS.width]: String(contract.width),
     [METADATA_KEYS.height]: String(contract.height),
     [METADATA_KEYS.channels]: String(contract.channels),
