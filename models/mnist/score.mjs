@@ -16,7 +16,7 @@ import {
   pixelsAsFloats,
 } from '@gan-sdk/trainer'
 
-/** The bar the shipped model must clear (issue 2): recognisable digits, every class present. */
+/** The bar the shipped model must clear: recognisable digits, every class present. */
 export const QUALITY_BAR = { meanConfidence: 0.85, minClassShare: 0.05, classifierHeldOutAccuracy: 0.98 }
 
 /**

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Training throughput on the wasm backend: stock vs sub-pixel Conv2DBackpropInput, for the issue's
+// Training throughput on the wasm backend: stock vs sub-pixel Conv2DBackpropInput, for the
 // reference DCGAN (G 128→64, D 64→128) and the shipped MNIST config (G 64→32, D 32→64), batch 64,
 // plus the Conv2DTranspose layer alone. Run: npm run bench (repo root). Writes results/train-speed.{json,md}.
 import * as tf from '@tensorflow/tfjs-core'
