@@ -9,10 +9,12 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     // Browser code: the examples' pages, the SDK's Web Worker.
-    files: ['examples/*/src/**', 'packages/sdk/src/browser/*.js'],
+    files: ['examples/*/src/**', 'packages/sdk/src/browser/*.js', 'bench/browser.bench.mjs'],
     languageOptions: {
       globals: {
         self: 'readonly',
+        location: 'readonly',
+        gan: 'readonly',
         document: 'readonly',
         window: 'readonly',
         navigator: 'readonly',
