@@ -21,7 +21,7 @@ import {
   type Label,
   type LatentImageOptions,
 } from './generate-options.js'
-import { seedsToLatents, seedToInteger, seedToLatent, type Seed } from './seed.js'
+import { latentsOfCheckedSeeds, seedToInteger, seedToLatent, type Seed } from './seed.js'
 import { checkSeedList } from './seed-state.js'
 import { interpolateLatents } from './interpolate.js'
 import { SDK_VERSION } from './version.js'
@@ -139,7 +139,7 @@ export class GeneratorBase {
     const images: GeneratedImage[] = []
     for (let start = 0; start < seeds.length; start += batchSize) {
       const chunk = seeds.slice(start, start + batchSize)
-      const latents = seedsToLatents(chunk, contract.latentSize, { distribution: contract.latentDistribution, truncation })
+      const latents = latentsOfCheckedSeeds(chunk, contract.latentSize, contract.latentDistribution, truncation)
       images.push(
         ...(await this.#images(
           latents,

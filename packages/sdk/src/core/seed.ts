@@ -73,7 +73,17 @@ export function seedToLatent(seed: Seed, size: number, options: LatentOptions = 
 export function seedsToLatents(seeds: readonly Seed[], size: number, options: LatentOptions = {}): Float32Array {
   const { distribution, truncation } = resolveLatentOptions(options)
   checkSeedList(seeds)
-  const latents = sampleLatents(seeds, checkSize(size), distribution)
+  return latentsOfCheckedSeeds(seeds, checkSize(size), distribution, truncation)
+}
+
+/** {@link seedsToLatents} for arguments already validated (the generator's hot path). */
+export function latentsOfCheckedSeeds(
+  seeds: readonly Seed[],
+  size: number,
+  distribution: LatentDistribution,
+  truncation: number,
+): Float32Array {
+  const latents = sampleLatents(seeds, size, distribution)
   // Each product is rounded to float32 by the store, IEEE-754 round to nearest even: the same bits everywhere.
   if (truncation !== 1) for (let i = 0; i < latents.length; i++) latents[i] = latents[i]! * truncation
   return latents
