@@ -4,6 +4,7 @@ import { AUGMENT_POLICIES } from './augment/diff-augment.js'
 import { DATASET_DEFAULTS, TRAIN_DEFAULTS } from './options.js'
 import type { Terminal } from '@gan-sdk/internal'
 import { createEventRenderer } from './render-events.js'
+import { evalCommand } from './eval-command.js'
 import { train } from './train.js'
 import { DEFAULT_OUT, resolveTrainCommandOptions, TRAIN_FLAGS } from './train-flags.js'
 import { TRAINER_VERSION } from './version.js'
@@ -14,6 +15,7 @@ export { resolveTrainCommandOptions, type TrainCommandFlags } from './train-flag
 const D = TRAIN_DEFAULTS
 const USAGE = `Usage: gan-train [mnist | emoji | <folder>] [options]
        gan-train --resume <run> [--steps <n>]
+       gan-train eval <run | model.onnx> [--count <n>] (gan-train eval --help)
 
 Train a DCGAN with TensorFlow.js on MNIST digits (default), the built-in emoji (Twemoji, CC-BY 4.0),
 or a folder of your own PNG/JPEG/WebP images (read recursively), writing checkpoints, sample grids
@@ -76,6 +78,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
   const json = argv.includes('--json')
   return runCommand(
     async () => {
+      if (argv[0] === 'eval') return evalCommand(argv.slice(1), io)
       const { values, positionals } = parseFlags(argv, TRAIN_FLAGS, 1)
       if (values.help || values.version) {
         io.stdout(values.help ? USAGE : TRAINER_VERSION)

@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { runCli } from './run-cli.js'
+
+const MNIST_ONNX = fileURLToPath(new URL('../../../models/mnist/mnist.onnx', import.meta.url))
+const EVALUATOR = fileURLToPath(new URL('../../../models/mnist/evaluator/', import.meta.url))
+
+async function cli(...argv: string[]) {
+  const stdout: string[] = []
+  const stderr: string[] = []
+  const code = await runCli(argv, { stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l) })
+  return { code, stdout, stderr }
+}
+
+describe('gan-train eval', () => {
+  it('prints the scores as a table, or as JSON', async () => {
+    const table = await cli('eval', MNIST_ONNX, '--count', '50', '--evaluator', EVALUATOR)
+    expect(table.code).toBe(0)
+    expect(table.stdout[0]).toMatch(
+      /mnist\.onnx: 50 samples, 28×28×1\n {2}Fréchet distance {5}[\d.]+ \(real against real: [\d.]+; the classifier's features\)\n {2}precision \/ recall/,
+    )
+    const json = await cli('eval', MNIST_ONNX, '--count', '50', '--evaluator', EVALUATOR, '--json')
+    expect(JSON.parse(json.stdout[0]!)).toMatchObject({ samples: 50, featureSpace: 'classifier', classifier: { heldOutAccuracy: 0.9855 } })
+  })
+
+  it.each([
+    [['eval'], '[gan-train] missing <run | model.onnx>'],
+    [['eval', 'x.onnx', '--count', 'many'], '[gan-train] --count "many" is invalid: pass an integer ≥ 10.'],
+    [['eval', 'x.onnx', '--bogus'], "[gan-train] Unknown option '--bogus'"],
+  ])('%j is a usage error: exit 2, one line', async (argv, message) => {
+    const r = await cli(...argv)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toHaveLength(1)
+    expect(r.stderr[0]!.startsWith(message)).toBe(true)
+  })
+})

@@ -1,0 +1,63 @@
+import { parseFlags, UsageError, type CliIo } from '@gan-sdk/internal'
+import { describeValue } from 'gan-sdk/core'
+import { TrainError } from './errors.js'
+import { evaluate, type Evaluation } from './eval/evaluate.js'
+
+export const EVAL_USAGE = `Usage: gan-train eval <run | model.onnx> [options]
+
+Score a generator on seeds 0 … count−1 against real images: the Fréchet distance and improved
+precision/recall (k = 3) in a feature space, and for 28×28 grey digit models the scoring classifier's
+view (mean confidence, class histogram, label agreement for conditional models).
+
+Options:
+  --count <n>        samples to score (default: 1000)
+  --evaluator <dir>  scoring classifier for digit models (default: ./models/mnist/evaluator when it exists)
+  --data <data>      the real images: mnist, emoji or a folder (default: the run's dataset)
+  --json             print the result as JSON
+  -h, --help         show this help`
+
+const FLAGS = {
+  count: { type: 'string' },
+  evaluator: { type: 'string' },
+  data: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+/** `gan-train eval …`: prints the scores (a table, or JSON). */
+export async function evalCommand(argv: readonly string[], io: CliIo): Promise<0> {
+  const { values, positionals } = parseFlags(argv, FLAGS, 1)
+  if (values.help) {
+    io.stdout(EVAL_USAGE)
+    return 0
+  }
+  const [input] = positionals
+  if (input === undefined) throw new UsageError('missing <run | model.onnx>: the training run directory or exported generator to score')
+  if (values.count !== undefined && !/^\d+$/.test(values.count))
+    throw new TrainError('ERR_INVALID_OPTION', `--count ${describeValue(values.count)} is invalid: pass an integer ≥ 10.`)
+  const result = await evaluate({
+    input,
+    ...(values.count !== undefined ? { count: Number(values.count) } : {}),
+    ...(values.evaluator !== undefined ? { evaluator: values.evaluator } : {}),
+    ...(values.data !== undefined ? { data: values.data } : {}),
+  })
+  io.stdout(values.json ? JSON.stringify(result) : describe(result))
+  return 0
+}
+
+function describe(r: Evaluation): string {
+  const lines = [
+    `${r.input}: ${r.samples} samples, ${r.image.width}×${r.image.height}×${r.image.channels}${r.conditional ? ', conditional' : ''}`,
+    `  Fréchet distance     ${r.frechetDistance.toFixed(2)} (real against real: ${r.realFrechetDistance.toFixed(2)}; ${r.featureSpace === 'classifier' ? "the classifier's features" : '8×8 RGB thumbnails'})`,
+    `  precision / recall   ${r.precision.toFixed(3)} / ${r.recall.toFixed(3)} (k = 3)`,
+  ]
+  if (r.classifier) {
+    const c = r.classifier
+    lines.push(
+      `  mean confidence      ${c.meanConfidence.toFixed(4)} (classifier: ${(c.heldOutAccuracy * 100).toFixed(2)} % on held-out digits)`,
+      `  classes              ${c.histogram.join(' ')} (smallest share ${(c.minClassShare * 100).toFixed(1)} %)`,
+    )
+    if (c.labelAgreement !== undefined) lines.push(`  label agreement      ${(c.labelAgreement * 100).toFixed(1)} %`)
+  }
+  return lines.join('\n')
+}

@@ -1,0 +1,66 @@
+import { mkdir, mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import sharp from 'sharp'
+import { describe, expect, it } from 'vitest'
+import { train } from '../train.js'
+import { evaluate } from './evaluate.js'
+
+const MNIST_ONNX = fileURLToPath(new URL('../../../../models/mnist/mnist.onnx', import.meta.url))
+const EVALUATOR = fileURLToPath(new URL('../../../../models/mnist/evaluator/', import.meta.url))
+const TINY = {
+  steps: 2,
+  batchSize: 8,
+  latentSize: 8,
+  generatorFilters: [8, 4],
+  discriminatorFilters: [4, 8],
+  logEvery: 1,
+  sampleEvery: 2,
+  checkpointEvery: 2,
+  backend: 'wasm' as const,
+}
+
+describe('evaluate', () => {
+  it('scores an exported digit model with the classifier: the shipped model’s card figures on its seeds', async () => {
+    const r = await evaluate({ input: MNIST_ONNX, count: 100, evaluator: EVALUATOR })
+    expect(r).toMatchObject({ samples: 100, image: { width: 28, height: 28, channels: 1 }, conditional: false, featureSpace: 'classifier' })
+    expect(r.classifier!.histogram.reduce((a, b) => a + b, 0)).toBe(100)
+    expect(r.classifier!.heldOutAccuracy).toBeCloseTo(0.9855, 4)
+    expect(r.classifier!.meanConfidence).toBeGreaterThan(0.7)
+    expect(r.frechetDistance).toBeGreaterThan(r.realFrechetDistance)
+    for (const v of [r.precision, r.recall]) expect(v).toBeGreaterThanOrEqual(0)
+  })
+
+  it('scores a conditional run’s checkpoint, with the share of samples the classifier gives their requested digit', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'gan-eval-'))
+    await train({ ...TINY, outDir, dataset: 'mnist', conditional: true })
+    const r = await evaluate({ input: outDir, count: 20, evaluator: EVALUATOR })
+    expect(r.conditional).toBe(true)
+    expect(r.classifier!.labelAgreement).toBeGreaterThanOrEqual(0)
+    expect(r.classifier!.labelAgreement).toBeLessThanOrEqual(1)
+  })
+
+  it('scores a colour run in 8×8 thumbnail features against its own folder', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'gan-eval-folder-'))
+    await mkdir(folder, { recursive: true })
+    const colours = ['#e33', '#3e3', '#33e', '#ee3']
+    await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        sharp({ create: { width: 32, height: 32, channels: 3, background: colours[i % 4]! } })
+          .png()
+          .toFile(join(folder, `${i}.png`)),
+      ),
+    )
+    const outDir = await mkdtemp(join(tmpdir(), 'gan-eval-run-'))
+    await train({ ...TINY, outDir, dataset: folder, size: 32, channels: 3 })
+    const r = await evaluate({ input: outDir, count: 16 })
+    expect(r).toMatchObject({ featureSpace: 'pixel-thumbnails-8x8-rgb', image: { width: 32, height: 32, channels: 3 } })
+    expect(r.classifier).toBeUndefined()
+    expect(Number.isFinite(r.frechetDistance)).toBe(true)
+  })
+
+  it('refuses a bad count', async () => {
+    await expect(evaluate({ input: MNIST_ONNX, count: 3 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+  })
+})

@@ -1,0 +1,239 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { describeValue, seedsToLatents, seedToInteger } from 'gan-sdk/core'
+import { stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { selectBackend } from '../backend/ladder.js'
+import { pixelsAsFloats } from '../data/dataset.js'
+import { loadDataset, type DatasetSource } from '../data/load-dataset.js'
+import { loadMnist } from '../data/mnist.js'
+import { TrainError } from '../errors.js'
+import { loadLayersModel } from '../io/layers-model-io.js'
+import { readRunManifest } from '../run-manifest.js'
+import { classify } from './classifier.js'
+import { frechetDistance } from './frechet.js'
+import { pixelFeatures } from './pixel-features.js'
+import { precisionRecall } from './precision-recall.js'
+import { SampleScorer } from './score.js'
+
+/** Options of {@link evaluate}. Only `input` is required. */
+export interface EvaluateOptions {
+  /** A training run directory (its latest checkpoint's generator) or a generator `.onnx` (run by gan-sdk). */
+  input: string
+  /** Samples to score: seeds 0 … count − 1 (for conditional models, each seed's own class, as gan-sdk draws it). @default 1000 */
+  count?: number
+  /**
+   * The scoring classifier for 28×28 grey digit models: a TF.js layers model with a `features`
+   * layer, such as this repository's committed `models/mnist/evaluator`. @default ./models/mnist/evaluator when it exists
+   */
+  evaluator?: string
+  /** The real images to compare with: `mnist`, `emoji` or a folder. @default the run's dataset (config.json); mnist for a grey 28×28 .onnx */
+  data?: string
+}
+
+/** What {@link evaluate} measured. */
+export interface Evaluation {
+  input: string
+  samples: number
+  image: { width: number; height: number; channels: number }
+  conditional: boolean
+  /** Where the distances are taken: the classifier's `features` layer, or 8×8 RGB thumbnails (pixel-features.ts). */
+  featureSpace: 'classifier' | 'pixel-thumbnails-8x8-rgb'
+  /** Fréchet distance between the samples' and the real images' features. */
+  frechetDistance: number
+  /** Improved precision and recall, k = 3, in the same features (Kynkäänniemi et al. 2019). */
+  precision: number
+  recall: number
+  /** The same distance between two halves of the real images: the floor for this feature space and count. */
+  realFrechetDistance: number
+  /** The classifier's view (digit models with an evaluator). */
+  classifier?: {
+    heldOutAccuracy: number
+    meanConfidence: number
+    histogram: number[]
+    minClassShare: number
+    /** Conditional models: the share of samples classified as the class they were generated for. */
+    labelAgreement?: number
+  }
+}
+
+/** Samples as floats in [0, 1], NHWC, with the class index each was generated for (conditional models). */
+interface Samples {
+  pixels: Float32Array
+  shape: { width: number; height: number; channels: 1 | 3 | 4 }
+  labels: string[] | undefined
+  classOf: Int32Array | undefined
+  dataset: DatasetSource | undefined
+}
+
+/**
+ * Score a generator as gan-train eval does: `count` samples from the seed contract's seeds, compared
+ * with real images in a stated feature space. Digit models (28×28×1) with an evaluator get its
+ * classifier's view too: confidence, class histogram, and label agreement for conditional models.
+ */
+export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
+  const { input, count = 1000, evaluator, data } = options
+  if (!Number.isSafeInteger(count) || count < 10)
+    throw new TrainError('ERR_INVALID_OPTION', `count ${describeValue(count)} is invalid: pass an integer ≥ 10 (samples to score).`)
+  await selectBackend('auto')
+  const samples = input.endsWith('.onnx') ? await onnxSamples(input, count) : await runSamples(input, count)
+  const { shape } = samples
+  const digitModel = shape.width === 28 && shape.height === 28 && shape.channels === 1
+  const evaluatorDir = evaluator ?? (digitModel ? await existing(resolve('models/mnist/evaluator')) : undefined)
+  const source = dataSource(data) ?? samples.dataset ?? (digitModel ? { kind: 'mnist' as const } : undefined)
+  if (source === undefined)
+    throw new TrainError('ERR_INVALID_OPTION', `no real images to compare ${input} with: pass --data mnist, emoji or a folder.`)
+
+  if (evaluatorDir !== undefined && digitModel) return classifierEvaluation(input, samples, count, evaluatorDir)
+  const real = (await loadDataset(source, { size: shape.width, channels: shape.channels, fit: 'crop' }, false)).dataset
+  const fake = pixelFeatures(samples.pixels, count, shape)
+  const realFeatures = pixelFeatures(pixelsAsFloats(real), real.count, shape)
+  return {
+    ...base(input, samples, count),
+    featureSpace: 'pixel-thumbnails-8x8-rgb',
+    ...distances(fake, count, realFeatures, real.count, 192),
+  }
+}
+
+async function classifierEvaluation(input: string, samples: Samples, count: number, evaluatorDir: string): Promise<Evaluation> {
+  const classifier = await loadLayersModel(evaluatorDir)
+  try {
+    const testSet = loadMnist('test')
+    const scorer = new SampleScorer(classifier, testSet)
+    const score = scorer.score(samples.pixels, count)
+    const fake = classify(classifier, samples.pixels, count, samples.shape)
+    const real = classify(classifier, pixelsAsFloats(testSet), testSet.count, testSet)
+    let labelAgreement: number | undefined
+    if (samples.classOf !== undefined && samples.labels !== undefined) {
+      let agree = 0
+      for (let n = 0; n < count; n++) {
+        const predicted = argmax(fake.probs, n, fake.classes)
+        if (String(predicted) === samples.labels[samples.classOf[n]!]) agree++
+      }
+      labelAgreement = agree / count
+    }
+    return {
+      ...base(input, samples, count),
+      featureSpace: 'classifier',
+      ...distances(fake.features, count, real.features, testSet.count, fake.featureSize),
+      classifier: {
+        heldOutAccuracy: scorer.referenceAccuracy,
+        meanConfidence: score.meanConfidence,
+        histogram: score.histogram,
+        minClassShare: score.minClassShare,
+        ...(labelAgreement === undefined ? {} : { labelAgreement }),
+      },
+    }
+  } finally {
+    classifier.dispose()
+  }
+}
+
+function base(input: string, samples: Samples, count: number) {
+  return { input, samples: count, image: samples.shape, conditional: samples.labels !== undefined }
+}
+
+/** FD, precision and recall of the samples against the real features, and the real set's own FD floor (even rows against odd: datasets come sorted by class). */
+function distances(fake: Float32Array, fakeCount: number, real: Float32Array, realCount: number, dims: number) {
+  const half = Math.floor(realCount / 2)
+  const rows = (parity: number) => {
+    const out = new Float32Array(half * dims)
+    for (let i = 0; i < half; i++) out.set(real.subarray((2 * i + parity) * dims, (2 * i + parity + 1) * dims), i * dims)
+    return out
+  }
+  // Precision/recall are O(n²): at most 2,000 of each (every k-th real row, as the real set comes sorted by class).
+  const step = Math.ceil(realCount / 2000)
+  const realRows = Math.floor(realCount / step)
+  const sampled = new Float32Array(realRows * dims)
+  for (let i = 0; i < realRows; i++) sampled.set(real.subarray(i * step * dims, (i * step + 1) * dims), i * dims)
+  const pr = precisionRecall(sampled, realRows, fake.subarray(0, Math.min(fakeCount, 2000) * dims), Math.min(fakeCount, 2000), dims)
+  return {
+    frechetDistance: frechetDistance(fake, fakeCount, real, realCount, dims),
+    ...pr,
+    realFrechetDistance: frechetDistance(rows(0), half, rows(1), half, dims),
+  }
+}
+
+/** Samples of a run's generator (its latest checkpoint) in TF.js, from the seed contract's latents. */
+async function runSamples(dir: string, count: number): Promise<Samples> {
+  const manifest = await readRunManifest(dir)
+  const model = await loadLayersModel(join(dir, manifest.generator))
+  try {
+    const latentSize = manifest.latentSize ?? (model.inputs[0]!.shape[1] as number)
+    const [lo, hi] = manifest.range ?? [-1, 1]
+    const labels = manifest.labels !== undefined && manifest.labels.length > 0 ? manifest.labels : undefined
+    const seeds = Array.from({ length: count }, (_, i) => i)
+    const classOf = labels === undefined ? undefined : Int32Array.from(seeds, (s) => seedToInteger(s) % labels.length)
+    const out = tf.tidy(() => {
+      const z = tf.tensor2d(seedsToLatents(seeds, latentSize), [count, latentSize])
+      const y = labels === undefined ? model.predict(z) : model.predict([z, tf.tensor2d(classOf!, [count, 1], 'int32')])
+      return tf.clipByValue(tf.div(tf.sub(y as tf.Tensor, lo), hi - lo), 0, 1)
+    })
+    const pixels = (await out.data()) as Float32Array
+    const [, height, width, channels] = out.shape as number[]
+    out.dispose()
+    return {
+      pixels,
+      shape: { width: width!, height: height!, channels: channels as 1 | 3 | 4 },
+      labels,
+      classOf,
+      dataset: await runDataset(dir),
+    }
+  } finally {
+    model.dispose()
+  }
+}
+
+/** Samples of an exported generator, run by gan-sdk (loaded here only: importing the trainer loads no native addon). */
+async function onnxSamples(path: string, count: number): Promise<Samples> {
+  const { Generator } = await import('gan-sdk')
+  const g = await Generator.load(path, { device: 'cpu' })
+  try {
+    const { width, height, channels, labels, labelInput } = g.info
+    const images = await g.generateBatch(
+      Array.from({ length: count }, (_, i) => i),
+      { keepFloat: true },
+    )
+    const [lo, hi] = g.info.range
+    const pixels = new Float32Array(count * width * height * channels)
+    images.forEach((image, n) =>
+      pixels.set(
+        image.float!.map((v) => Math.min(1, Math.max(0, (v - lo) / (hi - lo)))),
+        n * width * height * channels,
+      ),
+    )
+    const conditional = labelInput !== undefined
+    const classOf = conditional ? Int32Array.from(images, (image) => labels.indexOf(image.label!)) : undefined
+    return { pixels, shape: { width, height, channels }, labels: conditional ? [...labels] : undefined, classOf, dataset: undefined }
+  } finally {
+    await g.dispose()
+  }
+}
+
+/** The dataset a run trained on, from its config.json; undefined when it cannot be rebuilt (in-memory data). */
+async function runDataset(dir: string): Promise<DatasetSource | undefined> {
+  try {
+    const { readFile } = await import('node:fs/promises')
+    const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { dataset?: { kind?: string; path?: string } }
+    const kind = config.dataset?.kind
+    if (kind === 'mnist' || kind === 'emoji') return { kind }
+    if (kind === 'folder' && typeof config.dataset?.path === 'string') return { kind, path: config.dataset.path }
+  } catch {
+    // No config.json (a run of an older trainer): the caller asks for --data.
+  }
+  return undefined
+}
+
+function dataSource(data: string | undefined): DatasetSource | undefined {
+  if (data === undefined) return undefined
+  return data === 'mnist' || data === 'emoji' ? { kind: data } : { kind: 'folder', path: resolve(data) }
+}
+
+async function existing(path: string): Promise<string | undefined> {
+  return (await stat(join(path, 'model.json')).catch(() => undefined)) === undefined ? undefined : path
+}
+
+function argmax(probs: Float32Array, row: number, classes: number): number {
+  let best = 0
+  for (let k = 1; k < classes; k++) if (probs[row * classes + k]! > probs[row * classes + best]!) best = k
+  return best
+}
