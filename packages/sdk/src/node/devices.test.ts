@@ -15,7 +15,7 @@ describe('Node devices', () => {
 
   it('knows before trying that CUDA needs its provider library and WebGPU a Vulkan loader on Linux', async () => {
     const bindingDir = await mkdtemp(join(tmpdir(), 'gan-ort-bin-'))
-    const env = { platform: 'linux' as const, bindingDir, hasVulkan: () => false }
+    const env = { platform: 'linux' as const, bindingDir, hasVulkan: () => false, hasGpu: () => true }
     expect(nodeDeviceUnavailable('cuda', linuxBackends, env)).toBe(
       "onnxruntime-node's CUDA provider is not installed (no libonnxruntime_providers_cuda.so beside its binding)",
     )
@@ -23,6 +23,9 @@ describe('Node devices', () => {
       'no Vulkan loader (libvulkan.so.1) is installed, so WebGPU finds no adapter',
     )
     await writeFile(join(bindingDir, 'libonnxruntime_providers_cuda.so'), '')
+    expect(nodeDeviceUnavailable('webgpu', linuxBackends, { ...env, hasVulkan: () => true, hasGpu: () => false })).toMatch(
+      /^no GPU device node \(\/dev\/dri\/renderD\*, \/dev\/nvidia0, \/dev\/dxg\): WebGPU would find only software Vulkan/,
+    )
     const ready = { ...env, hasVulkan: () => true }
     expect(nodeDeviceUnavailable('cuda', linuxBackends, ready)).toBeUndefined()
     expect(nodeDeviceUnavailable('webgpu', linuxBackends, ready)).toBeUndefined()
@@ -30,7 +33,7 @@ describe('Node devices', () => {
   })
 
   it('names devices this OS or build lacks', () => {
-    const env = { platform: 'linux' as const, bindingDir: '/nowhere', hasVulkan: () => true }
+    const env = { platform: 'linux' as const, bindingDir: '/nowhere', hasVulkan: () => true, hasGpu: () => true }
     expect(nodeDeviceUnavailable('dml', linuxBackends, env)).toBe('onnxruntime-node has no dml execution provider on linux')
     expect(nodeDeviceUnavailable('wasm', linuxBackends, env)).toBe('onnxruntime-node has no wasm execution provider on linux')
     expect(nodeDeviceUnavailable('webgpu', [{ name: 'cpu' }], env)).toBe(

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import type { RunDevice } from '../core/devices.js'
@@ -36,7 +36,7 @@ export function nodeDeviceFix(device: RunDevice): string {
 export function nodeDeviceUnavailable(
   device: RunDevice,
   backends: readonly { name: string }[],
-  env: { platform: NodeJS.Platform; bindingDir: string; hasVulkan: () => boolean },
+  env: { platform: NodeJS.Platform; bindingDir: string; hasVulkan: () => boolean; hasGpu: () => boolean },
 ): string | undefined {
   if (!nodeAutoDevices(env.platform).includes(device)) return `onnxruntime-node has no ${device} execution provider on ${env.platform}`
   if (!backends.some((b) => b.name === device))
@@ -45,9 +45,23 @@ export function nodeDeviceUnavailable(
     const lib = env.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'
     if (!existsSync(join(env.bindingDir, lib))) return `onnxruntime-node's CUDA provider is not installed (no ${lib} beside its binding)`
   }
-  if (device === 'webgpu' && env.platform === 'linux' && !env.hasVulkan())
-    return 'no Vulkan loader (libvulkan.so.1) is installed, so WebGPU finds no adapter'
+  if (device === 'webgpu' && env.platform === 'linux') {
+    if (!env.hasVulkan()) return 'no Vulkan loader (libvulkan.so.1) is installed, so WebGPU finds no adapter'
+    // Dawn refuses software Vulkan (lavapipe), and trying prints its warnings on every load.
+    if (!env.hasGpu())
+      return 'no GPU device node (/dev/dri/renderD*, /dev/nvidia0, /dev/dxg): WebGPU would find only software Vulkan, which it does not use'
+  }
   return undefined
+}
+
+/** Whether Linux shows a GPU to this process: a DRM render node, NVIDIA's device, or WSL's GPU bridge. */
+export function linuxHasGpuDevice(): boolean {
+  if (existsSync('/dev/nvidia0') || existsSync('/dev/dxg')) return true
+  try {
+    return readdirSync('/dev/dri').some((name) => name.startsWith('renderD'))
+  } catch {
+    return false
+  }
 }
 
 /** The folder of onnxruntime-node's native binding, where its install script puts the CUDA provider. */

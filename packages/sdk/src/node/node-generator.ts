@@ -5,7 +5,7 @@ import { GeneratorBase } from '../core/generator.js'
 import type { LoadOptions } from '../core/options.js'
 import { createOrtSessionFactory } from '../core/ort-session.js'
 import type { ModelSource, Runtime } from '../core/runtime.js'
-import { linuxHasVulkan, nodeAutoDevices, nodeDeviceFix, nodeDeviceUnavailable, ortBindingDir } from './devices.js'
+import { linuxHasGpuDevice, linuxHasVulkan, nodeAutoDevices, nodeDeviceFix, nodeDeviceUnavailable, ortBindingDir } from './devices.js'
 import { readModelFile } from './read-model.js'
 import { WorkerPool } from '../core/worker-pool.js'
 import { createWorkerOrt, type SessionRequest, type WireTensor } from '../core/worker-ort.js'
@@ -13,7 +13,13 @@ import { nodeWorkerPort } from './worker-port.js'
 import { availableParallelism } from 'node:os'
 
 let vulkan: boolean | undefined
-const deviceEnv = { platform: process.platform, bindingDir: ortBindingDir(), hasVulkan: () => (vulkan ??= linuxHasVulkan()) }
+let gpu: boolean | undefined
+const deviceEnv = {
+  platform: process.platform,
+  bindingDir: ortBindingDir(),
+  hasVulkan: () => (vulkan ??= linuxHasVulkan()),
+  hasGpu: () => (gpu ??= linuxHasGpuDevice()),
+}
 
 const inThread = createOrtSessionFactory(ort)
 
