@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -65,5 +65,25 @@ describe('TF.js layers model files', () => {
       JSON.stringify({ modelTopology: topology, weightsManifest: [{ paths: ['gone.bin'], weights: specs }] }),
     )
     expect((await failure(readLayersModelFiles(dir))).message).toMatch(/^weight file .*gone\.bin, listed in model\.json, cannot be read/)
+  })
+
+  it("refuses weight paths that leave the model's folder, even when the file they name exists", async () => {
+    const outer = await mkdtemp(join(tmpdir(), 'gan-lm-'))
+    const dir = join(outer, 'model')
+    await mkdir(dir)
+    await writeFile(join(outer, 'secret.bin'), new Uint8Array(12))
+    await writeFile(join(dir, 'sub.bin'), new Uint8Array(new Float32Array([1, 2, 3]).buffer))
+    for (const p of ['../secret.bin', 'x/../../secret.bin', '.', 7]) {
+      await writeFile(
+        join(dir, 'model.json'),
+        JSON.stringify({ modelTopology: topology, weightsManifest: [{ paths: [p], weights: specs }] }),
+      )
+      expect((await failure(readLayersModelFiles(dir))).message).toMatch(/^weight path .* in model\.json leaves the model's folder/)
+    }
+    await writeFile(
+      join(dir, 'model.json'),
+      JSON.stringify({ modelTopology: topology, weightsManifest: [{ paths: ['./sub.bin'], weights: specs }] }),
+    )
+    expect(Array.from(new Float32Array((await readLayersModelFiles(dir)).weightData as ArrayBuffer))).toEqual([1, 2, 3])
   })
 })

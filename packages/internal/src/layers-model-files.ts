@@ -1,6 +1,6 @@
 import type { io } from '@tensorflow/tfjs-core'
 import { readFile, stat } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { writeFileAtomic } from './atomic-write.js'
 
 /** The standard TF.js layers model layout on disk: `model.json` naming its weight shards. */
@@ -18,7 +18,7 @@ export class LayersModelFilesError extends Error {
 
 /**
  * Read a TF.js layers model — a `model.json` file, or a directory holding one — with the weight
- * shards its manifest lists (paths relative to it), into in-memory artifacts that
+ * shards its manifest lists (paths relative to it, which must stay inside its folder), into in-memory artifacts that
  * `tf.io.fromMemory()` loads. Graph models and files that are not layers models are rejected.
  */
 export async function readLayersModelFiles(path: string): Promise<io.ModelArtifacts> {
@@ -50,7 +50,13 @@ export async function readLayersModelFiles(path: string): Promise<io.ModelArtifa
     json.weightsManifest
       .flatMap((group) => group.paths)
       .map(async (p) => {
-        const shard = join(dir, p)
+        const shard = typeof p === 'string' ? join(dir, p) : dir
+        const inside = relative(resolve(dir), resolve(shard))
+        if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+          throw new LayersModelFilesError(
+            `weight path ${JSON.stringify(p)} in ${basename(file)} leaves the model's folder ${dir}; list shards by paths inside it, as tf.LayersModel.save() writes them`,
+          )
+        }
         try {
           const bytes = await readFile(shard)
           return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)
