@@ -108,7 +108,9 @@ describe('gan-export CLI', () => {
       ['run', '--out', 'x.onnx', '--range', '-1,1'],
       "[gan-export] Option '--range' argument is ambiguous. Did you forget to specify the option argument for '--range'? To specify an option argument starting with a dash use '--range=-XYZ'.",
     ],
-    [['run', '--out', 'x.onnx', '--tolerance', 'abc'], '[gan-export] option tolerance is NaN; expected a positive number'],
+    [['run', '--out', 'x.onnx', '--tolerance', 'abc'], '[gan-export] --tolerance "abc" is invalid: pass a positive number written plainly'],
+    [['run', '--out', 'x.onnx', '--tolerance', '0x1'], '[gan-export] --tolerance "0x1" is invalid: pass a positive number written plainly'],
+    [['run', '--out', 'x.onnx', '--tolerance', '0'], '[gan-export] option tolerance is 0; expected a positive number'],
     [
       ['run', '--out', 'x.onnx', '--engine', 'onnxmltools'],
       '[gan-export] option engine is "onnxmltools"; expected one of native, tf2onnx.',

@@ -1,4 +1,4 @@
-import { parseFlags, runCommand, UsageError, type CliIo, type ExitCode } from '@gan-sdk/internal'
+import { parseFlags, plainNumber, runCommand, UsageError, type CliIo, type ExitCode } from '@gan-sdk/internal'
 import { describeValue, LATENT_DISTRIBUTIONS, parseRange, RUN_MANIFEST_FILE } from 'gan-sdk/core'
 import { ExportError } from './errors.js'
 import type { ExportEvent } from './events.js'
@@ -80,7 +80,16 @@ export function exportOptionsFromFlags(flags: ExportFlags): ExportOptions {
   if (flags.out === undefined) throw new UsageError('missing --out <file>: where to write the .onnx model')
   // Loose on purpose: exportOnnx validates the values (ERR_INVALID_OPTION) and says what it expected.
   const options: Record<string, unknown> = { out: flags.out, verify: !flags['no-verify'] }
-  if (flags.tolerance !== undefined) options['tolerance'] = Number(flags.tolerance)
+  if (flags.tolerance !== undefined) {
+    const tolerance = plainNumber(flags.tolerance)
+    if (Number.isNaN(tolerance)) {
+      throw new ExportError(
+        'ERR_INVALID_OPTION',
+        `--tolerance ${describeValue(flags.tolerance)} is invalid: pass a positive number written plainly, e.g. --tolerance 1e-4.`,
+      )
+    }
+    options['tolerance'] = tolerance
+  }
   if (flags.discriminator) options['role'] = 'discriminator'
   if (flags.fp16) options['fp16'] = true
   if (flags['no-optimize']) options['optimize'] = false

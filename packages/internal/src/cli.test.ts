@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseFlags, runCommand, UsageError, type ExitCode } from './cli.js'
+import { parseFlags, plainNumber, runCommand, UsageError, type ExitCode } from './cli.js'
 
 class ToolError extends Error {
   constructor(
@@ -37,6 +37,18 @@ describe('parseFlags', () => {
     expect(() => parseFlags(['a'], spec)).toThrow(UsageError)
     // With positionals allowed, node adds advice on dash-prefixed positionals: cut, it misleads.
     expect(() => parseFlags(['--x'], spec, 1)).toThrow(new UsageError("Unknown option '--x'"))
+  })
+})
+
+describe('plainNumber', () => {
+  it('reads digits, and decimals when not integer-only', () => {
+    expect(['0', '42', '007'].map((r) => plainNumber(r, true))).toEqual([0, 42, 7])
+    expect(['0.5', '.5', '5.', '2e-4', '1E3'].map((r) => plainNumber(r))).toEqual([0.5, 0.5, 5, 2e-4, 1000])
+  })
+
+  it('is NaN for what Number() would take but a user did not mean', () => {
+    for (const raw of ['0x10', '1_000', 'Infinity', '', ' 1', '1 ', '-1', '+1', '0b1', '1e', 'NaN']) expect(plainNumber(raw)).toBeNaN()
+    for (const raw of ['1.5', '1e3', '0x1']) expect(plainNumber(raw, true)).toBeNaN()
   })
 })
 

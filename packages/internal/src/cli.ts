@@ -18,6 +18,15 @@ export class UsageError extends Error {
   readonly code = 'ERR_INVALID_OPTION'
 }
 
+/**
+ * A flag's number as written plainly: digits only when `integer`, else a decimal (`0.5`, `.5`,
+ * `2e-4`). Anything else (`0x10`, `1_000`, `Infinity`, `''`, `' 1'`), which `Number()` would
+ * accept or turn into 0, is NaN, for the caller to refuse with its own message.
+ */
+export function plainNumber(raw: string, integer = false): number {
+  return (integer ? /^\d+$/ : /^(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i).test(raw) ? Number(raw) : Number.NaN
+}
+
 type FlagSpec = NonNullable<ParseArgsConfig['options']>
 /** What {@link parseFlags} returns for the flag spec `T`: node:util's own typing of `values` and `positionals`. */
 export type ParsedFlags<T extends FlagSpec> = ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: true }>>

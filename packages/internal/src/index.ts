@@ -2,5 +2,5 @@
 // them by tsup (noExternal), so this package is never installed on its own.
 export { removeStaleTempFiles, writeFileAtomic, type WriteFileAtomicOptions } from './atomic-write.js'
 export { readLayersModelFiles, writeLayersModelFiles, LayersModelFilesError, MODEL_JSON, WEIGHTS_BIN } from './layers-model-files.js'
-export { parseFlags, runCommand, UsageError, type CliIo, type ExitCode, type RunCommandOptions } from './cli.js'
+export { parseFlags, plainNumber, runCommand, UsageError, type CliIo, type ExitCode, type RunCommandOptions } from './cli.js'
 export { createLiveLine, formatDuration, type LiveLine, type Terminal } from './live-line.js'

@@ -1,4 +1,4 @@
-import { parseFlags, UsageError, type CliIo } from '@gan-sdk/internal'
+import { parseFlags, plainNumber, UsageError, type CliIo } from '@gan-sdk/internal'
 import { describeValue } from 'gan-sdk/core'
 import { TrainError } from './errors.js'
 import { evaluate, type Evaluation } from './eval/evaluate.js'
@@ -33,11 +33,12 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<0
   }
   const [input] = positionals
   if (input === undefined) throw new UsageError('missing <run | model.onnx>: the training run directory or exported generator to score')
-  if (values.count !== undefined && !/^\d+$/.test(values.count))
+  const count = values.count === undefined ? undefined : plainNumber(values.count, true)
+  if (count !== undefined && Number.isNaN(count))
     throw new TrainError('ERR_INVALID_OPTION', `--count ${describeValue(values.count)} is invalid: pass an integer ≥ 10.`)
   const result = await evaluate({
     input,
-    ...(values.count !== undefined ? { count: Number(values.count) } : {}),
+    ...(count !== undefined ? { count } : {}),
     ...(values.evaluator !== undefined ? { evaluator: values.evaluator } : {}),
     ...(values.data !== undefined ? { data: values.data } : {}),
   })

@@ -1,4 +1,5 @@
 import { describeValue } from 'gan-sdk/core'
+import { plainNumber } from '@gan-sdk/internal'
 import { AUGMENT_POLICIES, type AugmentPolicy } from './augment/diff-augment.js'
 import { BACKEND_NAMES, type BackendPreference } from './backend/ladder.js'
 import { FITS, type Fit } from './data/decode-image.js'
@@ -139,8 +140,7 @@ function choice(flag: string, raw: string, choices: readonly string[]): string {
 function parseNumber(flag: NumberFlag, raw: string): number {
   const key = NUMBER_FLAGS[flag]
   const rule = NUMBER_OPTIONS[key]
-  const syntax = rule.integer ? /^\d+$/ : /^(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i
-  const value = syntax.test(raw) ? Number(raw) : Number.NaN
+  const value = plainNumber(raw, rule.integer)
   if (!rule.accepts(value)) {
     throw new TrainError(
       'ERR_INVALID_OPTION',

@@ -1,4 +1,4 @@
-import { createLiveLine, formatDuration, parseFlags, UsageError, type CliIo, type Terminal } from '@gan-sdk/internal'
+import { createLiveLine, formatDuration, parseFlags, plainNumber, UsageError, type CliIo, type Terminal } from '@gan-sdk/internal'
 import { describeValue } from '../core/describe-value.js'
 import { GanError } from '../core/errors.js'
 import { bake, type BakeEvent, type BakeOptions } from '../bake/bake.js'
@@ -53,18 +53,21 @@ export function resolveBakeCommandOptions(flags: Flags): Omit<BakeOptions, 'onPr
   if (flags.out === undefined) throw new UsageError('missing --out: the directory to bake into')
   const integer = (flag: string, raw: string | undefined) => {
     if (raw === undefined) return undefined
-    if (!/^\d+$/.test(raw)) throw new GanError('ERR_INVALID_OPTION', `--${flag} ${describeValue(raw)} is invalid: pass a positive integer.`)
-    return Number(raw)
+    const value = plainNumber(raw, true)
+    if (Number.isNaN(value))
+      throw new GanError('ERR_INVALID_OPTION', `--${flag} ${describeValue(raw)} is invalid: pass a positive integer.`)
+    return value
   }
   const truncation = flags.truncation
-  if (truncation !== undefined && !/^(0?\.\d+|1(\.0*)?|0\.\d*)$/.test(truncation)) {
+  const psi = truncation === undefined ? undefined : plainNumber(truncation)
+  if (truncation !== undefined && !(psi! > 0 && psi! <= 1)) {
     throw new GanError('ERR_INVALID_OPTION', `--truncation ${describeValue(truncation)} is invalid: pass ψ in (0, 1], e.g. 0.7.`)
   }
   const options: Omit<BakeOptions, 'onProgress'> = { seeds: flags.seeds, outDir: flags.out }
   if (flags.model !== undefined) options.model = flags.model
   if (flags.labels !== undefined)
     options.labels = flags.labels.split(',').map((l) => (/^\d+$/.test(l.trim()) ? Number(l.trim()) : l.trim()))
-  if (truncation !== undefined) options.truncation = Number(truncation)
+  if (psi !== undefined) options.truncation = psi
   if (flags.format !== undefined) options.format = flags.format as BakeOptions['format']
   if (flags.shard !== undefined) options.shard = flags.shard
   if (flags['cache-dir'] !== undefined) options.cacheDir = flags['cache-dir']

@@ -1,4 +1,4 @@
-import { parseFlags, runCommand, UsageError, type CliIo, type ExitCode, type Terminal } from '@gan-sdk/internal'
+import { parseFlags, plainNumber, runCommand, UsageError, type CliIo, type ExitCode, type Terminal } from '@gan-sdk/internal'
 import { describeValue } from '../core/describe-value.js'
 import { GanError } from '../core/errors.js'
 import type { Seed } from '../core/seed.js'
@@ -63,7 +63,7 @@ export function resolveGenerateOptions(flags: {
   model?: string
   json?: boolean
 }): GenerateCommandOptions {
-  const count = flags.count === undefined ? 1 : /^\d+$/.test(flags.count) ? Number(flags.count) : Number.NaN
+  const count = flags.count === undefined ? 1 : plainNumber(flags.count, true)
   if (!(count >= 1 && count <= MAX_COUNT)) {
     throw new GanError('ERR_INVALID_OPTION', `--count ${describeValue(flags.count)} is invalid: pass an integer from 1 to ${MAX_COUNT}.`)
   }
