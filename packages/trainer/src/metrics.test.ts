@@ -1,10 +1,25 @@
 import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMetricsLog } from './metrics.js'
 
 describe('createMetricsLog', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+
+  it('writes images/s 0, not null, for a window with no images or no measurable length', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gan-metrics-'))
+    vi.spyOn(performance, 'now').mockReturnValue(5000)
+    const log = await createMetricsLog(dir)
+    log.addImages(64)
+    await log.append(1, 0.5, 0.5)
+    await log.append(2, 0.5, 0.5)
+    const lines = (await readFile(join(dir, 'metrics.jsonl'), 'utf8')).trim().split('\n')
+    expect(lines.map((l) => (JSON.parse(l) as { imagesPerSec: unknown }).imagesPerSec)).toEqual([0, 0])
+  })
+
   it('starts metrics.jsonl empty and appends one JSON line per call, images/s over the window since the last', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gan-metrics-'))
     const log = await createMetricsLog(dir)

@@ -10,7 +10,7 @@ export interface MetricsLine {
   step: number
   dLoss: number
   gLoss: number
-  /** Real images per second since the previous line. */
+  /** Real images per second since the previous line; 0 when that window is empty or has no measurable length. */
   imagesPerSec: number
   /** Seconds since training started. */
   elapsedSec: number
@@ -52,11 +52,13 @@ export async function createMetricsLog(outDir: string, resume?: { step: number; 
     elapsedSec: () => (performance.now() - start) / 1000,
     async append(step, dLoss, gLoss) {
       const now = performance.now()
+      const seconds = (now - windowStart) / 1000
       const line: MetricsLine = {
         step,
         dLoss,
         gLoss,
-        imagesPerSec: windowImages / ((now - windowStart) / 1000),
+        // An empty or zero-length window (two lines in one clock tick) is 0, never NaN or Infinity (null in JSON).
+        imagesPerSec: windowImages > 0 && seconds > 0 ? windowImages / seconds : 0,
         elapsedSec: (now - start) / 1000,
       }
       windowStart = now
