@@ -3,60 +3,11 @@
 // reference DCGAN (G 128→64, D 64→128) and the shipped MNIST config (G 64→32, D 32→64), batch 64,
 // plus the Conv2DTranspose layer alone. Run: npm run bench (repo root). Writes results/train-speed.{json,md}.
 import * as tf from '@tensorflow/tfjs-core'
-import { cpus, platform, arch } from 'node:os'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
-import { selectBackend, buildGenerator, buildDiscriminator } from '../dist/index.js'
+import { selectBackend } from '../dist/index.js'
+import { BATCH, machine, median, stepImagesPerSec, writeResults } from './reference-step.mjs'
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 6)
-const BATCH = 64
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-
-function makeStep(gf, df) {
-  const cfg = {
-    latentSize: 100,
-    width: 28,
-    height: 28,
-    channels: 1,
-    generatorFilters: gf,
-    discriminatorFilters: df,
-    kernelSize: 4,
-    seed: 1,
-  }
-  const G = buildGenerator(cfg)
-  const D = buildDiscriminator(cfg)
-  const gOpt = tf.train.adam(2e-4, 0.5)
-  const dOpt = tf.train.adam(2e-4, 0.5)
-  const gVars = G.trainableWeights.map((w) => w.read())
-  const dVars = D.trainableWeights.map((w) => w.read())
-  // The same update train() makes: one D step on real + fake, one G step.
-  return () => {
-    const real = tf.randomUniform([BATCH, 28, 28, 1], -1, 1)
-    const z = tf.randomNormal([BATCH, 100])
-    const fake = tf.tidy(() => G.apply(z, { training: true }))
-    const d = dOpt.minimize(
-      () =>
-        tf.add(tf.mean(tf.softplus(tf.neg(D.apply(real, { training: true })))), tf.mean(tf.softplus(D.apply(fake, { training: true })))),
-      true,
-      dVars,
-    )
-    const g = gOpt.minimize(() => tf.mean(tf.softplus(tf.neg(D.apply(G.apply(z, { training: true }), { training: true })))), true, gVars)
-    tf.dispose([real, z, fake, d, g])
-  }
-}
-
-async function imagesPerSec(gf, df, fast) {
-  await selectBackend('wasm', { fastConvTranspose: fast })
-  const step = makeStep(gf, df)
-  step()
-  const ms = []
-  for (let i = 0; i < STEPS; i++) {
-    const t0 = performance.now()
-    step()
-    ms.push(performance.now() - t0)
-  }
-  return Math.round((BATCH / median(ms)) * 1000 * 10) / 10
-}
+const imagesPerSec = (gf, df, fast) => stepImagesPerSec(gf, df, { fastConvTranspose: fast, steps: STEPS })
 
 async function layerMs(fast) {
   await selectBackend('wasm', { fastConvTranspose: fast })
@@ -88,7 +39,7 @@ for (const [label, gf, df] of [
 }
 const layer = { stockMs: await layerMs(false), fastMs: await layerMs(true) }
 const result = {
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length, platform: `${platform()}-${arch()}`, node: process.version },
+  machine: machine(),
   batch: BATCH,
   steps: STEPS,
   training: rows,
@@ -101,13 +52,4 @@ ${rows.map((r) => `| ${r.label} | ${r.stock} images/s | ${r.fast} images/s | ${r
 
 Machine: ${result.machine.cpu}, ${result.machine.cores} cores (the wasm backend uses one thread in Node), ${result.machine.platform}, Node ${result.machine.node}.
 `
-const dir = fileURLToPath(new URL('./results/', import.meta.url))
-await mkdir(dir, { recursive: true })
-for (const [file, text] of [
-  ['train-speed.json', JSON.stringify(result, null, 2) + '\n'],
-  ['train-speed.md', md],
-]) {
-  await writeFile(`${dir}${file}.tmp`, text)
-  await rename(`${dir}${file}.tmp`, `${dir}${file}`)
-}
-console.log(md)
+await writeResults('train-speed', result, md)
