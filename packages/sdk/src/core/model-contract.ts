@@ -73,21 +73,14 @@ export interface ModelContract {
  * What an exported discriminator (`gan.role = discriminator`) declares: the generator contract's
  * keys where they mean the same, with the input image's layout and range in place of the output's.
  */
-export interface DiscriminatorContract {
+export interface DiscriminatorContract extends Pick<
+  ModelContract,
+  'inputName' | 'outputName' | 'width' | 'height' | 'channels' | 'labels' | 'labelInput' | 'license' | 'name' | 'description'
+> {
   role: 'discriminator'
-  inputName: string
-  outputName: string
   layout: 'NHWC'
   /** Value range of the input images (the generator's output range): what the discriminator was trained on. */
   range: readonly [number, number]
-  width: number
-  height: number
-  channels: 1 | 3 | 4
-  labels: readonly string[]
-  labelInput?: string
-  license: string
-  name: string
-  description: string
 }
 
 /** Serialise a contract into ONNX `metadata_props` entries (exporter side). */
