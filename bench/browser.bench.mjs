@@ -5,11 +5,12 @@
 // that row measures correctness and overhead, not GPU speed. Needs a build, Debian's chromium (or
 // CHROMIUM_PATH) and playwright-core; `npm run bench:browser`. Writes bench/results/browser.{json,md}.
 import { build } from 'esbuild'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { arch, cpus, platform } from 'node:os'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { writeFileAtomic } from '@gan-sdk/internal'
 import { parseArgs } from 'node:util'
 import { chromium } from 'playwright-core'
 import { Generator } from 'gan-sdk'
@@ -154,13 +155,7 @@ ${result.rows.map((r) => `| ${r.name}${r.threads ? ` (onnxruntime-web threads: $
 Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.platform}, Node ${result.machine.node}, Chromium ${result.machine.chromium} (headless, --enable-unsafe-webgpu).
 `
 const dir = here('./results/')
-await mkdir(dir, { recursive: true })
-for (const [file, text] of [
-  ['browser.json', `${JSON.stringify(result, null, 2)}\n`],
-  ['browser.md', md],
-]) {
-  await writeFile(`${dir}${file}.tmp`, text)
-  await rename(`${dir}${file}.tmp`, `${dir}${file}`)
-}
+await writeFileAtomic(`${dir}browser.json`, `${JSON.stringify(result, null, 2)}\n`, { fsync: false })
+await writeFileAtomic(`${dir}browser.md`, md, { fsync: false })
 console.log(md)
 await node.dispose()

@@ -5,9 +5,9 @@
 // ONNX through gan-sdk's `generateBatch` on onnxruntime-node's CPU. Times batch 64 and batch 1,
 // alternating the two for --rounds rounds. Writes bench/results/tfjs-vs-sdk.{json,md}.
 // `npm run bench` at the root builds first; or `node bench/tfjs-vs-sdk.bench.mjs` after a build.
-import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { arch, cpus, platform } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { writeFileAtomic } from '@gan-sdk/internal'
 import { parseArgs } from 'node:util'
 import * as tf from '@tensorflow/tfjs-core'
 import { exportOnnx } from '@gan-sdk/exporter'
@@ -109,12 +109,6 @@ ${Object.entries(rows)
 Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.platform}, Node ${result.machine.node}; TF.js backend \`${result.machine.tfjsBackend}\` (one thread in Node).
 `
 const dir = fileURLToPath(new URL('./results/', import.meta.url))
-await mkdir(dir, { recursive: true })
-for (const [file, text] of [
-  ['tfjs-vs-sdk.json', `${JSON.stringify(result, null, 2)}\n`],
-  ['tfjs-vs-sdk.md', md],
-]) {
-  await writeFile(`${dir}${file}.tmp`, text)
-  await rename(`${dir}${file}.tmp`, `${dir}${file}`)
-}
+await writeFileAtomic(`${dir}tfjs-vs-sdk.json`, `${JSON.stringify(result, null, 2)}\n`, { fsync: false })
+await writeFileAtomic(`${dir}tfjs-vs-sdk.md`, md, { fsync: false })
 console.log(md)

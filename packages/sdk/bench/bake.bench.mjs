@@ -4,10 +4,11 @@
 // encode in worker threads + atomic writes + the manifest), into an empty output and cache each
 // round. Reports images/s of both, the ratio (goal ≥ 0.8), and where the rest goes: PNG encoding
 // on one thread, and the writes, timed alone. Writes results/bake.{json,md}; run after a build.
-import { mkdtemp, rename, rm, mkdir, writeFile } from 'node:fs/promises'
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import { arch, availableParallelism, cpus, platform, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { writeFileAtomic } from '@gan-sdk/internal'
 import { parseArgs } from 'node:util'
 import { Generator } from '../dist/index.node.js'
 import { bake } from '../dist/index.bake.js'
@@ -96,12 +97,6 @@ writing the files (output and cache, temp file + rename each) ${result.msFor.wri
 Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.platform}, Node ${result.machine.node}.
 `
 const dir = fileURLToPath(new URL('./results/', import.meta.url))
-await mkdir(dir, { recursive: true })
-for (const [file, text] of [
-  ['bake.json', `${JSON.stringify(result, null, 2)}\n`],
-  ['bake.md', md],
-]) {
-  await writeFile(`${dir}${file}.tmp`, text)
-  await rename(`${dir}${file}.tmp`, `${dir}${file}`)
-}
+await writeFileAtomic(`${dir}bake.json`, `${JSON.stringify(result, null, 2)}\n`, { fsync: false })
+await writeFileAtomic(`${dir}bake.md`, md, { fsync: false })
 console.log(md)

@@ -5,9 +5,9 @@
 // round by round. Writes results/cold-start.{json,md}. `node packages/sdk/bench/cold-start.bench.mjs`
 // after a build (the root `npm run bench` builds first).
 import { execFileSync } from 'node:child_process'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { arch, cpus, platform } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { writeFileAtomic } from '@gan-sdk/internal'
 import { parseArgs } from 'node:util'
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '20' } } })
@@ -57,12 +57,6 @@ ${ROUNDS} rounds of fresh \`node\` processes, sides alternating; medians, and th
 Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.platform}, Node ${result.machine.node}.
 `
 const dir = fileURLToPath(new URL('./results/', import.meta.url))
-await mkdir(dir, { recursive: true })
-for (const [file, text] of [
-  ['cold-start.json', `${JSON.stringify(result, null, 2)}\n`],
-  ['cold-start.md', md],
-]) {
-  await writeFile(`${dir}${file}.tmp`, text)
-  await rename(`${dir}${file}.tmp`, `${dir}${file}`)
-}
+await writeFileAtomic(`${dir}cold-start.json`, `${JSON.stringify(result, null, 2)}\n`, { fsync: false })
+await writeFileAtomic(`${dir}cold-start.md`, md, { fsync: false })
 console.log(md)

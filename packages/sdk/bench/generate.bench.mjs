@@ -10,9 +10,10 @@
 // taken two ways: paired per round (raw round r against SDK round r, the median of the ratios), and
 // inside the SDK's own processes, where every session.run that generateBatch makes is timed too.
 import { execFile } from 'node:child_process'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { arch, cpus, platform } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { writeFileAtomic } from '@gan-sdk/internal'
 import { parseArgs, promisify } from 'node:util'
 import * as ort from 'onnxruntime-node'
 import { BUNDLED_MODEL_URL, Generator, seedsToLatents } from '../dist/index.node.js'
@@ -206,13 +207,6 @@ Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.
 `
 
 const dir = fileURLToPath(new URL('./results/', import.meta.url))
-await mkdir(dir, { recursive: true })
-for (const [file, text] of [
-  ['generate.json', `${JSON.stringify(result, null, 2)}\n`],
-  ['generate.md', md],
-]) {
-  const tmp = `${dir}${file}.${process.pid}.tmp`
-  await writeFile(tmp, text)
-  await rename(tmp, `${dir}${file}`)
-}
+await writeFileAtomic(`${dir}generate.json`, `${JSON.stringify(result, null, 2)}\n`, { fsync: false })
+await writeFileAtomic(`${dir}generate.md`, md, { fsync: false })
 console.log(md)

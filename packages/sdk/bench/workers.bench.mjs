@@ -3,10 +3,10 @@
 // batches of 256, on the calling thread and with `workers: 1` and `workers: 2`. Reports images/s and
 // the event loop's worst and p99 delay (perf_hooks.monitorEventLoopDelay, 1 ms resolution) while
 // generating. Writes results/workers.{json,md}. Run after a build (the root `npm run bench` builds).
-import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { arch, cpus, platform } from 'node:os'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
+import { writeFileAtomic } from '@gan-sdk/internal'
 import { parseArgs } from 'node:util'
 import { Generator } from '../dist/index.node.js'
 
@@ -66,12 +66,6 @@ ${Object.entries(summary)
 Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.platform}, Node ${result.machine.node}.
 `
 const dir = fileURLToPath(new URL('./results/', import.meta.url))
-await mkdir(dir, { recursive: true })
-for (const [file, text] of [
-  ['workers.json', `${JSON.stringify(result, null, 2)}\n`],
-  ['workers.md', md],
-]) {
-  await writeFile(`${dir}${file}.tmp`, text)
-  await rename(`${dir}${file}.tmp`, `${dir}${file}`)
-}
+await writeFileAtomic(`${dir}workers.json`, `${JSON.stringify(result, null, 2)}\n`, { fsync: false })
+await writeFileAtomic(`${dir}workers.md`, md, { fsync: false })
 console.log(md)

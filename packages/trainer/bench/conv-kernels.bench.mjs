@@ -12,8 +12,8 @@
 // are the yardstick the transpose is measured against.
 import * as tf from '@tensorflow/tfjs-core'
 import { arch, cpus, platform } from 'node:os'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import { writeFileAtomic } from '@gan-sdk/internal'
 import { selectBackend } from '../dist/index.js'
 
 const BATCH = 64
@@ -103,7 +103,10 @@ console.log(
 )
 
 const dir = fileURLToPath(new URL('./results/', import.meta.url))
-await mkdir(dir, { recursive: true })
-const file = `${dir}conv-kernels.json`
-await writeFile(`${file}.tmp`, `${JSON.stringify({ machine, batch: BATCH, reps: REPS, stride: 2, pad: 'same', rows }, null, 2)}\n`)
-await rename(`${file}.tmp`, file)
+await writeFileAtomic(
+  `${dir}conv-kernels.json`,
+  `${JSON.stringify({ machine, batch: BATCH, reps: REPS, stride: 2, pad: 'same', rows }, null, 2)}\n`,
+  {
+    fsync: false,
+  },
+)

@@ -1,9 +1,9 @@
 // What the trainer's benchmarks share: the step train() makes (one D update on real + fake, one G
 // update) for a DCGAN of the given widths, timed on the wasm backend, and the results writer.
 import * as tf from '@tensorflow/tfjs-core'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { arch, cpus, platform } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { writeFileAtomic } from '@gan-sdk/internal'
 import { buildDiscriminator, buildGenerator, selectBackend } from '../dist/index.js'
 
 export const BATCH = 64
@@ -59,13 +59,7 @@ export async function stepImagesPerSec(gf, df, { fastConvTranspose, steps }) {
 /** Write results/<name>.json and results/<name>.md atomically, and print the table. */
 export async function writeResults(name, result, md) {
   const dir = fileURLToPath(new URL('./results/', import.meta.url))
-  await mkdir(dir, { recursive: true })
-  for (const [file, text] of [
-    [`${name}.json`, `${JSON.stringify(result, null, 2)}\n`],
-    [`${name}.md`, md],
-  ]) {
-    await writeFile(`${dir}${file}.tmp`, text)
-    await rename(`${dir}${file}.tmp`, `${dir}${file}`)
-  }
+  await writeFileAtomic(`${dir}${name}.json`, `${JSON.stringify(result, null, 2)}\n`, { fsync: false })
+  await writeFileAtomic(`${dir}${name}.md`, md, { fsync: false })
   console.log(md)
 }
