@@ -11,7 +11,7 @@ const BUNDLED_DEPENDENCIES = ['@gan-sdk/internal', '@bufbuild/protobuf', 'onnx-b
 export default defineConfig([
   {
     // By name, so the workers land beside the chunks that start them: new URL('./session-worker.js', import.meta.url)
-    // finds src/node/session-worker.js from src/node/ and dist/session-worker.js from dist/ (encode-worker.js likewise).
+    // finds src/node/session-worker.js from src/node/ and dist/session-worker.js from dist/ (write-worker.js likewise).
     entry: {
       'index.node': 'src/index.node.ts',
       'index.core': 'src/index.core.ts',
@@ -19,7 +19,7 @@ export default defineConfig([
       'index.bake': 'src/index.bake.ts',
       'index.vite': 'src/index.vite.ts',
       'session-worker': 'src/node/session-worker.js',
-      'encode-worker': 'src/bake/encode-worker.js',
+      'write-worker': 'src/bake/write-worker.js',
     },
     format: 'esm',
     dts: { entry: ['src/index.node.ts', 'src/index.core.ts', 'src/index.bake.ts', 'src/index.vite.ts'] },

@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { existsSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { removeStaleTempFiles, writeFileAtomic } from './atomic-write.js'
+import { linkFileAtomic, removeStaleTempFiles, writeFileAtomic } from './atomic-write.js'
 import { spawnSync } from 'node:child_process'
 
 const workspace = () => mkdtemp(join(tmpdir(), 'gan-atomic-'))
@@ -41,6 +42,39 @@ describe('writeFileAtomic', () => {
     const err = (await writeFileAtomic(join(dir, 'file', 'sub', 'out.onnx'), 'x').catch((e: unknown) => e)) as NodeJS.ErrnoException
     expect(['ENOTDIR', 'EEXIST']).toContain(err.code)
     expect(await readdir(dir)).toEqual(['file'])
+  })
+})
+
+describe('linkFileAtomic', () => {
+  it('makes the path a hard link to the target (one inode), replacing what was there, creating folders, leaving no temp files', async () => {
+    const dir = await workspace()
+    const target = join(dir, 'cache', 'entry')
+    await writeFileAtomic(target, 'png bytes')
+    const out = join(dir, 'out', 'deep', 'a.png')
+    await writeFileAtomic(out, 'old')
+    await linkFileAtomic(target, out)
+    expect(await readFile(out, 'utf8')).toBe('png bytes')
+    expect((await stat(out)).ino).toBe((await stat(target)).ino)
+    expect(await readdir(join(dir, 'out', 'deep'))).toEqual(['a.png'])
+  })
+
+  it('with a missing target, throws ENOENT and leaves the path alone', async () => {
+    const dir = await workspace()
+    await writeFile(join(dir, 'a.png'), 'old')
+    await expect(linkFileAtomic(join(dir, 'missing'), join(dir, 'a.png'))).rejects.toMatchObject({ code: 'ENOENT' })
+    expect(await readFile(join(dir, 'a.png'), 'utf8')).toBe('old')
+    expect(await readdir(dir)).toEqual(['a.png'])
+  })
+
+  // /dev/shm (tmpfs) and the temp folder are two file systems on Linux CI machines: a link between them fails with EXDEV.
+  const otherDevice = existsSync('/dev/shm') && statSync('/dev/shm').dev !== statSync(tmpdir()).dev
+  it.skipIf(!otherDevice)('copies where the file system cannot link (another device)', async () => {
+    const target = join(await mkdtemp('/dev/shm/gan-atomic-'), 'entry')
+    await writeFile(target, 'bytes')
+    const out = join(await workspace(), 'a.png')
+    await linkFileAtomic(target, out)
+    expect(await readFile(out, 'utf8')).toBe('bytes')
+    expect((await stat(out)).ino).not.toBe((await stat(target)).ino)
   })
 })
 

@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises'
+import { copyFile, link, mkdir, open, readdir, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 
 export interface WriteFileAtomicOptions {
@@ -24,7 +24,7 @@ let writes = 0
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
   const { fsync = true } = options
-  const tmp = `${path}.${process.pid}-${++writes}.tmp`
+  const tmp = tempName(path)
   try {
     // Create the directory only when it is missing: one system call less per file in a bake of thousands.
     const file = await open(tmp, 'wx').catch(async (err: NodeJS.ErrnoException) => {
@@ -43,6 +43,43 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     await rm(tmp, { force: true }).catch(() => {})
     throw err
   }
+}
+
+/** Error codes of file systems that cannot hard-link these two paths: another device, FAT/exFAT, some network shares. */
+const CANNOT_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS'])
+
+/**
+ * Make `path` a hard link to the existing file `target`, atomically like {@link writeFileAtomic}: a
+ * link under a temp name, renamed over `path`. Where the file system cannot link the two (another
+ * device, FAT), a copy instead. A link is one system call and no data written, so storing a file
+ * both in a cache and in an output folder costs little more than one write; the two names then
+ * share their bytes, so a reader of `target` must verify them if `path` may be edited in place.
+ */
+export async function linkFileAtomic(target: string, path: string): Promise<void> {
+  const tmp = tempName(path)
+  try {
+    await link(target, tmp)
+      .catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') {
+          await mkdir(dirname(path), { recursive: true })
+          return link(target, tmp)
+        }
+        throw err
+      })
+      .catch(async (err: NodeJS.ErrnoException) => {
+        if (!CANNOT_LINK.has(err.code ?? '')) throw err
+        await copyFile(target, tmp)
+      })
+    await rename(tmp, path)
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => {})
+    throw err
+  }
+}
+
+/** A temp name beside `path` that no other write shares (see {@link writeFileAtomic}). */
+function tempName(path: string): string {
+  return `${path}.${process.pid}-${++writes}.tmp`
 }
 
 /** `<name>.<pid>-<n>.tmp`, as {@link writeFileAtomic} names its temp files. */

@@ -77,6 +77,34 @@ describe('bake', () => {
     expect(await reasons({ model: other })).toEqual({ 'model changed': 4, baked: 4 })
   })
 
+  it('stores each file once: the output is a hard link to its cache entry, and an in-place edit of it does not poison the cache', async () => {
+    const { model, out, cacheDir } = await workspace()
+    const [first] = (await bake({ model, seeds: '7', outDir: out, cacheDir })).images
+    const entry = join(cacheDir, first!.key.slice(0, 2), `${first!.key}.${first!.sha256}`)
+    expect((await stat(first!.path)).ino).toBe((await stat(entry)).ino)
+    await writeFile(first!.path, 'edited in place') // the same inode: the cache entry changes with it
+    const g = await Generator.load(model)
+    const generateBatch = vi.spyOn(g, 'generateBatch')
+    const [again] = (await bake({ model: g, seeds: '7', outDir: out, cacheDir })).images
+    expect(again).toMatchObject({ reason: 'file changed', cached: false, sha256: first!.sha256 })
+    expect(generateBatch).toHaveBeenCalledTimes(1)
+    expect(Buffer.compare(await readFile(first!.path), Buffer.from((await g.generate(7)).toPNG()))).toBe(0)
+  })
+
+  it.each([
+    ['outDir', (dir: string) => ({ outDir: join(dir, 'tiny.onnx', 'sub'), cacheDir: join(dir, 'cache') }), /tiny\.onnx\/sub\/tiny-1\.png/],
+    [
+      'cacheDir',
+      (dir: string) => ({ outDir: join(dir, 'out'), cacheDir: join(dir, 'tiny.onnx', 'sub') }),
+      /tiny\.onnx\/sub\/[0-9a-f]{2}\/[0-9a-f]{64}\.[0-9a-f]{64}/,
+    ],
+  ])('an %s that cannot be written (under a file) is ERR_WRITE naming the path', async (_, dirs, path) => {
+    const { model, dir } = await workspace()
+    const err = await rejectionOf(bake({ model, seeds: '1', ...dirs(dir) }))
+    expect([err.code, err.message]).toEqual(['ERR_WRITE', expect.stringMatching(/cannot write ".*" \((ENOTDIR|EEXIST)\): pass an outDir/)])
+    expect(err.message).toMatch(path)
+  })
+
   it('shards are disjoint and their merge is the unsharded bake, byte for byte', async () => {
     const { model, dir, cacheDir } = await workspace()
     const whole = join(dir, 'whole')

@@ -1,4 +1,4 @@
-import { removeStaleTempFiles, writeFileAtomic } from '@gan-sdk/internal'
+import { removeStaleTempFiles } from '@gan-sdk/internal'
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
 import { describeValue } from '../core/describe-value.js'
@@ -11,7 +11,7 @@ import { SDK_VERSION } from '../core/version.js'
 import { fileStem } from '../node/file-names.js'
 import { Generator } from '../node/node-generator.js'
 import { BakeCache, bakeKey, sha256Hex } from './cache.js'
-import { BAKE_FORMATS, createEncoder, DEFAULT_ENCODE_WORKERS, loadSharp, type BakeFormat } from './encode.js'
+import { BAKE_FORMATS, createImageWriter, DEFAULT_ENCODE_WORKERS, loadSharp, type BakeFormat } from './encode.js'
 import {
   BAKE_MANIFEST_FORMAT,
   BAKE_MANIFEST_VERSION,
@@ -42,7 +42,7 @@ export interface BakeOptions {
   outDir: string
   /** Where finished images are kept by content key, so re-runs and resumed runs skip inference. @default node_modules/.cache/gan-sdk/bake (of the working directory) */
   cacheDir?: string
-  /** PNG encoder threads, working while the model runs. @default the cores but one */
+  /** Writer threads (encoding, hashing, writing), working while the model runs. @default the cores but one, at least 2 */
   concurrency?: number
   /** Seeds per model run. @default 256 */
   batchSize?: number
@@ -161,7 +161,7 @@ export async function bake(options: BakeOptions): Promise<BakeResult> {
       opts.onProgress({ type: 'image', image, done: images.length, total: items.length })
     }
     const toGenerate: Array<{ item: Item; reason: BakeReason }> = []
-    const [present, cachedKeys] = await Promise.all([listFiles(outDir), cache.keys()])
+    const [present, entries] = await Promise.all([listFiles(outDir), cache.entries()])
     await forEachLimited(items, 32, async (item) => {
       const path = join(outDir, item.file)
       const existing = present.has(item.file) ? await readFile(path).catch(() => undefined) : undefined
@@ -181,23 +181,26 @@ export async function bake(options: BakeOptions): Promise<BakeResult> {
             : existing === undefined
               ? 'file missing'
               : 'file changed'
-      const cached = cachedKeys.has(item.key) ? await cache.get(item.key) : undefined
+      const sha256 = entries.get(item.key)
+      const cached = sha256 === undefined ? undefined : await cache.get(item.key, sha256)
       if (cached === undefined) {
         toGenerate.push({ item, reason })
         return
       }
-      const sha256 = sha256Hex(cached)
       // A bake killed after writing this file but before its manifest: the file is already right.
       const unchanged = existingSha === sha256
-      if (!unchanged) await writeOut(path, cached)
-      record(await describe(item, path, cached, sha256, true, unchanged ? 'unchanged' : reason))
+      if (!unchanged)
+        await cache.linkTo(item.key, sha256!, path).catch((err: NodeJS.ErrnoException) => {
+          throw writeError(path, err.code ?? err.message, err)
+        })
+      record(await describe(item, path, cached, sha256!, true, unchanged ? 'unchanged' : reason))
     })
     // Generate in the bake's order, whatever order the checks above finished in.
     const position = new Map(items.map((item, i) => [item, i]))
     toGenerate.sort((a, b) => position.get(a.item)! - position.get(b.item)!)
 
-    // Inference of run k+1 overlaps the encoding of run k (in the encoder's threads or sharp's).
-    const encoder = await createEncoder({ format: opts.format, size: opts.size, quality: opts.quality ?? 0, workers: opts.concurrency })
+    // Inference of run k+1 overlaps the encoding and writing of run k (in the writer threads, and sharp's).
+    const writer = await createImageWriter({ format: opts.format, size: opts.size, quality: opts.quality ?? 0, workers: opts.concurrency })
     try {
       let pending: Promise<void> = Promise.resolve()
       for (let start = 0; start < toGenerate.length; start += opts.batchSize) {
@@ -206,22 +209,24 @@ export async function bake(options: BakeOptions): Promise<BakeResult> {
           run.map(({ item }) => item.seed),
           { truncation: opts.truncation, ...(labelInput === undefined ? {} : { label: run.map(({ item }) => item.label!) }) },
         )
-        const encoding = encoder.encode(generated)
+        const writing = writer.write(
+          generated,
+          run.map(({ item }) => ({ entryPrefix: cache.entryPrefix(item.key), out: join(outDir, item.file) })),
+        )
         await pending
-        pending = encoding.then((files) =>
-          forEachLimited(run, 32, async ({ item, reason }, i) => {
-            const bytes = files[i]!
-            // The cache first: a file in the output is then always one the cache can vouch for.
-            await cache.put(item.key, bytes)
-            const path = join(outDir, item.file)
-            await writeOut(path, bytes)
-            record(await describe(item, path, bytes, sha256Hex(bytes), false, reason))
+        pending = writing.then((written) =>
+          run.forEach(({ item, reason }, i) => {
+            const result = written[i]!
+            if ('failed' in result) throw writeError(result.failed.path, result.failed.code)
+            const { width, height } = opts.size === undefined ? generated[i]! : { width: opts.size, height: opts.size }
+            const { sha256, bytes } = result
+            record({ ...entryOf(item, width, height, bytes, sha256), path: join(outDir, item.file), cached: false, reason })
           }),
         )
       }
       await pending
     } finally {
-      await encoder.close()
+      await writer.close()
     }
 
     const order = new Map(items.map((item, i) => [item.file, i]))
@@ -272,19 +277,14 @@ async function listFiles(dir: string): Promise<Set<string>> {
   return new Set(await readdir(dir).catch(() => [] as string[]))
 }
 
-async function writeOut(path: string, bytes: Uint8Array): Promise<void> {
-  try {
-    await writeFileAtomic(path, bytes, { fsync: false })
-  } catch (err) {
-    throw new GanError(
-      'ERR_WRITE',
-      `cannot write ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): pass an outDir you can write to.`,
-      { cause: err },
-    )
-  }
+/** The error for a file a bake could not write: the path, the system's code, the fix. */
+function writeError(path: string, code: string, cause?: unknown): GanError {
+  return new GanError('ERR_WRITE', `cannot write ${JSON.stringify(path)} (${code}): pass an outDir (and cacheDir) you can write to.`, {
+    cause,
+  })
 }
 
-/** The image's entry: its size read from the file's header (PNG, WebP, AVIF all state it), its hash. */
+/** A file already on disk as the bake returns it: its size read from the file's header (PNG, WebP, AVIF all state it). */
 async function describe(
   item: Item,
   path: string,
@@ -294,19 +294,12 @@ async function describe(
   reason: BakeReason,
 ): Promise<BakedImage> {
   const { width, height } = await imageSize(bytes)
-  return {
-    file: item.file,
-    seed: item.seed,
-    label: item.label,
-    width,
-    height,
-    bytes: bytes.byteLength,
-    sha256,
-    key: item.key,
-    path,
-    cached,
-    reason,
-  }
+  return { ...entryOf(item, width, height, bytes.byteLength, sha256), path, cached, reason }
+}
+
+/** The image's manifest entry. */
+function entryOf(item: Item, width: number, height: number, bytes: number, sha256: string): BakedImageEntry {
+  return { file: item.file, seed: item.seed, label: item.label, width, height, bytes, sha256, key: item.key }
 }
 
 /** Width and height of a PNG (its IHDR), else of any format sharp reads. */

@@ -14,18 +14,27 @@ export interface EncodeSettings {
   size: number | undefined
   /** WebP/AVIF quality, 1–100. */
   quality: number
-  /** PNG encoder threads. */
+  /** Writer threads (PNG encoding, hashing, the file system calls). */
   workers: number
 }
 
-/** Encodes a run of images into their files' bytes, with their provenance. */
-export interface ImageEncoder {
-  encode(images: readonly GeneratedImage[]): Promise<Uint8Array[]>
+/** Where one image goes: its cache entry (the prefix, to which the writer appends the bytes' SHA-256) and its output file. */
+export interface WriteTarget {
+  entryPrefix: string
+  out: string
+}
+
+/** One image as written: its bytes' hash and size, or the path that could not be written and why. */
+export type Written = { sha256: string; bytes: number } | { failed: { path: string; code: string } }
+
+/** Encodes runs of images and writes them to the cache and the output, with their provenance. */
+export interface ImageWriter {
+  write(images: readonly GeneratedImage[], targets: readonly WriteTarget[]): Promise<Written[]>
   close(): Promise<void>
 }
 
-/** PNG encoder threads by default: the cores but one, which runs inference. */
-export const DEFAULT_ENCODE_WORKERS = Math.max(1, availableParallelism() - 1)
+/** Writer threads by default: the cores but one, which runs inference; at least two, as much of their time is spent waiting on the file system. */
+export const DEFAULT_ENCODE_WORKERS = Math.max(2, availableParallelism() - 1)
 
 /** The part of sharp's API a bake uses (sharp is an optional peer dependency: typed here, loaded on demand). */
 interface SharpPipeline {
@@ -43,36 +52,55 @@ export type Sharp = (input: Uint8Array, options?: { raw: { width: number; height
 /** The module name, in a variable: the type checker does not look for an optional peer. */
 const SHARP = 'sharp'
 
+/** What a writer thread takes per image (write-worker.js): the PNG's input to encode, or bytes sharp encoded. */
+interface FileToWrite extends WriteTarget {
+  png?: ReturnType<RgbaImage['pngInput']>
+  bytes?: Uint8Array
+}
+
 /**
- * The encoder for `settings`: PNGs at the model's size in a pool of worker threads (fast-png, the
- * provenance in a tEXt chunk); resizing, WebP and AVIF through sharp, an optional peer dependency
- * (the provenance in XMP for WebP/AVIF, in tEXt for PNG).
+ * The writer for `settings`: a pool of worker threads that encode PNGs at the model's size
+ * (fast-png, the provenance in a tEXt chunk), hash them and write them; resizing, WebP and AVIF
+ * through sharp, an optional peer dependency (the provenance in XMP for WebP/AVIF, in tEXt for
+ * PNG), whose bytes the same threads then hash and write.
  */
-export async function createEncoder(settings: EncodeSettings): Promise<ImageEncoder> {
+export async function createImageWriter(settings: EncodeSettings): Promise<ImageWriter> {
   const sharp = settings.format === 'png' && settings.size === undefined ? undefined : await loadSharp(settings)
-  const pool =
-    settings.format === 'png'
-      ? await WorkerPool.start<{ inputs: unknown[] }, Uint8Array[]>(
-          () => nodeWorkerPort(new URL('./encode-worker.js', import.meta.url)),
-          settings.workers,
-        )
-      : undefined
+  const pool = await WorkerPool.start<{ files: FileToWrite[] }, Written[]>(
+    () => nodeWorkerPort(new URL('./write-worker.js', import.meta.url)),
+    settings.workers,
+  )
   return {
-    async encode(images) {
-      const ready = sharp === undefined ? images : await Promise.all(images.map((image) => resize(sharp, image, settings)))
-      if (pool !== undefined) return encodePngs(pool, ready)
-      return Promise.all(ready.map((image) => encodeWithSharp(sharp!, image, settings)))
+    async write(images, targets) {
+      const files: FileToWrite[] =
+        sharp === undefined
+          ? images.map((image, i) => ({ ...targets[i]!, png: image.pngInput() }))
+          : await Promise.all(images.map(async (image, i) => ({ ...targets[i]!, ...(await encodeWithSharp(sharp, image, settings)) })))
+      // One message per worker: each writes its part, in parallel with the others and with the model's next run.
+      const per = Math.ceil(files.length / pool.size)
+      const parts = Array.from({ length: Math.ceil(files.length / per) }, (_, i) => files.slice(i * per, (i + 1) * per))
+      return (await Promise.all(parts.map((part) => pool.request({ files: part })))).flat()
     },
-    close: async () => pool?.terminate(),
+    close: async () => pool.terminate(),
   }
 }
 
-/** PNGs from the pool: the run split into one part per worker, each part one message. */
-async function encodePngs(pool: WorkerPool<{ inputs: unknown[] }, Uint8Array[]>, images: readonly RgbaImage[]): Promise<Uint8Array[]> {
-  const per = Math.ceil(images.length / pool.size)
-  const parts = Array.from({ length: Math.ceil(images.length / per) }, (_, i) => images.slice(i * per, (i + 1) * per))
-  const encoded = await Promise.all(parts.map((part) => pool.request({ inputs: part.map((image) => image.pngInput()) })))
-  return encoded.flat()
+/** The file's bytes from sharp: resized when asked, as PNG, WebP or AVIF. */
+async function encodeWithSharp(
+  sharp: Sharp,
+  image: GeneratedImage,
+  settings: EncodeSettings,
+): Promise<{ png: ReturnType<RgbaImage['pngInput']> } | { bytes: Uint8Array }> {
+  const resized = await resize(sharp, image, settings)
+  if (settings.format === 'png') return { png: resized.pngInput() }
+  const pipeline = sharp(resized.data, { raw: { width: resized.width, height: resized.height, channels: 4 } })
+  const provenance = resized.provenance
+  if (provenance !== undefined) pipeline.withXmp(provenanceXmp(JSON.stringify(provenance)))
+  const out =
+    settings.format === 'webp'
+      ? await pipeline.webp({ quality: settings.quality }).toBuffer()
+      : await pipeline.avif({ quality: settings.quality }).toBuffer()
+  return { bytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength) }
 }
 
 export async function loadSharp(settings: EncodeSettings): Promise<Sharp> {
@@ -111,17 +139,6 @@ class ResizedImage extends RgbaImage {
   override get provenance() {
     return this.original.provenance
   }
-}
-
-async function encodeWithSharp(sharp: Sharp, image: RgbaImage, settings: EncodeSettings): Promise<Uint8Array> {
-  const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } })
-  const provenance = image.provenance
-  if (provenance !== undefined) pipeline.withXmp(provenanceXmp(JSON.stringify(provenance)))
-  const out =
-    settings.format === 'webp'
-      ? await pipeline.webp({ quality: settings.quality }).toBuffer()
-      : await pipeline.avif({ quality: settings.quality }).toBuffer()
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
 }
 
 /** XMP carrying the provenance JSON, for formats without PNG's tEXt chunks. */

@@ -51,7 +51,8 @@ export async function readBakeManifest(path: string): Promise<BakeManifest | und
   try {
     text = await readFile(path, 'utf8')
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    // No manifest yet; an outDir under a file (ENOTDIR) fails as ERR_WRITE at the first image written.
+    if (['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code!)) return undefined
     throw err
   }
   let manifest: unknown

@@ -19,7 +19,7 @@ type Reply<R> = { id?: number; ready?: true; result?: R; error?: string }
  * The script answers each `{ id, …request }` message with `{ id, result }` or `{ id, error }`, and
  * signals once at start with `{ ready: true }` or `{ error }`. Idle workers do not keep a Node
  * process alive. Used for inference off the calling thread (session-worker.js in Node and in
- * browsers) and for a bake's PNG encoders (encode-worker.js).
+ * browsers) and for a bake's writers (write-worker.js).
  */
 export class WorkerPool<Request extends object, Result> {
   readonly #workers: PooledWorker<Result>[]
