@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
+  // By name, so the replica worker lands beside the chunks that start it: new URL('./replica-worker.js', import.meta.url).
+  entry: { index: 'src/index.ts', cli: 'src/cli.ts', 'replica-worker': 'src/parallel/replica-worker.ts' },
   format: 'esm',
   dts: { entry: 'src/index.ts' },
   target: 'node20',

@@ -51,6 +51,21 @@ describe('gan-train bin', () => {
     expect(run.output().stderr).toContain(`[gan-train] interrupted after step ${steps}; that step is saved in ${out}.`)
   })
 
+  it('with worker threads (--workers 2): Ctrl-C saves the current step and exits 130, and a finished run exits', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'gan-bin-')), 'run')
+    const run = start(['--out', out, '--steps', '100000', '--log-every', '1', ...TINY, '--workers', '2'])
+    await until(async () => run.output().stdout.includes('step 2/'))
+    expect(run.output().stdout).toContain('backend: wasm, 2 workers')
+    run.child.kill('SIGINT')
+    expect(await run.exit).toBe(130)
+    const steps = (await readRunManifest(out)).steps!
+    expect(steps).toBeGreaterThanOrEqual(2)
+    // Resumed to a near total: the process ends by itself once done, the workers stopped.
+    const resumed = start(['--resume', out, '--steps', String(steps + 2)])
+    expect(await resumed.exit).toBe(0)
+    expect((await readRunManifest(out)).steps).toBe(steps + 2)
+  })
+
   it('SIGKILL during a checkpoint write leaves the previous checkpoint loadable, and the run resumable', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'gan-bin-')), 'run')
     // Wider networks, so a checkpoint takes long enough to be caught half-written.

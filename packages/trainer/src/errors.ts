@@ -16,6 +16,8 @@ export const TRAIN_ERROR_CODES = [
   'ERR_RUN_EXISTS',
   /** A run cannot be resumed: no run, no resumable checkpoint, or options that would change it. */
   'ERR_RESUME',
+  /** A data-parallel training worker (option `workers`) failed or exited; `cause` holds its error. */
+  'ERR_WORKER',
 ] as const
 
 export type TrainErrorCode = (typeof TRAIN_ERROR_CODES)[number]

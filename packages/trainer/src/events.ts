@@ -17,7 +17,8 @@ export type TrainEvent =
       /** The first few skipped images, with why. */
       skippedExamples: readonly SkippedImage[]
     }
-  | { type: 'backend'; backend: BackendName; tried: ReadonlyArray<{ name: string; error: string }> }
+  /** The backend started, and how many replicas train on it (option `workers`, resolved). */
+  | { type: 'backend'; backend: BackendName; tried: ReadonlyArray<{ name: string; error: string }>; workers: number }
   /** Training begins; `startStep` is 0, or the checkpoint's step when resuming. */
   | { type: 'start'; totalSteps: number; startStep: number; batchSize: number; datasetSize: number; outDir: string }
   /** After every step, so progress shows from the first one. */

@@ -18,7 +18,9 @@ describe('resolveTrainOptions', () => {
       beta1: 0.5,
       backend: 'auto',
       fastKernels: true,
+      workers: 'auto',
     })
+    expect(resolveTrainOptions({ outDir: 'x', workers: 2 }).workers).toBe(2)
     expect(o.model).toEqual({
       latentSize: 100,
       generatorFilters: [128, 64],
@@ -63,6 +65,8 @@ describe('resolveTrainOptions', () => {
     [{ loss: 'wgan' }, /loss must be one of ns, hinge, got "wgan"\./],
     [{ augment: ['flip'] }, /augment must list distinct policies out of translation, cutout, color \(or none\), got \["flip"\]\./],
     [{ backend: 'webgl' }, /backend must be one of auto, tfjs-node-gpu, tfjs-node, wasm, cpu, got "webgl"\./],
+    [{ workers: 0 }, /workers must be auto or an integer ≥ 1, got 0\./],
+    [{ workers: 'all' }, /workers must be auto or an integer ≥ 1, got "all"\./],
     [{ conditional: 'yes' }, /conditional must be true or false, got "yes"\./],
     [{ name: '' }, /name must be a non-empty string such as "mnist-dcgan", or left out, got ""\./],
   ])('rejects %j as ERR_INVALID_OPTION with a message that says what is valid', (bad, message) => {

@@ -74,13 +74,23 @@ export interface TrainOptions {
   backend?: BackendPreference
   /** On wasm, replace Conv2DBackpropInput by the faster sub-pixel kernel. @default true */
   fastKernels?: boolean
+  /**
+   * Replicas that train each step's batch in parallel, this thread included: each computes the
+   * gradients of its share of the batch in a worker thread, and one summed update is applied to all.
+   * `auto` is one per core on the one-thread backends (wasm, cpu), at most one per 2 images of the
+   * batch, and 1 on tfjs-node(-gpu), which use every core already. 1 trains in this thread alone.
+   * A run repeats exactly for a given number; with several, BatchNorm normalises each share on its
+   * own statistics, so losses differ slightly from one thread's (pass a number for a run to repeat
+   * on a machine with another core count). @default 'auto'
+   */
+  workers?: number | 'auto'
   /** Model name written to gan.json (and so into the exported ONNX). @default `${dataset}-dcgan` */
   name?: string
   /** SPDX licence of the trained weights, written to gan.json. @default the dataset's licence (`unknown` for a folder) */
   license?: string
   /**
    * Continue the run in `outDir` from its last checkpoint, with the settings in its `config.json`;
-   * only `steps`, `sampleEvery`, `checkpointEvery`, `logEvery`, `backend` and `fastKernels` may be
+   * only `steps`, `sampleEvery`, `checkpointEvery`, `logEvery`, `backend`, `fastKernels` and `workers` may be
    * given (and `dataset`, for a run on in-memory images). @default false
    */
   resume?: boolean
@@ -93,7 +103,7 @@ export interface TrainOptions {
 }
 
 /** The options a resumed run may change; everything else comes from its config.json. */
-export const RESUMABLE_OPTIONS = ['steps', 'sampleEvery', 'checkpointEvery', 'logEvery', 'backend', 'fastKernels'] as const
+export const RESUMABLE_OPTIONS = ['steps', 'sampleEvery', 'checkpointEvery', 'logEvery', 'backend', 'fastKernels', 'workers'] as const
 
 export interface ResolvedTrainOptions {
   outDir: string
@@ -113,6 +123,7 @@ export interface ResolvedTrainOptions {
   logEvery: number
   backend: BackendPreference
   fastKernels: boolean
+  workers: number | 'auto'
   name: string | undefined
   license: string | undefined
   resume: boolean
@@ -140,6 +151,7 @@ export const TRAIN_DEFAULTS = {
   emaDecay: 0.999,
   backend: 'auto' as BackendPreference,
   fastKernels: true,
+  workers: 'auto' as number | 'auto',
   fit: 'crop' as Fit,
   loss: 'ns' as LossName,
   augment: [] as readonly AugmentPolicy[],
@@ -270,6 +282,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     logEvery: number('logEvery'),
     backend: oneOf('backend', input.backend ?? TRAIN_DEFAULTS.backend, ['auto', ...BACKEND_NAMES] as const),
     fastKernels: flag('fastKernels', input.fastKernels, TRAIN_DEFAULTS.fastKernels),
+    workers: workers(input.workers),
     name: label('name', 'mnist-dcgan'),
     license: label('license', 'MIT'),
     resume: flag('resume', input.resume, false),
@@ -285,6 +298,17 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       spectralNorm: flag('spectralNorm', input.spectralNorm, TRAIN_DEFAULTS.spectralNorm),
     },
   }
+}
+
+/** What `workers` accepts besides `auto`. The CLI checks --workers against the same rule. */
+export const WORKERS_RULE: NumberRule = integerFrom(1)
+
+function workers(value: TrainOptions['workers']): number | 'auto' {
+  const v = value ?? TRAIN_DEFAULTS.workers
+  if (v !== 'auto' && !(typeof v === 'number' && WORKERS_RULE.accepts(v))) {
+    throw new TrainError('ERR_INVALID_OPTION', `workers must be auto or ${WORKERS_RULE.expected}, got ${describeValue(v)}.`)
+  }
+  return v
 }
 
 function datasetSource(dataset: NonNullable<TrainOptions['dataset']>): DatasetSource {

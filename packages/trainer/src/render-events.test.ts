@@ -17,7 +17,7 @@ const EVENTS: TrainEvent[] = [
       { name: 'dog/b.jpg', reason: 'too small', detail: '4×4' },
     ],
   },
-  { type: 'backend', backend: 'wasm', tried: [{ name: 'tfjs-node', error: 'not installed' }] },
+  { type: 'backend', backend: 'wasm', tried: [{ name: 'tfjs-node', error: 'not installed' }], workers: 1 },
   { type: 'start', totalSteps: 4, startStep: 0, batchSize: 8, datasetSize: 100, outDir: 'runs/x' },
   { type: 'progress', step: 1, totalSteps: 4, elapsedSec: 0.1, imagesPerSec: 80 },
   { type: 'progress', step: 2, totalSteps: 4, elapsedSec: 0.2, imagesPerSec: 80 },

@@ -40,7 +40,7 @@ export function createEventRenderer(io: CliIo, options: EventRendererOptions = {
         break
       }
       case 'backend':
-        print(`backend: ${event.backend}`)
+        print(`backend: ${event.backend}${event.workers > 1 ? `, ${event.workers} workers` : ''}`)
         for (const t of event.tried) print(`  skipped ${t.name}: ${t.error}`)
         break
       case 'start':

@@ -53,11 +53,12 @@ async function weights(dir: string): Promise<Record<string, string>> {
 }
 
 describe('resume', () => {
-  it('a resumed run retraces an uninterrupted one: the same losses and weights, bit for bit', async () => {
+  // workers 2: worker threads hold replicas of the models, started from the checkpoint when resuming.
+  it.each([1, 2])('a resumed run retraces an uninterrupted one: the same losses and weights, bit for bit (workers %i)', async (workers) => {
     const whole = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
     const parts = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
-    await train({ ...RUN, outDir: whole, steps: 6 })
-    const first = await train({ ...RUN, outDir: parts, steps: 4 })
+    await train({ ...RUN, workers, outDir: whole, steps: 6 })
+    const first = await train({ ...RUN, workers, outDir: parts, steps: 4 })
     expect(first.steps).toBe(4)
     const events: string[] = []
     const second = await train({ outDir: parts, resume: true, steps: 6, dataset: RUN.dataset, onEvent: (e) => events.push(e.type) })
@@ -72,7 +73,7 @@ describe('resume', () => {
     expect(config).toMatchObject({
       format: 'gan-train-config',
       dataset: { kind: 'memory', name: 'squares', count: 12, classes: ['red', 'blue'] },
-      options: { steps: 6, conditional: true, spectralNorm: true, loss: 'hinge', augment: ['translation', 'cutout', 'color'] },
+      options: { steps: 6, conditional: true, spectralNorm: true, loss: 'hinge', augment: ['translation', 'cutout', 'color'], workers },
     })
   })
 

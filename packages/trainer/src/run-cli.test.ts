@@ -56,6 +56,7 @@ describe('resolveTrainCommandOptions', () => {
         'log-every': '10',
         backend: 'cpu',
         'no-fast-kernels': true,
+        workers: '3',
         name: '007',
         license: '1e3',
         size: '32',
@@ -97,6 +98,7 @@ describe('resolveTrainCommandOptions', () => {
       logEvery: 10,
       backend: 'cpu',
       fastKernels: false,
+      workers: 3,
       name: '007',
       license: '1e3',
     })
@@ -142,6 +144,8 @@ describe('gan-train CLI', () => {
     ],
     [['--discriminator-filters', ''], '[gan-train] --discriminator-filters "" is invalid'],
     [['--backend', 'webgl'], '[gan-train] --backend "webgl" is invalid: use one of auto, tfjs-node-gpu, tfjs-node, wasm, cpu.'],
+    [['--workers', '0'], '[gan-train] --workers "0" is invalid: pass auto or an integer ≥ 1, e.g. --workers 2.'],
+    [['--workers', 'max'], '[gan-train] --workers "max" is invalid'],
     [['--size', '48'], '[gan-train] --size "48" is invalid: use one of 28, 32, 64, 128.'],
     [['--channels', '2'], '[gan-train] --channels "2" is invalid: use one of 1, 3, 4.'],
     [['--loss', 'wgan'], '[gan-train] --loss "wgan" is invalid: use one of ns, hinge.'],
@@ -200,10 +204,10 @@ describe('gan-train CLI', () => {
 
   it('trains in-process: a line per event, the run on disk, the name kept as typed', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'gan-train-cli-')), 'run')
-    const r = await cli(['mnist', '--out', out, '--steps', '2', ...TINY, '--name', '007', '--license', '1e3'])
+    const r = await cli(['mnist', '--out', out, '--steps', '2', ...TINY, '--name', '007', '--license', '1e3', '--workers', '2'])
     expect(r.stderr).toEqual([])
     expect(r.code).toBe(0)
-    expect(r.stdout.slice(0, 2)).toEqual(['data: mnist, 8000 images at 28×28×1', 'backend: wasm'])
+    expect(r.stdout.slice(0, 2)).toEqual(['data: mnist, 8000 images at 28×28×1', 'backend: wasm, 2 workers'])
     expect(r.stdout.filter((l) => /^(training|step|sample|checkpoint|done)/.test(l)).map((l) => l.split(/[ :]/)[0])).toEqual([
       'training',
       'step',

@@ -49,6 +49,8 @@ Training:
   --log-every <n>                 steps between loss lines and metrics (default: ${D.logEvery})
   --backend <name>                auto | ${BACKEND_NAMES.join(' | ')} (default: ${D.backend})
   --no-fast-kernels               on wasm, keep the stock Conv2DBackpropInput kernel (for benchmarks)
+  --workers <n|auto>              replicas training each batch in parallel threads; auto: one per core
+                                  on wasm/cpu, 1 on tfjs-node (default: ${D.workers})
 Run:
   --name <name>                   model name recorded in gan.json (default: <dataset>-dcgan)
   --license <spdx>                licence of the trained weights in gan.json (default: the dataset's)

@@ -71,6 +71,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       seed: opts.model.seed,
       backend: opts.backend,
       fastKernels: opts.fastKernels,
+      workers: opts.workers,
       ...(opts.name === undefined ? {} : { name: opts.name }),
       ...(opts.license === undefined ? {} : { license: opts.license }),
     },

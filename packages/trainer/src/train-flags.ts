@@ -6,7 +6,7 @@ import { FITS, type Fit } from './data/decode-image.js'
 import { TrainError } from './errors.js'
 import { LOSS_NAMES, type LossName } from './losses.js'
 import { IMAGE_SIZES, type ImageSize } from './models/architecture.js'
-import { NUMBER_OPTIONS, TRAIN_DEFAULTS, type NumberOption, type TrainOptions } from './options.js'
+import { NUMBER_OPTIONS, TRAIN_DEFAULTS, WORKERS_RULE, type NumberOption, type TrainOptions } from './options.js'
 
 /** The flags of `gan-train` (training), for parseFlags: one per option of train(). */
 export const TRAIN_FLAGS = {
@@ -34,6 +34,7 @@ export const TRAIN_FLAGS = {
   backend: { type: 'string' },
   // parseArgs has no negation: the flag itself is the boolean.
   'no-fast-kernels': { type: 'boolean' },
+  workers: { type: 'string' },
   name: { type: 'string' },
   license: { type: 'string' },
   resume: { type: 'string' },
@@ -63,7 +64,17 @@ type TextFlag = 'out' | 'name' | 'license' | 'resume'
 /** The flags of `gan-train`, as typed: values stay strings until {@link resolveTrainCommandOptions} reads them. */
 export type TrainCommandFlags = Partial<
   Record<
-    NumberFlag | TextFlag | 'size' | 'channels' | 'fit' | 'generator-filters' | 'discriminator-filters' | 'loss' | 'augment' | 'backend',
+    | NumberFlag
+    | TextFlag
+    | 'size'
+    | 'channels'
+    | 'fit'
+    | 'generator-filters'
+    | 'discriminator-filters'
+    | 'loss'
+    | 'augment'
+    | 'backend'
+    | 'workers',
     string
   >
 > & {
@@ -104,6 +115,7 @@ export function resolveTrainCommandOptions(flags: TrainCommandFlags, dataset?: s
   if (flags.loss !== undefined) options.loss = choice('loss', flags.loss, LOSS_NAMES) as LossName
   if (flags.backend !== undefined) options.backend = choice('backend', flags.backend, ['auto', ...BACKEND_NAMES]) as BackendPreference
   if (flags.augment !== undefined) options.augment = parseAugment(flags.augment)
+  if (flags.workers !== undefined) options.workers = parseWorkers(flags.workers)
   for (const [flag, key] of [
     ['generator-filters', 'generatorFilters'],
     ['discriminator-filters', 'discriminatorFilters'],
@@ -145,6 +157,18 @@ function parseNumber(flag: NumberFlag, raw: string): number {
     throw new TrainError(
       'ERR_INVALID_OPTION',
       `--${flag} ${describeValue(raw)} is invalid: pass ${rule.expected}, e.g. --${flag} ${TRAIN_DEFAULTS[key]}.`,
+    )
+  }
+  return value
+}
+
+function parseWorkers(raw: string): number | 'auto' {
+  if (raw === 'auto') return raw
+  const value = plainNumber(raw, true)
+  if (!WORKERS_RULE.accepts(value)) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `--workers ${describeValue(raw)} is invalid: pass auto or ${WORKERS_RULE.expected}, e.g. --workers 2.`,
     )
   }
   return value

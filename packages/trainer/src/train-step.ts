@@ -54,8 +54,8 @@ export function createTrainStep(parts: TrainStepParts): (step: number, real: Rea
       }
       const withLabel = (x: tf.Tensor, y: tf.Tensor | undefined) => (y ? [x, y] : x)
 
-      const zD = tf.randomNormal([batchSize, latentSize], 0, 1, 'float32', seed * 1_000_003 + step * 2)
-      const zG = tf.randomNormal([batchSize, latentSize], 0, 1, 'float32', seed * 1_000_003 + step * 2 + 1)
+      const zD = tf.randomNormal([batchSize, latentSize], 0, 1, 'float32', latentSeed(seed, step, 0))
+      const zG = tf.randomNormal([batchSize, latentSize], 0, 1, 'float32', latentSeed(seed, step, 1))
       const realLabels = classes ? labels(real.labels) : undefined
       const yD = classes ? fakeLabels(0) : undefined
       const yG = classes ? fakeLabels(1) : undefined
@@ -81,8 +81,13 @@ export function createTrainStep(parts: TrainStepParts): (step: number, real: Rea
     })
 }
 
+/** The seed of step `step`'s latents: 0 for the discriminator's update, 1 for the generator's. */
+export function latentSeed(seed: number, step: number, update: 0 | 1): number {
+  return seed * 1_000_003 + step * 2 + update
+}
+
 /** A 32-bit seed for one purpose of one step of a run. */
-function mixSeed(seed: number, step: number, purpose: number): number {
+export function mixSeed(seed: number, step: number, purpose: number): number {
   let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b)
   h = Math.imul(h ^ step ^ (h >>> 13), 0xc2b2ae35)
   h = Math.imul(h ^ purpose ^ (h >>> 16), 0x27d4eb2f)

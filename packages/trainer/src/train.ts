@@ -3,7 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers'
 import { selectBackend } from './backend/ladder.js'
 import { checkBatchSize } from './batch-size.js'
 import { readCheckpoint, writeCheckpoint, type TrainingState } from './checkpoint.js'
-import { createRealBatches } from './data/batches.js'
+import { createRealBatches, type RealBatch } from './data/batches.js'
 import { loadDataset } from './data/load-dataset.js'
 import { TrainError } from './errors.js'
 import { createMetricsLog } from './metrics.js'
@@ -14,7 +14,8 @@ import { buildRunConfig, checkSameData, readRunConfig, resumeOptions, writeRunCo
 import { prepareRunDir } from './run-dir.js'
 import { buildRunManifest } from './run-manifest.js'
 import { createSampleWriter, removeSamplesAfter } from './samples.js'
-import { createTrainStep } from './train-step.js'
+import { createParallelStep, resolveWorkers } from './parallel/parallel-step.js'
+import { createTrainStep, type StepLosses } from './train-step.js'
 
 export interface TrainResult {
   outDir: string
@@ -61,7 +62,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   if (opts.resume) checkSameData(config, await readRunConfig(opts.outDir))
 
   const backend = await selectBackend(opts.backend, { fastConvTranspose: opts.fastKernels })
-  opts.onEvent({ type: 'backend', backend: backend.name, tried: backend.tried })
+  const replicas = resolveWorkers(opts.workers, backend.name, opts.batchSize)
+  opts.onEvent({ type: 'backend', backend: backend.name, tried: backend.tried, workers: replicas })
   // Everything that holds tensors, freed in reverse order however training ends.
   const owned: Array<{ dispose(): unknown }> = []
   const own = <T extends { dispose(): unknown }>(resource: T): T => {
@@ -90,7 +92,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       { optimizer: state.generatorOptimizer, variables: variables(state.liveGenerator) },
       { optimizer: state.discriminatorOptimizer, variables: variables(state.discriminator) },
     )
-    const step = createTrainStep({
+    const stepParts = {
       generator: state.liveGenerator,
       discriminator: state.discriminator,
       generatorOptimizer: state.generatorOptimizer,
@@ -101,7 +103,22 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       loss: opts.loss,
       augment: opts.augment,
       classes: cfg.classes,
-    })
+    }
+    // One replica is today's step in this thread; more add worker threads (their own replicas of the models).
+    const step: (at: number, real: RealBatch) => StepLosses | Promise<StepLosses> =
+      replicas === 1
+        ? createTrainStep(stepParts)
+        : own(
+            await createParallelStep({
+              ...stepParts,
+              replicas,
+              backend: backend.name,
+              fastKernels: opts.fastKernels,
+              model: cfg,
+              learningRate: opts.learningRate,
+              beta1: opts.beta1,
+            }),
+          ).step
     const nextRealBatch = createRealBatches(data, opts.batchSize, cfg.seed, startStep)
     const samples = own(
       createSampleWriter(ema.model, { outDir: opts.outDir, latentSize: cfg.latentSize, shape: data, classes: cfg.classes }),
@@ -150,7 +167,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const real = nextRealBatch()
       let losses
       try {
-        losses = step(done, real)
+        losses = await step(done, real)
         ema.update(done)
       } finally {
         real.images.dispose()

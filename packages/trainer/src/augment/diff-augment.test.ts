@@ -23,6 +23,19 @@ describe('diffAugment', () => {
     x.dispose()
   })
 
+  it('augments a shard of a batch (rows) exactly as those images are augmented in the whole batch', () => {
+    const x = tf.tensor4d(
+      Float32Array.from({ length: 5 * 8 * 8 * 4 }, (_, i) => (i % 23) / 23),
+      [5, 8, 8, 4],
+    )
+    const all = ['color', 'translation', 'cutout'] as const
+    const whole = diffAugment(x, all, mulberry32(9))
+    const shard = tf.slice(x, 2, 2)
+    const part = diffAugment(shard, all, mulberry32(9), { batch: 5, offset: 2 })
+    expect(Array.from(part.dataSync())).toEqual(Array.from(tf.slice(whole, 2, 2).dataSync()))
+    tf.dispose([x, whole, shard, part])
+  })
+
   it('cutout zeroes one half-size square per image; translation keeps the values, shifted, zero-filled', () => {
     const x = tf.ones([3, 8, 8, 1])
     const cut = diffAugment(x as tf.Tensor4D, ['cutout'], mulberry32(3)).arraySync() as number[][][][]

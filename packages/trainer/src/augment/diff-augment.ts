@@ -9,38 +9,50 @@ import * as tf from '@tensorflow/tfjs-core'
 export type AugmentPolicy = 'translation' | 'cutout' | 'color'
 export const AUGMENT_POLICIES: readonly AugmentPolicy[] = ['translation', 'cutout', 'color']
 
+/** Which rows of a larger batch `x` holds: a data-parallel replica augments its shard as the whole batch would. */
+export interface BatchRows {
+  /** Images in the whole batch: the draws are made for all of them, in order. */
+  batch: number
+  /** The whole batch's index of `x`'s first image. */
+  offset: number
+}
+
 /**
  * Apply `policies` (in the paper's order: color, translation, cutout) to a batch in [-1, 1], with
  * per-image random draws from `rand`. Gradients flow through to `x`. Alpha (a fourth channel) is
- * shifted and cut like colour but not recoloured.
+ * shifted and cut like colour but not recoloured. With `rows`, `x` is a slice of a larger batch and
+ * gets the same augmentation as its images would have in that batch.
  */
-export function diffAugment(x: tf.Tensor4D, policies: readonly AugmentPolicy[], rand: () => number): tf.Tensor4D {
+export function diffAugment(x: tf.Tensor4D, policies: readonly AugmentPolicy[], rand: () => number, rows?: BatchRows): tf.Tensor4D {
+  const at = rows ?? { batch: x.shape[0], offset: 0 }
   return tf.tidy(() => {
     let y = x
-    if (policies.includes('color')) y = color(y, rand)
-    if (policies.includes('translation')) y = translation(y, rand)
-    if (policies.includes('cutout')) y = cutout(y, rand)
+    if (policies.includes('color')) y = color(y, rand, at)
+    if (policies.includes('translation')) y = translation(y, rand, at)
+    if (policies.includes('cutout')) y = cutout(y, rand, at)
     return y
   })
 }
 
-function perImage(batch: number, draw: () => number): tf.Tensor4D {
-  return tf.tensor4d(Float32Array.from({ length: batch }, draw), [batch, 1, 1, 1])
+/** One value per image of the whole batch, drawn in order; the tensor holds `x`'s rows. */
+function perImage(rows: BatchRows, count: number, draw: () => number): tf.Tensor4D {
+  const all = Float32Array.from({ length: rows.batch }, draw)
+  return tf.tensor4d(all.subarray(rows.offset, rows.offset + count), [count, 1, 1, 1])
 }
 
-function color(x: tf.Tensor4D, rand: () => number): tf.Tensor4D {
+function color(x: tf.Tensor4D, rand: () => number, rows: BatchRows): tf.Tensor4D {
   const [batch, , , channels] = x.shape
   const [rgb, alpha] = channels === 4 ? tf.split(x, [3, 1], 3) : [x, undefined]
   let y = tf.add(
     rgb!,
-    perImage(batch, () => rand() - 0.5),
+    perImage(rows, batch, () => rand() - 0.5),
   ) as tf.Tensor4D
   if (y.shape[3] > 1) {
     const mean = tf.mean(y, 3, true)
     y = tf.add(
       tf.mul(
         tf.sub(y, mean),
-        perImage(batch, () => rand() * 2),
+        perImage(rows, batch, () => rand() * 2),
       ),
       mean,
     ) as tf.Tensor4D
@@ -49,14 +61,14 @@ function color(x: tf.Tensor4D, rand: () => number): tf.Tensor4D {
   y = tf.add(
     tf.mul(
       tf.sub(y, mean),
-      perImage(batch, () => rand() + 0.5),
+      perImage(rows, batch, () => rand() + 0.5),
     ),
     mean,
   ) as tf.Tensor4D
   return alpha ? (tf.concat([y, alpha], 3) as tf.Tensor4D) : y
 }
 
-function translation(x: tf.Tensor4D, rand: () => number): tf.Tensor4D {
+function translation(x: tf.Tensor4D, rand: () => number, rows: BatchRows): tf.Tensor4D {
   const [batch, height, width, channels] = x.shape
   const sy = Math.floor(height * 0.125 + 0.5)
   const sx = Math.floor(width * 0.125 + 0.5)
@@ -67,22 +79,26 @@ function translation(x: tf.Tensor4D, rand: () => number): tf.Tensor4D {
     [0, 0],
   ])
   // One slice per image: tf.gather's gradient needs UnsortedSegmentSum, which the wasm backend lacks.
-  const shifted = Array.from({ length: batch }, (_, b) => {
+  const shifted: tf.Tensor4D[] = []
+  for (let b = 0; b < rows.batch; b++) {
     const dy = Math.floor(rand() * (2 * sy + 1)) - sy
     const dx = Math.floor(rand() * (2 * sx + 1)) - sx
-    return tf.slice(padded, [b, sy - dy, sx - dx, 0], [1, height, width, channels])
-  })
+    const row = b - rows.offset
+    if (row >= 0 && row < batch) shifted.push(tf.slice(padded, [row, sy - dy, sx - dx, 0], [1, height, width, channels]))
+  }
   return tf.concat(shifted, 0)
 }
 
-function cutout(x: tf.Tensor4D, rand: () => number): tf.Tensor4D {
+function cutout(x: tf.Tensor4D, rand: () => number, rows: BatchRows): tf.Tensor4D {
   const [batch, height, width] = x.shape
   const ch = Math.floor(height * 0.5 + 0.5)
   const cw = Math.floor(width * 0.5 + 0.5)
   const mask = new Float32Array(batch * height * width).fill(1)
-  for (let b = 0; b < batch; b++) {
+  for (let all = 0; all < rows.batch; all++) {
     const cy = Math.floor(rand() * (height + (1 - (ch % 2)))) - Math.floor(ch / 2)
     const cx = Math.floor(rand() * (width + (1 - (cw % 2)))) - Math.floor(cw / 2)
+    const b = all - rows.offset
+    if (b < 0 || b >= batch) continue
     for (let y = Math.max(0, cy); y < Math.min(height, cy + ch); y++) {
       for (let xx = Math.max(0, cx); xx < Math.min(width, cx + cw); xx++) mask[(b * height + y) * width + xx] = 0
     }

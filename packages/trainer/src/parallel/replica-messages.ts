@@ -1,0 +1,38 @@
+import type { BackendName } from '../backend/ladder.js'
+import type { DcganConfig } from '../models/dcgan.js'
+import type { TrainStepParts } from '../train-step.js'
+import type { Shard } from './replica-step.js'
+
+/** A tensor as it crosses to a worker thread. */
+export interface WireTensor {
+  values: Float32Array | Int32Array
+  shape: number[]
+  dtype: 'float32' | 'int32'
+}
+
+/** A worker replica's workerData: how to build its models, their current weights and both optimizers' state. */
+export interface ReplicaInit {
+  backend: BackendName
+  fastKernels: boolean
+  model: DcganConfig
+  learningRate: number
+  beta1: number
+  step: Pick<TrainStepParts, 'latentSize' | 'batchSize' | 'seed' | 'loss' | 'augment' | 'classes'>
+  shard: Shard
+  /** Every weight of each model (trainable or not), in `model.weights` order. */
+  generatorWeights: WireTensor[]
+  discriminatorWeights: WireTensor[]
+  /** optimizerState() of both optimizers, prefixed `generator/` and `discriminator/`. */
+  optimizers: Record<string, WireTensor>
+}
+
+/** To a worker: a step's shard of real images (answered by D gradients), then the summed updates (D answered by G gradients). */
+export type ToReplica =
+  | { type: 'step'; step: number; images: Float32Array; labels: Int32Array }
+  | { type: 'apply'; update: 'discriminator' | 'generator'; step: number; sum: Float32Array }
+
+/** From a worker. */
+export type FromReplica =
+  | { type: 'ready' }
+  | { type: 'gradients'; loss: number; values: Float32Array }
+  | { type: 'error'; message: string; stack: string | undefined }

@@ -1,0 +1,143 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { diffAugment } from '../augment/diff-augment.js'
+import { LOSSES } from '../losses.js'
+import { mulberry32 } from '../random.js'
+import { latentSeed, mixSeed, type TrainStepParts } from '../train-step.js'
+
+/** The rows of each step's batch one replica trains on. */
+export interface Shard {
+  offset: number
+  count: number
+}
+
+/** Split `batchSize` rows into `replicas` contiguous shards, the larger ones first. */
+export function splitBatch(batchSize: number, replicas: number): Shard[] {
+  const base = Math.floor(batchSize / replicas)
+  const shards: Shard[] = []
+  let offset = 0
+  for (let r = 0; r < replicas; r++) {
+    const count = base + (r < batchSize % replicas ? 1 : 0)
+    shards.push({ offset, count })
+    offset += count
+  }
+  return shards
+}
+
+/**
+ * One replica's share of a step: its loss term and the gradients of it, all weights flattened in
+ * the order of the model's trainable weights. The loss is the shard's mean scaled by its share of
+ * the batch, so the replicas' losses and gradients add up to the mean over the whole batch.
+ */
+export interface ShardGradients {
+  loss: number
+  values: Float32Array
+}
+
+/**
+ * A replica of the training step on one shard of each batch, in four phases that the caller
+ * interleaves with the other replicas: gradients of D on the shard, the summed D update, gradients
+ * of G against the updated D, the summed G update. Every replica draws the latents, fake labels and
+ * augmentations of the whole batch, exactly as the one-thread step does, and keeps its rows, so a
+ * sample meets the same noise whatever the number of replicas. What differs from one thread is
+ * BatchNorm: in training mode it normalises by the shard's statistics (as PyTorch's DDP does), and
+ * each replica's moving averages follow its own shards.
+ */
+export interface ReplicaStep {
+  discriminatorGradients(step: number, real: tf.Tensor4D, realLabels: Int32Array): ShardGradients
+  applyDiscriminator(sum: Float32Array): void
+  generatorGradients(step: number): ShardGradients
+  applyGenerator(sum: Float32Array): void
+}
+
+export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaStep {
+  const { generator: G, discriminator: D, latentSize, batchSize, seed } = parts
+  const loss = LOSSES[parts.loss ?? 'ns']
+  const augment = parts.augment ?? []
+  const classes = parts.classes ?? 0
+  const share = shard.count / batchSize
+  const gVars = G.trainableWeights.map((w) => w.read() as tf.Variable)
+  const dVars = D.trainableWeights.map((w) => w.read() as tf.Variable)
+  const rows = <T extends tf.Tensor>(x: T): T => tf.slice(x, shard.offset, shard.count)
+  // The same streams and seeds as createTrainStep's, drawn for the whole batch.
+  const stream = (step: number, purpose: number) => mulberry32(mixSeed(seed, step, purpose))
+  const view = (images: tf.Tensor, step: number, purpose: number) =>
+    augment.length > 0
+      ? diffAugment(images as tf.Tensor4D, augment, stream(step, purpose), { batch: batchSize, offset: shard.offset })
+      : images
+  const fakeLabels = (step: number, purpose: number) => {
+    if (!classes) return undefined
+    const rand = stream(step, purpose)
+    const all = Int32Array.from({ length: batchSize }, () => Math.floor(rand() * classes))
+    return tf.tensor2d(all.subarray(shard.offset, shard.offset + shard.count), [shard.count, 1], 'int32')
+  }
+  const latents = (step: number, update: 0 | 1) =>
+    rows(tf.randomNormal([batchSize, latentSize], 0, 1, 'float32', latentSeed(seed, step, update)))
+  const withLabel = (x: tf.Tensor, y: tf.Tensor | undefined) => (y ? [x, y] : x)
+
+  const gradients = (f: () => tf.Scalar, vars: readonly tf.Variable[]): ShardGradients => {
+    const values = new Float32Array(vars.reduce((n, v) => n + v.size, 0))
+    let value = 0
+    tf.tidy(() => {
+      const { value: scalar, grads } = tf.variableGrads(() => tf.mul(f(), share) as tf.Scalar, vars as tf.Variable[])
+      let offset = 0
+      for (const v of vars) {
+        const grad = grads[v.name]
+        // A weight without a gradient (none in these models) contributes zeros.
+        if (grad) values.set(grad.dataSync() as Float32Array, offset)
+        offset += v.size
+      }
+      value = scalar.dataSync()[0]!
+    })
+    return { loss: value, values }
+  }
+  const apply = (optimizer: tf.Optimizer, vars: readonly tf.Variable[], sum: Float32Array) =>
+    tf.tidy(() => {
+      let offset = 0
+      optimizer.applyGradients(
+        vars.map((v) => {
+          const tensor = tf.tensor(sum.subarray(offset, offset + v.size), v.shape, 'float32')
+          offset += v.size
+          return { name: v.name, tensor }
+        }),
+      )
+    })
+
+  return {
+    discriminatorGradients(step, real, realLabels) {
+      // tidy() would walk a returned Float32Array element by element: results leave through a variable.
+      let result: ShardGradients | undefined
+      tf.tidy(() => {
+        const yReal = classes ? tf.tensor2d(realLabels, [shard.count, 1], 'int32') : undefined
+        const yD = fakeLabels(step, 0)
+        const fake = G.apply(withLabel(latents(step, 0), yD), { training: true }) as tf.Tensor
+        result = gradients(() => {
+          const realLogits = D.apply(withLabel(view(real, step, 2), yReal), { training: true }) as tf.Tensor
+          const fakeLogits = D.apply(withLabel(view(fake, step, 3), yD), { training: true }) as tf.Tensor
+          return loss.discriminator(realLogits, fakeLogits)
+        }, dVars)
+      })
+      return result!
+    },
+    applyDiscriminator: (sum) => apply(parts.discriminatorOptimizer, dVars, sum),
+    generatorGradients(step) {
+      let result: ShardGradients | undefined
+      tf.tidy(() => {
+        const yG = fakeLabels(step, 1)
+        const z = latents(step, 1)
+        result = gradients(() => {
+          const images = G.apply(withLabel(z, yG), { training: true }) as tf.Tensor
+          return loss.generator(D.apply(withLabel(view(images, step, 4), yG), { training: true }) as tf.Tensor)
+        }, gVars)
+      })
+      return result!
+    },
+    applyGenerator: (sum) => apply(parts.generatorOptimizer, gVars, sum),
+  }
+}
+
+/** Add the replicas' gradients in replica order, so every replica gets the same bits. */
+export function sumGradients(parts: readonly Float32Array[]): Float32Array {
+  const sum = Float32Array.from(parts[0]!)
+  for (const part of parts.slice(1)) for (let i = 0; i < sum.length; i++) sum[i]! += part[i]!
+  return sum
+}
