@@ -3,12 +3,22 @@ import { existsSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { linkFileAtomic, removeStaleTempFiles, writeFileAtomic } from './atomic-write.js'
+import { linkFileAtomic, linkFileAtomicSync, removeStaleTempFiles, writeFileAtomic, writeFileAtomicSync } from './atomic-write.js'
 import { spawnSync } from 'node:child_process'
 
 const workspace = () => mkdtemp(join(tmpdir(), 'gan-atomic-'))
 
-describe('writeFileAtomic', () => {
+// The synchronous flavours must behave as the promise-based ones: the same tests run on both.
+const writers = [
+  ['writeFileAtomic', writeFileAtomic],
+  ['writeFileAtomicSync', async (...args: Parameters<typeof writeFileAtomicSync>) => writeFileAtomicSync(...args)],
+] as const
+const linkers = [
+  ['linkFileAtomic', linkFileAtomic],
+  ['linkFileAtomicSync', async (...args: Parameters<typeof linkFileAtomicSync>) => linkFileAtomicSync(...args)],
+] as const
+
+describe.each(writers)('%s', (_, writeFileAtomic) => {
   it('creates missing directories, replaces existing files, and leaves no temp files', async () => {
     const dir = await workspace()
     const file = join(dir, 'a', 'b', 'x.png')
@@ -45,7 +55,7 @@ describe('writeFileAtomic', () => {
   })
 })
 
-describe('linkFileAtomic', () => {
+describe.each(linkers)('%s', (_, linkFileAtomic) => {
   it('makes the path a hard link to the target (one inode), replacing what was there, creating folders, leaving no temp files', async () => {
     const dir = await workspace()
     const target = join(dir, 'cache', 'entry')

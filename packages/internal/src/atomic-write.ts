@@ -1,3 +1,4 @@
+import { closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { copyFile, link, mkdir, open, readdir, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 
@@ -45,6 +46,36 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   }
 }
 
+/**
+ * {@link writeFileAtomic} with synchronous system calls, for worker threads that write many small
+ * files: a fifth of the CPU time per file of the promise-based calls (the bake benchmark measures
+ * both), at the price of blocking the calling thread, so never on a thread that serves anything.
+ */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): void {
+  const { fsync = true } = options
+  const tmp = tempName(path)
+  try {
+    let fd: number
+    try {
+      fd = openSync(tmp, 'wx')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      mkdirSync(dirname(path), { recursive: true })
+      fd = openSync(tmp, 'wx')
+    }
+    try {
+      writeFileSync(fd, data)
+      if (fsync) fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(tmp, path)
+  } catch (err) {
+    removeQuietly(tmp)
+    throw err
+  }
+}
+
 /** Error codes of file systems that cannot hard-link these two paths: another device, FAT/exFAT, some network shares. */
 const CANNOT_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS'])
 
@@ -74,6 +105,38 @@ export async function linkFileAtomic(target: string, path: string): Promise<void
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => {})
     throw err
+  }
+}
+
+/** {@link linkFileAtomic} with synchronous system calls, for worker threads (see {@link writeFileAtomicSync}). */
+export function linkFileAtomicSync(target: string, path: string): void {
+  const tmp = tempName(path)
+  try {
+    try {
+      try {
+        linkSync(target, tmp)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+        mkdirSync(dirname(path), { recursive: true })
+        linkSync(target, tmp)
+      }
+    } catch (err) {
+      if (!CANNOT_LINK.has((err as NodeJS.ErrnoException).code ?? '')) throw err
+      copyFileSync(target, tmp)
+    }
+    renameSync(tmp, path)
+  } catch (err) {
+    removeQuietly(tmp)
+    throw err
+  }
+}
+
+/** Remove a temp file after a failed write, keeping the write's own error the one thrown. */
+function removeQuietly(tmp: string): void {
+  try {
+    rmSync(tmp, { force: true })
+  } catch {
+    // The write's error is the one that matters.
   }
 }
 

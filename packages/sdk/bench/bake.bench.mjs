@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // Baking against generating, side by side in one process: the same --images seeds of the bundled
 // model through `generateBatch` (RGBA in memory, runs of 256) and through `bake` (generate + PNG
-// encode in worker threads + atomic writes + the manifest), into an empty output and cache each
-// round. Reports images/s of both, the ratio (goal ≥ 0.8), and where the rest goes: PNG encoding
-// on one thread, and the writes, timed alone. Writes results/bake.{json,md}; run after a build.
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
-import { arch, availableParallelism, cpus, platform, tmpdir } from 'node:os'
+// encode, hash and atomic writes in worker threads + the manifest), into an empty output and cache
+// each round: on the temp folder's disk, and (where /dev/shm exists) in memory, which separates the
+// SDK's own cost from the file system's. Reports images/s, the ratio (goal ≥ 0.8), and where the
+// rest goes: PNG encoding on one thread and creating the files, timed alone. Writes
+// results/bake.{json,md}; run after a build.
+import { existsSync } from 'node:fs'
+import { link, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
+import { arch, cpus, platform, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeFileAtomic } from '@gan-sdk/internal'
 import { parseArgs } from 'node:util'
 import { Generator } from '../dist/index.node.js'
-import { bake } from '../dist/index.bake.js'
+import { bake, DEFAULT_BAKE_CONCURRENCY } from '../dist/index.bake.js'
 
 const { values: args } = parseArgs({ options: { images: { type: 'string', default: '4096' }, rounds: { type: 'string', default: '5' } } })
 const IMAGES = Number(args.images)
@@ -26,8 +29,10 @@ async function timeGenerate() {
   return performance.now() - t0
 }
 
-async function timeBake() {
-  const dir = await mkdtemp(join(tmpdir(), 'gan-bake-bench-'))
+const MEMORY = existsSync('/dev/shm') ? '/dev/shm' : undefined
+
+async function timeBake(base = tmpdir()) {
+  const dir = await mkdtemp(join(base, 'gan-bake-bench-'))
   const t0 = performance.now()
   await bake({ model: generator, seeds: `0-${IMAGES - 1}`, outDir: join(dir, 'out'), cacheDir: join(dir, 'cache') })
   const ms = performance.now() - t0
@@ -35,7 +40,7 @@ async function timeBake() {
   return ms
 }
 
-/** PNG encoding on this thread and writing the files (out + cache), timed alone. */
+/** PNG encoding on this thread, and creating the files as a bake does (the cache entry: temp file + rename; the output: a hard link to it + rename), timed alone. */
 async function timeParts() {
   const images = await generator.generateBatch(seeds.slice(0, 1024))
   let t0 = performance.now()
@@ -45,11 +50,13 @@ async function timeParts() {
   t0 = performance.now()
   await Promise.all(
     pngs.map(async (png, i) => {
-      await writeFile(join(dir, `${i}.png.tmp`), png)
+      await writeFile(join(dir, `${i}.tmp`), png)
+      await rename(join(dir, `${i}.tmp`), join(dir, `${i}.entry`))
+      await link(join(dir, `${i}.entry`), join(dir, `${i}.png.tmp`))
       await rename(join(dir, `${i}.png.tmp`), join(dir, `${i}.png`))
     }),
   )
-  const write = ((performance.now() - t0) / images.length) * IMAGES * 2 // the output file and the cache entry
+  const write = ((performance.now() - t0) / images.length) * IMAGES
   await rm(dir, { recursive: true, force: true })
   return { encode, write }
 }
@@ -58,13 +65,16 @@ await timeGenerate()
 await timeBake() // warm-up
 const gen = []
 const bk = []
+const bkMemory = []
 for (let r = 0; r < ROUNDS; r++) {
   gen.push(await timeGenerate())
   bk.push(await timeBake())
+  if (MEMORY !== undefined) bkMemory.push(await timeBake(MEMORY))
 }
 const parts = await timeParts()
 await generator.dispose()
 const ratios = gen.map((g, r) => g / bk[r])
+const memoryRatios = gen.map((g, r) => g / bkMemory[r])
 const result = {
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: `${platform()}-${arch()}`, node: process.version },
   images: IMAGES,
@@ -72,13 +82,22 @@ const result = {
   generateBatchImagesPerSec: Math.round((IMAGES / median(gen)) * 1000),
   bakeImagesPerSec: Math.round((IMAGES / median(bk)) * 1000),
   bakeShareOfGenerate: Number(median(ratios).toFixed(3)),
+  ...(MEMORY === undefined
+    ? {}
+    : {
+        inMemory: {
+          bakeImagesPerSec: Math.round((IMAGES / median(bkMemory)) * 1000),
+          bakeShareOfGenerate: Number(median(memoryRatios).toFixed(3)),
+        },
+      }),
   msFor: {
     generateBatch: Math.round(median(gen)),
     bake: Math.round(median(bk)),
+    ...(MEMORY === undefined ? {} : { bakeInMemory: Math.round(median(bkMemory)) }),
     pngEncodeOneThread: Math.round(parts.encode),
     writes: Math.round(parts.write),
   },
-  encoderThreads: Math.max(1, availableParallelism() - 1),
+  writerThreads: DEFAULT_BAKE_CONCURRENCY,
 }
 const md = `# Baking vs generating
 
@@ -87,12 +106,18 @@ ${IMAGES.toLocaleString('en-US')} seeds of the bundled MNIST model, ${ROUNDS} ro
 | | images/s | ms |
 | --- | --- | --- |
 | \`generateBatch\` (RGBA in memory, runs of 256) | ${result.generateBatchImagesPerSec} | ${result.msFor.generateBatch} |
-| \`bake\` (generate + PNG in ${result.encoderThreads} encoder thread(s) + atomic writes + manifest, empty cache) | ${result.bakeImagesPerSec} | ${result.msFor.bake} |
+| \`bake\` into the temp folder's disk (generate; PNG, hash, atomic writes in ${result.writerThreads} writer threads; manifest; empty cache) | ${result.bakeImagesPerSec} | ${result.msFor.bake} |
 | **bake ÷ generateBatch** | **${result.bakeShareOfGenerate}** | |
-
+${
+  result.inMemory === undefined
+    ? ''
+    : `| \`bake\` into /dev/shm (memory: the same work without the disk's file system) | ${result.inMemory.bakeImagesPerSec} | ${result.msFor.bakeInMemory} |
+| **bake in memory ÷ generateBatch** | **${result.inMemory.bakeShareOfGenerate}** | |
+`
+}
 Where the rest goes, timed alone for the same number of images: PNG encoding on one thread
-${result.msFor.pngEncodeOneThread} ms (the bake runs it in worker threads while the model runs the next batch),
-writing the files (output and cache, temp file + rename each) ${result.msFor.writes} ms.
+${result.msFor.pngEncodeOneThread} ms, creating the files on the temp folder's disk (the cache entry, then the output as a
+hard link to it) ${result.msFor.writes} ms. The bake runs both in its writer threads while the model runs the next batch.
 
 Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.platform}, Node ${result.machine.node}.
 `

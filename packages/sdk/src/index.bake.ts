@@ -10,5 +10,5 @@ export {
 } from './bake/bake.js'
 export { mergeBakes, type MergeResult } from './bake/merge.js'
 export { parseSeedSpec, parseShard, type Shard } from './bake/seed-spec.js'
-export { BAKE_FORMATS, type BakeFormat } from './bake/encode.js'
+export { BAKE_FORMATS, DEFAULT_BAKE_CONCURRENCY, type BakeFormat } from './bake/encode.js'
 export { BAKE_MANIFEST_FORMAT, type BakeManifest, type BakedImageEntry } from './bake/manifest.js'

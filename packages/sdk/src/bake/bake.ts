@@ -11,7 +11,7 @@ import { SDK_VERSION } from '../core/version.js'
 import { fileStem } from '../node/file-names.js'
 import { Generator } from '../node/node-generator.js'
 import { BakeCache, bakeKey, sha256Hex } from './cache.js'
-import { BAKE_FORMATS, createImageWriter, DEFAULT_ENCODE_WORKERS, loadSharp, type BakeFormat } from './encode.js'
+import { BAKE_FORMATS, createImageWriter, DEFAULT_BAKE_CONCURRENCY, loadSharp, type BakeFormat } from './encode.js'
 import {
   BAKE_MANIFEST_FORMAT,
   BAKE_MANIFEST_VERSION,
@@ -336,7 +336,7 @@ export function resolveBakeOptions(input: BakeOptions) {
     quality,
     outDir,
     cacheDir,
-    concurrency = DEFAULT_ENCODE_WORKERS,
+    concurrency = DEFAULT_BAKE_CONCURRENCY,
     batchSize = 256,
     shard,
     onProgress = () => {},

@@ -34,7 +34,7 @@ export interface ImageWriter {
 }
 
 /** Writer threads by default: the cores but one, which runs inference; at least two, as much of their time is spent waiting on the file system. */
-export const DEFAULT_ENCODE_WORKERS = Math.max(2, availableParallelism() - 1)
+export const DEFAULT_BAKE_CONCURRENCY = Math.max(2, availableParallelism() - 1)
 
 /** The part of sharp's API a bake uses (sharp is an optional peer dependency: typed here, loaded on demand). */
 interface SharpPipeline {
