@@ -1,6 +1,8 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core'
+import { createBatchMatMulWasm } from './wasm-batch-matmul.js'
 import { conv2dBackpropFilterConfig } from './wasm-conv-backprop-filter.js'
 import { createConv2dBackpropInputWasm } from './wasm-conv-backprop-input.js'
+import { createTileWasm } from './wasm-tile.js'
 import { unsortedSegmentSumConfig } from './wasm-unsorted-segment-sum.js'
 import { TrainError } from '../errors.js'
 
@@ -10,10 +12,13 @@ export interface WasmKernelOptions {
 }
 
 let stockBackpropInput: KernelConfig | undefined
+// The stock configs of the kernels that are always wrapped, kept for the same reason.
+const stock: Partial<Record<'Tile' | 'BatchMatMul', KernelConfig>> = {}
 
 /**
  * Make the wasm backend able to train convnets: add the missing Conv2DBackpropFilter and
- * UnsortedSegmentSum (the gradient of an Embedding) and
+ * UnsortedSegmentSum (the gradient of an Embedding), replace Tile and BatchMatMul by the faster
+ * wrappers of wasm-tile.ts and wasm-batch-matmul.ts (the same values), and
  * (by default) swap in the fast Conv2DBackpropInput. Call after `@tensorflow/tfjs-backend-wasm` is
  * imported; safe to call again to switch the fast kernel on or off.
  */
@@ -25,6 +30,15 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   stockBackpropInput ??= getKernel('Conv2DBackpropInput', 'wasm')
   if (stockBackpropInput === undefined) {
     throw new TrainError('ERR_BACKEND', '@tensorflow/tfjs-backend-wasm is not loaded: import it before registerWasmKernels().')
+  }
+  for (const [name, wrap] of [
+    ['Tile', createTileWasm],
+    ['BatchMatMul', createBatchMatMulWasm],
+  ] as const) {
+    const config = (stock[name] ??= getKernel(name, 'wasm'))
+    if (config === undefined) continue
+    unregisterKernel(name, 'wasm')
+    registerKernel({ ...config, kernelFunc: wrap(config.kernelFunc) })
   }
   unregisterKernel('Conv2DBackpropInput', 'wasm')
   registerKernel(

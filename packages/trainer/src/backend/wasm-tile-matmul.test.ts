@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { mulberry32 } from '../random.js'
+import { selectBackend } from './ladder.js'
+import { tileValues } from './wasm-tile.js'
+
+const random = (shape: number[], seed: number) => {
+  const r = mulberry32(seed)
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r() * 2 - 1),
+    shape,
+  )
+}
+
+const TILES: Array<[number[], number[]]> = [
+  [
+    [1, 1, 1, 64],
+    [4, 3, 5, 1],
+  ], // BatchNorm's gradient: per-channel factors to the activations' shape
+  [
+    [1, 6272],
+    [8, 1],
+  ],
+  [
+    [2, 3],
+    [3, 2],
+  ],
+  [[3], [5]],
+  [
+    [2, 1, 3],
+    [1, 4, 1],
+  ],
+  [
+    [2, 2, 1, 2, 3],
+    [2, 1, 3, 2, 1],
+  ],
+  [
+    [4, 5],
+    [1, 1],
+  ],
+]
+
+// [a, b, transposeA, transposeB]: every Dense gradient's shapes, batched and broadcast ones, and one column.
+const PRODUCTS: Array<[number[], number[], boolean, boolean]> = [
+  [[1, 8, 10], [1, 8, 40], true, false],
+  [[1, 8, 40], [1, 10, 40], false, true],
+  [[8, 10], [40, 10], false, true],
+  [[3, 5, 6], [3, 7, 5], true, true],
+  [[2, 3, 6, 5], [1, 5, 20], false, false],
+  [[2, 6, 5], [20, 6], true, true],
+  [[1, 8, 30], [1, 8, 1], true, false],
+]
+
+function compute() {
+  return tf.tidy(() => ({
+    tiles: TILES.map(([shape, reps], i) => Array.from(tf.tile(random(shape, i), reps).dataSync())),
+    intTile: Array.from(tf.tile(tf.tensor([[1, 2, 3]], [1, 3], 'int32'), [2, 2]).dataSync()),
+    products: PRODUCTS.map(([a, b, ta, tb], i) => Array.from(tf.matMul(random(a, i), random(b, i + 100), ta, tb).dataSync())),
+  }))
+}
+
+describe('wasm Tile and BatchMatMul wrappers', () => {
+  let reference: ReturnType<typeof compute>
+  beforeAll(async () => {
+    await selectBackend('cpu')
+    reference = compute()
+    await selectBackend('wasm')
+  })
+
+  it("Tile gives the CPU backend's values exactly, float32 and int32", () => {
+    const got = compute()
+    expect(got.tiles).toEqual(reference.tiles)
+    expect(got.intTile).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3])
+    expect(tileValues(Float32Array.of(1, 2), [2], [1])).toEqual(Float32Array.of(1, 2))
+  })
+
+  it('transposed products match the CPU backend to 1e-5', () => {
+    const got = compute()
+    got.products.forEach((values, i) => {
+      const want = reference.products[i]!
+      expect(values).toHaveLength(want.length)
+      const scale = Math.max(...want.map(Math.abs))
+      expect(Math.max(...values.map((v, j) => Math.abs(v - want[j]!))) / scale).toBeLessThan(1e-5)
+    })
+  })
+
+  it('free what they allocate', () => {
+    const backend = tf.backend() as BackendWasm
+    compute()
+    const before = { tensors: tf.memory().numTensors, buffers: backend.numDataIds() }
+    for (let i = 0; i < 5; i++) compute()
+    expect({ tensors: tf.memory().numTensors, buffers: backend.numDataIds() }).toEqual(before)
+  })
+})
