@@ -23,7 +23,7 @@ describe('gan-sdk as packed by npm', () => {
       const files = packed!.files.map((f) => f.path).sort()
       expect(
         files.every((f) =>
-          /^(LICENSE|README\.md|package\.json|vite-client\.d\.ts|bin\/gan-sdk\.js|assets\/mnist\.onnx|dist\/[\w.-]+\.(js|d\.ts|js\.map))$/.test(
+          /^(LICENSE|README\.md|package\.json|vite-client\.d\.ts|bin\/gan-sdk\.js|assets\/mnist\.(onnx|json)|dist\/[\w.-]+\.(js|d\.ts|js\.map))$/.test(
             f,
           ),
         ),
@@ -32,7 +32,9 @@ describe('gan-sdk as packed by npm', () => {
         'LICENSE',
         'README.md',
         'assets/mnist.onnx',
+        'assets/mnist.json',
         'bin/gan-sdk.js',
+        'dist/write-worker.js',
         'dist/index.node.js',
         'dist/index.core.js',
         'dist/session-worker.js',

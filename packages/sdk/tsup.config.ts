@@ -1,8 +1,14 @@
-import { copyFile, mkdir, rm } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, rm } from 'node:fs/promises'
+import { writeFileAtomic } from '@gan-sdk/internal'
 import { defineConfig } from 'tsup'
+import type { KnownModel } from './src/core/known-model.js'
+import { modelInfoOf, parseModelProto } from './src/core/model-info.js'
+import { checkWeights } from './src/core/weights-digest.js'
 
 const MODEL = '../../models/mnist/mnist.onnx'
 const BUNDLED = 'assets/mnist.onnx'
+const KNOWN = 'assets/mnist.json'
 // Bundled into the build, never installed: the protobuf reader, the ONNX schema, the PNG codec (a
 // faster import: one file instead of hundreds), and the private package of shared Node chores.
 const BUNDLED_DEPENDENCIES = ['@gan-sdk/internal', '@bufbuild/protobuf', 'onnx-buf', 'fast-png']
@@ -30,13 +36,20 @@ export default defineConfig([
     // Ship the bundled model in the package (files: ["bin", "dist", "assets"]). A checkout without the
     // trained model still builds, since training itself (npm run train:mnist) needs this build; the
     // stale copy is removed so that Generator.load() reports the model missing instead of using it.
+    // Beside it, what reading it gives (src/core/known-model.ts), its weights checked here, so that
+    // loading it needs no ONNX parsing.
     async onSuccess() {
       await mkdir('assets', { recursive: true })
       try {
-        await copyFile(MODEL, BUNDLED)
+        const bytes = new Uint8Array(await readFile(MODEL))
+        const proto = parseModelProto(bytes, MODEL)
+        await checkWeights(proto, MODEL)
+        const known: KnownModel = { sha256: createHash('sha256').update(bytes).digest('hex'), info: modelInfoOf(proto, {}, MODEL) }
+        await writeFileAtomic(BUNDLED, bytes, { fsync: false })
+        await writeFileAtomic(KNOWN, `${JSON.stringify(known, null, 2)}\n`, { fsync: false })
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-        await rm(BUNDLED, { force: true })
+        await Promise.all([rm(BUNDLED, { force: true }), rm(KNOWN, { force: true })])
         console.warn(`[gan-sdk build] ${MODEL} does not exist yet: built without the bundled model (npm run train:mnist makes it).`)
       }
     },

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it, vi } from 'vitest'
+import { parseKnownModel, type KnownModel } from './known-model.js'
 import { tinyGenerator, type TinyGeneratorSpec } from '../testing/tiny-generator.js'
 import { GeneratorBase } from './generator.js'
 import { readModelInfo, type ModelInfo } from './model-info.js'
@@ -160,6 +162,29 @@ describe('GeneratorBase.open', () => {
     await TestGenerator.openWith(runtime, bytes, {})
     expect(runtime.readModel).toHaveBeenCalledTimes(1)
     expect(runtime.createSession).toHaveBeenCalledTimes(2)
+  })
+
+  it('uses what the platform recorded about a bundled model only while its bytes still have the recorded hash, and no contract option is given', async () => {
+    const bytes = tinyGenerator()
+    const sha256 = createHash('sha256').update(bytes).digest('hex')
+    const real = readModelInfo(bytes)
+    // A record that differs from the file in its name, so the test sees which one was used.
+    const recorded = { ...real, contract: Object.freeze({ ...real.contract, name: 'as recorded' }) }
+    const opened = async (known: KnownModel, options: LoadOptions = {}) => {
+      const runtime = { ...runtimeFor(bytes), knownModel: vi.fn(async () => known) }
+      const { model, modelSha256 } = await TestGenerator.openWith(runtime, 'bundled.onnx', options)
+      return { name: model.contract.name, modelSha256 }
+    }
+    expect(await opened({ sha256, info: recorded })).toEqual({ name: 'as recorded', modelSha256: sha256 })
+    expect(await opened({ sha256: '0'.repeat(64), info: recorded })).toEqual({ name: real.contract.name, modelSha256: sha256 })
+    expect(await opened({ sha256, info: recorded }, { range: [0, 1] })).toMatchObject({ name: real.contract.name })
+  })
+
+  it('a recorded model is parsed back frozen, and anything else is no record', () => {
+    const { info } = parseKnownModel(JSON.stringify({ sha256: 'ab', info: readModelInfo(tinyGenerator({ labels: ['a', 'b'] })) }))!
+    expect(Object.isFrozen(info.contract) && Object.isFrozen(info.contract.range) && Object.isFrozen(info.contract.labels)).toBe(true)
+    expect(info.contract.labels).toEqual(['a', 'b'])
+    for (const json of ['', '{', 'null', '{"sha256":"ab"}', '{"info":{"contract":{}}}']) expect(parseKnownModel(json)).toBeUndefined()
   })
 
   it('rejects bad options and sources before reading anything', async () => {

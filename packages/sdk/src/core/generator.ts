@@ -3,9 +3,8 @@ import type { ModelContract } from './model-contract.js'
 import { describeValue } from './describe-value.js'
 import { GanError } from './errors.js'
 import { GeneratedImage } from './image.js'
-import { modelInfoOf, parseModelProto, type ModelInfo } from './model-info.js'
-import { checkWeights } from './weights-digest.js'
-import { resolveLoadOptions, type LoadOptions } from './options.js'
+import type { ModelInfo } from './model-info.js'
+import { CONTRACT_OPTIONS, resolveLoadOptions, type LoadOptions } from './options.js'
 import { PixelConverter } from './kernels/pixels.js'
 import type { ModelSource, Runtime } from './runtime.js'
 import type { InferenceSessionLike } from './session.js'
@@ -74,20 +73,28 @@ export class GeneratorBase {
         `model ${describeValue(source)} is not a model source: pass a path, a URL, or the .onnx bytes as a Uint8Array.`,
       )
     }
-    const bytes = source instanceof Uint8Array ? source : await runtime.readModel(source)
+    const overridden = CONTRACT_OPTIONS.some((key) => resolved[key] !== undefined)
+    const [bytes, known] = await Promise.all([
+      source instanceof Uint8Array ? source : runtime.readModel(source),
+      source instanceof Uint8Array || overridden ? undefined : runtime.knownModel?.(source),
+    ])
     const label = source instanceof Uint8Array ? undefined : `model ${JSON.stringify(String(source))}`
-    const proto = parseModelProto(bytes, label)
-    const model = modelInfoOf(proto, resolved, label)
-    const pixels = PixelConverter.create() // before the session: without WebAssembly SIMD this throws, leaking none
+    const pixels = PixelConverter.create() // before the hashes and the session: without WebAssembly SIMD this throws, leaving none running
+    const digest = sha256Hex(bytes)
+    // A bundled model whose bytes are the ones the build read needs no parsing: the protobuf reader is not even loaded.
+    const { model, integrity } =
+      known !== undefined && known.sha256 === (await digest)
+        ? { model: known.info, integrity: Promise.resolve() }
+        : (await import('./inspect-model.js')).inspectModel(bytes, resolved, label)
     const { device = 'auto', fallback = true, threads, workers = 0, sessionOptions = {} } = resolved
     // The hashes run off the main thread (Web Crypto) while onnxruntime builds the session.
-    const [digest, integrity, session] = await Promise.allSettled([
-      sha256Hex(bytes),
-      checkWeights(proto, label ?? 'the model'),
+    const [modelSha256, checked, session] = await Promise.allSettled([
+      digest,
+      integrity,
       openOnDevice(runtime, bytes, model, { device, fallback, threads, workers, sessionOptions }),
     ])
     // Corrupt weights explain any other failure, so their error wins.
-    const failure = [integrity, session, digest].find((r) => r.status === 'rejected')
+    const failure = [checked, session, modelSha256].find((r) => r.status === 'rejected')
     if (failure !== undefined) {
       if (session.status === 'fulfilled') await session.value.session.release()
       throw failure.reason
@@ -96,7 +103,7 @@ export class GeneratorBase {
       ...(session as PromiseFulfilledResult<Awaited<ReturnType<typeof openOnDevice>>>).value,
       model,
       pixels,
-      modelSha256: (digest as PromiseFulfilledResult<string>).value,
+      modelSha256: (modelSha256 as PromiseFulfilledResult<string>).value,
     }
   }
 

@@ -6,7 +6,7 @@ import type { LoadOptions } from '../core/options.js'
 import { createOrtSessionFactory } from '../core/ort-session.js'
 import type { ModelSource, Runtime } from '../core/runtime.js'
 import { linuxHasGpuDevice, linuxHasVulkan, nodeAutoDevices, nodeDeviceFix, nodeDeviceUnavailable, ortBindingDir } from './devices.js'
-import { readModelFile } from './read-model.js'
+import { readKnownModel, readModelFile } from './read-model.js'
 import { WorkerPool } from '../core/worker-pool.js'
 import { createWorkerOrt, type SessionRequest, type WireTensor } from '../core/worker-ort.js'
 import { nodeWorkerPort } from './worker-port.js'
@@ -25,6 +25,7 @@ const inThread = createOrtSessionFactory(ort)
 
 const nodeRuntime: Runtime = {
   readModel: readModelFile,
+  knownModel: readKnownModel,
   auto: nodeAutoDevices(),
   unavailable: (device) => nodeDeviceUnavailable(device, ort.listSupportedBackends(), deviceEnv),
   fix: nodeDeviceFix,

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { describe, expect, it, vi } from 'vitest'
 import { BUNDLED_MODEL_URL } from '../bundled-model.js'
-import { readModelFile } from './read-model.js'
+import { readKnownModel, readModelFile } from './read-model.js'
+import { readModelInfo } from '../core/model-info.js'
+import { createHash } from 'node:crypto'
 import { rejectionOf } from '../testing/gan-error.js'
 
 // The real readFile, made stubbable: the bundled-model case needs a missing file the build did copy.
@@ -61,5 +63,17 @@ describe('readModelFile', () => {
     const err = await rejectionOf(readModelFile(new URL('ftp://example.com/m.onnx')))
     expect(err.code).toBe('ERR_INVALID_OPTION')
     expect(err.message).toMatch(/has the scheme ftp:, which gan-sdk cannot read: pass a path, a file: URL or an http\(s\) URL/)
+  })
+})
+
+describe('readKnownModel', () => {
+  it('gives what the build recorded beside the bundled model: what reading the file gives, and its hash', async () => {
+    const bytes = await readModelFile(BUNDLED_MODEL_URL)
+    expect(await readKnownModel(BUNDLED_MODEL_URL)).toEqual({
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      info: readModelInfo(bytes),
+    })
+    expect(await readKnownModel('mnist.onnx')).toBeUndefined()
+    expect(await readKnownModel(new URL('file:///tmp/other.onnx'))).toBeUndefined()
   })
 })

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { BUNDLED_MODELS } from '../bundled-model.js'
 import { GanError } from '../core/errors.js'
+import { parseKnownModel, type KnownModel } from '../core/known-model.js'
 
 /**
  * The bytes of a model given by path, file: URL, or http(s) URL (a URL object or a string starting
@@ -55,4 +56,11 @@ async function fetchModel(url: URL): Promise<Uint8Array> {
     )
   }
   return new Uint8Array(await response.arrayBuffer())
+}
+
+/** What the build recorded beside a bundled model (`assets/<name>.json`); undefined for any other source, or a missing or unreadable record. */
+export async function readKnownModel(source: string | URL): Promise<KnownModel | undefined> {
+  if (!(source instanceof URL) || !Object.values(BUNDLED_MODELS).includes(source)) return undefined
+  const json = await readFile(new URL(source.href.replace(/\.onnx$/, '.json')), 'utf8').catch(() => undefined)
+  return json === undefined ? undefined : parseKnownModel(json)
 }
