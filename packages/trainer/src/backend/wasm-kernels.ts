@@ -1,7 +1,8 @@
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core'
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core'
 import { createBatchMatMulWasm } from './wasm-batch-matmul.js'
 import { conv2dBackpropFilterConfig } from './wasm-conv-backprop-filter.js'
 import { createConv2dBackpropInputWasm } from './wasm-conv-backprop-input.js'
+import { createReduceWasm } from './wasm-reduce.js'
 import { createTileWasm } from './wasm-tile.js'
 import { unsortedSegmentSumConfig } from './wasm-unsorted-segment-sum.js'
 import { TrainError } from '../errors.js'
@@ -13,12 +14,12 @@ export interface WasmKernelOptions {
 
 let stockBackpropInput: KernelConfig | undefined
 // The stock configs of the kernels that are always wrapped, kept for the same reason.
-const stock: Partial<Record<'Tile' | 'BatchMatMul', KernelConfig>> = {}
+const stock: Partial<Record<'Tile' | 'BatchMatMul' | 'Sum' | 'Mean', KernelConfig>> = {}
 
 /**
  * Make the wasm backend able to train convnets: add the missing Conv2DBackpropFilter and
- * UnsortedSegmentSum (the gradient of an Embedding), replace Tile and BatchMatMul by the faster
- * wrappers of wasm-tile.ts and wasm-batch-matmul.ts (the same values), and
+ * UnsortedSegmentSum (the gradient of an Embedding), replace Tile, BatchMatMul, and Sum and Mean
+ * over leading axes by the faster wrappers of wasm-tile.ts, wasm-batch-matmul.ts and wasm-reduce.ts, and
  * (by default) swap in the fast Conv2DBackpropInput. Call after `@tensorflow/tfjs-backend-wasm` is
  * imported; safe to call again to switch the fast kernel on or off.
  */
@@ -34,6 +35,8 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   for (const [name, wrap] of [
     ['Tile', createTileWasm],
     ['BatchMatMul', createBatchMatMulWasm],
+    ['Sum', (f: KernelFunc) => createReduceWasm('Sum', f)],
+    ['Mean', (f: KernelFunc) => createReduceWasm('Mean', f)],
   ] as const) {
     const config = (stock[name] ??= getKernel(name, 'wasm'))
     if (config === undefined) continue

@@ -53,15 +53,55 @@ const PRODUCTS: Array<[number[], number[], boolean, boolean]> = [
   [[1, 8, 30], [1, 8, 1], true, false],
 ]
 
+// [shape, axes, keepDims]: leading axes take the product path, the others the stock kernels.
+const REDUCTIONS: Array<[number[], number | number[], boolean]> = [
+  [[4, 6, 6, 8], [0, 1, 2], false],
+  [[4, 6, 6, 8], [2, 0, 1], true],
+  [[5, 7], 0, false],
+  [[3, 4, 5], [-3, -2], false],
+  [[3, 4, 5], [0, 1, 2], false],
+  [[4, 6, 6, 8], [1, 2], false],
+  [[4, 6, 6, 8], -1, true],
+]
+
 function compute() {
   return tf.tidy(() => ({
     tiles: TILES.map(([shape, reps], i) => Array.from(tf.tile(random(shape, i), reps).dataSync())),
     intTile: Array.from(tf.tile(tf.tensor([[1, 2, 3]], [1, 3], 'int32'), [2, 2]).dataSync()),
+    sums: REDUCTIONS.map(([shape, axes, keep], i) => Array.from(tf.sum(random(shape, i), axes, keep).dataSync())),
+    means: REDUCTIONS.map(([shape, axes, keep], i) => Array.from(tf.mean(random(shape, i), axes, keep).dataSync())),
+    shapes: REDUCTIONS.map(([shape, axes, keep], i) => [
+      tf.sum(random(shape, i), axes, keep).shape,
+      tf.mean(random(shape, i), axes, keep).shape,
+    ]),
+    intSum: Array.from(
+      tf
+        .sum(
+          tf.tensor(
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            [2, 2],
+            'int32',
+          ),
+          0,
+        )
+        .dataSync(),
+    ),
     products: PRODUCTS.map(([a, b, ta, tb], i) => Array.from(tf.matMul(random(a, i), random(b, i + 100), ta, tb).dataSync())),
   }))
 }
 
-describe('wasm Tile and BatchMatMul wrappers', () => {
+function expectClose(got: number[][], want: number[][]): void {
+  got.forEach((values, i) => {
+    expect(values).toHaveLength(want[i]!.length)
+    const scale = Math.max(...want[i]!.map(Math.abs))
+    expect(Math.max(...values.map((v, j) => Math.abs(v - want[i]![j]!))) / scale).toBeLessThan(1e-5)
+  })
+}
+
+describe('wasm Tile, BatchMatMul, Sum and Mean wrappers', () => {
   let reference: ReturnType<typeof compute>
   beforeAll(async () => {
     await selectBackend('cpu')
@@ -77,13 +117,15 @@ describe('wasm Tile and BatchMatMul wrappers', () => {
   })
 
   it('transposed products match the CPU backend to 1e-5', () => {
+    expectClose(compute().products, reference.products)
+  })
+
+  it('sums and means over leading axes (and the others) match the CPU backend to 1e-5, shapes and keepDims included', () => {
     const got = compute()
-    got.products.forEach((values, i) => {
-      const want = reference.products[i]!
-      expect(values).toHaveLength(want.length)
-      const scale = Math.max(...want.map(Math.abs))
-      expect(Math.max(...values.map((v, j) => Math.abs(v - want[j]!))) / scale).toBeLessThan(1e-5)
-    })
+    expectClose(got.sums, reference.sums)
+    expectClose(got.means, reference.means)
+    expect(got.shapes).toEqual(reference.shapes)
+    expect(got.intSum).toEqual([4, 6])
   })
 
   it('free what they allocate', () => {
