@@ -45,7 +45,7 @@ describe('examples/playground', () => {
         timeout: 120_000,
       })
       const status = await page.textContent('#status')
-      expect(status).toMatch(/^gan-sdk\/mnist-dcgan, 28×28 on (webgpu|wasm).* — [\d.]+ ms per image\.$/)
+      expect(status).toMatch(/^gan-sdk\/mnist-conditional, 28×28 on (webgpu|wasm).* — [\d.]+ ms per image\.$/)
       const inked = await page.evaluate(() => {
         const canvas = document.getElementById('grid') as HTMLCanvasElement
         const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data

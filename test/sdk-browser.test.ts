@@ -114,7 +114,7 @@ describe.each(['wasm', 'webgpu'] as const)('gan-sdk in Chromium on %s', (device)
         const drawn = canvas.getContext('2d')!.getImageData(0, 0, 28, 28).data
         return {
           batchEqualsSingles: same(a!, await g.generate(5)) && same(b!, await g.generate('x')),
-          truncation: truncated.truncation === 0.5 && same(truncated, await g.fromLatent(g.latent(5, { truncation: 0.5 }))),
+          truncation: truncated.truncation === 0.5 && same(truncated, await g.fromLatent(g.latent(5, { truncation: 0.5 }), { label: '5' })),
           labels: [owl.label, (await cond.generateBatch([0, 1, 2])).map((i) => i.label)],
           errors: [
             await codeOf(g.generate(-1)),
@@ -131,7 +131,7 @@ describe.each(['wasm', 'webgpu'] as const)('gan-sdk in Chromium on %s', (device)
     expect(r.truncation).toBe(true)
     expect(r.labels).toEqual(['owl', CLASSES])
     expect(r.errors).toEqual(['ERR_INVALID_SEED', 'ERR_INVALID_LABEL', 'ERR_MODEL_NOT_FOUND'])
-    expect(r.provenance).toMatchObject({ model: 'gan-sdk/mnist-dcgan', seed: 5, label: null, truncation: 1 })
+    expect(r.provenance).toMatchObject({ model: 'gan-sdk/mnist-conditional', seed: 5, label: '5', truncation: 1 })
     expect(r.imageData).toEqual([28, true])
   })
 })

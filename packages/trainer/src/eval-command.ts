@@ -58,7 +58,10 @@ function describe(r: Evaluation): string {
       `  mean confidence      ${c.meanConfidence.toFixed(4)} (classifier: ${(c.heldOutAccuracy * 100).toFixed(2)} % on held-out digits)`,
       `  classes              ${c.histogram.join(' ')} (smallest share ${(c.minClassShare * 100).toFixed(1)} %)`,
     )
-    if (c.labelAgreement !== undefined) lines.push(`  label agreement      ${(c.labelAgreement * 100).toFixed(1)} %`)
+    if (c.labelAgreement !== undefined)
+      lines.push(
+        `  label agreement      ${(c.labelAgreement * 100).toFixed(1)} % (per class: ${c.labelAgreementByClass!.map((a) => (a * 100).toFixed(0)).join(' ')})`,
+      )
   }
   return lines.join('\n')
 }

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { createDefaultGenerate } from './default-generator.js'
 import type { GeneratedImage } from './image.js'
 
-const image = (seed: number | string) => ({ seed }) as unknown as GeneratedImage
+const image = (seed: number | string, label?: string) => ({ seed, label }) as unknown as GeneratedImage
 
 describe('createDefaultGenerate', () => {
   it('loads once, shared by concurrent first calls and later ones', async () => {
@@ -12,6 +12,13 @@ describe('createDefaultGenerate', () => {
     expect(images.map((i) => i.seed)).toEqual([1, 2, 'x'])
     await generate(3)
     expect(load).toHaveBeenCalledTimes(1)
+  })
+
+  it('passes the options on (a label for the conditional bundled model)', async () => {
+    const generate = createDefaultGenerate(async () => ({
+      generate: async (seed: number | string, o?: { label?: unknown }) => image(seed, String(o?.label)),
+    }))
+    expect(await generate(42, { label: '3' })).toEqual({ seed: 42, label: '3' })
   })
 
   it('retries a failed load on the next call', async () => {

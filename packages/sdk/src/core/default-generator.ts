@@ -1,3 +1,4 @@
+import type { GenerateOptions } from './generate-options.js'
 import type { GeneratedImage } from './image.js'
 import type { Seed } from './seed.js'
 
@@ -6,13 +7,14 @@ import type { Seed } from './seed.js'
  * `load` opens on the first call; every later call (concurrent first calls included) shares it. A
  * failed load is not kept, so the next call tries again (e.g. after a missing file is restored).
  */
-export function createDefaultGenerate(load: () => Promise<{ generate(seed: Seed): Promise<GeneratedImage> }>) {
+export function createDefaultGenerate(load: () => Promise<{ generate(seed: Seed, options?: GenerateOptions): Promise<GeneratedImage> }>) {
   let loaded: ReturnType<typeof load> | undefined
-  return async function generate(seed: Seed): Promise<GeneratedImage> {
+  /** One image for `seed` from the bundled model; `options` as `Generator.generate` takes them (`label`, `truncation`). */
+  return async function generate(seed: Seed, options?: GenerateOptions): Promise<GeneratedImage> {
     loaded ??= load().catch((err: unknown) => {
       loaded = undefined
       throw err
     })
-    return (await loaded).generate(seed)
+    return (await loaded).generate(seed, options)
   }
 }

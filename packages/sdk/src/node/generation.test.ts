@@ -24,10 +24,12 @@ describe('latents', () => {
 
   it('fromLatent(latent(seed)) is generate(seed); fromLatents batches; images made from latents have no seed', async () => {
     const g = await Generator.load(readFileSync(MNIST))
-    const made = await g.fromLatent(g.latent(42))
+    // The bundled model is conditional: a latent has no seed to draw its class from, so it takes a label.
+    expect((await rejectionOf(g.fromLatent(g.latent(42)))).code).toBe('ERR_INVALID_LABEL')
+    const made = await g.fromLatent(g.latent(42), { label: '2' }) // seed 42's own class: 42 mod 10
     expect(same(made, await g.generate(42))).toBe(true)
     expect(made.seed).toBeUndefined()
-    const many = await g.fromLatents([g.latent(1), g.latent(2), g.latent(3)], { batchSize: 2 })
+    const many = await g.fromLatents([g.latent(1), g.latent(2), g.latent(3)], { batchSize: 2, label: 2 })
     expect(many.map((image, i) => same(image, i === 0 ? made : image))).toEqual([false, true, true])
     const wrong = await rejectionOf(g.fromLatent(new Float32Array(3)))
     expect(wrong.message).toBe("[gan-sdk] latent 0 is 3 floats: pass a Float32Array of the model's 100 (info.latentSize).")
@@ -40,7 +42,7 @@ describe('truncation', () => {
     expect(same(await g.generate(5, { truncation: 1 }), await g.generate(5))).toBe(true)
     const truncated = await g.generate(5, { truncation: 0.5 })
     expect(truncated.truncation).toBe(0.5)
-    expect(same(truncated, await g.fromLatent(g.latent(5, { truncation: 0.5 })))).toBe(true)
+    expect(same(truncated, await g.fromLatent(g.latent(5, { truncation: 0.5 }), { label: '5' }))).toBe(true)
     expect(same(truncated, await g.generate(5))).toBe(false)
     expect((await rejectionOf(g.generate(5, { truncation: 0 }))).code).toBe('ERR_INVALID_OPTION')
   })

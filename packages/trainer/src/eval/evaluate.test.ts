@@ -24,10 +24,14 @@ const TINY = {
 describe('evaluate', () => {
   it('scores an exported digit model with the classifier: the shipped model’s card figures on its seeds', async () => {
     const r = await evaluate({ input: MNIST_ONNX, count: 100, evaluator: EVALUATOR })
-    expect(r).toMatchObject({ samples: 100, image: { width: 28, height: 28, channels: 1 }, conditional: false, featureSpace: 'classifier' })
+    expect(r).toMatchObject({ samples: 100, image: { width: 28, height: 28, channels: 1 }, conditional: true, featureSpace: 'classifier' })
     expect(r.classifier!.histogram.reduce((a, b) => a + b, 0)).toBe(100)
     expect(r.classifier!.heldOutAccuracy).toBeCloseTo(0.9855, 4)
-    expect(r.classifier!.meanConfidence).toBeGreaterThan(0.7)
+    expect(r.classifier!.meanConfidence).toBeGreaterThan(0.9)
+    expect(r.classifier!.labelAgreement).toBeGreaterThan(0.85)
+    expect(r.classifier!.labelAgreementByClass).toHaveLength(10)
+    // Seeds 0–99 ask for each digit 10 times, so the overall share is the mean of the per-class ones.
+    expect(r.classifier!.labelAgreementByClass!.reduce((a, b) => a + b, 0) / 10).toBeCloseTo(r.classifier!.labelAgreement!, 10)
     expect(r.frechetDistance).toBeGreaterThan(r.realFrechetDistance)
     for (const v of [r.precision, r.recall]) expect(v).toBeGreaterThanOrEqual(0)
   })

@@ -53,6 +53,8 @@ export interface Evaluation {
     minClassShare: number
     /** Conditional models: the share of samples classified as the class they were generated for. */
     labelAgreement?: number
+    /** Conditional models: that share per requested class, by the model's class order. */
+    labelAgreementByClass?: number[]
   }
 }
 
@@ -102,14 +104,19 @@ async function classifierEvaluation(input: string, samples: Samples, count: numb
     const score = scorer.score(samples.pixels, count)
     const fake = classify(classifier, samples.pixels, count, samples.shape)
     const real = classify(classifier, pixelsAsFloats(testSet), testSet.count, testSet)
-    let labelAgreement: number | undefined
+    let agreement: { labelAgreement: number; labelAgreementByClass: number[] } | undefined
     if (samples.classOf !== undefined && samples.labels !== undefined) {
-      let agree = 0
+      const asked = new Array<number>(samples.labels.length).fill(0)
+      const agreed = new Array<number>(samples.labels.length).fill(0)
       for (let n = 0; n < count; n++) {
-        const predicted = argmax(fake.probs, n, fake.classes)
-        if (String(predicted) === samples.labels[samples.classOf[n]!]) agree++
+        const k = samples.classOf[n]!
+        asked[k]!++
+        if (String(argmax(fake.probs, n, fake.classes)) === samples.labels[k]) agreed[k]!++
       }
-      labelAgreement = agree / count
+      agreement = {
+        labelAgreement: agreed.reduce((a, b) => a + b, 0) / count,
+        labelAgreementByClass: agreed.map((a, k) => (asked[k]! === 0 ? 0 : a / asked[k]!)),
+      }
     }
     return {
       ...base(input, samples, count),
@@ -120,7 +127,7 @@ async function classifierEvaluation(input: string, samples: Samples, count: numb
         meanConfidence: score.meanConfidence,
         histogram: score.histogram,
         minClassShare: score.minClassShare,
-        ...(labelAgreement === undefined ? {} : { labelAgreement }),
+        ...agreement,
       },
     }
   } finally {
