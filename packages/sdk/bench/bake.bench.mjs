@@ -7,11 +7,11 @@
 // rest goes: PNG encoding on one thread and creating the files, timed alone. Writes
 // results/bake.{json,md}; run after a build.
 import { existsSync } from 'node:fs'
-import { link, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { arch, cpus, platform, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { writeFileAtomic } from '@gan-sdk/internal'
+import { linkFileAtomicSync, writeFileAtomic, writeFileAtomicSync } from '@gan-sdk/internal'
 import { parseArgs } from 'node:util'
 import { Generator } from '../dist/index.node.js'
 import { bake, DEFAULT_BAKE_CONCURRENCY } from '../dist/index.bake.js'
@@ -40,22 +40,19 @@ async function timeBake(base = tmpdir()) {
   return ms
 }
 
-/** PNG encoding on this thread, and creating the files as a bake does (the cache entry: temp file + rename; the output: a hard link to it + rename), timed alone. */
+/** PNG encoding on this thread, and creating the files as a bake's writers do (the cache entry: temp file + rename; the output: a hard link to it + rename; synchronous calls), timed alone. */
 async function timeParts() {
   const images = await generator.generateBatch(seeds.slice(0, 1024))
+  images.forEach((image) => image.toPNG()) // warm the encoder up first, as a bake's writers are after their first run
   let t0 = performance.now()
   const pngs = images.map((image) => image.toPNG())
   const encode = ((performance.now() - t0) / images.length) * IMAGES
   const dir = await mkdtemp(join(tmpdir(), 'gan-bake-bench-'))
   t0 = performance.now()
-  await Promise.all(
-    pngs.map(async (png, i) => {
-      await writeFile(join(dir, `${i}.tmp`), png)
-      await rename(join(dir, `${i}.tmp`), join(dir, `${i}.entry`))
-      await link(join(dir, `${i}.entry`), join(dir, `${i}.png.tmp`))
-      await rename(join(dir, `${i}.png.tmp`), join(dir, `${i}.png`))
-    }),
-  )
+  pngs.forEach((png, i) => {
+    writeFileAtomicSync(join(dir, `${i}.entry`), png, { fsync: false })
+    linkFileAtomicSync(join(dir, `${i}.entry`), join(dir, `${i}.png`))
+  })
   const write = ((performance.now() - t0) / images.length) * IMAGES
   await rm(dir, { recursive: true, force: true })
   return { encode, write }

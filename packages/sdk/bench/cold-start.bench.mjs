@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Cold start, process start → first image, side by side: gan-sdk's `generate(1)` + `toPNG()` with
 // the bundled model against raw onnxruntime-node (import, read the model, create a session, run one
-// latent). Each side is a fresh `node` process, alternating for --rounds rounds; the ratio is taken
-// round by round. Writes results/cold-start.{json,md}. `node packages/sdk/bench/cold-start.bench.mjs`
+// latent and its class: the bundled model is conditional). Each side is a fresh `node` process,
+// alternating for --rounds rounds; the ratio is taken round by round. Writes results/cold-start.{json,md}. `node packages/sdk/bench/cold-start.bench.mjs`
 // after a build (the root `npm run bench` builds first).
 import { execFileSync } from 'node:child_process'
 import { arch, cpus, platform } from 'node:os'
@@ -19,7 +19,7 @@ const SIDES = {
   raw: `import * as ort from 'onnxruntime-node'
 import { readFile } from 'node:fs/promises'
 const s = await ort.InferenceSession.create(await readFile(${JSON.stringify(model)}), { executionProviders: ['cpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3 })
-await s.run({ latent: new ort.Tensor('float32', new Float32Array(100), [1, 100]) })`,
+await s.run({ latent: new ort.Tensor('float32', new Float32Array(100), [1, 100]), label: new ort.Tensor('int64', new BigInt64Array(1), [1]) })`,
   sdk: `import { generate } from ${JSON.stringify(sdkEntry)}
 ;(await generate(1)).toPNG()`,
   sdkCpu: `import { Generator } from ${JSON.stringify(sdkEntry)}

@@ -58,7 +58,7 @@ async function worker(side) {
   const seeds = Array.from({ length: BATCH }, (_, i) => i)
   if (side === 'raw') {
     const generator = await Generator.load(bytes) // only to read the contract
-    const { latentSize, latentDistribution, inputName, outputName } = generator.info
+    const { latentSize, latentDistribution, inputName, outputName, labelInput, labels } = generator.info
     await generator.dispose()
     // The SDK's own session options, so the comparison isolates what the SDK adds around session.run.
     const session = await ort.InferenceSession.create(bytes, {
@@ -68,10 +68,16 @@ async function worker(side) {
     })
     const trailing = session.inputMetadata[0]?.shape?.length === 4 ? [1, 1] : []
     const latents = seedsToLatents(seeds, latentSize, { distribution: latentDistribution })
+    // A conditional model also takes each seed's class (seed mod classes, as the SDK draws it).
+    const classes = BigInt64Array.from(seeds, (seed) => BigInt(seed % Math.max(1, labels.length)))
     const run = (batch) =>
-      session.run({ [inputName]: new ort.Tensor('float32', latents.subarray(0, batch * latentSize), [batch, latentSize, ...trailing]) }, [
-        outputName,
-      ])
+      session.run(
+        {
+          [inputName]: new ort.Tensor('float32', latents.subarray(0, batch * latentSize), [batch, latentSize, ...trailing]),
+          ...(labelInput === undefined ? {} : { [labelInput]: new ort.Tensor('int64', classes.subarray(0, batch), [batch]) }),
+        },
+        [outputName],
+      )
     return { batch: await repeat(() => run(BATCH), REPS), single: await repeat(() => run(1), REPS) }
   }
   // Every session.run the SDK makes, timed: the SDK imports this same onnxruntime-node module.
