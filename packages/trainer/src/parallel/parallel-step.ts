@@ -161,7 +161,9 @@ class ReplicaWorker {
         `training worker ${index} of ${replicas - 1} ${why}. Pass --workers 1 (workers: 1) to train in one thread; the run's last checkpoint is intact.`,
         { cause },
       )
-    this.worker = new Worker(script, { workerData: init })
+    // Workers inherit the process's Node options; --input-type (set for `node --input-type=module -e …`) refuses a file entry point.
+    const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'))
+    this.worker = new Worker(script, { workerData: init, execArgv })
     this.worker.on('message', (message: FromReplica) => {
       if (message.type === 'error') {
         const cause = Object.assign(new Error(message.message), { stack: message.stack })
