@@ -291,12 +291,11 @@ export class GeneratorBase {
       const floats = keepFloat ? output.slice(0, n * floatsPerImage) : undefined
       const rgba = this.#pixels.toRgbaInPlace(output, n, contract)
       for (let i = 0; i < n; i++) {
-        const label = inputLabels === undefined ? undefined : contract.labels[inputLabels[i]!]
         images.push(
           new GeneratedImage(width, height, channels, rgba.subarray(i * bytesPerImage, (i + 1) * bytesPerImage), seedOf(start + i), {
-            ...(label !== undefined ? { label } : {}),
+            label: inputLabels === undefined ? undefined : contract.labels[inputLabels[i]!],
             truncation,
-            ...(floats ? { float: floats.subarray(i * floatsPerImage, (i + 1) * floatsPerImage) } : {}),
+            float: floats?.subarray(i * floatsPerImage, (i + 1) * floatsPerImage),
             origin: this.#origin,
           }),
         )
