@@ -1,14 +1,24 @@
 // What the trainer's benchmarks share: the step train() makes (one D update on real + fake, one G
-// update) for a DCGAN of the given widths, timed on the wasm backend, and the results writer.
+// update) for a DCGAN of the given widths, timed on the wasm backend; train() itself, timed step by
+// step with a given number of workers; and the results writer.
 import * as tf from '@tensorflow/tfjs-core'
-import { arch, cpus, platform } from 'node:os'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { arch, cpus, loadavg, platform, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeFileAtomic } from '@gan-sdk/internal'
-import { buildDiscriminator, buildGenerator, selectBackend } from '../dist/index.js'
+import { buildDiscriminator, buildGenerator, selectBackend, train } from '../dist/index.js'
 
 export const BATCH = 64
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-export const machine = () => ({ cpu: cpus()[0]?.model, cores: cpus().length, platform: `${platform()}-${arch()}`, node: process.version })
+export const machine = () => ({
+  cpu: cpus()[0]?.model,
+  cores: cpus().length,
+  platform: `${platform()}-${arch()}`,
+  node: process.version,
+  // Other work on the machine while measuring: training speed is only comparable on a quiet one.
+  loadAverage1m: Math.round(loadavg()[0] * 100) / 100,
+})
 
 function makeStep(gf, df) {
   const cfg = {
@@ -54,6 +64,63 @@ export async function stepImagesPerSec(gf, df, { fastConvTranspose, steps }) {
     ms.push(performance.now() - t0)
   }
   return Math.round((BATCH / median(ms)) * 1000 * 10) / 10
+}
+
+/**
+ * Images/s of train() itself (batch preparation, the step, the EMA update) on the wasm backend with
+ * `workers` replicas, on random images of the given shape (speed does not depend on the pixels):
+ * the median time between progress events over `steps` steps, after `warmup` steps.
+ */
+export async function trainImagesPerSec({ size, channels, generatorFilters, discriminatorFilters, workers, steps, warmup = 2 }) {
+  const count = BATCH * 4
+  let state = 1
+  const pixels = Uint8Array.from({ length: count * size * size * channels }, () => (state = (state * 1103515245 + 12345) >>> 0) >>> 24)
+  const dataset = {
+    name: 'random',
+    width: size,
+    height: size,
+    channels,
+    pixels,
+    labels: new Uint8Array(count),
+    classNames: ['x'],
+    count,
+    license: 'CC0-1.0',
+  }
+  const outDir = await mkdtemp(join(tmpdir(), 'gan-bench-'))
+  const times = []
+  try {
+    await train({
+      outDir: join(outDir, 'run'),
+      dataset,
+      generatorFilters,
+      discriminatorFilters,
+      batchSize: BATCH,
+      steps: warmup + steps,
+      sampleEvery: 1e6,
+      checkpointEvery: 1e6,
+      logEvery: 1e6,
+      backend: 'wasm',
+      workers,
+      onEvent: (e) => {
+        if (e.type === 'start' || e.type === 'progress') times.push(performance.now())
+      },
+    })
+  } finally {
+    await rm(outDir, { recursive: true, force: true })
+  }
+  const ms = times.slice(warmup + 1).map((t, i) => t - times[warmup + i])
+  return Math.round((BATCH / median(ms)) * 1000 * 10) / 10
+}
+
+/**
+ * {@link trainImagesPerSec} for each worker count, `rounds` times, alternating: `best` is the
+ * highest of the rounds (the least disturbed: on a shared machine another process's burst slows a
+ * synchronous 2-worker step more than a 1-worker one), `runs` all of them.
+ */
+export async function workersImagesPerSec(config, workerCounts, rounds) {
+  const runs = Object.fromEntries(workerCounts.map((w) => [w, []]))
+  for (let r = 0; r < rounds; r++) for (const w of workerCounts) runs[w].push(await trainImagesPerSec({ ...config, workers: w }))
+  return Object.fromEntries(workerCounts.map((w) => [w, { best: Math.max(...runs[w]), runs: runs[w] }]))
 }
 
 /** Write results/<name>.json and results/<name>.md atomically, and print the table. */

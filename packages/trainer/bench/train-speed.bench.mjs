@@ -1,12 +1,19 @@
 #!/usr/bin/env node
-// Training throughput on the wasm backend: stock vs sub-pixel Conv2DBackpropInput, for the
-// reference DCGAN (G 128→64, D 64→128) and the shipped MNIST config (G 64→32, D 32→64), batch 64,
-// plus the Conv2DTranspose layer alone. Run: npm run bench (repo root). Writes results/train-speed.{json,md}.
+// Training throughput on the wasm backend. Two tables:
+// - train() itself with 1 and 2 workers (replicas in worker threads, each on half of every batch),
+//   for the reference DCGAN (G 128→64, D 64→128, 28×28×1: the default `gan-train mnist`) and the
+//   64×64 colour configuration (`gan-train emoji --size 64` defaults: G 256→128→64, D 64→128→256,
+//   RGBA), batch 64;
+// - one step in one thread, stock vs sub-pixel Conv2DBackpropInput, for the reference DCGAN and the
+//   shipped MNIST config (G 64→32, D 32→64), plus the Conv2DTranspose layer alone.
+// Run: npm run bench:train (repo root). Writes results/train-speed.{json,md}. Pause other work first:
+// the workers need both cores, and the load average is recorded.
 import * as tf from '@tensorflow/tfjs-core'
 import { selectBackend } from '../dist/index.js'
-import { BATCH, machine, median, stepImagesPerSec, writeResults } from './reference-step.mjs'
+import { BATCH, machine, median, stepImagesPerSec, workersImagesPerSec, writeResults } from './reference-step.mjs'
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 6)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const imagesPerSec = (gf, df, fast) => stepImagesPerSec(gf, df, { fastConvTranspose: fast, steps: STEPS })
 
 async function layerMs(fast) {
@@ -28,6 +35,32 @@ async function layerMs(fast) {
   return Math.round(median(ms) * 10) / 10
 }
 
+const CONFIGS = [
+  {
+    label: 'reference DCGAN: G 128→64, D 64→128, 28×28×1',
+    size: 28,
+    channels: 1,
+    generatorFilters: [128, 64],
+    discriminatorFilters: [64, 128],
+    steps: STEPS,
+  },
+  // A step takes seconds here: fewer of them.
+  {
+    label: '64×64 colour: G 256→128→64, D 64→128→256, 64×64×4',
+    size: 64,
+    channels: 4,
+    generatorFilters: [256, 128, 64],
+    discriminatorFilters: [64, 128, 256],
+    steps: Math.min(STEPS, 4),
+  },
+]
+const workers = []
+for (const { label, ...config } of CONFIGS) {
+  const runs = await workersImagesPerSec(config, [1, 2], ROUNDS)
+  const [one, two] = [runs[1].best, runs[2].best]
+  workers.push({ label, workers1: one, workers2: two, speedup: Math.round((two / one) * 100) / 100, runs })
+}
+
 const rows = []
 for (const [label, gf, df] of [
   ['reference DCGAN: G 128→64, D 64→128', [128, 64], [64, 128]],
@@ -42,14 +75,19 @@ const result = {
   machine: machine(),
   batch: BATCH,
   steps: STEPS,
+  workers,
   training: rows,
   conv2dTranspose7x7x128to14x14x64: layer,
 }
-const md = `| training step, wasm backend, batch ${BATCH} (median of ${STEPS}) | stock kernel | sub-pixel kernel | speed-up |
+const md = `| train(), wasm backend, batch ${BATCH} (median step, best of ${ROUNDS} rounds) | 1 worker | 2 workers | speed-up |
+| --- | --- | --- | --- |
+${workers.map((r) => `| ${r.label} | ${r.workers1} images/s | ${r.workers2} images/s | ${r.speedup}× |`).join('\n')}
+
+| one training step in one thread, wasm backend, batch ${BATCH} (median of ${STEPS}) | stock kernel | sub-pixel kernel | speed-up |
 | --- | --- | --- | --- |
 ${rows.map((r) => `| ${r.label} | ${r.stock} images/s | ${r.fast} images/s | ${r.speedup}× |`).join('\n')}
 | Conv2DTranspose 7×7×128 → 14×14×64, k4 s2, forward | ${layer.stockMs} ms | ${layer.fastMs} ms | ${Math.round((layer.stockMs / layer.fastMs) * 100) / 100}× |
 
-Machine: ${result.machine.cpu}, ${result.machine.cores} cores (the wasm backend uses one thread in Node), ${result.machine.platform}, Node ${result.machine.node}.
+Machine: ${result.machine.cpu}, ${result.machine.cores} cores (the wasm backend uses one thread per worker in Node), ${result.machine.platform}, Node ${result.machine.node}; load average ${result.machine.loadAverage1m} when it ended.
 `
 await writeResults('train-speed', result, md)

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// The gap the trainer has to close, measured in one run: a training step of the reference DCGAN
-// (G 128→64, D 64→128, batch 64) in @gan-sdk/trainer on the TF.js WASM backend (one thread in Node,
-// our sub-pixel kernels), and the same network in PyTorch on the CPU with 1 and 2 threads
-// (pytorch_reference.py), where `python3 -c 'import torch'` works. Writes results/train-vs-pytorch.{json,md}.
+// The gap the trainer has to close, measured in one run: training the reference DCGAN (G 128→64,
+// D 64→128, batch 64) with @gan-sdk/trainer's train() on the TF.js WASM backend (one thread per
+// worker in Node, our kernels) with 1 and 2 workers, and the same network in PyTorch on the CPU with
+// 1 and 2 threads (pytorch_reference.py), where `python3 -c 'import torch'` works. Writes
+// results/train-vs-pytorch.{json,md}.
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { BATCH, machine, stepImagesPerSec, writeResults } from './reference-step.mjs'
+import { BATCH, machine, workersImagesPerSec, writeResults } from './reference-step.mjs'
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 10)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 
 /** PyTorch's figures, or why there are none: the python3 on PATH, else Debian's (which has python3-torch). */
 function pytorch() {
@@ -29,8 +31,12 @@ function pytorch() {
   return { missing: `python3 with torch is not available (${String(error.message).split('\n')[0]}): apt-get install python3-torch` }
 }
 
-const ours = await stepImagesPerSec([128, 64], [64, 128], { fastConvTranspose: true, steps: STEPS })
+const reference = { size: 28, channels: 1, generatorFilters: [128, 64], discriminatorFilters: [64, 128], steps: STEPS }
+const runs = await workersImagesPerSec(reference, [1, 2], ROUNDS)
+const ours = [1, 2].map((threads) => ({ threads, imagesPerSec: runs[threads].best, runs: runs[threads].runs }))
 const torch = pytorch()
+const torchAt = (threads) => torch.rows?.find((r) => r.threads === threads)?.imagesPerSec
+const ratio = (threads, x) => (torchAt(threads) ? (x / torchAt(threads)).toFixed(2) : '–')
 const result = {
   machine: machine(),
   batch: BATCH,
@@ -38,13 +44,13 @@ const result = {
   pytorch: torch.rows ?? null,
   ...(torch.missing ? { pytorchMissing: torch.missing } : {}),
 }
-const md = `# Training step, reference DCGAN (G 128→64, D 64→128), batch ${BATCH}
+const md = `# Training, reference DCGAN (G 128→64, D 64→128), batch ${BATCH}
 
-| trainer | images/s | @gan-sdk/trainer ÷ this |
-| --- | --- | --- |
-| @gan-sdk/trainer, TF.js WASM backend (one thread in Node) | ${ours} | 1 |
-${(torch.rows ?? []).map((r) => `| PyTorch CPU, ${r.threads} thread${r.threads === 1 ? '' : 's'} | ${r.imagesPerSec} | ${(ours / r.imagesPerSec).toFixed(2)} |`).join('\n')}${torch.missing ? `\n\nPyTorch: ${torch.missing}.` : ''}
+| trainer | threads | images/s (trainer: median step, best of ${ROUNDS} rounds) | ÷ PyTorch on as many threads |
+| --- | --- | --- | --- |
+${ours.map((r) => `| @gan-sdk/trainer, TF.js WASM backend, workers ${r.threads} | ${r.threads} | ${r.imagesPerSec} | ${ratio(r.threads, r.imagesPerSec)} |`).join('\n')}
+${(torch.rows ?? []).map((r) => `| PyTorch CPU | ${r.threads} | ${r.imagesPerSec} | 1 |`).join('\n')}${torch.missing ? `\n\nPyTorch: ${torch.missing}.` : ''}
 
-Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.platform}, Node ${result.machine.node}.
+Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.platform}, Node ${result.machine.node}; load average ${result.machine.loadAverage1m} when it ended.
 `
 await writeResults('train-vs-pytorch', result, md)
