@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tinyGenerator } from '../testing/tiny-generator.js'
 import { Generator } from '../node/node-generator.js'
+import { readProvenance } from '../core/image.js'
 import { resolveGenerateOptions, runCli } from './run-cli.js'
 
 async function cli(...argv: string[]) {
@@ -48,6 +49,20 @@ describe('gan-sdk CLI', () => {
     expect(events[0]).toEqual({ type: 'image', seed: 'hello', file: join(out, 'hello.png'), width: 4, height: 3 })
     expect(events[1]).toMatchObject({ type: 'done', count: 1, out })
     expect(events).toHaveLength(2)
+  })
+
+  it("--label picks a conditional model's class; an unknown one is a usage error naming the classes", async () => {
+    const { dir, out } = await workspace()
+    const model = join(dir, 'cond.onnx')
+    await writeFile(model, tinyGenerator({ labels: ['cat', 'dog'] }))
+    expect((await cli('generate', '--seed', '4', '--count', '2', '--label', 'dog', '--out', out, '--model', model)).code).toBe(0)
+    expect([readProvenance(await readFile(join(out, '4.png')))?.label, readProvenance(await readFile(join(out, '5.png')))?.label]).toEqual([
+      'dog',
+      'dog',
+    ])
+    const cow = await cli('generate', '--label', 'cow', '--out', join(dir, 'none'), '--model', model)
+    expect([cow.code, cow.stderr]).toEqual([2, [expect.stringMatching(/^\[gan-sdk\] label "cow" is not a class of this model: pass one of "cat" \(0\), "dog" \(1\)\.$/)]])
+    expect(await readdir(dir)).not.toContain('none')
   })
 
   it('info prints the contract as JSON', async () => {

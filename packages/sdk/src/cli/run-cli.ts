@@ -22,6 +22,8 @@ Options:
   --seed <seed>    generate: first seed: digits for an integer in [0, 2^53 − 1], other text for a
                    string seed (text that reads as a number, like -1, 1e3 or NaN, is refused) (default: 0)
   --count <n>      generate: number of images, 1 … ${MAX_COUNT} (default: 1)
+  --label <class>  generate: the class of a conditional model's images, by name (gan-sdk info lists
+                   them; the bundled digits: 0 … 9) (default: each seed's own class, seed mod classes)
   --out <dir>      generate: output directory, created if missing (default: out)
   --json           generate: print NDJSON events instead of file paths
   --model <model>  a bundled model name (mnist), a .onnx path, or an http(s) URL (default: mnist)
@@ -34,6 +36,7 @@ const GENERATE = {
   ...COMMON,
   seed: { type: 'string' },
   count: { type: 'string' },
+  label: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
 } as const
@@ -44,6 +47,8 @@ export interface GenerateCommandOptions {
   seed: Seed
   /** Number of images (seeds `seed` … `seed + count − 1`). @default 1 */
   count: number
+  /** The class of a conditional model's images, by name. @default each seed's own class */
+  label: string | undefined
   /** Output directory. @default 'out' */
   out: string
   /** Model path. @default the bundled MNIST model */
@@ -59,6 +64,7 @@ export interface GenerateCommandOptions {
 export function resolveGenerateOptions(flags: {
   seed?: string
   count?: string
+  label?: string
   out?: string
   model?: string
   json?: boolean
@@ -79,7 +85,7 @@ export function resolveGenerateOptions(flags: {
     throw new GanError('ERR_INVALID_SEED', `seeds ${seed} … ${seed} + ${count - 1} go past 2^53 − 1: pass a smaller --seed or --count.`)
   }
   if (flags.out === '') throw new GanError('ERR_INVALID_OPTION', '--out "" is empty: pass a directory path.')
-  return { seed, count, out: flags.out ?? 'out', model: flags.model, json: flags.json ?? false }
+  return { seed, count, label: flags.label, out: flags.out ?? 'out', model: flags.model, json: flags.json ?? false }
 }
 
 /**
@@ -110,7 +116,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: { term
         throw new UsageError(`unknown command ${describeValue(command)}: use generate, bake or info`)
       }
     },
-    { tool: 'gan-sdk', io, json, usageCodes: ['ERR_INVALID_OPTION', 'ERR_INVALID_SEED'] },
+    { tool: 'gan-sdk', io, json, usageCodes: ['ERR_INVALID_OPTION', 'ERR_INVALID_SEED', 'ERR_INVALID_LABEL'] },
   )
 }
 
@@ -121,6 +127,7 @@ async function generateCommand(options: GenerateCommandOptions, io: CliIo): Prom
     await writeSeedImages(generator, {
       seed: options.seed,
       count: options.count,
+      label: options.label,
       out: options.out,
       onImage: (event) => io.stdout(options.json ? JSON.stringify(event) : event.file),
     })

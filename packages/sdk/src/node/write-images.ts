@@ -1,6 +1,7 @@
 import { removeStaleTempFiles, writeFileAtomic } from '@gan-sdk/internal'
 import { join } from 'node:path'
 import { GanError } from '../core/errors.js'
+import type { Label } from '../core/generate-options.js'
 import type { GeneratorBase } from '../core/generator.js'
 import type { Seed } from '../core/seed.js'
 import { fileStem } from './file-names.js'
@@ -23,6 +24,8 @@ export interface WriteSeedImagesOptions {
   seed: Seed
   /** Number of images. @default 1 */
   count?: number
+  /** The class of a conditional model's images. @default each seed's own class */
+  label?: Label
   /** Output directory, created if missing. */
   out: string
   /** Receives one event per file written. @default ignore them */
@@ -36,12 +39,12 @@ export interface WriteSeedImagesOptions {
  * that a killed earlier run left in `out`.
  */
 export async function writeSeedImages(generator: GeneratorBase, options: WriteSeedImagesOptions): Promise<void> {
-  const { seed: first, count = 1, out, onImage = () => {} } = options
+  const { seed: first, count = 1, label, out, onImage = () => {} } = options
   await removeStaleTempFiles(out)
   for (let done = 0; done < count; done += RUN_SIZE) {
     const size = Math.min(RUN_SIZE, count - done)
     const seeds = typeof first === 'number' ? Array.from({ length: size }, (_, i) => first + done + i) : [first]
-    const images = await generator.generateBatch(seeds)
+    const images = await generator.generateBatch(seeds, { label })
     const files = seeds.map((seed) => join(out, seedFileName(seed)))
     await Promise.all(images.map((image, i) => writePng(files[i]!, image.toPNG())))
     images.forEach((image, i) => onImage({ type: 'image', seed: seeds[i]!, file: files[i]!, width: image.width, height: image.height }))
