@@ -1,8 +1,9 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ImageDataset } from './data/dataset.js'
+import { resumeOptions } from './run-config.js'
 import { readRunManifest } from './run-manifest.js'
 import { train } from './train.js'
 import type { TrainOptions } from './options.js'
@@ -75,6 +76,17 @@ describe('resume', () => {
       dataset: { kind: 'memory', name: 'squares', count: 12, classes: ['red', 'blue'] },
       options: { steps: 6, conditional: true, spectralNorm: true, loss: 'hinge', augment: ['translation', 'cutout', 'color'], workers },
     })
+  })
+
+  it('a run whose config.json predates the workers option resumes in one thread, unless told otherwise', async () => {
+    const outDir = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
+    await train({ ...RUN, outDir, steps: 2, workers: 2 })
+    const path = join(outDir, 'config.json')
+    const config = JSON.parse(await readFile(path, 'utf8'))
+    delete config.options.workers
+    await writeFile(path, JSON.stringify(config))
+    expect((await resumeOptions({ outDir, dataset: RUN.dataset })).workers).toBe(1)
+    expect((await resumeOptions({ outDir, dataset: RUN.dataset, workers: 'auto' })).workers).toBe('auto')
   })
 
   it('refuses what would not continue the same run, with ERR_RESUME saying why', async () => {

@@ -148,6 +148,8 @@ export async function resumeOptions(input: TrainOptions): Promise<TrainOptions> 
   }
   const changes = Object.fromEntries(RESUMABLE_OPTIONS.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]))
   return {
+    // A run started before the workers option trained in one thread: it continues so, unless told otherwise.
+    workers: 1,
     ...config.options,
     ...changes,
     dataset: source,
