@@ -2,6 +2,7 @@
 export {
   bake,
   resolveBakeOptions,
+  BAKE_SESSION_OPTIONS,
   type BakeOptions,
   type BakeEvent,
   type BakeReason,

@@ -7,7 +7,7 @@ import { readProvenance } from '../core/image.js'
 import { rejectionOf } from '../testing/gan-error.js'
 import { tinyGenerator } from '../testing/tiny-generator.js'
 import { Generator } from '../node/node-generator.js'
-import { bake, type BakeEvent } from './bake.js'
+import { bake, BAKE_SESSION_OPTIONS, type BakeEvent } from './bake.js'
 import { mergeBakes } from './merge.js'
 
 async function workspace() {
@@ -44,6 +44,14 @@ describe('bake', () => {
       ['tiny-2.png', 2, 4],
       ['tiny-hero.png', 'hero', 4],
     ])
+  })
+
+  it('loads the model it is given by name or path with onnxruntime threads that do not spin (BAKE_SESSION_OPTIONS)', async () => {
+    const { model, out, cacheDir } = await workspace()
+    const load = vi.spyOn(Generator, 'load')
+    await bake({ model, seeds: '1', outDir: out, cacheDir })
+    expect(load).toHaveBeenCalledWith(model, { sessionOptions: BAKE_SESSION_OPTIONS })
+    load.mockRestore()
   })
 
   it('a re-run with nothing changed runs no inference and rewrites nothing', async () => {
