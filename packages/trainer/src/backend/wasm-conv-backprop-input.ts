@@ -49,12 +49,10 @@ export function createConv2dBackpropInputWasm(fallback: KernelFunc): KernelFunc 
     const bottom = Math.max(0, Math.floor((h - 1 + top) / s) + 1 - oh)
     const right = Math.max(0, Math.floor((w - 1 + left) / s) + 1 - ow)
 
-    const kernel = backend.makeOutput(
-      [mh, mw, co, s * s * ci],
-      'float32',
-      undefined,
-      phaseKernel(backend.readSync(filter.dataId) as Float32Array, kh, kw, ci, co, s, mh, mw),
-    )
+    const K = phaseKernel(backend.readSync(filter.dataId) as Float32Array, kh, kw, ci, co, s, mh, mw)
+    const exact = exactPhases(backend, dy, K, { s, h, w, ci, co, mh, mw, top, left })
+    if (exact) return exact
+    const kernel = backend.makeOutput([mh, mw, co, s * s * ci], 'float32', undefined, K)
     const padded = wasmOp(
       backend,
       'PadV2',
@@ -86,6 +84,68 @@ export function createConv2dBackpropInputWasm(fallback: KernelFunc): KernelFunc 
     dispose(backend, kernel, padded, phases, grouped, interleaved, full)
     return dx
   }
+}
+
+interface PhaseGeometry {
+  s: number
+  h: number
+  w: number
+  ci: number
+  co: number
+  mh: number
+  mw: number
+  top: number
+  left: number
+}
+
+/**
+ * The phases as s² convolutions with exactly the output they need, when the output divides by s
+ * and each phase's padding is ≥ 0 (else `undefined`): the single conv over all phases pads every
+ * phase alike and computes a row and a column too many for some (8×8 outputs for 7×7 needed at a
+ * 14×14 layer: 31 % more work). Output row s·r + p comes from phase a = (p + top) mod s at
+ * u = r + q, q = floor((p + top) / s), i.e. a stride-1 correlation of dy, padded by mh − 1 − q above,
+ * with the phase's flipped sub-kernel. Phases are concatenated in (row, column) parity order, so
+ * the interleave needs no slice.
+ */
+function exactPhases(backend: Backend, dy: TensorInfo, K: Float32Array, g: PhaseGeometry): TensorInfo | undefined {
+  const { s, h, w, ci, co, mh, mw, top, left } = g
+  const [batch, oh, ow] = dy.shape as [number, number, number, number]
+  if (h % s !== 0 || w % s !== 0) return undefined
+  const along = (p: number, start: number, m: number, size: number, out: number) => {
+    const q = Math.floor((p + start) / s)
+    return { phase: (p + start) % s, before: m - 1 - q, after: size / s + q - out }
+  }
+  const rows = Array.from({ length: s }, (_, p) => along(p, top, mh, h, oh))
+  const cols = Array.from({ length: s }, (_, p) => along(p, left, mw, w, ow))
+  if ([...rows, ...cols].some((a) => a.before < 0 || a.after < 0)) return undefined
+  const depth = s * s * ci
+  const parts: TensorInfo[] = []
+  const filters: TensorInfo[] = []
+  for (const r of rows) {
+    for (const c of cols) {
+      // The phase's slice of K: K[j, l, o, (ah·s + aw)·ci + c].
+      const sub = new Float32Array(mh * mw * co * ci)
+      const phase = (r.phase * s + c.phase) * ci
+      for (let i = 0; i < mh * mw * co; i++) sub.set(K.subarray(i * depth + phase, i * depth + phase + ci), i * ci)
+      const filter = backend.makeOutput([mh, mw, co, ci], 'float32', undefined, sub)
+      filters.push(filter)
+      const pad = [
+        [0, 0],
+        [r.before, r.after],
+        [c.before, c.after],
+        [0, 0],
+      ]
+      parts.push(wasmOp(backend, 'Conv2D', { x: dy, filter }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] } as never))
+    }
+  }
+  // Concat takes its inputs as an array.
+  const phases = wasmOp(backend, 'Concat', parts as unknown as Record<string, TensorInfo>, { axis: 3 })
+  const [u, v] = [h / s, w / s]
+  const grouped = wasmOp(backend, 'Reshape', { x: phases }, { shape: [batch * u, v, s, s * ci] })
+  const interleaved = wasmOp(backend, 'Transpose', { x: grouped }, { perm: [0, 2, 1, 3] })
+  const dx = wasmOp(backend, 'Reshape', { x: interleaved }, { shape: [batch, h, w, ci] })
+  dispose(backend, ...filters, ...parts, phases, grouped, interleaved)
+  return dx
 }
 
 /**
