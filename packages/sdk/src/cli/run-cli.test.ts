@@ -61,7 +61,10 @@ describe('gan-sdk CLI', () => {
       'dog',
     ])
     const cow = await cli('generate', '--label', 'cow', '--out', join(dir, 'none'), '--model', model)
-    expect([cow.code, cow.stderr]).toEqual([2, [expect.stringMatching(/^\[gan-sdk\] label "cow" is not a class of this model: pass one of "cat" \(0\), "dog" \(1\)\.$/)]])
+    expect([cow.code, cow.stderr]).toEqual([
+      2,
+      [expect.stringMatching(/^\[gan-sdk\] label "cow" is not a class of this model: pass one of "cat" \(0\), "dog" \(1\)\.$/)],
+    ])
     expect(await readdir(dir)).not.toContain('none')
   })
 
