@@ -2,26 +2,15 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { ImageDataset } from './data/dataset.js'
 import { resumeOptions } from './run-config.js'
 import { readRunManifest } from './run-manifest.js'
 import { train } from './train.js'
 import type { TrainOptions } from './options.js'
-
-/** 8×8 RGB bytes: red squares (class 0) and blue ones (class 1) at four positions. */
-function squares(count: number): ImageDataset {
-  const pixels = new Uint8Array(count * 64 * 3)
-  for (let n = 0; n < count; n++) {
-    const x0 = n % 4
-    for (let y = 2; y < 6; y++) for (let x = x0; x < x0 + 4; x++) pixels[(n * 64 + y * 8 + x) * 3 + (n % 2 ? 2 : 0)] = 255
-  }
-  const labels = Uint8Array.from({ length: count }, (_, n) => n % 2)
-  return { name: 'squares', width: 8, height: 8, channels: 3, pixels, labels, classNames: ['red', 'blue'], count, license: 'CC0-1.0' }
-}
+import { squares } from './testing/squares.js'
 
 /** Every model feature at once, tiny: conditional, spectral norm, DiffAugment, hinge loss. */
 const RUN = {
-  dataset: squares(12),
+  dataset: squares(12, { channels: 3 }),
   conditional: true,
   spectralNorm: true,
   augment: ['translation', 'cutout', 'color'],
@@ -102,7 +91,9 @@ describe('resume', () => {
       message: expect.stringContaining('learningRate is fixed by the run being resumed'),
     })
     await expect(resume({ steps: 2 })).rejects.toThrow('has trained 2 steps already, and steps is 2: pass a larger total, e.g. --steps 4.')
-    await expect(resume({ dataset: squares(10), steps: 4 })).rejects.toThrow('the images of "squares" changed since the run started')
+    await expect(resume({ dataset: squares(10, { channels: 3 }), steps: 4 })).rejects.toThrow(
+      'the images of "squares" changed since the run started',
+    )
     await expect(train({ outDir, resume: true, steps: 4 })).rejects.toThrow(
       'trained on in-memory images ("squares"): pass the same dataset',
     )

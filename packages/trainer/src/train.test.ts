@@ -5,31 +5,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { selectBackend } from './backend/ladder.js'
-import type { ImageDataset } from './data/dataset.js'
 import type { TrainEvent } from './events.js'
 import { loadLayersModel } from './io/layers-model-io.js'
 import { readRunManifest } from './run-manifest.js'
 import { train } from './train.js'
-
-/** 8×8 images of bright squares: learnable in a few steps, tiny enough for CI. */
-function squares(count: number): ImageDataset {
-  const pixels = new Float32Array(count * 64)
-  for (let n = 0; n < count; n++) {
-    const x0 = n % 4
-    for (let y = 2; y < 6; y++) for (let x = x0; x < x0 + 4; x++) pixels[n * 64 + y * 8 + x] = 1
-  }
-  return {
-    name: 'squares',
-    width: 8,
-    height: 8,
-    channels: 1,
-    pixels,
-    labels: new Uint8Array(count),
-    classNames: ['square'],
-    count,
-    license: 'CC0-1.0',
-  }
-}
+import { squares } from './testing/squares.js'
 
 describe('train', () => {
   it('writes checkpoints, samples, metrics and gan.json, and the generator reloads', async () => {
@@ -37,7 +17,7 @@ describe('train', () => {
     const events: TrainEvent[] = []
     const result = await train({
       outDir,
-      dataset: squares(40),
+      dataset: squares(40, { floats: true }),
       steps: 6,
       batchSize: 8,
       latentSize: 8,
@@ -96,7 +76,7 @@ describe('train', () => {
     const controller = new AbortController()
     const result = await train({
       outDir,
-      dataset: squares(16),
+      dataset: squares(16, { floats: true }),
       steps: 1000,
       batchSize: 4,
       latentSize: 4,
@@ -118,7 +98,7 @@ describe('train', () => {
     const controller = new AbortController()
     const result = await train({
       outDir,
-      dataset: squares(8),
+      dataset: squares(8, { floats: true }),
       steps: 5,
       batchSize: 4,
       latentSize: 4,
@@ -137,7 +117,7 @@ describe('train', () => {
   it('frees every tensor it made, also when training fails part way', async () => {
     await selectBackend('wasm')
     const tiny = {
-      dataset: squares(8),
+      dataset: squares(8, { floats: true }),
       batchSize: 4,
       latentSize: 4,
       generatorFilters: [8, 4],

@@ -4,33 +4,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { selectBackend } from '../backend/ladder.js'
-import type { ImageDataset } from '../data/dataset.js'
 import { buildDiscriminator, buildGenerator, type DcganConfig } from '../models/dcgan.js'
 import type { TrainOptions } from '../options.js'
 import { readRunManifest } from '../run-manifest.js'
 import { train } from '../train.js'
 import { createParallelStep, resolveWorkers } from './parallel-step.js'
 import { splitBatch } from './replica-step.js'
-
-/** 8×8 grey images of bright squares at four positions. */
-function squares(count: number): ImageDataset {
-  const pixels = new Uint8Array(count * 64)
-  for (let n = 0; n < count; n++) {
-    const x0 = n % 4
-    for (let y = 2; y < 6; y++) for (let x = x0; x < x0 + 4; x++) pixels[n * 64 + y * 8 + x] = 255
-  }
-  return {
-    name: 'squares',
-    width: 8,
-    height: 8,
-    channels: 1,
-    pixels,
-    labels: new Uint8Array(count),
-    classNames: ['square'],
-    count,
-    license: 'CC0-1.0',
-  }
-}
+import { squares } from '../testing/squares.js'
 
 const TINY = {
   dataset: squares(64),
