@@ -3,8 +3,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises'
 import { writeFileAtomic } from '@gan-sdk/internal'
 import { defineConfig } from 'tsup'
 import type { KnownModel } from './src/core/known-model.js'
-import { modelInfoOf, parseModelProto } from './src/core/model-info.js'
-import { checkWeights } from './src/core/weights-digest.js'
+import { inspectModel } from './src/core/inspect-model.js'
 
 const MODEL = '../../models/mnist/mnist.onnx'
 const BUNDLED = 'assets/mnist.onnx'
@@ -42,9 +41,9 @@ export default defineConfig([
       await mkdir('assets', { recursive: true })
       try {
         const bytes = new Uint8Array(await readFile(MODEL))
-        const proto = parseModelProto(bytes, MODEL)
-        await checkWeights(proto, MODEL)
-        const known: KnownModel = { sha256: createHash('sha256').update(bytes).digest('hex'), info: modelInfoOf(proto, {}, MODEL) }
+        const { model, integrity } = inspectModel(bytes, {}, MODEL)
+        await integrity
+        const known: KnownModel = { sha256: createHash('sha256').update(bytes).digest('hex'), info: model }
         await writeFileAtomic(BUNDLED, bytes, { fsync: false })
         await writeFileAtomic(KNOWN, `${JSON.stringify(known, null, 2)}\n`, { fsync: false })
       } catch (err) {

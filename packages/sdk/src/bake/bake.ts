@@ -105,7 +105,7 @@ const KEYS = [
 /**
  * The session options a bake loads its model with: onnxruntime's threads do not spin while they
  * wait for work, so the CPU they would burn goes to the writer threads encoding and writing the
- * previous run (measured: a bake of 4,096 images 25–30 % faster on 2 cores). Load a `Generator`
+ * previous run (measured on 2 cores: a bake of 4,096 images in 1.83 s against 2.31 s). Load a `Generator`
  * you pass as `model` with them too: `Generator.load(m, { sessionOptions: BAKE_SESSION_OPTIONS })`.
  */
 export const BAKE_SESSION_OPTIONS = Object.freeze({ extra: { session: { intra_op: { allow_spinning: '0' } } } })
@@ -192,17 +192,17 @@ export async function bake(options: BakeOptions): Promise<BakeResult> {
               : 'file changed'
       const sha256 = entries.get(item.key)
       const cached = sha256 === undefined ? undefined : await cache.get(item.key, sha256)
-      if (cached === undefined) {
+      if (sha256 === undefined || cached === undefined) {
         toGenerate.push({ item, reason })
         return
       }
       // A bake killed after writing this file but before its manifest: the file is already right.
       const unchanged = existingSha === sha256
       if (!unchanged)
-        await cache.linkTo(item.key, sha256!, path).catch((err: NodeJS.ErrnoException) => {
+        await cache.linkTo(item.key, sha256, path).catch((err: NodeJS.ErrnoException) => {
           throw writeError(path, err.code ?? err.message, err)
         })
-      record(await describe(item, path, cached, sha256!, true, unchanged ? 'unchanged' : reason))
+      record(await describe(item, path, cached, sha256, true, unchanged ? 'unchanged' : reason))
     })
     // Generate in the bake's order, whatever order the checks above finished in.
     const position = new Map(items.map((item, i) => [item, i]))

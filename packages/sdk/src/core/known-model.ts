@@ -21,9 +21,10 @@ export function parseKnownModel(json: string): KnownModel | undefined {
     return undefined
   }
   const known = value as Partial<KnownModel> | null
-  const contract = known?.info?.contract as ModelContract | undefined
-  if (typeof known?.sha256 !== 'string' || contract === undefined || typeof contract !== 'object') return undefined
-  const { inputRank, fixedBatch } = known.info!
+  const info = known?.info
+  const contract = info?.contract as ModelContract | undefined
+  if (typeof known?.sha256 !== 'string' || typeof contract !== 'object' || contract === null) return undefined
+  if (!Array.isArray(contract.range) || !Array.isArray(contract.labels)) return undefined
   return {
     sha256: known.sha256,
     info: {
@@ -32,8 +33,8 @@ export function parseKnownModel(json: string): KnownModel | undefined {
         range: Object.freeze([...contract.range] as [number, number]),
         labels: Object.freeze([...contract.labels]),
       }),
-      inputRank,
-      fixedBatch,
+      inputRank: info!.inputRank,
+      fixedBatch: info!.fixedBatch,
     },
   }
 }
