@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 import { readFile } from 'node:fs/promises'
 import { writeFileAtomic } from '@gan-sdk/internal'
-import { train } from '@gan-sdk/trainer'
+import { readMetrics, train } from '@gan-sdk/trainer'
 import { Generator, grid } from 'gan-sdk'
 import { exportOnnx } from '@gan-sdk/exporter'
 import { scoreModel, trainEvaluator } from './score.mjs'
@@ -39,13 +39,7 @@ const reportDir = args.model ? dirname(args.model) : here
 /** A finished run's summary from its gan.json (for --skip-train). @param {string} dir */
 async function readRun(dir) {
   const m = JSON.parse(await readFile(join(dir, 'gan.json'), 'utf8'))
-  const metrics = (await readFile(join(dir, 'metrics.jsonl'), 'utf8'))
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l))
-  const ips = metrics
-    .map((/** @type {{ imagesPerSec: number }} */ x) => x.imagesPerSec)
-    .sort((/** @type {number} */ a, /** @type {number} */ b) => a - b)
+  const ips = (await readMetrics(dir)).map((x) => x.imagesPerSec).sort((a, b) => a - b)
   return { steps: m.steps, backend: m.backend, elapsedSec: m.elapsedSec, imagesPerSec: ips[Math.floor(ips.length / 2)] ?? 0 }
 }
 /** The shipped model's training options (besides steps and seed). */

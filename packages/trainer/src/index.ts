@@ -21,6 +21,7 @@ export { loadMnist, MNIST_TEST_FRACTION, type MnistSplit } from './data/mnist.js
 export { subset, pixelsAsFloats, type ImageDataset } from './data/dataset.js'
 export { saveLayersModel, loadLayersModel } from './io/layers-model-io.js'
 export { readRunManifest } from './run-manifest.js'
+export { readMetrics, METRICS_FILE, type MetricsLine } from './metrics.js'
 export { RUN_MANIFEST_FILE, type RunManifest } from 'gan-sdk/core'
 export { renderGrid } from './render-grid.js'
 export { trainClassifier, buildClassifier, classify, FEATURE_LAYER, type ClassifierOptions } from './eval/classifier.js'

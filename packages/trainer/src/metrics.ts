@@ -16,6 +16,15 @@ export interface MetricsLine {
   elapsedSec: number
 }
 
+/** The lines of a run's `metrics.jsonl`, in order; none when it cannot be read (a run that has not logged yet). */
+export async function readMetrics(outDir: string): Promise<MetricsLine[]> {
+  const text = await readFile(join(outDir, METRICS_FILE), 'utf8').catch(() => '')
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as MetricsLine)
+}
+
 export interface MetricsLog {
   /** Count real images consumed, for the next line's images/s. */
   addImages(count: number): void
@@ -34,11 +43,9 @@ export async function createMetricsLog(outDir: string, resume?: { step: number; 
   const path = join(outDir, METRICS_FILE)
   let kept = ''
   if (resume) {
-    const old = await readFile(path, 'utf8').catch(() => '')
-    kept = old
-      .split('\n')
-      .filter((line) => line !== '' && (JSON.parse(line) as MetricsLine).step <= resume.step)
-      .map((line) => `${line}\n`)
+    kept = (await readMetrics(outDir))
+      .filter((line) => line.step <= resume.step)
+      .map((line) => `${JSON.stringify(line)}\n`)
       .join('')
   }
   await writeRunFile(path, kept, { fsync: false })

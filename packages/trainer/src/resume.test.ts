@@ -7,6 +7,7 @@ import { readRunManifest } from './run-manifest.js'
 import { train } from './train.js'
 import type { TrainOptions } from './options.js'
 import { squares } from './testing/squares.js'
+import { readMetrics } from './metrics.js'
 
 /** Every model feature at once, tiny: conditional, spectral norm, DiffAugment, hinge loss. */
 const RUN = {
@@ -25,12 +26,7 @@ const RUN = {
   backend: 'wasm',
 } as const satisfies Partial<TrainOptions>
 
-const losses = async (dir: string) =>
-  (await readFile(join(dir, 'metrics.jsonl'), 'utf8'))
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { step: number; dLoss: number; gLoss: number })
-    .map(({ step, dLoss, gLoss }) => ({ step, dLoss, gLoss }))
+const losses = async (dir: string) => (await readMetrics(dir)).map(({ step, dLoss, gLoss }) => ({ step, dLoss, gLoss }))
 
 async function weights(dir: string): Promise<Record<string, string>> {
   const manifest = await readRunManifest(dir)

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { RUN_MANIFEST_FORMAT } from 'gan-sdk/core'
-import { mkdtemp, readFile, readdir } from 'node:fs/promises'
+import { mkdtemp, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -10,6 +10,7 @@ import { loadLayersModel } from './io/layers-model-io.js'
 import { readRunManifest } from './run-manifest.js'
 import { train } from './train.js'
 import { squares } from './testing/squares.js'
+import { readMetrics } from './metrics.js'
 
 describe('train', () => {
   it('writes checkpoints, samples, metrics and gan.json, and the generator reloads', async () => {
@@ -36,10 +37,7 @@ describe('train', () => {
     expect(events.at(-1)).toMatchObject({ type: 'done', steps: 6 })
     expect(events.filter((e) => e.type === 'step').map((e) => (e as { step: number }).step)).toEqual([2, 4, 6])
 
-    const metrics = (await readFile(join(outDir, 'metrics.jsonl'), 'utf8'))
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
+    const metrics = await readMetrics(outDir)
     expect(metrics).toHaveLength(3)
     for (const m of metrics) {
       expect(Number.isFinite(m.dLoss) && Number.isFinite(m.gLoss) && m.imagesPerSec > 0).toBe(true)

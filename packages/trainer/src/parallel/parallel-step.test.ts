@@ -11,6 +11,7 @@ import { train } from '../train.js'
 import { createParallelStep, resolveWorkers } from './parallel-step.js'
 import { splitBatch } from './replica-step.js'
 import { squares } from '../testing/squares.js'
+import { readMetrics } from '../metrics.js'
 
 const TINY = {
   dataset: squares(64),
@@ -27,11 +28,7 @@ const TINY = {
 async function run(options: Partial<TrainOptions>) {
   const outDir = join(await mkdtemp(join(tmpdir(), 'gan-workers-')), 'run')
   await train({ ...TINY, ...options, outDir })
-  const losses = (await readFile(join(outDir, 'metrics.jsonl'), 'utf8'))
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { dLoss: number; gLoss: number })
-    .map(({ dLoss, gLoss }) => ({ dLoss, gLoss }))
+  const losses = (await readMetrics(outDir)).map(({ dLoss, gLoss }) => ({ dLoss, gLoss }))
   const manifest = await readRunManifest(outDir)
   const weights = (await readFile(join(outDir, manifest.generator, '..', 'generator-live', 'weights.bin'))).toString('base64')
   return { losses, weights }
