@@ -17,10 +17,15 @@ describe('gan-train eval', () => {
     const table = await cli('eval', MNIST_ONNX, '--count', '50', '--evaluator', EVALUATOR)
     expect(table.code).toBe(0)
     expect(table.stdout[0]).toMatch(
-      /mnist\.onnx: 50 samples, 28×28×1, conditional\n {2}Fréchet distance {5}[\d.]+ \(real against real: [\d.]+; the classifier's features\)\n {2}precision \/ recall/,
+      /mnist\.onnx: 50 samples, 28×28×1, conditional\n {2}Fréchet distance {5}[\d.]+ \(real against real: [\d.]+; the classifier's features; against 2000 held-out images\)\n {2}precision \/ recall/,
     )
     const json = await cli('eval', MNIST_ONNX, '--count', '50', '--evaluator', EVALUATOR, '--json')
-    expect(JSON.parse(json.stdout[0]!)).toMatchObject({ samples: 50, featureSpace: 'classifier', classifier: { heldOutAccuracy: 0.9855 } })
+    expect(JSON.parse(json.stdout[0]!)).toMatchObject({
+      samples: 50,
+      featureSpace: 'classifier',
+      real: { count: 2000, heldOut: true },
+      classifier: { heldOutAccuracy: 0.9855 },
+    })
   })
 
   it.each([

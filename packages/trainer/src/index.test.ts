@@ -6,6 +6,9 @@ describe('@gan-sdk/trainer', () => {
     expect(Object.keys(api).sort()).toEqual([
       'AUGMENT_POLICIES',
       'BUILTIN_DATASETS',
+      'EMOJI_CREDIT',
+      'EMOJI_LICENSE',
+      'EMOJI_TEST_EVERY',
       'FEATURE_LAYER',
       'IMAGE_SIZES',
       'LABEL_INPUT',

@@ -18,6 +18,7 @@ export { TrainError, isTrainError, TRAIN_ERROR_CODES, type TrainErrorCode } from
 export { selectBackend, type BackendName, type BackendPreference } from './backend/ladder.js'
 export { buildGenerator, buildDiscriminator, LABEL_INPUT, type DcganConfig } from './models/dcgan.js'
 export { loadMnist, MNIST_TEST_FRACTION, type MnistSplit } from './data/mnist.js'
+export { EMOJI_CREDIT, EMOJI_LICENSE, EMOJI_TEST_EVERY, type EmojiSplit } from './data/emoji.js'
 export { subset, pixelsAsFloats, type ImageDataset } from './data/dataset.js'
 export { saveLayersModel, loadLayersModel } from './io/layers-model-io.js'
 export { readRunManifest } from './run-manifest.js'

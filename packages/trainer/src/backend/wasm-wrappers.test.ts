@@ -53,7 +53,7 @@ const PRODUCTS: Array<[number[], number[], boolean, boolean]> = [
   [[1, 8, 30], [1, 8, 1], true, false],
 ]
 
-// [shape, axes, keepDims]: leading axes take the product path, the others the stock kernels.
+// [shape, axes, keepDims]: leading axes take the column-sum path, the others the stock kernels.
 const REDUCTIONS: Array<[number[], number | number[], boolean]> = [
   [[4, 6, 6, 8], [0, 1, 2], false],
   [[4, 6, 6, 8], [2, 0, 1], true],

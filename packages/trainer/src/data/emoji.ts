@@ -17,22 +17,52 @@ interface EmojiEntry {
   has_img_twitter: boolean
 }
 
+/** Which part of the built-in emoji: `train` (what `gan-train emoji` learns from), `test` (held out, for scoring) or `all`. */
+export type EmojiSplit = 'train' | 'test' | 'all'
+
+/**
+ * Every `EMOJI_TEST_EVERY`-th emoji of each category (in the package's sort order, counting from the
+ * category's first) is held out as the `test` split: spread over each category, as neighbours in the
+ * sort order are alike (the faces, the flags), and the same on every machine.
+ */
+export const EMOJI_TEST_EVERY = 5
+
+/** A category as a class label that is easy to type and safe in file names: `Food & Drink` → `food-drink`. */
+export function categoryLabel(category: string): string {
+  return category
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .join('-')
+}
+
 /** Skin-tone swatches and hair parts, not pictures on their own. */
 const LEFT_OUT = new Set(['Component'])
 
 /**
  * The built-in colour set: the 64×64 Twemoji PNGs of `emoji-datasource-twitter` (one per emoji,
- * without skin-tone variants, about 1,900), at `shape`, in the package's sort order; the class of an
- * emoji is its category (Smileys & Emotion, Animals & Nature, …).
+ * without skin-tone variants, about 1,900: 4 in 5 of them in `train`, the rest in `test`), at
+ * `shape`, in the package's sort order; the class of an emoji is its category, as a label (`smileys-emotion`,
+ * `animals-nature`, … : {@link categoryLabel}).
  */
-export async function loadEmoji(shape: ImageShape): Promise<LoadedImages> {
+export async function loadEmoji(shape: ImageShape, split: EmojiSplit = 'train'): Promise<LoadedImages> {
   const root = dirname(require.resolve('emoji-datasource-twitter/package.json'))
   const entries = (require('emoji-datasource-twitter/emoji.json') as EmojiEntry[])
     .filter((e) => e.has_img_twitter && !LEFT_OUT.has(e.category))
     .sort((a, b) => a.sort_order - b.sort_order)
-  const classNames = [...new Set(entries.map((e) => e.category))]
+  const classNames = [...new Set(entries.map((e) => categoryLabel(e.category)))]
+  const seen = new Map<string, number>()
+  const inSplit = entries.filter((e) => {
+    const k = seen.get(e.category) ?? 0
+    seen.set(e.category, k + 1)
+    return split === 'all' || (k % EMOJI_TEST_EVERY === EMOJI_TEST_EVERY - 1) === (split === 'test')
+  })
   const loaded = await decodeImages(
-    entries.map((e) => ({ name: e.image, source: join(root, 'img', 'twitter', '64', e.image), label: classNames.indexOf(e.category) })),
+    inSplit.map((e) => ({
+      name: e.image,
+      source: join(root, 'img', 'twitter', '64', e.image),
+      label: classNames.indexOf(categoryLabel(e.category)),
+    })),
     shape,
   )
   return { ...loaded, classNames }

@@ -132,21 +132,29 @@ describe('folder datasets', () => {
 })
 
 describe('built-in datasets', () => {
-  it('emoji: about 1,900 RGBA Twemoji in 9 categories, CC-BY-4.0', async () => {
-    const { dataset, skipped } = await loadDataset({ kind: 'emoji' }, { size: 16, channels: 4, fit: 'crop' }, true)
+  it('emoji: about 1,900 RGBA Twemoji in 9 categories, CC-BY-4.0, one in five of each held out', async () => {
+    const shape = { size: 16, channels: 4, fit: 'crop' } as const
+    const { dataset, skipped } = await loadDataset({ kind: 'emoji' }, shape, true)
+    const heldOut = (await loadDataset({ kind: 'emoji' }, shape, true, 'test')).dataset
     expect(skipped).toEqual([])
-    expect(dataset.count).toBeGreaterThan(1800)
+    expect(dataset.count + heldOut.count).toBeGreaterThan(1800)
+    const perClass = (labels: Uint8Array) => Array.from({ length: 9 }, (_, k) => labels.filter((l) => l === k).length)
+    const trained = perClass(dataset.labels)
+    // The 5th, 10th, … of each category: a fifth of it, rounded down, and never one training has.
+    expect(perClass(heldOut.labels)).toEqual(trained.map((n, k) => Math.floor((n + perClass(heldOut.labels)[k]!) / 5)))
+    expect(heldOut.pixels.subarray(0, 16 * 16 * 4)).not.toEqual(dataset.pixels.subarray(3 * 16 * 16 * 4, 4 * 16 * 16 * 4))
+    expect(heldOut.pixels.subarray(0, 16 * 16 * 4)).not.toEqual(dataset.pixels.subarray(4 * 16 * 16 * 4, 5 * 16 * 16 * 4))
     expect(dataset).toMatchObject({ name: 'emoji', width: 16, channels: 4, license: 'CC-BY-4.0' })
     expect(dataset.classNames).toEqual([
-      'Smileys & Emotion',
-      'People & Body',
-      'Animals & Nature',
-      'Food & Drink',
-      'Travel & Places',
-      'Activities',
-      'Objects',
-      'Symbols',
-      'Flags',
+      'smileys-emotion',
+      'people-body',
+      'animals-nature',
+      'food-drink',
+      'travel-places',
+      'activities',
+      'objects',
+      'symbols',
+      'flags',
     ])
     // The first emoji (😀) is opaque in the middle and transparent in the corner.
     expect(dataset.pixels[(8 * 16 + 8) * 4 + 3]).toBe(255)

@@ -22,21 +22,32 @@ export interface LoadedDataset {
 export const UNKNOWN_LICENSE = 'unknown'
 
 /**
+ * Which images of a dataset: those training learns from, or the built-in sets' held-out ones (for
+ * scoring). Folders and in-memory datasets hold nothing out: their `test` is every image.
+ */
+export type DatasetSplit = 'train' | 'test'
+
+/**
  * Load the images of `source` at `shape` (in-memory datasets are taken as they are). MNIST at its
  * own 28×28×1 keeps its exact values; at another size or channel count it is resampled like any
  * image. A conditional run needs at least two classes.
  * @throws TrainError `ERR_DATASET` when fewer than two usable images remain, or the classes do not suit.
  */
-export async function loadDataset(source: DatasetSource, shape: ImageShape, conditional: boolean): Promise<LoadedDataset> {
+export async function loadDataset(
+  source: DatasetSource,
+  shape: ImageShape,
+  conditional: boolean,
+  split: DatasetSplit = 'train',
+): Promise<LoadedDataset> {
   let dataset: ImageDataset
   let skipped: SkippedImage[] = []
   if (source.kind === 'memory') {
     dataset = source.dataset
   } else if (source.kind === 'mnist') {
-    dataset = loadMnist('train')
+    dataset = loadMnist(split)
     if (shape.size !== 28 || shape.channels !== 1) dataset = await resample(dataset, shape)
   } else {
-    const loaded = source.kind === 'emoji' ? await loadEmoji(shape) : await loadFolder(source.path, shape, { conditional })
+    const loaded = source.kind === 'emoji' ? await loadEmoji(shape, split) : await loadFolder(source.path, shape, { conditional })
     skipped = loaded.skipped
     dataset = {
       name: source.kind === 'emoji' ? 'emoji' : basename(resolve(source.path)),

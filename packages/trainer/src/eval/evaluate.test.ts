@@ -60,6 +60,7 @@ describe('evaluate', () => {
     await train({ ...TINY, outDir, dataset: folder, size: 32, channels: 3 })
     const r = await evaluate({ input: outDir, count: 16 })
     expect(r).toMatchObject({ featureSpace: 'pixel-thumbnails-8x8-rgb', image: { width: 32, height: 32, channels: 3 } })
+    expect(r.real).toEqual({ count: 16, heldOut: false }) // a folder holds nothing out: its own images
     expect(r.classifier).toBeUndefined()
     expect(Number.isFinite(r.frechetDistance)).toBe(true)
   })

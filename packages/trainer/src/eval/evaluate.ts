@@ -45,6 +45,11 @@ export interface Evaluation {
   recall: number
   /** The same distance between two halves of the real images: the floor for this feature space and count. */
   realFrechetDistance: number
+  /**
+   * The real images compared with: how many, and whether training never saw them (the held-out
+   * part of `mnist` and `emoji`) or they are the training images (a folder has no held-out part).
+   */
+  real: { count: number; heldOut: boolean }
   /** The classifier's view (digit models with an evaluator). */
   classifier?: {
     heldOutAccuracy: number
@@ -86,12 +91,13 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     throw new TrainError('ERR_INVALID_OPTION', `no real images to compare ${input} with: pass --data mnist, emoji or a folder.`)
 
   if (evaluatorDir !== undefined && digitModel) return classifierEvaluation(input, samples, count, evaluatorDir)
-  const real = (await loadDataset(source, { size: shape.width, channels: shape.channels, fit: 'crop' }, false)).dataset
+  const real = (await loadDataset(source, { size: shape.width, channels: shape.channels, fit: 'crop' }, false, 'test')).dataset
   const fake = pixelFeatures(samples.pixels, count, shape)
   const realFeatures = pixelFeatures(pixelsAsFloats(real), real.count, shape)
   return {
     ...base(input, samples, count),
     featureSpace: 'pixel-thumbnails-8x8-rgb',
+    real: { count: real.count, heldOut: source.kind === 'mnist' || source.kind === 'emoji' },
     ...distances(fake, count, realFeatures, real.count, 192),
   }
 }
@@ -121,6 +127,7 @@ async function classifierEvaluation(input: string, samples: Samples, count: numb
     return {
       ...base(input, samples, count),
       featureSpace: 'classifier',
+      real: { count: testSet.count, heldOut: true },
       ...distances(fake.features, count, real.features, testSet.count, fake.featureSize),
       classifier: {
         heldOutAccuracy: scorer.referenceAccuracy,

@@ -1,0 +1,112 @@
+// The pipeline every shipped model's reproduce.mjs runs: train → export → generate with gan-sdk →
+// score → write <name>.onnx, samples.png and eval.json beside the model card. Each model brings its
+// recipe, its scoring and its sample grid; options common to all are parsed here (--steps N
+// --seed N --out DIR --model FILE --eval-count N; --resume continues the run in --out to --steps;
+// --skip-train exports and scores the finished run in --out; --eval-only re-scores --model).
+import { parseArgs } from 'node:util'
+import { cpus } from 'node:os'
+import { basename, dirname, join } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { writeFileAtomic } from '@gan-sdk/internal'
+import { readMetrics, train } from '@gan-sdk/trainer'
+import { Generator, grid } from 'gan-sdk'
+import { exportOnnx } from '@gan-sdk/exporter'
+
+/**
+ * @typedef {object} ModelRecipe
+ * @property {string} dir the model's folder (models/<name>)
+ * @property {string} file the shipped file's name in it (<name>.onnx)
+ * @property {string} name the model name recorded in gan.json and the ONNX metadata
+ * @property {string} description the ONNX metadata's description
+ * @property {string} license the weights' licence (SPDX)
+ * @property {Record<string, unknown>} recipe the training options besides steps, seed and outDir
+ * @property {{ fp16?: boolean }} [exportOptions] exportOnnx options besides out, name and description
+ * @property {string} steps the default --steps
+ * @property {string} out the default --out
+ * @property {Record<string, import('node:util').ParseArgsOptionDescriptor>} [extraOptions] the model's own flags
+ * @property {(args: Record<string, unknown>) => Promise<void>} [beforeScore] a step of the model's own before scoring (e.g. retrain the evaluator)
+ * @property {(modelPath: string, count: number) => Promise<Record<string, unknown>>} score eval.json's scores of the shipped file
+ * @property {(generator: import('gan-sdk').Generator) => Promise<{ images: import('gan-sdk').GeneratedImage[], columns: number }>} samples the card's grid
+ */
+
+/** Run the pipeline for one model, as its reproduce.mjs is called. @param {ModelRecipe} model */
+export async function reproduce(model) {
+  const { values: args } = parseArgs({
+    options: {
+      steps: { type: 'string', default: model.steps },
+      out: { type: 'string', default: model.out },
+      'eval-only': { type: 'boolean', default: false },
+      'skip-train': { type: 'boolean', default: false },
+      seed: { type: 'string', default: '1' },
+      model: { type: 'string' },
+      'eval-count': { type: 'string', default: '10000' },
+      resume: { type: 'boolean', default: false },
+      ...model.extraOptions,
+    },
+  })
+  const modelPath = args.model ?? join(model.dir, model.file)
+  const reportDir = args.model ? dirname(args.model) : model.dir
+
+  let training
+  if (!args['eval-only']) {
+    const result = args['skip-train']
+      ? await readRun(args.out)
+      : await train({
+          ...model.recipe,
+          outDir: args.out,
+          resume: args.resume,
+          steps: Number(args.steps),
+          seed: Number(args.seed),
+          sampleEvery: 1000,
+          checkpointEvery: 500,
+          name: model.name,
+          license: model.license,
+          onEvent: (e) => {
+            if (e.type === 'step')
+              console.log(
+                `step ${e.step}/${e.totalSteps} D ${e.dLoss.toFixed(3)} G ${e.gLoss.toFixed(3)} ${e.imagesPerSec.toFixed(0)} img/s`,
+              )
+            else if (e.type === 'backend') console.log(`backend ${e.backend}`)
+          },
+        })
+    const exported = await exportOnnx(args.out, {
+      ...model.exportOptions,
+      out: modelPath,
+      name: model.name,
+      description: model.description,
+    })
+    console.log(`exported ${modelPath} (max |ONNX − TF.js| = ${exported.maxAbsDiff})`)
+    training = {
+      ...model.recipe,
+      steps: result.steps,
+      seed: Number(args.seed),
+      backend: result.backend,
+      seconds: Math.round(result.elapsedSec),
+      imagesPerSec: Math.round(result.imagesPerSec),
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      parityMaxAbsDiff: exported.maxAbsDiff,
+      ...(exported.float16 === undefined ? {} : { float16: exported.float16 }),
+    }
+  } else {
+    training = JSON.parse(await readFile(join(reportDir, 'eval.json'), 'utf8')).training
+  }
+
+  await model.beforeScore?.(args)
+  // Score what users get: the shipped ONNX file, run by gan-sdk.
+  const score = await model.score(modelPath, Number(args['eval-count']))
+  const generator = await Generator.load(modelPath)
+  const { images, columns } = await model.samples(generator)
+  await generator.dispose()
+  await writeFileAtomic(join(reportDir, 'samples.png'), grid(images, { columns, padding: 2 }).toPNG())
+  const report = { model: join('models', basename(model.dir), model.file), training, ...score }
+  await writeFileAtomic(join(reportDir, 'eval.json'), `${JSON.stringify(report, null, 2)}\n`)
+  console.log(JSON.stringify(report, null, 2))
+}
+
+/** A finished run's summary from its gan.json (for --skip-train). @param {string} dir */
+async function readRun(dir) {
+  const m = JSON.parse(await readFile(join(dir, 'gan.json'), 'utf8'))
+  const ips = (await readMetrics(dir)).map((x) => x.imagesPerSec).sort((a, b) => a - b)
+  return { steps: m.steps, backend: m.backend, elapsedSec: m.elapsedSec, imagesPerSec: ips[Math.floor(ips.length / 2)] ?? 0 }
+}
