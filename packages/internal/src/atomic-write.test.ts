@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { existsSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import { linkFileAtomic, linkFileAtomicSync, removeStaleTempFiles, writeFileAtomic, writeFileAtomicSync } from './atomic-write.js'
 import { spawnSync } from 'node:child_process'
@@ -88,13 +89,38 @@ describe.each(linkers)('%s', (_, linkFileAtomic) => {
   })
 })
 
+describe('temp names', () => {
+  it('differ between threads: two worker threads replacing one file at once never collide', async () => {
+    const path = join(await workspace(), 'shared.png')
+    // The built module, as the bake's writer threads load it; each thread counts its writes from 1.
+    const script = `
+      const { parentPort, workerData } = require('node:worker_threads')
+      import(workerData.module).then(({ writeFileAtomicSync }) => {
+        for (let i = 0; i < 300; i++) writeFileAtomicSync(workerData.path, 'x'.repeat(i), { fsync: false })
+        parentPort.postMessage('done')
+      }).catch((err) => parentPort.postMessage(String(err)))`
+    const module = new URL('../dist/index.js', import.meta.url).href
+    const results = await Promise.all(
+      [1, 2].map(
+        () =>
+          new Promise((resolve) => {
+            const worker = new Worker(script, { eval: true, workerData: { module, path } })
+            worker.once('message', (m) => void worker.terminate().then(() => resolve(m)))
+          }),
+      ),
+    )
+    expect(results).toEqual(['done', 'done'])
+    expect((await readdir(dirname(path))).sort()).toEqual(['shared.png'])
+  })
+})
+
 describe('removeStaleTempFiles', () => {
   it('removes the temp files of writers that no longer run, and nothing else', async () => {
     const dir = await workspace()
     const dead = spawnSync(process.execPath, ['-e', '']).pid!
-    const names = ['1.png', `1.png.${dead}-3.tmp`, `2.png.${dead}-14.tmp`, `3.png.${process.pid}-1.tmp`, 'notes.tmp', `x.${dead}.tmp`]
+    const names = ['1.png', `1.png.${dead}-3.tmp`, `2.png.${dead}-2-14.tmp`, `3.png.${process.pid}-1.tmp`, 'notes.tmp', `x.${dead}.tmp`]
     await Promise.all(names.map((n) => writeFile(join(dir, n), '')))
-    expect((await removeStaleTempFiles(dir)).sort()).toEqual([`1.png.${dead}-3.tmp`, `2.png.${dead}-14.tmp`])
+    expect((await removeStaleTempFiles(dir)).sort()).toEqual([`1.png.${dead}-3.tmp`, `2.png.${dead}-2-14.tmp`])
     expect((await readdir(dir)).sort()).toEqual(['1.png', `3.png.${process.pid}-1.tmp`, 'notes.tmp', `x.${dead}.tmp`].sort())
     expect(await removeStaleTempFiles(join(dir, 'missing'))).toEqual([])
   })

@@ -1,6 +1,7 @@
 import { closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { copyFile, link, mkdir, open, readdir, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { threadId } from 'node:worker_threads'
 
 export interface WriteFileAtomicOptions {
   /**
@@ -11,7 +12,7 @@ export interface WriteFileAtomicOptions {
   fsync?: boolean
 }
 
-/** Writes started by this process: with the pid, a temp name no other write shares. */
+/** Writes started by this thread: with the pid and the thread's id, a temp name no other write shares. */
 let writes = 0
 
 /**
@@ -20,8 +21,9 @@ let writes = 0
  * `path`. Parent directories are created. On failure the temp file is removed, `path` is untouched,
  * and the original error is thrown (never one from the clean-up).
  *
- * Temp files are named `<path>.<pid>-<n>.tmp`: unique across processes and across concurrent writes
- * in one process, and recognisable, so a tool can remove the ones a killed process left behind.
+ * Temp files are named `<path>.<pid>-<thread>-<n>.tmp`: unique across processes, threads (each
+ * counts its own writes) and concurrent writes in one thread, and recognisable, so a tool can
+ * remove the ones a killed process left behind.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
   const { fsync = true } = options
@@ -142,11 +144,11 @@ function removeQuietly(tmp: string): void {
 
 /** A temp name beside `path` that no other write shares (see {@link writeFileAtomic}). */
 function tempName(path: string): string {
-  return `${path}.${process.pid}-${++writes}.tmp`
+  return `${path}.${process.pid}-${threadId}-${++writes}.tmp`
 }
 
-/** `<name>.<pid>-<n>.tmp`, as {@link writeFileAtomic} names its temp files. */
-const TEMP_NAME = /^.+\.(\d+)-\d+\.tmp$/
+/** `<name>.<pid>-<thread>-<n>.tmp`, as {@link writeFileAtomic} names its temp files (0.1.0 named them `<name>.<pid>-<n>.tmp`). */
+const TEMP_NAME = /^.+\.(\d+)(?:-\d+)?-\d+\.tmp$/
 
 /**
  * Remove the temp files that killed writers left in `dir` (a SIGKILL between write and rename):
