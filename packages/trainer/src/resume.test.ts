@@ -90,6 +90,9 @@ describe('resume', () => {
     await expect(resume({ dataset: squares(10, { channels: 3 }), steps: 4 })).rejects.toThrow(
       'the images of "squares" changed since the run started',
     )
+    await expect(resume({ dataset: { ...RUN.dataset, classNames: ['red', 'navy'] }, steps: 4 })).rejects.toThrow(
+      'the classes of "squares" changed since the run started (["red","blue"] then, ["red","navy"] now)',
+    )
     await expect(train({ outDir, resume: true, steps: 4 })).rejects.toThrow(
       'trained on in-memory images ("squares"): pass the same dataset',
     )

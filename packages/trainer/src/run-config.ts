@@ -161,7 +161,8 @@ export async function resumeOptions(input: TrainOptions): Promise<TrainOptions> 
 }
 
 /**
- * Check that a resumed run loaded the images it trained on.
+ * Check that a resumed run loaded the images it trained on, with the same class names (a renamed
+ * sub-folder would silently rename a class the model has learned).
  * @throws TrainError `ERR_RESUME` when they differ.
  */
 export function checkSameData(config: RunConfig, saved: RunConfig): void {
@@ -169,6 +170,12 @@ export function checkSameData(config: RunConfig, saved: RunConfig): void {
     throw new TrainError(
       'ERR_RESUME',
       `the images of "${saved.dataset.name}" changed since the run started (${saved.dataset.count} images then, ${config.dataset.count} now, different content): a resumed run must see the same images; restore them, or start a new run.`,
+    )
+  }
+  if (config.dataset.classes.join('\n') !== saved.dataset.classes.join('\n')) {
+    throw new TrainError(
+      'ERR_RESUME',
+      `the classes of "${saved.dataset.name}" changed since the run started (${JSON.stringify(saved.dataset.classes)} then, ${JSON.stringify(config.dataset.classes)} now): the model's class k is the run's k-th name; restore the names, or start a new run.`,
     )
   }
 }
