@@ -23,7 +23,7 @@ import { exportOnnx } from '@gan-sdk/exporter'
  * @property {{ fp16?: boolean }} [exportOptions] exportOnnx options besides out, name and description
  * @property {string} steps the default --steps
  * @property {string} out the default --out
- * @property {Record<string, import('node:util').ParseArgsOptionDescriptor>} [extraOptions] the model's own flags
+ * @property {Record<string, { type: 'string' | 'boolean', default?: string | boolean }>} [extraOptions] the model's own flags
  * @property {(args: Record<string, unknown>) => Promise<void>} [beforeScore] a step of the model's own before scoring (e.g. retrain the evaluator)
  * @property {(modelPath: string, count: number) => Promise<Record<string, unknown>>} score eval.json's scores of the shipped file
  * @property {(generator: import('gan-sdk').Generator) => Promise<{ images: import('gan-sdk').GeneratedImage[], columns: number }>} samples the card's grid

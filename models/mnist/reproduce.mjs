@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-// Reproduces the shipped MNIST model end to end: train → export → generate with gan-sdk → score
-// (models/reproduce.mjs). Run from the repo root: `npm run train:mnist` (options: --steps N --seed N
-// --out DIR --model FILE --eval-count N; --resume continues the run in --out to --steps; --skip-train
-// exports and scores the finished run in --out; --eval-only re-scores --model; --train-evaluator
-// first retrains the committed scoring classifier in models/mnist/evaluator/, ≈ 15 min on 2 cores).
+// Reproduces the shipped MNIST model end to end: train → export → generate with gan-sdk → score.
+// Run from the repo root: `npm run train:mnist` (the options of models/reproduce.mjs, and
+// --train-evaluator: first retrain the committed scoring classifier in models/mnist/evaluator/,
+// ≈ 15 min on 2 cores).
 // The shipped model: class-conditional (label embedding in G, projection D with spectral norm), hinge
 // loss, DiffAugment translation + cutout, G 64→32, D 32→64, batch 64, EMA 0.999, seed 1, one training
 // thread (the recipe below). Writes models/mnist/mnist.onnx, samples.png and eval.json (and, with

@@ -118,10 +118,19 @@ describe('removeStaleTempFiles', () => {
   it('removes the temp files of writers that no longer run, and nothing else', async () => {
     const dir = await workspace()
     const dead = spawnSync(process.execPath, ['-e', '']).pid!
-    const names = ['1.png', `1.png.${dead}-3.tmp`, `2.png.${dead}-2-14.tmp`, `3.png.${process.pid}-1.tmp`, 'notes.tmp', `x.${dead}.tmp`]
-    await Promise.all(names.map((n) => writeFile(join(dir, n), '')))
-    expect((await removeStaleTempFiles(dir)).sort()).toEqual([`1.png.${dead}-3.tmp`, `2.png.${dead}-2-14.tmp`])
-    expect((await readdir(dir)).sort()).toEqual(['1.png', `3.png.${process.pid}-1.tmp`, 'notes.tmp', `x.${dead}.tmp`].sort())
+    const ours = [`1.png.${dead}-0-3.gan.tmp`, `2.png.${dead}-2-14.gan.tmp`]
+    // A live writer's (this process's), and files that only look alike: a user's dated temp file, older names.
+    const kept = [
+      '1.png',
+      `3.png.${process.pid}-0-1.gan.tmp`,
+      'notes.tmp',
+      `x.${dead}.tmp`,
+      `backup.${dead}-01-15.tmp`,
+      `4.png.${dead}-3.tmp`,
+    ]
+    await Promise.all([...ours, ...kept].map((n) => writeFile(join(dir, n), '')))
+    expect((await removeStaleTempFiles(dir)).sort()).toEqual(ours.sort())
+    expect((await readdir(dir)).sort()).toEqual(kept.sort())
     expect(await removeStaleTempFiles(join(dir, 'missing'))).toEqual([])
   })
 })

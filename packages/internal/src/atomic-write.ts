@@ -21,9 +21,9 @@ let writes = 0
  * `path`. Parent directories are created. On failure the temp file is removed, `path` is untouched,
  * and the original error is thrown (never one from the clean-up).
  *
- * Temp files are named `<path>.<pid>-<thread>-<n>.tmp`: unique across processes, threads (each
- * counts its own writes) and concurrent writes in one thread, and recognisable, so a tool can
- * remove the ones a killed process left behind.
+ * Temp files are named `<path>.<pid>-<thread>-<n>.gan.tmp`: unique across processes, threads (each
+ * counts its own writes) and concurrent writes in one thread, and distinctive, so a tool can remove
+ * the ones a killed process left behind without taking a user's `notes.2024-01.tmp` for one.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
   const { fsync = true } = options
@@ -144,11 +144,11 @@ function removeQuietly(tmp: string): void {
 
 /** A temp name beside `path` that no other write shares (see {@link writeFileAtomic}). */
 function tempName(path: string): string {
-  return `${path}.${process.pid}-${threadId}-${++writes}.tmp`
+  return `${path}.${process.pid}-${threadId}-${++writes}.gan.tmp`
 }
 
-/** `<name>.<pid>-<thread>-<n>.tmp`, as {@link writeFileAtomic} names its temp files (0.1.0 named them `<name>.<pid>-<n>.tmp`). */
-const TEMP_NAME = /^.+\.(\d+)(?:-\d+)?-\d+\.tmp$/
+/** `<name>.<pid>-<thread>-<n>.gan.tmp`, as {@link writeFileAtomic} names its temp files. */
+const TEMP_NAME = /^.+\.(\d+)-\d+-\d+\.gan\.tmp$/
 
 /**
  * Remove the temp files that killed writers left in `dir` (a SIGKILL between write and rename):

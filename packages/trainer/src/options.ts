@@ -19,7 +19,7 @@ export interface TrainOptions {
   /** Directory for checkpoints, samples, `metrics.jsonl`, `config.json` and `gan.json`. */
   outDir: string
   /**
-   * `mnist` (28×28 grey digits), `emoji` (about 1,900 Twemoji, 64×64 RGBA), the path of a folder of
+   * `mnist` (28×28 grey digits), `emoji` (about 1,900 Twemoji, 64×64 RGBA; training uses four in five, the rest are held out for `evaluate`), the path of a folder of
    * PNG/JPEG/WebP images (read recursively), or images already in memory. @default 'mnist'
    */
   dataset?: BuiltinDataset | string | ImageDataset

@@ -172,7 +172,7 @@ export function checkSameData(config: RunConfig, saved: RunConfig): void {
       `the images of "${saved.dataset.name}" changed since the run started (${saved.dataset.count} images then, ${config.dataset.count} now, different content): a resumed run must see the same images; restore them, or start a new run.`,
     )
   }
-  if (config.dataset.classes.join('\n') !== saved.dataset.classes.join('\n')) {
+  if (JSON.stringify(config.dataset.classes) !== JSON.stringify(saved.dataset.classes)) {
     throw new TrainError(
       'ERR_RESUME',
       `the classes of "${saved.dataset.name}" changed since the run started (${JSON.stringify(saved.dataset.classes)} then, ${JSON.stringify(config.dataset.classes)} now): the model's class k is the run's k-th name; restore the names, or start a new run.`,

@@ -19,6 +19,7 @@ export function createReduceWasm(kind: 'Sum' | 'Mean', fallback: KernelFunc): Ke
     const backend = args.backend as Backend
     const rows = x.shape.slice(0, axes.length).reduce((a, b) => a * b, 1)
     const kept = x.shape.slice(axes.length)
+    if (rows === 0 || kept.includes(0)) return fallback(args)
     const out = backend.makeOutput(keepDims ? [...axes.map(() => 1), ...kept] : kept, 'float32')
     columnSums(
       backend.typedArrayFromHeap(x) as Float32Array,

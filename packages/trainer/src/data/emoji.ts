@@ -17,8 +17,8 @@ interface EmojiEntry {
   has_img_twitter: boolean
 }
 
-/** Which part of the built-in emoji: `train` (what `gan-train emoji` learns from), `test` (held out, for scoring) or `all`. */
-export type EmojiSplit = 'train' | 'test' | 'all'
+/** Which part of the built-in emoji: `train` (what `gan-train emoji` learns from) or `test` (held out, for scoring). */
+export type EmojiSplit = 'train' | 'test'
 
 /**
  * Every `EMOJI_TEST_EVERY`-th emoji of each category (in the package's sort order, counting from the
@@ -55,7 +55,7 @@ export async function loadEmoji(shape: ImageShape, split: EmojiSplit = 'train'):
   const inSplit = entries.filter((e) => {
     const k = seen.get(e.category) ?? 0
     seen.set(e.category, k + 1)
-    return split === 'all' || (k % EMOJI_TEST_EVERY === EMOJI_TEST_EVERY - 1) === (split === 'test')
+    return (k % EMOJI_TEST_EVERY === EMOJI_TEST_EVERY - 1) === (split === 'test')
   })
   const loaded = await decodeImages(
     inSplit.map((e) => ({
