@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { evaluate, loadMnist, saveLayersModel, selectBackend, trainClassifier } from '@gan-sdk/trainer'
+import { sampleScores } from '../scores.mjs'
 
 /**
  * The bar the shipped model must clear on 10,000 samples: recognisable digits of the class asked
@@ -65,13 +66,9 @@ export async function scoreModel(modelPath, { count = 10000, evaluatorDir = EVAL
   if (e.classifier === undefined) throw new Error(`scoreModel scores 28×28 grey digit models; ${modelPath} is ${JSON.stringify(e.image)}.`)
   const { heldOutAccuracy, histogram, ...classifier } = e.classifier
   return {
-    classifier: { trainDigits: 8000, heldOutDigits: 2000, heldOutAccuracy, weightsSha256: await evaluatorDigest(evaluatorDir) },
+    classifier: { trainDigits: 8000, heldOutDigits: e.real.count, heldOutAccuracy, weightsSha256: await evaluatorDigest(evaluatorDir) },
     generated: {
-      seeds: `0..${count - 1}`,
-      conditional: e.conditional,
-      frechetDistance: e.frechetDistance,
-      precision: e.precision,
-      recall: e.recall,
+      ...sampleScores(e),
       ...classifier,
       maxClassShare: Math.max(...histogram) / count,
       histogram,
