@@ -23,7 +23,7 @@ describe('gan-sdk as packed by npm', () => {
       const files = packed!.files.map((f) => f.path).sort()
       expect(
         files.every((f) =>
-          /^(LICENSE|README\.md|package\.json|vite-client\.d\.ts|bin\/gan-sdk\.js|assets\/mnist\.(onnx|json)|dist\/[\w.-]+\.(js|d\.ts|js\.map))$/.test(
+          /^(LICENSE|README\.md|package\.json|vite-client\.d\.ts|bin\/gan-sdk\.js|assets\/(mnist|emoji)\.(onnx|json)|dist\/[\w.-]+\.(js|d\.ts|js\.map))$/.test(
             f,
           ),
         ),
@@ -33,6 +33,8 @@ describe('gan-sdk as packed by npm', () => {
         'README.md',
         'assets/mnist.onnx',
         'assets/mnist.json',
+        'assets/emoji.onnx',
+        'assets/emoji.json',
         'bin/gan-sdk.js',
         'dist/write-worker.js',
         'dist/index.node.js',
@@ -56,6 +58,9 @@ describe('gan-sdk as packed by npm', () => {
 
       await run('npx', ['gan-sdk', 'generate', '--seed', '1', '--count', '3', '--out', 'out'], { cwd: project })
       expect((await readdir(join(project, 'out'))).sort()).toEqual(['1.png', '2.png', '3.png'])
+      await run('npx', ['gan-sdk', 'generate', '--model', 'emoji', '--label', 'flags', '--out', 'flags'], { cwd: project })
+      const flag = decode(await readFile(join(project, 'flags', '0.png')))
+      expect([flag.width, flag.height, flag.channels]).toEqual([32, 32, 4])
     },
   )
 })

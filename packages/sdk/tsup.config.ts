@@ -4,10 +4,8 @@ import { writeFileAtomic } from '@gan-sdk/internal'
 import { defineConfig } from 'tsup'
 import type { KnownModel } from './src/core/known-model.js'
 import { inspectModel } from './src/core/inspect-model.js'
+import { BUNDLED_MODELS } from './src/bundled-model.js'
 
-const MODEL = '../../models/mnist/mnist.onnx'
-const BUNDLED = 'assets/mnist.onnx'
-const KNOWN = 'assets/mnist.json'
 // Bundled into the build, never installed: the protobuf reader, the ONNX schema, the PNG codec (a
 // faster import: one file instead of hundreds), and the private package of shared Node chores.
 const BUNDLED_DEPENDENCIES = ['@gan-sdk/internal', '@bufbuild/protobuf', 'onnx-buf', 'fast-png']
@@ -32,25 +30,14 @@ export default defineConfig([
     sourcemap: true,
     external: ['onnxruntime-node', 'vite'],
     noExternal: BUNDLED_DEPENDENCIES,
-    // Ship the bundled model in the package (files: ["bin", "dist", "assets"]). A checkout without the
-    // trained model still builds, since training itself (npm run train:mnist) needs this build; the
+    // Ship the bundled models in the package (files: ["bin", "dist", "assets"]). A checkout without a
+    // trained model still builds, since training itself (npm run train:<name>) needs this build; the
     // stale copy is removed so that Generator.load() reports the model missing instead of using it.
-    // Beside it, what reading it gives (src/core/known-model.ts), its weights checked here, so that
+    // Beside each, what reading it gives (src/core/known-model.ts), its weights checked here, so that
     // loading it needs no ONNX parsing.
     async onSuccess() {
       await mkdir('assets', { recursive: true })
-      try {
-        const bytes = new Uint8Array(await readFile(MODEL))
-        const { model, integrity } = inspectModel(bytes, {}, MODEL)
-        await integrity
-        const known: KnownModel = { sha256: createHash('sha256').update(bytes).digest('hex'), info: model }
-        await writeFileAtomic(BUNDLED, bytes, { fsync: false })
-        await writeFileAtomic(KNOWN, `${JSON.stringify(known, null, 2)}\n`, { fsync: false })
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-        await Promise.all([rm(BUNDLED, { force: true }), rm(KNOWN, { force: true })])
-        console.warn(`[gan-sdk build] ${MODEL} does not exist yet: built without the bundled model (npm run train:mnist makes it).`)
-      }
+      await Promise.all(Object.keys(BUNDLED_MODELS).map(bundle))
     },
   },
   {
@@ -67,3 +54,21 @@ export default defineConfig([
     noExternal: BUNDLED_DEPENDENCIES,
   },
 ])
+
+/** Copy models/<name>/<name>.onnx into assets/, with its record beside it (assets/<name>.json). */
+async function bundle(name: string): Promise<void> {
+  const model = `../../models/${name}/${name}.onnx`
+  const [bundled, known] = [`assets/${name}.onnx`, `assets/${name}.json`]
+  try {
+    const bytes = new Uint8Array(await readFile(model))
+    const { model: info, integrity } = inspectModel(bytes, {}, model)
+    await integrity
+    const record: KnownModel = { sha256: createHash('sha256').update(bytes).digest('hex'), info }
+    await writeFileAtomic(bundled, bytes, { fsync: false })
+    await writeFileAtomic(known, `${JSON.stringify(record, null, 2)}\n`, { fsync: false })
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    await Promise.all([rm(bundled, { force: true }), rm(known, { force: true })])
+    console.warn(`[gan-sdk build] ${model} does not exist yet: built without that bundled model (npm run train:${name} makes it).`)
+  }
+}

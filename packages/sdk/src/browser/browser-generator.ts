@@ -67,7 +67,7 @@ function runtimeFor(worker: boolean): Runtime {
 /** A GAN generator running in the browser on onnxruntime-web: WebGPU, or WebAssembly on the CPU. */
 export class Generator extends GeneratorBase {
   /**
-   * Load a generator: a bundled model by name (`'mnist'`), a URL, or the bytes (e.g. from a dropped
+   * Load a generator: a bundled model by name (`'mnist'`, `'emoji'`), a URL, or the bytes (e.g. from a dropped
    * file); with no model, the bundled MNIST digits (a URL your bundler resolves).
    * @example const g = await Generator.load('/models/my-gan.onnx', { device: 'auto', wasmPaths: '/ort/' })
    */

@@ -13,7 +13,7 @@ Re-runs skip what is unchanged (no inference, no rewrite); a killed bake resumes
 Options:
   --seeds <seeds>      seeds: ranges and lists, e.g. 0-99 or 1;5;hero (required)
   --out <dir>          output directory (required)
-  --model <model>      a bundled model name (mnist), a .onnx path, or an http(s) URL (default: mnist)
+  --model <model>      a bundled model name (mnist, emoji), a .onnx path, or an http(s) URL (default: mnist)
   --labels <a,b,…>     classes of a conditional model: each seed once per label (default: the seed's own class)
   --truncation <ψ>     truncation, in (0, 1] (default: 1)
   --format <format>    png, webp or avif; webp and avif need sharp (npm i sharp) (default: png)

@@ -23,10 +23,10 @@ Options:
                    string seed (text that reads as a number, like -1, 1e3 or NaN, is refused) (default: 0)
   --count <n>      generate: number of images, 1 … ${MAX_COUNT} (default: 1)
   --label <class>  generate: the class of a conditional model's images, by name (gan-sdk info lists
-                   them; the bundled digits: 0 … 9) (default: each seed's own class, seed mod classes)
+                   them; mnist: 0 … 9, emoji: food-drink, flags, …) (default: each seed's own class, seed mod classes)
   --out <dir>      generate: output directory, created if missing (default: out)
   --json           generate: print NDJSON events instead of file paths
-  --model <model>  a bundled model name (mnist), a .onnx path, or an http(s) URL (default: mnist)
+  --model <model>  a bundled model name (mnist, emoji), a .onnx path, or an http(s) URL (default: mnist)
   -h, --help       show this help
 
 Example: gan-sdk generate --seed 42 --count 16 --out out/`

@@ -46,7 +46,7 @@ const nodeRuntime: Runtime = {
 /** A GAN generator running on onnxruntime-node: CPU, or a GPU through CUDA, DirectML, CoreML or WebGPU. */
 export class Generator extends GeneratorBase {
   /**
-   * Load a generator: a bundled model by name (`'mnist'`), a `.onnx` path, a file: URL, or the
+   * Load a generator: a bundled model by name (`'mnist'`, `'emoji'`), a `.onnx` path, a file: URL, or the
    * bytes; with no model, the bundled MNIST digits. A bundled name wins over a file of that name in
    * the working directory: write `./mnist` for the file.
    * @example const g = await Generator.load('pytorch-dcgan.onnx', { range: [0, 1] })

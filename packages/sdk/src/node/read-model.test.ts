@@ -3,7 +3,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { describe, expect, it, vi } from 'vitest'
-import { BUNDLED_MODEL_URL } from '../bundled-model.js'
+import { BUNDLED_MODELS } from '../bundled-model.js'
 import { readKnownModel, readModelFile } from './read-model.js'
 import { readModelInfo } from '../core/model-info.js'
 import { createHash } from 'node:crypto'
@@ -28,13 +28,18 @@ describe('readModelFile', () => {
     expect((await rejectionOf(readModelFile(tmpdir()))).message).toMatch(/is a directory/)
   })
 
-  it('a missing bundled model says how to get it', async () => {
-    vi.mocked(readFile).mockRejectedValueOnce(Object.assign(new Error('ENOENT'), { code: 'ENOENT' }))
-    const err = await rejectionOf(readModelFile(BUNDLED_MODEL_URL))
-    expect(err.code).toBe('ERR_MODEL_NOT_FOUND')
-    expect(err.message).toMatch(
-      /^\[gan-sdk\] the bundled MNIST model is missing from this install \(".*assets\/mnist\.onnx"\): build gan-sdk with models\/mnist\/mnist\.onnx present/,
-    )
+  it.each(Object.keys(BUNDLED_MODELS))('a missing bundled model (%s) says how to get it, for its URL or an equal one', async (name) => {
+    const url = BUNDLED_MODELS[name as keyof typeof BUNDLED_MODELS]
+    for (const source of [url, new URL(url.href)]) {
+      vi.mocked(readFile).mockRejectedValueOnce(Object.assign(new Error('ENOENT'), { code: 'ENOENT' }))
+      const err = await rejectionOf(readModelFile(source))
+      expect(err.code).toBe('ERR_MODEL_NOT_FOUND')
+      expect(err.message).toMatch(
+        new RegExp(
+          `^\\[gan-sdk\\] the bundled model "${name}" is missing from this install \\(".*assets/${name}\\.onnx"\\): build gan-sdk with models/${name}/${name}\\.onnx present`,
+        ),
+      )
+    }
   })
 
   it('fetches http(s) URLs, given as URL objects or strings; a failed fetch or a non-2xx answer is ERR_MODEL_NOT_FOUND', async () => {
@@ -67,13 +72,16 @@ describe('readModelFile', () => {
 })
 
 describe('readKnownModel', () => {
-  it('gives what the build recorded beside the bundled model: what reading the file gives, and its hash', async () => {
-    const bytes = await readModelFile(BUNDLED_MODEL_URL)
-    expect(await readKnownModel(BUNDLED_MODEL_URL)).toEqual({
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      info: readModelInfo(bytes),
-    })
-    expect(await readKnownModel('mnist.onnx')).toBeUndefined()
-    expect(await readKnownModel(new URL('file:///tmp/other.onnx'))).toBeUndefined()
-  })
+  it.each(Object.entries(BUNDLED_MODELS))(
+    'gives what the build recorded beside the bundled model %s: what reading the file gives, and its hash',
+    async (_, url) => {
+      const bytes = await readModelFile(url)
+      expect(await readKnownModel(url)).toEqual({
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        info: readModelInfo(bytes),
+      })
+      expect(await readKnownModel('mnist.onnx')).toBeUndefined()
+      expect(await readKnownModel(new URL('file:///tmp/other.onnx'))).toBeUndefined()
+    },
+  )
 })

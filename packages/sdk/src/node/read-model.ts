@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { BUNDLED_MODELS } from '../bundled-model.js'
+import { bundledModelName } from '../bundled-model.js'
 import { GanError } from '../core/errors.js'
 import { parseKnownModel, type KnownModel } from '../core/known-model.js'
 
@@ -23,10 +23,11 @@ export async function readModelFile(source: string | URL): Promise<Uint8Array> {
     return new Uint8Array(await readFile(path))
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    if (Object.values(BUNDLED_MODELS).includes(source as URL)) {
+    const bundled = bundledModelName(source)
+    if (bundled !== undefined) {
       throw new GanError(
         'ERR_MODEL_NOT_FOUND',
-        `the bundled MNIST model is missing from this install (${JSON.stringify(path)}): build gan-sdk with models/mnist/mnist.onnx present (\`npm run build\` copies it into assets/), or pass a model path to Generator.load().`,
+        `the bundled model ${JSON.stringify(bundled)} is missing from this install (${JSON.stringify(path)}): build gan-sdk with models/${bundled}/${bundled}.onnx present (\`npm run build\` copies it into assets/), or pass a model path to Generator.load().`,
         { cause: err },
       )
     }
@@ -60,7 +61,7 @@ async function fetchModel(url: URL): Promise<Uint8Array> {
 
 /** What the build recorded beside a bundled model (`assets/<name>.json`); undefined for any other source, or a missing or unreadable record. */
 export async function readKnownModel(source: string | URL): Promise<KnownModel | undefined> {
-  if (!(source instanceof URL) || !Object.values(BUNDLED_MODELS).includes(source)) return undefined
+  if (!(source instanceof URL) || bundledModelName(source) === undefined) return undefined
   const json = await readFile(new URL(source.href.replace(/\.onnx$/, '.json')), 'utf8').catch(() => undefined)
   return json === undefined ? undefined : parseKnownModel(json)
 }

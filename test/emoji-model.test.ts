@@ -1,0 +1,50 @@
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { BUNDLED_MODELS, Generator } from 'gan-sdk'
+import { QUALITY_BAR, scoreModel } from '../models/emoji/score.mjs'
+
+// The shipped emoji model, re-scored from scratch on every CI run on 10,000 samples against the
+// held-out emoji: the model card's numbers are what a fresh clone measures, and the model stays
+// above its quality bar (models/emoji/score.mjs).
+describe('the bundled emoji model', () => {
+  it('clears the quality bar, with the scores its model card reports', async () => {
+    const report = await scoreModel(fileURLToPath(BUNDLED_MODELS.emoji))
+    const card = JSON.parse(await readFile(new URL('../models/emoji/eval.json', import.meta.url), 'utf8')) as typeof report
+
+    expect(report.featureSpace).toBe('pixel-thumbnails-8x8-rgb')
+    expect(report.real).toEqual({ count: card.real.count, heldOut: true })
+    const g = report.generated
+    expect(g.conditional).toBe(true)
+    expect(g.frechetDistance).toBeLessThanOrEqual(QUALITY_BAR.frechetDistance)
+    expect(g.precision).toBeGreaterThanOrEqual(QUALITY_BAR.precision)
+    expect(g.recall).toBeGreaterThanOrEqual(QUALITY_BAR.recall)
+
+    // Same weights, same images: a fresh run lands on the card's numbers, up to float reassociation.
+    expect(g.frechetDistance).toBeCloseTo(card.generated.frechetDistance, 2)
+    expect(g.precision).toBeCloseTo(card.generated.precision, 2)
+    expect(g.recall).toBeCloseTo(card.generated.recall, 2)
+    expect(report.realReference.frechetDistance).toBeCloseTo(card.realReference.frechetDistance, 2)
+  }, 180_000)
+
+  it('loads by name: 32×32 RGBA, one class per emoji category, the category asked for', async () => {
+    const generator = await Generator.load('emoji')
+    expect(generator.info).toMatchObject({ width: 32, height: 32, channels: 4, license: 'CC-BY-4.0' })
+    // The trainer's category labels (load-dataset.test.ts pins the whole list), in its order.
+    expect(generator.info.labels).toHaveLength(9)
+    expect([generator.info.labels[0], generator.info.labels[3], generator.info.labels[8]]).toEqual([
+      'smileys-emotion',
+      'food-drink',
+      'flags',
+    ])
+    const food = await generator.generateBatch([1, 2, 3], { label: 'food-drink' })
+    const own = await generator.generateBatch([1, 2, 3])
+    expect(food.map((img) => img.label)).toEqual(['food-drink', 'food-drink', 'food-drink'])
+    expect(own.map((img) => img.label)).toEqual(['people-body', 'animals-nature', 'food-drink']) // seed mod 9
+    expect(Buffer.compare(Buffer.from(food[2]!.data), Buffer.from(own[2]!.data))).toBe(0)
+    // Emoji have transparent surroundings: the corner pixel of most samples is (nearly) transparent.
+    const corners = own.concat(food).map((img) => img.data[3]!)
+    expect(corners.filter((alpha) => alpha < 32).length).toBeGreaterThanOrEqual(4)
+    await generator.dispose()
+  })
+})
