@@ -50,20 +50,14 @@ export async function loadEmoji(shape: ImageShape, split: EmojiSplit = 'train'):
   const entries = (require('emoji-datasource-twitter/emoji.json') as EmojiEntry[])
     .filter((e) => e.has_img_twitter && !LEFT_OUT.has(e.category))
     .sort((a, b) => a.sort_order - b.sort_order)
-  const classNames = [...new Set(entries.map((e) => categoryLabel(e.category)))]
-  const seen = new Map<string, number>()
-  const inSplit = entries.filter((e) => {
-    const k = seen.get(e.category) ?? 0
-    seen.set(e.category, k + 1)
-    return (k % EMOJI_TEST_EVERY === EMOJI_TEST_EVERY - 1) === (split === 'test')
+  const classNames = [...new Set(entries.map((e) => e.category))]
+  const seen = new Array<number>(classNames.length).fill(0)
+  const sources = entries.flatMap((e) => {
+    const label = classNames.indexOf(e.category)
+    const k = seen[label]!++
+    const heldOut = k % EMOJI_TEST_EVERY === EMOJI_TEST_EVERY - 1
+    return heldOut === (split === 'test') ? [{ name: e.image, source: join(root, 'img', 'twitter', '64', e.image), label }] : []
   })
-  const loaded = await decodeImages(
-    inSplit.map((e) => ({
-      name: e.image,
-      source: join(root, 'img', 'twitter', '64', e.image),
-      label: classNames.indexOf(categoryLabel(e.category)),
-    })),
-    shape,
-  )
-  return { ...loaded, classNames }
+  const loaded = await decodeImages(sources, shape)
+  return { ...loaded, classNames: classNames.map(categoryLabel) }
 }

@@ -16,6 +16,8 @@ export type DatasetSource =
 export interface LoadedDataset {
   dataset: ImageDataset
   skipped: SkippedImage[]
+  /** Whether these are images training never sees: the `test` split of a built-in set. */
+  heldOut: boolean
 }
 
 /** Licence recorded for a folder of the user's own images, whose licence the trainer cannot know. */
@@ -78,7 +80,7 @@ export async function loadDataset(
       )
     }
   }
-  return { dataset, skipped }
+  return { dataset, skipped, heldOut: split === 'test' && (source.kind === 'mnist' || source.kind === 'emoji') }
 }
 
 /** The first few skipped images, for messages and events: "a.png (unreadable), b.jpg (too small)". */

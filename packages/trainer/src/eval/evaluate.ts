@@ -91,13 +91,13 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     throw new TrainError('ERR_INVALID_OPTION', `no real images to compare ${input} with: pass --data mnist, emoji or a folder.`)
 
   if (evaluatorDir !== undefined && digitModel) return classifierEvaluation(input, samples, count, evaluatorDir)
-  const real = (await loadDataset(source, { size: shape.width, channels: shape.channels, fit: 'crop' }, false, 'test')).dataset
+  const { dataset: real, heldOut } = await loadDataset(source, { size: shape.width, channels: shape.channels, fit: 'crop' }, false, 'test')
   const fake = pixelFeatures(samples.pixels, count, shape)
   const realFeatures = pixelFeatures(pixelsAsFloats(real), real.count, shape)
   return {
     ...base(input, samples, count),
     featureSpace: 'pixel-thumbnails-8x8-rgb',
-    real: { count: real.count, heldOut: source.kind === 'mnist' || source.kind === 'emoji' },
+    real: { count: real.count, heldOut },
     ...distances(fake, count, realFeatures, real.count, 192),
   }
 }
