@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../backend/ladder.js'
 import { mulberry32 } from '../random.js'
-import { diffAugment } from './diff-augment.js'
+import { diffAugment, shiftImages } from './diff-augment.js'
 
 const ramp = (channels: number) =>
   tf.tensor4d(
@@ -51,6 +51,33 @@ describe('diffAugment', () => {
       expect(image.flat(2).every((v) => v === 0 || v === 1)).toBe(true)
     }
     x.dispose()
+  })
+
+  it('translation moves each image by its shift, zero-filled, and its gradient moves the gradient back', () => {
+    const [b, h, w, c] = [2, 5, 4, 3]
+    const x = tf.tensor4d(
+      Float32Array.from({ length: b * h * w * c }, (_, i) => i + 1),
+      [b, h, w, c],
+    )
+    const shifts: Array<[number, number]> = [
+      [1, -2],
+      [-3, 0],
+    ]
+    // out[n, y, x] = input[n, y − dy, x − dx], 0 outside.
+    const moved = (values: Float32Array, sign: 1 | -1) =>
+      Array.from({ length: values.length }, (_, i) => {
+        const [n, y, xx, k] = [Math.floor(i / (h * w * c)), Math.floor(i / (w * c)) % h, Math.floor(i / c) % w, i % c]
+        const [iy, ix] = [y - sign * shifts[n]![0], xx - sign * shifts[n]![1]]
+        return iy >= 0 && iy < h && ix >= 0 && ix < w ? values[((n * h + iy) * w + ix) * c + k]! : 0
+      })
+    expect(Array.from(shiftImages(x, shifts).dataSync())).toEqual(moved(x.dataSync() as Float32Array, 1))
+    const weights = tf.tensor4d(
+      Float32Array.from({ length: b * h * w * c }, (_, i) => (i % 7) - 3),
+      x.shape,
+    )
+    const grad = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(shiftImages(v as tf.Tensor4D, shifts), weights)))(x)
+    expect(Array.from(grad.dataSync())).toEqual(moved(weights.dataSync() as Float32Array, -1))
+    tf.dispose([x, weights, grad])
   })
 
   it('colour leaves alpha alone, and gradients flow to the input on wasm', () => {

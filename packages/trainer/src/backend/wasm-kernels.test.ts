@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu'
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from './ladder.js'
+import { conv2dBackpropFilterWasm } from './wasm-conv-backprop-filter.js'
 import { registerWasmKernels } from './wasm-kernels.js'
 import { mulberry32 } from '../random.js'
 
@@ -195,6 +196,32 @@ describe('wasm conv kernels match the CPU backend to 1e-5', () => {
       return err < 1e-5 ? [] : [`${label(cs)}: ${err}`]
     })
     expect(failures).toEqual([])
+  })
+})
+
+describe('wasm Conv2DBackpropFilter in chunks of images', () => {
+  it('gives the one-chunk result when its patches are built a few images at a time, and frees them', async () => {
+    await selectBackend('wasm')
+    const backend = tf.backend() as BackendWasm
+    const cs = c(5, [9, 8], 6, 4, 3, 2, 'same')
+    const { x, dy, w } = inputs(cs)
+    const attrs = { strides: cs.s, pad: cs.pad, dataFormat: 'NHWC', filterShape: filterShape(cs) } as unknown as tf.NamedAttrMap
+    const values = (budget?: number) => {
+      const info = conv2dBackpropFilterWasm({ inputs: { x, dy }, attrs, backend }, budget)
+      const out = Array.from(backend.readSync(info.dataId) as Float32Array)
+      backend.disposeData(info.dataId)
+      expect(info.shape).toEqual(filterShape(cs))
+      return out
+    }
+    const whole = values()
+    const buffers = backend.numDataIds()
+    // 3·3·6 taps × 5×4 outputs = 1,080 floats an image: 2, 2 and 1 images, and one at a time.
+    for (const budget of [2 * 1080, 1]) {
+      const chunked = values(budget)
+      expect(maxRelError(Float32Array.from(chunked), Float32Array.from(whole))).toBeLessThan(1e-6)
+    }
+    expect(backend.numDataIds()).toBe(buffers)
+    tf.dispose([x, dy, w])
   })
 })
 

@@ -1,7 +1,8 @@
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core'
+import { getKernel, registerGradient, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core'
 import { createBatchMatMulWasm } from './wasm-batch-matmul.js'
 import { conv2dBackpropFilterConfig } from './wasm-conv-backprop-filter.js'
 import { createConv2dBackpropInputWasm } from './wasm-conv-backprop-input.js'
+import { leakyReluGradConfig, leakyReluGradWasmConfig, LEAKY_RELU_GRAD } from './wasm-leaky-relu-grad.js'
 import { createReduceWasm } from './wasm-reduce.js'
 import { createTileWasm } from './wasm-tile.js'
 import { unsortedSegmentSumConfig } from './wasm-unsorted-segment-sum.js'
@@ -18,7 +19,8 @@ const stock: Partial<Record<'Tile' | 'BatchMatMul' | 'Sum' | 'Mean', KernelConfi
 
 /**
  * Make the wasm backend able to train convnets: add the missing Conv2DBackpropFilter and
- * UnsortedSegmentSum (the gradient of an Embedding), replace Tile, BatchMatMul, and Sum and Mean
+ * UnsortedSegmentSum (the gradient of an Embedding), compute LeakyReLU's gradient in one pass
+ * (wasm-leaky-relu-grad.ts), replace Tile, BatchMatMul, and Sum and Mean
  * over leading axes by the faster wrappers of wasm-tile.ts, wasm-batch-matmul.ts and wasm-reduce.ts, and
  * (by default) swap in the fast Conv2DBackpropInput. Call after `@tensorflow/tfjs-backend-wasm` is
  * imported; safe to call again to switch the fast kernel on or off.
@@ -27,6 +29,10 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   const fast = options.fastConvTranspose ?? true
   if (getKernel('Conv2DBackpropFilter', 'wasm') === undefined) registerKernel(conv2dBackpropFilterConfig)
   if (getKernel('UnsortedSegmentSum', 'wasm') === undefined) registerKernel(unsortedSegmentSumConfig)
+  if (getKernel(LEAKY_RELU_GRAD, 'wasm') === undefined) {
+    registerKernel(leakyReluGradWasmConfig)
+    registerGradient(leakyReluGradConfig)
+  }
   // Keep the stock config once: its setupFunc binds the wasm function the fallback path calls.
   stockBackpropInput ??= getKernel('Conv2DBackpropInput', 'wasm')
   if (stockBackpropInput === undefined) {

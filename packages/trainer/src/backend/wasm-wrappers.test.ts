@@ -4,6 +4,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { mulberry32 } from '../random.js'
 import { selectBackend } from './ladder.js'
+import { LEAKY_RELU_GRAD } from './wasm-leaky-relu-grad.js'
 import { tileValues } from './wasm-tile.js'
 
 const random = (shape: number[], seed: number) => {
@@ -89,6 +90,16 @@ function compute() {
         )
         .dataSync(),
     ),
+    leakyReluGrads: [0.2, 0.01].map((alpha, i) => {
+      // Zeros and negatives included: the mask is x > 0.
+      const x = tf.concat([random([4, 5, 5, 6], 50 + i), tf.zeros([1, 5, 5, 6])])
+      const weights = random(x.shape, 60 + i)
+      return Array.from(
+        tf
+          .grad((v: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(v, alpha), weights)))(x)
+          .dataSync(),
+      )
+    }),
     products: PRODUCTS.map(([a, b, ta, tb], i) => Array.from(tf.matMul(random(a, i), random(b, i + 100), ta, tb).dataSync())),
   }))
 }
@@ -101,7 +112,7 @@ function expectClose(got: number[][], want: number[][]): void {
   })
 }
 
-describe('wasm Tile, BatchMatMul, Sum and Mean wrappers', () => {
+describe('wasm Tile, BatchMatMul, Sum, Mean and LeakyReLU-gradient kernels', () => {
   let reference: ReturnType<typeof compute>
   beforeAll(async () => {
     await selectBackend('cpu')
@@ -126,6 +137,15 @@ describe('wasm Tile, BatchMatMul, Sum and Mean wrappers', () => {
     expectClose(got.means, reference.means)
     expect(got.shapes).toEqual(reference.shapes)
     expect(got.intSum).toEqual([4, 6])
+  })
+
+  it("LeakyReLU's gradient is one kernel, with the CPU backend's values exactly", async () => {
+    expect(compute().leakyReluGrads).toEqual(reference.leakyReluGrads)
+    const x = random([2, 3, 3, 4], 7)
+    const profile = await tf.profile(() => tf.grad((v: tf.Tensor) => tf.sum(tf.leakyRelu(v, 0.2)))(x))
+    expect(profile.kernelNames).toContain(LEAKY_RELU_GRAD)
+    expect(profile.kernelNames).not.toContain('Select')
+    x.dispose()
   })
 
   it('free what they allocate', () => {

@@ -8,7 +8,8 @@ import { buildDiscriminator, buildGenerator, type DcganConfig } from '../models/
 import type { TrainOptions } from '../options.js'
 import { readRunManifest } from '../run-manifest.js'
 import { train } from '../train.js'
-import { createParallelStep, resolveWorkers } from './parallel-step.js'
+import { createParallelStep, MIN_STALL_MS, ReplicaWorker, resolveWorkers, stallLimitMs } from './parallel-step.js'
+import type { ReplicaInit } from './replica-messages.js'
 import { splitBatch } from './replica-step.js'
 import { squares } from '../testing/squares.js'
 import { readMetrics } from '../metrics.js'
@@ -91,6 +92,29 @@ describe('data-parallel training (workers)', () => {
     const a = await run(options)
     const b = await run(options)
     expect(a).toEqual(b)
+  })
+
+  it('a worker that hangs is stopped after the time allowed, as TrainError ERR_WORKER naming the fix', async () => {
+    // A thread that stays alive and never answers.
+    const script = new URL('data:text/javascript,setInterval(() => {}, 1000)')
+    const worker = new ReplicaWorker(script, {} as ReplicaInit, 1, 2)
+    const started = performance.now()
+    await expect(worker.next('ready', 300)).rejects.toMatchObject({
+      name: 'TrainError',
+      code: 'ERR_WORKER',
+      message: expect.stringMatching(
+        /^\[gan-train\] training worker 1 of 1 sent nothing for 0\.3 s: it is stuck, and was stopped\. Pass --workers 1/,
+      ),
+    })
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290)
+    // Later calls fail at once, with the same error.
+    await expect(worker.next('gradients', 60_000)).rejects.toMatchObject({ code: 'ERR_WORKER' })
+  })
+
+  it("allows a worker 20× this thread's time for the same work, and at least two minutes", () => {
+    expect(stallLimitMs(50)).toBe(MIN_STALL_MS)
+    expect(MIN_STALL_MS).toBe(120_000)
+    expect(stallLimitMs(30_000)).toBe(600_000)
   })
 
   it('a worker that fails surfaces as TrainError ERR_WORKER, naming the fix, and nothing hangs', async () => {

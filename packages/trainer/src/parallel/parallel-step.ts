@@ -19,6 +19,20 @@ const ONE_THREAD_BACKENDS: readonly BackendName[] = ['wasm', 'cpu']
 export const MIN_SHARD = 2
 
 /**
+ * How long a worker may take to answer, once this thread has done its own share of the same work,
+ * before it is taken for hung (a deadlock, a stopped thread) and the step fails with ERR_WORKER
+ * instead of waiting for ever: {@link STALL_FACTOR} times this thread's time, and at least
+ * {@link MIN_STALL_MS}, so that a core slowed by another process is not mistaken for a hang.
+ */
+export function stallLimitMs(ownMs: number): number {
+  return Math.max(MIN_STALL_MS, STALL_FACTOR * ownMs)
+}
+export const MIN_STALL_MS = 120_000
+export const STALL_FACTOR = 20
+/** How long a worker may take to start (load its backend, build its models) before it is taken for hung. */
+const START_LIMIT_MS = 10 * 60_000
+
+/**
  * How many replicas train: `auto` is one per core on a one-thread backend (wasm, cpu), at most
  * one per {@link MIN_SHARD} images of the batch, and 1 on tfjs-node(-gpu), which use every core already.
  * @throws TrainError `ERR_INVALID_OPTION` for a number above 1 on tfjs-node(-gpu), or one that leaves a replica under MIN_SHARD images.
@@ -98,7 +112,7 @@ export async function createParallelStep(parts: ParallelStepParts): Promise<Para
   const dispose = () => workers.forEach((w) => w.terminate())
   try {
     keepAlive(true)
-    await Promise.all(workers.map((w) => w.next('ready')))
+    await Promise.all(workers.map((w) => w.next('ready', START_LIMIT_MS)))
   } catch (err) {
     dispose()
     throw err
@@ -121,17 +135,21 @@ export async function createParallelStep(parts: ParallelStepParts): Promise<Para
         })
         const shard = tf.slice(real.images, mine.offset, mine.count)
         let d: ShardGradients
+        let started = performance.now()
         try {
           d = replica.discriminatorGradients(step, shard, real.labels.subarray(0, mine.count))
         } finally {
           shard.dispose()
         }
-        const dOthers = await Promise.all(workers.map((w) => w.next('gradients')))
+        const dLimit = stallLimitMs(performance.now() - started)
+        const dOthers = await Promise.all(workers.map((w) => w.next('gradients', dLimit)))
         const dSum = sumGradients([d.values, ...dOthers.map((o) => o.values)])
         for (const worker of workers) worker.post({ type: 'apply', update: 'discriminator', step, sum: dSum })
         replica.applyDiscriminator(dSum)
+        started = performance.now()
         const g = replica.generatorGradients(step)
-        const gOthers = await Promise.all(workers.map((w) => w.next('gradients')))
+        const gLimit = stallLimitMs(performance.now() - started)
+        const gOthers = await Promise.all(workers.map((w) => w.next('gradients', gLimit)))
         const gSum = sumGradients([g.values, ...gOthers.map((o) => o.values)])
         for (const worker of workers) worker.post({ type: 'apply', update: 'generator', step, sum: gSum })
         replica.applyGenerator(gSum)
@@ -146,21 +164,25 @@ export async function createParallelStep(parts: ParallelStepParts): Promise<Para
 
 type Reply<T extends FromReplica['type']> = Extract<FromReplica, { type: T }>
 
-/** One worker thread, its replies read in order; its failure or exit rejects what waits for it. */
-class ReplicaWorker {
+/**
+ * One worker thread, its replies read in order; its failure or exit, or its silence past the time
+ * allowed, rejects what waits for it.
+ */
+export class ReplicaWorker {
   private readonly worker: Worker
   private readonly inbox: FromReplica[] = []
   private waiting: { resolve(m: FromReplica): void; reject(e: TrainError): void } | undefined
   private failure: TrainError | undefined
   private closing = false
+  private readonly failed: (why: string, cause?: unknown) => TrainError
 
   constructor(script: URL, init: ReplicaInit, index: number, replicas: number) {
-    const failed = (why: string, cause?: unknown) =>
+    const failed = (this.failed = (why, cause) =>
       new TrainError(
         'ERR_WORKER',
         `training worker ${index} of ${replicas - 1} ${why}. Pass --workers 1 (workers: 1) to train in one thread; the run's last checkpoint is intact.`,
         { cause },
-      )
+      ))
     // Workers inherit the process's Node options; --input-type (set for `node --input-type=module -e …`) refuses a file entry point.
     const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'))
     this.worker = new Worker(script, { workerData: init, execArgv })
@@ -186,13 +208,22 @@ class ReplicaWorker {
     this.worker.postMessage(message, transfer)
   }
 
-  /** The next reply, which must be of type `type`. */
-  async next<T extends FromReplica['type']>(type: T): Promise<Reply<T>> {
+  /** The next reply, which must be of type `type`; a worker silent for `limitMs` is stopped, and fails. */
+  async next<T extends FromReplica['type']>(type: T, limitMs: number): Promise<Reply<T>> {
     const message =
       this.inbox.shift() ??
       (await new Promise<FromReplica>((resolve, reject) => {
-        if (this.failure) reject(this.failure)
-        else this.waiting = { resolve, reject }
+        if (this.failure) return reject(this.failure)
+        const timer = setTimeout(() => {
+          this.fail(this.failed(`sent nothing for ${seconds(limitMs)}: it is stuck, and was stopped`))
+          this.terminate()
+        }, limitMs)
+        timer.unref()
+        const done = () => clearTimeout(timer)
+        this.waiting = {
+          resolve: (m) => (done(), resolve(m)),
+          reject: (e) => (done(), reject(e)),
+        }
       }))
     if (message.type !== type) throw new TrainError('ERR_WORKER', `a training worker answered ${message.type} where ${type} was due.`)
     return message as Reply<T>
@@ -216,6 +247,8 @@ class ReplicaWorker {
     this.waiting = undefined
   }
 }
+
+const seconds = (ms: number) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`
 
 function wireWeights(model: tfl.LayersModel): WireTensor[] {
   return model.weights.map((w) => {
