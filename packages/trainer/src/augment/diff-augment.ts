@@ -84,11 +84,12 @@ function translation(x: tf.Tensor4D, rand: () => number, rows: BatchRows): tf.Te
 
 /**
  * Image b of `x` moved down `shifts[b][0]` and right `shifts[b][1]` pixels, zero-filled, as one
- * gather of pixels, whose gradient is the gather that moves them back. (One slice per image, and
- * their gradients, each a pad to the whole batch's shape, cost 14 % of a 64×64 training step.)
+ * gather of pixels, whose gradient is the gather that moves them back (a slice per image has a
+ * gradient per image, each a pad to the whole batch's shape).
  */
 export function shiftImages(x: tf.Tensor4D, shifts: ReadonlyArray<readonly [number, number]>): tf.Tensor4D {
   const [batch, height, width, channels] = x.shape
+  if (shifts.length !== batch) throw new RangeError(`shiftImages: ${shifts.length} shifts for ${batch} images; pass one per image.`)
   const pixels = batch * height * width
   /** For each output pixel, the input pixel it takes; `pixels` (a row of zeros) where none. */
   const sources = (sign: 1 | -1) => {
@@ -110,9 +111,9 @@ export function shiftImages(x: tf.Tensor4D, shifts: ReadonlyArray<readonly [numb
       const withZeros = tf.concat([tf.reshape(t, [pixels, channels]), tf.zeros([1, channels])])
       return tf.reshape(tf.gather(withZeros, tf.tensor1d(index, 'int32')), [batch, height, width, channels]) as tf.Tensor4D
     })
-  const there = sources(1)
-  const back = sources(-1)
-  return tf.customGrad((v) => ({ value: move(v as tf.Tensor, there), gradFunc: (dy) => move(dy as tf.Tensor, back) }))(x) as tf.Tensor4D
+  return tf.customGrad((v) => ({ value: move(v as tf.Tensor, sources(1)), gradFunc: (dy) => move(dy as tf.Tensor, sources(-1)) }))(
+    x,
+  ) as tf.Tensor4D
 }
 
 function cutout(x: tf.Tensor4D, rand: () => number, rows: BatchRows): tf.Tensor4D {

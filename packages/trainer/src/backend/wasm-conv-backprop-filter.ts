@@ -16,10 +16,9 @@ const MAX_PATCH_FLOATS = 1 << 24
  *                   = Pᵀ · dy,   Pᵀ[(kh,kw,ci), (b,oh,ow)] the transposed patches (im2col) of x,
  *
  * with Pᵀ built here on the heap and the product run by the backend's own BatchMatMul, whose packed
- * operand is then dy, the small one. At the 64×64 colour network's layers this runs at the
- * product's 35–60 GFLOP/s; the dilated convolution it replaces (x's channels as the batch, dy as the
- * filter) ran at 3–24, plus three transposes. Images are taken `maxPatchFloats / (kh·kw·ci·oh·ow)`
- * at a time and their products added, so memory stays bounded. (TF.js conv gradients have no
+ * operand is then dy, the small one: at the 64×64 colour network's layers, near the product's
+ * speed (35–60 GFLOP/s), also where x has few channels. Images are taken
+ * `maxPatchFloats / (kh·kw·ci·oh·ow)` at a time and their products added, so memory stays bounded. (TF.js conv gradients have no
  * dilation attribute: tf.conv2d refuses to differentiate dilated convs, so the tap step is always 1.)
  */
 export function conv2dBackpropFilterWasm(
@@ -62,38 +61,62 @@ export function conv2dBackpropFilterWasm(
     )
   }
   const taps = info.filterHeight * info.filterWidth * info.inChannels
+  if (batch * oh * ow === 0) {
+    // No output positions: nothing multiplies the filter (makeOutput's memory is not zeroed).
+    const zeros = backend.makeOutput(attrs.filterShape, 'float32')
+    ;(backend.typedArrayFromHeap(zeros) as Float32Array).fill(0)
+    return zeros
+  }
   const perChunk = Math.max(1, Math.min(batch, Math.floor(maxPatchFloats / (taps * oh * ow))))
   let sum: TensorInfo | undefined
-  for (let first = 0; first < batch; first += perChunk) {
-    const images = Math.min(perChunk, batch - first)
-    const rows = images * oh * ow
-    const patches = backend.makeOutput([1, taps, rows], 'float32')
+  try {
+    for (let first = 0; first < batch; first += perChunk) {
+      const product = chunkProduct(backend, x, dy, info, first, Math.min(perChunk, batch - first))
+      if (sum === undefined) sum = product
+      else {
+        const into = backend.typedArrayFromHeap(sum) as Float32Array
+        const add = backend.typedArrayFromHeap(product) as Float32Array
+        for (let i = 0; i < into.length; i++) into[i]! += add[i]!
+        dispose(backend, product)
+      }
+    }
+  } catch (err) {
+    if (sum !== undefined) dispose(backend, sum)
+    throw err
+  }
+  return { ...sum!, shape: attrs.filterShape }
+}
+
+/** Pᵀ · dy for images [first, first + images): [1, kh·kw·ci, co]. */
+function chunkProduct(
+  backend: Backend,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: backend_util.Conv2DInfo,
+  first: number,
+  images: number,
+): TensorInfo {
+  const { outHeight: oh, outWidth: ow, outChannels: co } = info
+  const taps = info.filterHeight * info.filterWidth * info.inChannels
+  const rows = images * oh * ow
+  const whole = images === dy.shape[0]
+  const patches = backend.makeOutput([1, taps, rows], 'float32')
+  let part: TensorInfo | undefined
+  try {
     // Views after the allocation: growing the heap detaches earlier ones.
     transposedPatches(
       backend.typedArrayFromHeap(x) as Float32Array,
-      xShape,
+      x.shape,
       info,
       first,
       images,
       backend.typedArrayFromHeap(patches) as Float32Array,
     )
-    const part = images === batch ? dy : wasmOp(backend, 'Slice', { x: dy }, { begin: [first, 0, 0, 0], size: [images, oh, ow, co] })
-    const product = wasmOp(
-      backend,
-      'BatchMatMul',
-      { a: patches, b: { ...part, shape: [1, rows, co] } },
-      { transposeA: false, transposeB: false },
-    )
-    dispose(backend, patches, ...(part === dy ? [] : [part]))
-    if (sum === undefined) sum = product
-    else {
-      const into = backend.typedArrayFromHeap(sum) as Float32Array
-      const add = backend.typedArrayFromHeap(product) as Float32Array
-      for (let i = 0; i < into.length; i++) into[i]! += add[i]!
-      dispose(backend, product)
-    }
+    part = whole ? dy : wasmOp(backend, 'Slice', { x: dy }, { begin: [first, 0, 0, 0], size: [images, oh, ow, co] })
+    return wasmOp(backend, 'BatchMatMul', { a: patches, b: { ...part, shape: [1, rows, co] } }, { transposeA: false, transposeB: false })
+  } finally {
+    dispose(backend, patches, ...(part === undefined || whole ? [] : [part]))
   }
-  return { ...sum!, shape: attrs.filterShape }
 }
 
 /**

@@ -223,6 +223,15 @@ describe('wasm Conv2DBackpropFilter in chunks of images', () => {
     expect(backend.numDataIds()).toBe(buffers)
     tf.dispose([x, dy, w])
   })
+
+  it('gives zeros for an empty batch', async () => {
+    await selectBackend('wasm')
+    const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 2, 4] } as unknown as tf.NamedAttrMap
+    const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.zeros([0, 6, 6, 2]), dy: tf.zeros([0, 3, 3, 4]) }, attrs) as tf.Tensor
+    expect(dW.shape).toEqual([3, 3, 2, 4])
+    expect(Array.from(dW.dataSync()).every((v) => v === 0)).toBe(true)
+    dW.dispose()
+  })
 })
 
 describe('wasm conv kernels free what they allocate', () => {

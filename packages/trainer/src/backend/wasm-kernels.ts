@@ -2,7 +2,7 @@ import { getKernel, registerGradient, registerKernel, unregisterKernel, type Ker
 import { createBatchMatMulWasm } from './wasm-batch-matmul.js'
 import { conv2dBackpropFilterConfig } from './wasm-conv-backprop-filter.js'
 import { createConv2dBackpropInputWasm } from './wasm-conv-backprop-input.js'
-import { leakyReluGradConfig, leakyReluGradWasmConfig, LEAKY_RELU_GRAD } from './wasm-leaky-relu-grad.js'
+import { leakyReluGradConfig, leakyReluGradGradConfig, leakyReluGradWasmConfig, LEAKY_RELU_GRAD } from './wasm-leaky-relu-grad.js'
 import { createReduceWasm } from './wasm-reduce.js'
 import { createTileWasm } from './wasm-tile.js'
 import { unsortedSegmentSumConfig } from './wasm-unsorted-segment-sum.js'
@@ -20,7 +20,8 @@ const stock: Partial<Record<'Tile' | 'BatchMatMul' | 'Sum' | 'Mean', KernelConfi
 /**
  * Make the wasm backend able to train convnets: add the missing Conv2DBackpropFilter and
  * UnsortedSegmentSum (the gradient of an Embedding), compute LeakyReLU's gradient in one pass
- * (wasm-leaky-relu-grad.ts), replace Tile, BatchMatMul, and Sum and Mean
+ * (wasm-leaky-relu-grad.ts; its gradient registration applies to every backend, which fall back to
+ * the stock composition), replace Tile, BatchMatMul, and Sum and Mean
  * over leading axes by the faster wrappers of wasm-tile.ts, wasm-batch-matmul.ts and wasm-reduce.ts, and
  * (by default) swap in the fast Conv2DBackpropInput. Call after `@tensorflow/tfjs-backend-wasm` is
  * imported; safe to call again to switch the fast kernel on or off.
@@ -32,6 +33,7 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   if (getKernel(LEAKY_RELU_GRAD, 'wasm') === undefined) {
     registerKernel(leakyReluGradWasmConfig)
     registerGradient(leakyReluGradConfig)
+    registerGradient(leakyReluGradGradConfig)
   }
   // Keep the stock config once: its setupFunc binds the wasm function the fallback path calls.
   stockBackpropInput ??= getKernel('Conv2DBackpropInput', 'wasm')

@@ -6,10 +6,10 @@ import type { Backend } from './wasm-ops.js'
 export const LEAKY_RELU_GRAD = 'GanLeakyReluGrad'
 
 /**
- * LeakyReLU's gradient, `dx = x > 0 ? dy : alpha·dy`, in one pass over the wasm heap. TF.js's
- * stock gradient composes it from Greater, Multiply and Select (three kernels, a bool mask and two
- * temporaries the size of the activations): ≈ 4 % of a 64×64 colour training step.
- * The values equal the stock gradient's bit for bit (alpha rounded to float32, as its scalar tensor is).
+ * LeakyReLU's gradient, `dx = x > 0 ? dy : alpha·dy`, in one pass over the wasm heap, where TF.js's
+ * stock gradient runs three kernels (Greater, Multiply, Select) and holds a bool mask and two
+ * temporaries the size of the activations. The values equal the stock gradient's bit for bit
+ * (alpha rounded to float32, as its scalar tensor is).
  */
 export const leakyReluGradWasmConfig: KernelConfig = {
   kernelName: LEAKY_RELU_GRAD,
@@ -39,8 +39,9 @@ export function leakyReluGrad(dy: Float32Array, x: Float32Array, alpha: number, 
 }
 
 /**
- * LeakyReLU's gradient for every backend: the one-pass kernel where the active backend has it
- * (wasm), else TF.js's own composition. Replaces the gradient tfjs-layers registers.
+ * LeakyReLU's gradient, for every backend (gradients are registered per kernel, not per backend):
+ * the one-pass kernel where the active backend has it (wasm), else TF.js's own composition.
+ * Replaces tfjs-core's gradient of LeakyRelu.
  */
 export const leakyReluGradConfig: GradConfig = {
   kernelName: 'LeakyRelu',
@@ -48,9 +49,26 @@ export const leakyReluGradConfig: GradConfig = {
   gradFunc: (dy, saved, attrs) => {
     const [x] = saved as [Tensor]
     const { alpha } = attrs as unknown as { alpha: number }
-    const dyT = dy as Tensor
-    if (tf.getKernel(LEAKY_RELU_GRAD, tf.getBackend()) !== undefined && dyT.dtype === 'float32' && x.dtype === 'float32')
-      return { x: () => tf.engine().runKernel(LEAKY_RELU_GRAD, { dy: dyT, x }, { alpha } as unknown as NamedAttrMap) as Tensor }
-    return { x: () => tf.where(tf.greater(x, 0), dyT, tf.mul(dyT, alpha)) }
+    return { x: () => leakyReluGradOf(dy as Tensor, x, alpha) }
   },
+}
+
+/**
+ * The kernel's own gradient, for gradients of gradients (a gradient penalty through D): it is linear
+ * in dy with the same factors, and piecewise constant in x.
+ */
+export const leakyReluGradGradConfig: GradConfig = {
+  kernelName: LEAKY_RELU_GRAD,
+  inputsToSave: ['x'],
+  gradFunc: (ddx, saved, attrs) => {
+    const [x] = saved as [Tensor]
+    const { alpha } = attrs as unknown as { alpha: number }
+    return { dy: () => leakyReluGradOf(ddx as Tensor, x, alpha), x: () => tf.zerosLike(x) }
+  },
+}
+
+function leakyReluGradOf(dy: Tensor, x: Tensor, alpha: number): Tensor {
+  if (tf.getKernel(LEAKY_RELU_GRAD, tf.getBackend()) !== undefined && dy.dtype === 'float32' && x.dtype === 'float32')
+    return tf.engine().runKernel(LEAKY_RELU_GRAD, { dy, x }, { alpha } as unknown as NamedAttrMap) as Tensor
+  return tf.where(tf.greater(x, 0), dy, tf.mul(dy, alpha))
 }

@@ -145,7 +145,29 @@ describe('wasm Tile, BatchMatMul, Sum, Mean and LeakyReLU-gradient kernels', () 
     const profile = await tf.profile(() => tf.grad((v: tf.Tensor) => tf.sum(tf.leakyRelu(v, 0.2)))(x))
     expect(profile.kernelNames).toContain(LEAKY_RELU_GRAD)
     expect(profile.kernelNames).not.toContain('Select')
-    x.dispose()
+    tf.dispose([x, profile.result as tf.Tensor])
+  })
+
+  it("LeakyReLU's gradient has a gradient (a gradient penalty through D), the CPU backend's", async () => {
+    // d/dv Σ w·∂/∂v Σ u·leakyRelu(v) = 0 (piecewise linear), and the penalty's gradient flows to u.
+    const run = () =>
+      tf.tidy(() => {
+        const v = random([2, 3, 3, 4], 8)
+        const u = random([2, 3, 3, 4], 9)
+        const w = random([2, 3, 3, 4], 10)
+        const inner = (uu: tf.Tensor) => tf.grad((vv: tf.Tensor) => tf.sum(tf.mul(uu, tf.leakyRelu(vv, 0.2))))(v)
+        return Array.from(
+          tf
+            .grad((uu: tf.Tensor) => tf.sum(tf.mul(w, inner(uu))))(u)
+            .dataSync(),
+        )
+      })
+    const wasm = run()
+    await selectBackend('cpu')
+    const cpu = run()
+    await selectBackend('wasm')
+    expect(wasm).toEqual(cpu)
+    expect(wasm.some((g) => g !== 0)).toBe(true)
   })
 
   it('free what they allocate', () => {

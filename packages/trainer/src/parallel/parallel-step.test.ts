@@ -103,12 +103,19 @@ describe('data-parallel training (workers)', () => {
       name: 'TrainError',
       code: 'ERR_WORKER',
       message: expect.stringMatching(
-        /^\[gan-train\] training worker 1 of 1 sent nothing for 0\.3 s: it is stuck, and was stopped\. Pass --workers 1/,
+        /^\[gan-train\] training worker 1 of 1 sent nothing for 0\.3 s: it is stuck \(or this machine too busy for it\), and was stopped\. Pass --workers 1/,
       ),
     })
     expect(performance.now() - started).toBeGreaterThanOrEqual(290)
     // Later calls fail at once, with the same error.
-    await expect(worker.next('gradients', 60_000)).rejects.toMatchObject({ code: 'ERR_WORKER' })
+    await expect(worker.next('gradients', 60_000)).rejects.toMatchObject({ message: expect.stringContaining('stuck') })
+  })
+
+  it('a reply still awaited when the worker is stopped fails instead of waiting for ever', async () => {
+    const worker = new ReplicaWorker(new URL('data:text/javascript,setInterval(() => {}, 1000)'), {} as ReplicaInit, 1, 2)
+    const pending = worker.next('ready', 60_000)
+    worker.terminate()
+    await expect(pending).rejects.toMatchObject({ code: 'ERR_WORKER', message: expect.stringContaining('worker 1 of 1 was stopped') })
   })
 
   it("allows a worker 20× this thread's time for the same work, and at least two minutes", () => {

@@ -171,36 +171,34 @@ type Reply<T extends FromReplica['type']> = Extract<FromReplica, { type: T }>
 export class ReplicaWorker {
   private readonly worker: Worker
   private readonly inbox: FromReplica[] = []
-  private waiting: { resolve(m: FromReplica): void; reject(e: TrainError): void } | undefined
+  private waiting: { resolve(m: FromReplica): void; reject(e: TrainError): void; timer: NodeJS.Timeout } | undefined
   private failure: TrainError | undefined
   private closing = false
   private readonly failed: (why: string, cause?: unknown) => TrainError
 
   constructor(script: URL, init: ReplicaInit, index: number, replicas: number) {
-    const failed = (this.failed = (why, cause) =>
+    this.failed = (why, cause) =>
       new TrainError(
         'ERR_WORKER',
         `training worker ${index} of ${replicas - 1} ${why}. Pass --workers 1 (workers: 1) to train in one thread; the run's last checkpoint is intact.`,
         { cause },
-      ))
+      )
     // Workers inherit the process's Node options; --input-type (set for `node --input-type=module -e …`) refuses a file entry point.
     const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'))
     this.worker = new Worker(script, { workerData: init, execArgv })
     this.worker.on('message', (message: FromReplica) => {
       if (message.type === 'error') {
         const cause = Object.assign(new Error(message.message), { stack: message.stack })
-        this.fail(failed(`failed: ${message.message}`, cause))
-      } else if (this.waiting) {
-        const { resolve } = this.waiting
-        this.waiting = undefined
-        resolve(message)
+        this.fail(this.failed(`failed: ${message.message}`, cause))
       } else {
-        this.inbox.push(message)
+        const waiting = this.take()
+        if (waiting) waiting.resolve(message)
+        else this.inbox.push(message)
       }
     })
-    this.worker.on('error', (err) => this.fail(failed(`failed: ${err.message}`, err)))
+    this.worker.on('error', (err) => this.fail(this.failed(`failed: ${err.message}`, err)))
     this.worker.on('exit', (code) => {
-      if (!this.closing) this.fail(failed(`exited (code ${code})`))
+      if (!this.closing) this.fail(this.failed(`exited (code ${code})`))
     })
   }
 
@@ -210,21 +208,8 @@ export class ReplicaWorker {
 
   /** The next reply, which must be of type `type`; a worker silent for `limitMs` is stopped, and fails. */
   async next<T extends FromReplica['type']>(type: T, limitMs: number): Promise<Reply<T>> {
-    const message =
-      this.inbox.shift() ??
-      (await new Promise<FromReplica>((resolve, reject) => {
-        if (this.failure) return reject(this.failure)
-        const timer = setTimeout(() => {
-          this.fail(this.failed(`sent nothing for ${seconds(limitMs)}: it is stuck, and was stopped`))
-          this.terminate()
-        }, limitMs)
-        timer.unref()
-        const done = () => clearTimeout(timer)
-        this.waiting = {
-          resolve: (m) => (done(), resolve(m)),
-          reject: (e) => (done(), reject(e)),
-        }
-      }))
+    if (this.failure) throw this.failure
+    const message = this.inbox.shift() ?? (await this.reply(limitMs))
     if (message.type !== type) throw new TrainError('ERR_WORKER', `a training worker answered ${message.type} where ${type} was due.`)
     return message as Reply<T>
   }
@@ -234,19 +219,55 @@ export class ReplicaWorker {
     else this.worker.unref()
   }
 
+  /** Stop the thread; a reply still awaited fails. */
   terminate(): void {
+    if (this.closing) return
     this.closing = true
-    this.waiting = undefined
+    this.take()?.reject(this.failed('was stopped'))
     void this.worker.terminate()
+  }
+
+  /**
+   * The next message. Silence for `limitMs` stops the worker; a timer that fires much later than
+   * due means this process was suspended (Ctrl-Z, a paused container), not that the worker hung,
+   * so the wait starts over.
+   */
+  private reply(limitMs: number): Promise<FromReplica> {
+    return new Promise((resolve, reject) => {
+      const arm = (): NodeJS.Timeout => {
+        const due = performance.now() + limitMs
+        const timer = setTimeout(() => {
+          if (performance.now() - due > SUSPENDED_MS) {
+            if (this.waiting) this.waiting.timer = arm()
+            return
+          }
+          this.fail(this.failed(`sent nothing for ${seconds(limitMs)}: it is stuck (or this machine too busy for it), and was stopped`))
+          this.terminate()
+        }, limitMs)
+        timer.unref()
+        return timer
+      }
+      this.waiting = { resolve, reject, timer: arm() }
+    })
+  }
+
+  /** The pending wait, its timer cleared, if any. */
+  private take(): { resolve(m: FromReplica): void; reject(e: TrainError): void } | undefined {
+    const waiting = this.waiting
+    if (waiting) clearTimeout(waiting.timer)
+    this.waiting = undefined
+    return waiting
   }
 
   private fail(error: TrainError): void {
     if (this.failure || this.closing) return
     this.failure = error
-    this.waiting?.reject(error)
-    this.waiting = undefined
+    this.take()?.reject(error)
   }
 }
+
+/** A timer this late fired after the process was suspended. */
+const SUSPENDED_MS = 5_000
 
 const seconds = (ms: number) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`
 
