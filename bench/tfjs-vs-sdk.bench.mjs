@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // What a TF.js user does today against gan-sdk, side by side in one process: the same generator
-// (the shipped MNIST architecture, G 64→32, seeded weights) as a TF.js layers model `predict` on the
+// (the previous MNIST model's architecture, G 64→32, seeded weights) as a TF.js layers model `predict` on the
 // TF.js WASM backend (one thread in Node, with @gan-sdk/trainer's faster kernels registered), and as
 // ONNX through gan-sdk's `generateBatch` on onnxruntime-node's CPU. Times batch 64 and batch 1,
 // alternating the two for --rounds rounds. Writes bench/results/tfjs-vs-sdk.{json,md}.
@@ -94,7 +94,7 @@ const result = {
 }
 const md = `# TF.js \`predict\` (WASM backend) vs gan-sdk (onnxruntime-node CPU), the same generator
 
-The shipped MNIST architecture (G 64→32, 28×28×1, z = 100) with seeded weights, exported by @gan-sdk/exporter. TF.js: latents → \`predict\` → \`data()\` (floats); gan-sdk: seeds → \`generateBatch\` (latents, inference, RGBA images). ${ROUNDS} rounds alternating, each the median of ${REPS} calls; medians of the rounds, speed-up paired by round.
+The previous MNIST model's architecture (G 64→32, 28×28×1, z = 100) with seeded weights, exported by @gan-sdk/exporter. TF.js: latents → \`predict\` → \`data()\` (floats); gan-sdk: seeds → \`generateBatch\` (latents, inference, RGBA images). ${ROUNDS} rounds alternating, each the median of ${REPS} calls; medians of the rounds, speed-up paired by round.
 
 | batch | TF.js WASM | gan-sdk | gan-sdk speed-up |
 | --- | --- | --- | --- |

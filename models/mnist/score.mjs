@@ -9,16 +9,17 @@ import { sampleScores } from '../scores.mjs'
 
 /**
  * The bar the shipped model must clear on 10,000 samples: recognisable digits of the class asked
- * for, every class drawn about equally, close to real digits in the evaluator's features. Below
- * the model issue's targets (Fréchet distance ≤ 10, label agreement ≥ 98 %, each class 10 ± 1.5 %);
- * the model card reports where the shipped model stands against both.
+ * for, every class drawn about equally (the model issue's 10 ± 1.5 %), close to real digits in the
+ * evaluator's features. A little below where the shipped model stands (Fréchet distance 10.04,
+ * agreement 98.1 %, confidence 0.989), so that a regression fails while sampling noise does not;
+ * the model card reports the model against the issue's targets (FD ≤ 10, agreement ≥ 98 %).
  */
 export const QUALITY_BAR = {
-  frechetDistance: 16,
-  meanConfidence: 0.95,
-  labelAgreement: 0.9,
+  frechetDistance: 12,
+  meanConfidence: 0.97,
+  labelAgreement: 0.96,
   minClassShare: 0.085,
-  maxClassShare: 0.135,
+  maxClassShare: 0.115,
   classifierHeldOutAccuracy: 0.98,
 }
 

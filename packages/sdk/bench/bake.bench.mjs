@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Baking against generating, side by side in one process: the same --images seeds of the bundled
-// model through `generateBatch` (RGBA in memory, runs of 256) and through `bake` (generate + PNG
+// Baking against generating, side by side in one process: the same --images seeds of each bundled
+// model (--models mnist,emoji) through `generateBatch` (RGBA in memory, runs of 256) and through `bake` (generate + PNG
 // encode, hash and atomic writes in worker threads + the manifest), into an empty output and cache
 // each round: on the temp folder's disk, and (where /dev/shm exists) in memory, which separates the
 // SDK's own cost from the file system's. Reports images/s, the ratio (goal ≥ 0.8), and where the
@@ -16,108 +16,129 @@ import { parseArgs } from 'node:util'
 import { Generator } from '../dist/index.node.js'
 import { bake, BAKE_SESSION_OPTIONS, DEFAULT_BAKE_CONCURRENCY } from '../dist/index.bake.js'
 
-const { values: args } = parseArgs({ options: { images: { type: 'string', default: '4096' }, rounds: { type: 'string', default: '5' } } })
+const { values: args } = parseArgs({
+  options: {
+    images: { type: 'string', default: '4096' },
+    rounds: { type: 'string', default: '5' },
+    models: { type: 'string', default: 'mnist,emoji' },
+  },
+})
 const IMAGES = Number(args.images)
 const ROUNDS = Number(args.rounds)
 const seeds = Array.from({ length: IMAGES }, (_, i) => i)
-const generator = await Generator.load('mnist', { device: 'cpu' })
-// The bake's side loads the model as bake() does when given a name: onnxruntime's threads do not spin.
-const baker = await Generator.load('mnist', { device: 'cpu', sessionOptions: BAKE_SESSION_OPTIONS })
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-
-async function timeGenerate() {
-  const t0 = performance.now()
-  await generator.generateBatch(seeds, { batchSize: 256 })
-  return performance.now() - t0
-}
-
 const MEMORY = existsSync('/dev/shm') ? '/dev/shm' : undefined
 
-async function timeBake(base = tmpdir()) {
-  const dir = await mkdtemp(join(base, 'gan-bake-bench-'))
-  const t0 = performance.now()
-  await bake({ model: baker, seeds: `0-${IMAGES - 1}`, outDir: join(dir, 'out'), cacheDir: join(dir, 'cache') })
-  const ms = performance.now() - t0
-  await rm(dir, { recursive: true, force: true })
-  return ms
+/** The figures for one bundled model: generateBatch against bake, rounds alternating, and the parts timed alone. */
+async function measure(name) {
+  const generator = await Generator.load(name, { device: 'cpu' })
+  // The bake's side loads the model as bake() does when given a name: onnxruntime's threads do not spin.
+  const baker = await Generator.load(name, { device: 'cpu', sessionOptions: BAKE_SESSION_OPTIONS })
+
+  async function timeGenerate() {
+    const t0 = performance.now()
+    await generator.generateBatch(seeds, { batchSize: 256 })
+    return performance.now() - t0
+  }
+
+  async function timeBake(base = tmpdir()) {
+    const dir = await mkdtemp(join(base, 'gan-bake-bench-'))
+    const t0 = performance.now()
+    await bake({ model: baker, seeds: `0-${IMAGES - 1}`, outDir: join(dir, 'out'), cacheDir: join(dir, 'cache') })
+    const ms = performance.now() - t0
+    await rm(dir, { recursive: true, force: true })
+    return ms
+  }
+
+  /** PNG encoding on this thread, and creating the files as a bake's writers do (the cache entry: temp file + rename; the output: a hard link to it + rename; synchronous calls), timed alone. */
+  async function timeParts() {
+    const images = await generator.generateBatch(seeds.slice(0, 1024))
+    images.forEach((image) => image.toPNG()) // warm the encoder up first, as a bake's writers are after their first run
+    let t0 = performance.now()
+    const pngs = images.map((image) => image.toPNG())
+    const encode = ((performance.now() - t0) / images.length) * IMAGES
+    const dir = await mkdtemp(join(tmpdir(), 'gan-bake-bench-'))
+    t0 = performance.now()
+    pngs.forEach((png, i) => {
+      writeFileAtomicSync(join(dir, `${i}.entry`), png, { fsync: false })
+      linkFileAtomicSync(join(dir, `${i}.entry`), join(dir, `${i}.png`))
+    })
+    const write = ((performance.now() - t0) / images.length) * IMAGES
+    await rm(dir, { recursive: true, force: true })
+    return { encode, write }
+  }
+
+  await timeGenerate()
+  await timeBake() // warm-up
+  const gen = []
+  const bk = []
+  const bkMemory = []
+  for (let r = 0; r < ROUNDS; r++) {
+    gen.push(await timeGenerate())
+    bk.push(await timeBake())
+    if (MEMORY !== undefined) bkMemory.push(await timeBake(MEMORY))
+  }
+  const parts = await timeParts()
+  const { width, height, channels } = generator.info
+  await Promise.all([generator.dispose(), baker.dispose()])
+  const ratios = gen.map((g, r) => g / bk[r])
+  const memoryRatios = gen.map((g, r) => g / bkMemory[r])
+  return {
+    model: name,
+    image: `${width}×${height}×${channels}`,
+    generateBatchImagesPerSec: Math.round((IMAGES / median(gen)) * 1000),
+    bakeImagesPerSec: Math.round((IMAGES / median(bk)) * 1000),
+    bakeShareOfGenerate: Number(median(ratios).toFixed(3)),
+    ...(MEMORY === undefined
+      ? {}
+      : {
+          inMemory: {
+            bakeImagesPerSec: Math.round((IMAGES / median(bkMemory)) * 1000),
+            bakeShareOfGenerate: Number(median(memoryRatios).toFixed(3)),
+          },
+        }),
+    msFor: {
+      generateBatch: Math.round(median(gen)),
+      bake: Math.round(median(bk)),
+      ...(MEMORY === undefined ? {} : { bakeInMemory: Math.round(median(bkMemory)) }),
+      pngEncodeOneThread: Math.round(parts.encode),
+      writes: Math.round(parts.write),
+    },
+  }
 }
 
-/** PNG encoding on this thread, and creating the files as a bake's writers do (the cache entry: temp file + rename; the output: a hard link to it + rename; synchronous calls), timed alone. */
-async function timeParts() {
-  const images = await generator.generateBatch(seeds.slice(0, 1024))
-  images.forEach((image) => image.toPNG()) // warm the encoder up first, as a bake's writers are after their first run
-  let t0 = performance.now()
-  const pngs = images.map((image) => image.toPNG())
-  const encode = ((performance.now() - t0) / images.length) * IMAGES
-  const dir = await mkdtemp(join(tmpdir(), 'gan-bake-bench-'))
-  t0 = performance.now()
-  pngs.forEach((png, i) => {
-    writeFileAtomicSync(join(dir, `${i}.entry`), png, { fsync: false })
-    linkFileAtomicSync(join(dir, `${i}.entry`), join(dir, `${i}.png`))
-  })
-  const write = ((performance.now() - t0) / images.length) * IMAGES
-  await rm(dir, { recursive: true, force: true })
-  return { encode, write }
-}
-
-await timeGenerate()
-await timeBake() // warm-up
-const gen = []
-const bk = []
-const bkMemory = []
-for (let r = 0; r < ROUNDS; r++) {
-  gen.push(await timeGenerate())
-  bk.push(await timeBake())
-  if (MEMORY !== undefined) bkMemory.push(await timeBake(MEMORY))
-}
-const parts = await timeParts()
-await Promise.all([generator.dispose(), baker.dispose()])
-const ratios = gen.map((g, r) => g / bk[r])
-const memoryRatios = gen.map((g, r) => g / bkMemory[r])
+const models = []
+for (const name of args.models.split(',')) models.push(await measure(name))
 const result = {
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: `${platform()}-${arch()}`, node: process.version },
   images: IMAGES,
   rounds: ROUNDS,
-  generateBatchImagesPerSec: Math.round((IMAGES / median(gen)) * 1000),
-  bakeImagesPerSec: Math.round((IMAGES / median(bk)) * 1000),
-  bakeShareOfGenerate: Number(median(ratios).toFixed(3)),
-  ...(MEMORY === undefined
-    ? {}
-    : {
-        inMemory: {
-          bakeImagesPerSec: Math.round((IMAGES / median(bkMemory)) * 1000),
-          bakeShareOfGenerate: Number(median(memoryRatios).toFixed(3)),
-        },
-      }),
-  msFor: {
-    generateBatch: Math.round(median(gen)),
-    bake: Math.round(median(bk)),
-    ...(MEMORY === undefined ? {} : { bakeInMemory: Math.round(median(bkMemory)) }),
-    pngEncodeOneThread: Math.round(parts.encode),
-    writes: Math.round(parts.write),
-  },
   writerThreads: DEFAULT_BAKE_CONCURRENCY,
+  models,
 }
-const md = `# Baking vs generating
-
-${IMAGES.toLocaleString('en-US')} seeds of the bundled MNIST model, ${ROUNDS} rounds alternating (medians; the ratio paired by round).
+const table = (m) => `## \`${m.model}\` (${m.image})
 
 | | images/s | ms |
 | --- | --- | --- |
-| \`generateBatch\` (RGBA in memory, runs of 256) | ${result.generateBatchImagesPerSec} | ${result.msFor.generateBatch} |
-| \`bake\` into the temp folder's disk (generate; PNG, hash, atomic writes in ${result.writerThreads} writer threads; manifest; empty cache) | ${result.bakeImagesPerSec} | ${result.msFor.bake} |
-| **bake ÷ generateBatch** | **${result.bakeShareOfGenerate}** | |
+| \`generateBatch\` (RGBA in memory, runs of 256) | ${m.generateBatchImagesPerSec} | ${m.msFor.generateBatch} |
+| \`bake\` into the temp folder's disk (generate; PNG, hash, atomic writes in ${result.writerThreads} writer threads; manifest; empty cache) | ${m.bakeImagesPerSec} | ${m.msFor.bake} |
+| **bake ÷ generateBatch** | **${m.bakeShareOfGenerate}** | |
 ${
-  result.inMemory === undefined
+  m.inMemory === undefined
     ? ''
-    : `| \`bake\` into /dev/shm (memory: the same work without the disk's file system) | ${result.inMemory.bakeImagesPerSec} | ${result.msFor.bakeInMemory} |
-| **bake in memory ÷ generateBatch** | **${result.inMemory.bakeShareOfGenerate}** | |
+    : `| \`bake\` into /dev/shm (memory: the same work without the disk's file system) | ${m.inMemory.bakeImagesPerSec} | ${m.msFor.bakeInMemory} |
+| **bake in memory ÷ generateBatch** | **${m.inMemory.bakeShareOfGenerate}** | |
 `
 }
 Where the rest goes, timed alone for the same number of images: PNG encoding on one thread
-${result.msFor.pngEncodeOneThread} ms, creating the files on the temp folder's disk (the cache entry, then the output as a
-hard link to it) ${result.msFor.writes} ms. The bake runs both in its writer threads while the model runs the next batch.
+${m.msFor.pngEncodeOneThread} ms, creating the files on the temp folder's disk (the cache entry, then the output as a
+hard link to it) ${m.msFor.writes} ms. The bake runs both in its writer threads while the model runs the next batch.
+`
+const md = `# Baking vs generating
 
+${IMAGES.toLocaleString('en-US')} seeds of each bundled model, ${ROUNDS} rounds alternating (medians; the ratio paired by round).
+
+${models.map(table).join('\n')}
 Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.platform}, Node ${result.machine.node}.
 `
 const dir = fileURLToPath(new URL('./results/', import.meta.url))

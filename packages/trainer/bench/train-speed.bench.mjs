@@ -5,7 +5,7 @@
 //   64×64 colour configuration (`gan-train emoji --size 64` defaults: G 256→128→64, D 64→128→256,
 //   RGBA), batch 64;
 // - one step in one thread, stock vs sub-pixel Conv2DBackpropInput, for the reference DCGAN and the
-//   shipped MNIST config (G 64→32, D 32→64), plus the Conv2DTranspose layer alone.
+//   previous MNIST model's config (G 64→32, D 32→64), plus the Conv2DTranspose layer alone.
 // Run: npm run bench:train (repo root). Writes results/train-speed.{json,md}. Pause other work first:
 // the workers need both cores, and the load average is recorded.
 import * as tf from '@tensorflow/tfjs-core'
@@ -64,7 +64,7 @@ for (const { label, ...config } of CONFIGS) {
 const rows = []
 for (const [label, gf, df] of [
   ['reference DCGAN: G 128→64, D 64→128', [128, 64], [64, 128]],
-  ['shipped MNIST: G 64→32, D 32→64', [64, 32], [32, 64]],
+  ['previous MNIST model: G 64→32, D 32→64', [64, 32], [32, 64]],
 ]) {
   const stock = await imagesPerSec(gf, df, false)
   const fast = await imagesPerSec(gf, df, true)
