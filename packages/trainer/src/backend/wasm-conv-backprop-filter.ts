@@ -106,7 +106,7 @@ function chunkProduct(
     // Views after the allocation: growing the heap detaches earlier ones.
     transposedPatches(
       backend.typedArrayFromHeap(x) as Float32Array,
-      x.shape,
+      x.shape as [number, number, number, number],
       info,
       first,
       images,
@@ -127,7 +127,7 @@ function chunkProduct(
  */
 function transposedPatches(
   x: Float32Array,
-  [, height, width, channels]: readonly number[],
+  [, height, width, channels]: readonly [number, number, number, number],
   info: backend_util.Conv2DInfo,
   first: number,
   images: number,
