@@ -18,8 +18,9 @@ const MAX_PATCH_FLOATS = 1 << 24
  * with Pᵀ built here on the heap and the product run by the backend's own BatchMatMul, whose packed
  * operand is then dy, the small one: at the 64×64 colour network's layers, near the product's
  * speed (35–60 GFLOP/s), also where x has few channels. Images are taken
- * `maxPatchFloats / (kh·kw·ci·oh·ow)` at a time and their products added, so memory stays bounded. (TF.js conv gradients have no
- * dilation attribute: tf.conv2d refuses to differentiate dilated convs, so the tap step is always 1.)
+ * `maxPatchFloats / (kh·kw·ci·oh·ow)` at a time and their products added, so memory stays bounded.
+ * (TF.js conv gradients have no dilation attribute: tf.conv2d refuses to differentiate dilated
+ * convs, so the tap step is always 1.)
  */
 export function conv2dBackpropFilterWasm(
   args: { inputs: Record<string, TensorInfo>; attrs?: NamedAttrMap; backend: Backend },

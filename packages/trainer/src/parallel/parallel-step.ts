@@ -163,6 +163,8 @@ export async function createParallelStep(parts: ParallelStepParts): Promise<Para
 }
 
 type Reply<T extends FromReplica['type']> = Extract<FromReplica, { type: T }>
+/** How a pending wait for a worker's reply ends. */
+type Settle = { resolve(m: FromReplica): void; reject(e: TrainError): void }
 
 /**
  * One worker thread, its replies read in order; its failure or exit, or its silence past the time
@@ -171,7 +173,7 @@ type Reply<T extends FromReplica['type']> = Extract<FromReplica, { type: T }>
 export class ReplicaWorker {
   private readonly worker: Worker
   private readonly inbox: FromReplica[] = []
-  private waiting: { resolve(m: FromReplica): void; reject(e: TrainError): void; timer: NodeJS.Timeout } | undefined
+  private waiting: (Settle & { timer: NodeJS.Timeout }) | undefined
   private failure: TrainError | undefined
   private closing = false
   private readonly failed: (why: string, cause?: unknown) => TrainError
@@ -252,7 +254,7 @@ export class ReplicaWorker {
   }
 
   /** The pending wait, its timer cleared, if any. */
-  private take(): { resolve(m: FromReplica): void; reject(e: TrainError): void } | undefined {
+  private take(): Settle | undefined {
     const waiting = this.waiting
     if (waiting) clearTimeout(waiting.timer)
     this.waiting = undefined
