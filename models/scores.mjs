@@ -12,5 +12,6 @@ export function sampleScores(e) {
     frechetDistance: e.frechetDistance,
     precision: e.precision,
     recall: e.recall,
+    ...(e.edges ? { strongEdgeShare: e.edges.samples } : {}),
   }
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { runCli } from './run-cli.js'
 
 const MNIST_ONNX = fileURLToPath(new URL('../../../models/mnist/mnist.onnx', import.meta.url))
+const EMOJI_ONNX = fileURLToPath(new URL('../../../models/emoji/emoji.onnx', import.meta.url))
 const EVALUATOR = fileURLToPath(new URL('../../../models/mnist/evaluator/', import.meta.url))
 
 async function cli(...argv: string[]) {
@@ -26,6 +27,14 @@ describe('gan-train eval', () => {
       real: { count: 2000, heldOut: true },
       classifier: { heldOutAccuracy: 0.9855 },
     })
+  })
+
+  it('a colour model: thumbnail distances and the share of pixels on strong edges', async () => {
+    const r = await cli('eval', EMOJI_ONNX, '--count', '20', '--data', 'emoji')
+    expect(r.code).toBe(0)
+    expect(r.stdout[0]).toMatch(
+      /emoji\.onnx: 20 samples, 32×32×4, conditional\n.*8×8 RGB thumbnails; against 377 held-out images\)\n.*\n {2}strong edges {9}\d+\.\d % of pixels \(real images: \d+\.\d %; fewer: blurrier, more: noisier\)$/,
+    )
   })
 
   it.each([

@@ -46,12 +46,18 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<0
   return 0
 }
 
+const pct = (share: number) => `${(share * 100).toFixed(1)} %`
+
 function describe(r: Evaluation): string {
   const lines = [
     `${r.input}: ${r.samples} samples, ${r.image.width}×${r.image.height}×${r.image.channels}${r.conditional ? ', conditional' : ''}`,
     `  Fréchet distance     ${r.frechetDistance.toFixed(2)} (real against real: ${r.realFrechetDistance.toFixed(2)}; ${r.featureSpace === 'classifier' ? "the classifier's features" : '8×8 RGB thumbnails'}; against ${r.real.count} ${r.real.heldOut ? 'held-out' : 'training'} images)`,
     `  precision / recall   ${r.precision.toFixed(3)} / ${r.recall.toFixed(3)} (k = 3)`,
   ]
+  if (r.edges)
+    lines.push(
+      `  strong edges         ${pct(r.edges.samples)} of pixels (real images: ${pct(r.edges.real)}; fewer: blurrier, more: noisier)`,
+    )
   if (r.classifier) {
     const c = r.classifier
     lines.push(

@@ -40,6 +40,12 @@ export interface TrainOptions {
   batchSize?: number
   /** Adam learning rate of both networks. @default 2e-4 */
   learningRate?: number
+  /**
+   * The last this many steps lower the learning rate linearly, to 0 one step after the last; may be
+   * given when resuming, to anneal a run that trained at a constant rate (a larger `steps` moves the
+   * decay to the new end). At most `steps`. @default 0 (constant)
+   */
+  learningRateDecaySteps?: number
   /** Adam β1; 0.5 keeps GAN training stable (Radford et al.). @default 0.5 */
   beta1?: number
   /** Length of the latent vector. @default 100 */
@@ -103,7 +109,16 @@ export interface TrainOptions {
 }
 
 /** The options a resumed run may change; everything else comes from its config.json. */
-export const RESUMABLE_OPTIONS = ['steps', 'sampleEvery', 'checkpointEvery', 'logEvery', 'backend', 'fastKernels', 'workers'] as const
+export const RESUMABLE_OPTIONS = [
+  'steps',
+  'learningRateDecaySteps',
+  'sampleEvery',
+  'checkpointEvery',
+  'logEvery',
+  'backend',
+  'fastKernels',
+  'workers',
+] as const
 
 export interface ResolvedTrainOptions {
   outDir: string
@@ -114,6 +129,7 @@ export interface ResolvedTrainOptions {
   steps: number
   batchSize: number
   learningRate: number
+  learningRateDecaySteps: number
   beta1: number
   emaDecay: number
   loss: LossName
@@ -139,6 +155,7 @@ export const TRAIN_DEFAULTS = {
   steps: 3000,
   batchSize: 64,
   learningRate: 2e-4,
+  learningRateDecaySteps: 0,
   beta1: 0.5,
   latentSize: 100,
   generatorFilters: [128, 64] as readonly number[],
@@ -188,6 +205,7 @@ export const NUMBER_OPTIONS = {
   steps: integerFrom(1),
   batchSize: integerFrom(1),
   learningRate: OPEN_UNIT,
+  learningRateDecaySteps: integerFrom(0),
   beta1: OPEN_UNIT,
   latentSize: integerFrom(1),
   kernelSize: integerFrom(1),
@@ -265,14 +283,23 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       `augment must list distinct policies out of ${AUGMENT_POLICIES.join(', ')} (or none), got ${describeValue(augment)}.`,
     )
   }
+  const steps = number('steps')
+  const learningRateDecaySteps = number('learningRateDecaySteps')
+  if (learningRateDecaySteps > steps) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `learningRateDecaySteps ${learningRateDecaySteps} is more than the run's ${steps} steps: pass at most ${steps} (the decay ends with the run).`,
+    )
+  }
   return {
     outDir: input.outDir,
     data,
     shape,
     conditional: flag('conditional', input.conditional, TRAIN_DEFAULTS.conditional),
-    steps: number('steps'),
+    steps,
     batchSize: number('batchSize'),
     learningRate: number('learningRate'),
+    learningRateDecaySteps,
     beta1: number('beta1'),
     emaDecay: number('emaDecay'),
     loss: oneOf('loss', input.loss ?? TRAIN_DEFAULTS.loss, LOSS_NAMES),

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { resumeOptions } from './run-config.js'
 import { readRunManifest } from './run-manifest.js'
 import { train } from './train.js'
+import type { TrainEvent } from './events.js'
 import type { TrainOptions } from './options.js'
 import { squares } from './testing/squares.js'
 import { readMetrics } from './metrics.js'
@@ -62,6 +63,33 @@ describe('resume', () => {
       options: { steps: 6, conditional: true, spectralNorm: true, loss: 'hinge', augment: ['translation', 'cutout', 'color'], workers },
     })
   })
+
+  it.each([1, 2])(
+    'a run annealed when resumed (learningRateDecaySteps), and stopped and resumed again, retraces one annealed from the start (workers %i)',
+    async (workers) => {
+      const dirs = await Promise.all([0, 1, 2].map(async () => join(await mkdtemp(join(tmpdir(), 'gan-anneal-')), 'run')))
+      const [annealed, resumed, constant] = dirs as [string, string, string]
+      await train({ ...RUN, workers, outDir: annealed, steps: 6, learningRateDecaySteps: 3 })
+      await train({ ...RUN, workers, outDir: resumed, steps: 3 })
+      // Stopped once more inside the decay: replicas restarted at step 5 must take up its rates too.
+      const stop = new AbortController()
+      const onEvent = (e: TrainEvent) => e.type === 'progress' && e.step === 5 && stop.abort()
+      const resume = { outDir: resumed, resume: true, steps: 6, dataset: RUN.dataset } as const
+      await train({ ...resume, learningRateDecaySteps: 3, signal: stop.signal, onEvent })
+      expect((await readMetrics(resumed)).at(-1)!.step).toBe(5)
+      await train(resume)
+      await train({ ...RUN, workers, outDir: constant, steps: 6 })
+      expect(await losses(resumed)).toEqual(await losses(annealed))
+      expect(await weights(resumed)).toEqual(await weights(annealed))
+      expect(JSON.parse(await readFile(join(resumed, 'config.json'), 'utf8')).options).toMatchObject({ learningRateDecaySteps: 3 })
+      // Steps 1–4 run at the full rate (step 4 is the decay's first, at 3/3 of it); step 5's G loss
+      // is the first taken after a lowered update.
+      const [a, c] = [await losses(annealed), await losses(constant)]
+      expect(a.slice(0, 4)).toEqual(c.slice(0, 4))
+      expect(a[4]!.gLoss).not.toBe(c[4]!.gLoss)
+      expect(await weights(annealed)).not.toEqual(await weights(constant))
+    },
+  )
 
   it('a run whose config.json predates the workers option resumes in one thread, unless told otherwise', async () => {
     const outDir = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')

@@ -46,6 +46,7 @@ describe('resolveTrainCommandOptions', () => {
         steps: '12000',
         'batch-size': '32',
         lr: '2e-4',
+        'lr-decay-steps': '3000',
         'latent-size': '64',
         'generator-filters': '64, 32',
         'discriminator-filters': '32,64',
@@ -88,6 +89,7 @@ describe('resolveTrainCommandOptions', () => {
       steps: 12000,
       batchSize: 32,
       learningRate: 0.0002,
+      learningRateDecaySteps: 3000,
       latentSize: 64,
       generatorFilters: [64, 32],
       discriminatorFilters: [32, 64],
@@ -137,6 +139,7 @@ describe('gan-train CLI', () => {
     [['--seed=-1'], '[gan-train] --seed "-1" is invalid: pass an integer ≥ 0, e.g. --seed 1.'],
     [['--lr', '0'], '[gan-train] --lr "0" is invalid: pass a number in (0, 1), e.g. --lr 0.0002.'],
     [['--lr', '0x10'], '[gan-train] --lr "0x10" is invalid'],
+    [['--lr-decay-steps', '1.5'], '[gan-train] --lr-decay-steps "1.5" is invalid: pass an integer ≥ 0, e.g. --lr-decay-steps 0.'],
     [['--ema', '1'], '[gan-train] --ema "1" is invalid: pass a number in [0, 1)'],
     [
       ['--generator-filters', '128,x'],

@@ -14,7 +14,7 @@ export { resolveTrainCommandOptions, type TrainCommandFlags } from './train-flag
 
 const D = TRAIN_DEFAULTS
 const USAGE = `Usage: gan-train [mnist | emoji | <folder>] [options]
-       gan-train --resume <run> [--steps <n>]
+       gan-train --resume <run> [--steps <n>] [--lr-decay-steps <n>]
        gan-train eval <run | model.onnx> [--count <n>] (gan-train eval --help)
 
 Train a DCGAN with TensorFlow.js on MNIST digits (default), the built-in emoji (Twemoji, CC-BY 4.0),
@@ -39,6 +39,7 @@ Training:
   --steps <n>                     total training steps (default: ${D.steps})
   --batch-size <n>                images per step, at most the dataset's size (default: ${D.batchSize})
   --lr <x>                        Adam learning rate, in (0, 1) (default: ${D.learningRate})
+  --lr-decay-steps <n>            the last n steps lower --lr linearly towards 0 (default: ${D.learningRateDecaySteps}, constant)
   --beta1 <x>                     Adam β1, in (0, 1) (default: ${D.beta1})
   --loss <name>                   ns (non-saturating) | hinge (default: ${D.loss})
   --augment <list>                DiffAugment policies: ${AUGMENT_POLICIES.join(',')} (default: none)
@@ -54,7 +55,8 @@ Training:
 Run:
   --name <name>                   model name recorded in gan.json (default: <dataset>-dcgan)
   --license <spdx>                licence of the trained weights in gan.json (default: the dataset's)
-  --resume <run>                  continue that run from its last checkpoint; --steps sets the new total
+  --resume <run>                  continue that run from its last checkpoint; --steps sets the new total,
+                                  --lr-decay-steps anneals it
   --force                         replace the run in a non-empty --out
   --json                          print events as NDJSON
   -h, --help                      show this help

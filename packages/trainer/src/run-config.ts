@@ -56,6 +56,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       steps: opts.steps,
       batchSize: opts.batchSize,
       learningRate: opts.learningRate,
+      learningRateDecaySteps: opts.learningRateDecaySteps,
       beta1: opts.beta1,
       latentSize: opts.model.latentSize,
       generatorFilters: opts.model.generatorFilters,

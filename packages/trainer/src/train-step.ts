@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import { diffAugment, type AugmentPolicy } from './augment/diff-augment.js'
 import type { RealBatch } from './data/batches.js'
+import { learningRateAt, setLearningRate, type LearningRateSchedule } from './learning-rate.js'
 import { LOSSES, type LossName } from './losses.js'
 import { mulberry32 } from './random.js'
 
@@ -12,8 +13,10 @@ export const LATENT_DISTRIBUTION: LatentDistribution = 'normal'
 export interface TrainStepParts {
   generator: tfl.LayersModel
   discriminator: tfl.LayersModel
-  generatorOptimizer: tf.Optimizer
-  discriminatorOptimizer: tf.Optimizer
+  generatorOptimizer: tf.AdamOptimizer
+  discriminatorOptimizer: tf.AdamOptimizer
+  /** Both optimizers' rate at each step, set before the step's updates. */
+  learningRate: LearningRateSchedule
   latentSize: number
   batchSize: number
   /** The run's seed: step `n` draws its latents, fake labels and augmentations from seeds derived from it and `n`, so a run repeats exactly. */
@@ -43,6 +46,7 @@ export function createTrainStep(parts: TrainStepParts): (step: number, real: Rea
   const dVars = D.trainableWeights.map((w) => w.read() as tf.Variable)
   return (step, real) =>
     tf.tidy(() => {
+      setStepLearningRate(parts, step)
       // Separate streams per step and purpose, so adding a feature never shifts another's draws.
       const stream = (purpose: number) => mulberry32(mixSeed(seed, step, purpose))
       const view = (images: tf.Tensor, purpose: number) =>
@@ -79,6 +83,13 @@ export function createTrainStep(parts: TrainStepParts): (step: number, real: Rea
       )!
       return { dLoss, gLoss }
     })
+}
+
+/** Set both optimizers to the rate of step `step` in `parts`' schedule. */
+export function setStepLearningRate(parts: TrainStepParts, step: number): void {
+  const rate = learningRateAt(parts.learningRate, step)
+  setLearningRate(parts.generatorOptimizer, rate)
+  setLearningRate(parts.discriminatorOptimizer, rate)
 }
 
 /** The seed of step `step`'s latents: 0 for the discriminator's update, 1 for the generator's. */

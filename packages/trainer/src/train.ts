@@ -103,6 +103,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       loss: opts.loss,
       augment: opts.augment,
       classes: cfg.classes,
+      learningRate: { rate: opts.learningRate, steps: opts.steps, decaySteps: opts.learningRateDecaySteps },
     }
     // One replica is today's step in this thread; more add worker threads (their own replicas of the models).
     const step: (at: number, real: RealBatch) => StepLosses | Promise<StepLosses> =
@@ -115,7 +116,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
               backend: backend.name,
               fastKernels: opts.fastKernels,
               model: cfg,
-              learningRate: opts.learningRate,
               beta1: opts.beta1,
             }),
           ).step

@@ -1,20 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import type { ImageDataset } from '../data/dataset.js'
+import { setLearningRate } from '../learning-rate.js'
 import { mulberry32, permutation } from '../random.js'
 
 const LEARNING_RATE = 1e-3
-
-/** Adam whose learning rate can be stepped down between epochs. */
-class SteppedAdam extends tf.AdamOptimizer {
-  constructor() {
-    super(LEARNING_RATE, 0.9, 0.999)
-  }
-
-  setLearningRate(rate: number): void {
-    this.learningRate = rate
-  }
-}
 
 /** Name of the penultimate layer whose activations are the feature space of the Fréchet distance. */
 export const FEATURE_LAYER = 'features'
@@ -59,7 +49,7 @@ export function buildClassifier(shape: { width: number; height: number; channels
   // of the batch; the per-epoch shuffle moves each digit to other rows, and so to other masks.
   m.add(tfl.layers.dropout({ rate: 0.3, seed }))
   m.add(tfl.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: init(3) }))
-  m.compile({ optimizer: new SteppedAdam(), loss: 'categoricalCrossentropy', metrics: ['accuracy'] })
+  m.compile({ optimizer: tf.train.adam(LEARNING_RATE, 0.9, 0.999), loss: 'categoricalCrossentropy', metrics: ['accuracy'] })
   return m
 }
 
@@ -67,10 +57,10 @@ export function buildClassifier(shape: { width: number; height: number; channels
 export async function trainClassifier(data: ImageDataset, options: ClassifierOptions = {}): Promise<tfl.LayersModel> {
   const { epochs = 15, batchSize = 128, seed = 1, maxShift = 2, onEpoch } = options
   const model = buildClassifier(data, data.classNames.length, seed)
-  const optimizer = model.optimizer as SteppedAdam
+  const optimizer = model.optimizer as tf.AdamOptimizer
   const rand = mulberry32(seed)
   for (let epoch = 1; epoch <= epochs; epoch++) {
-    if (epoch === Math.floor((2 * epochs) / 3) + 1) optimizer.setLearningRate(LEARNING_RATE / 10)
+    if (epoch === Math.floor((2 * epochs) / 3) + 1) setLearningRate(optimizer, LEARNING_RATE / 10)
     // Our own seeded shuffle (fit's would use Math.random), so the same seed gives the same classifier.
     const order = permutation(data.count, rand)
     // 8,000 digits overfit a CNN; fresh random shifts each epoch are the cheapest cure.

@@ -43,15 +43,23 @@ describe('evaluate', () => {
     expect(r.conditional).toBe(true)
     expect(r.classifier!.labelAgreement).toBeGreaterThanOrEqual(0)
     expect(r.classifier!.labelAgreement).toBeLessThanOrEqual(1)
+    expect(r.edges).toBeUndefined()
   })
 
   it('scores a colour run in 8×8 thumbnail features against its own folder', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'gan-eval-folder-'))
     await mkdir(folder, { recursive: true })
-    const colours = ['#e33', '#3e3', '#33e', '#ee3']
+    // Left half one of four colours, right half white: one hard edge, 31 pixels of the 31 × 31 that have neighbours.
+    const colours = [
+      [238, 51, 51],
+      [51, 238, 51],
+      [51, 51, 238],
+      [238, 238, 51],
+    ]
+    const image = (rgb: number[]) => Uint8Array.from({ length: 32 * 32 * 3 }, (_, i) => ((i / 3) % 32 < 16 ? rgb[i % 3]! : 255))
     await Promise.all(
       Array.from({ length: 16 }, (_, i) =>
-        sharp({ create: { width: 32, height: 32, channels: 3, background: colours[i % 4]! } })
+        sharp(image(colours[i % 4]!), { raw: { width: 32, height: 32, channels: 3 } })
           .png()
           .toFile(join(folder, `${i}.png`)),
       ),
@@ -63,6 +71,9 @@ describe('evaluate', () => {
     expect(r.real).toEqual({ count: 16, heldOut: false }) // a folder holds nothing out: its own images
     expect(r.classifier).toBeUndefined()
     expect(Number.isFinite(r.frechetDistance)).toBe(true)
+    expect(r.edges!.real).toBeCloseTo(1 / 31, 6)
+    // A barely trained generator draws smooth smudges.
+    expect(r.edges!.samples).toBeLessThan(r.edges!.real)
   })
 
   it('refuses a bad count', async () => {

@@ -11,7 +11,7 @@ import { loadLayersModel } from '../io/layers-model-io.js'
 import { readRunManifest } from '../run-manifest.js'
 import { classify } from './classifier.js'
 import { frechetDistance } from './frechet.js'
-import { pixelFeatures } from './pixel-features.js'
+import { pixelFeatures, strongEdgeShare } from './pixel-features.js'
 import { precisionRecall } from './precision-recall.js'
 import { SampleScorer } from './score.js'
 
@@ -50,6 +50,12 @@ export interface Evaluation {
    * part of `mnist` and `emoji`) or they are the training images (a folder has no held-out part).
    */
   real: { count: number; heldOut: boolean }
+  /**
+   * Without a classifier: the share of pixels on a strong edge (`strongEdgeShare`, pixel-features.ts)
+   * of the samples and of the real images. Thumbnails cannot see blur; this can: blurred samples
+   * score under the real images, speckled ones over them, crisp ones near them.
+   */
+  edges?: { samples: number; real: number }
   /** The classifier's view (digit models with an evaluator). */
   classifier?: {
     heldOutAccuracy: number
@@ -92,13 +98,15 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
 
   if (evaluatorDir !== undefined && digitModel) return classifierEvaluation(input, samples, count, evaluatorDir)
   const { dataset: real, heldOut } = await loadDataset(source, { size: shape.width, channels: shape.channels, fit: 'crop' }, false, 'test')
+  const realPixels = pixelsAsFloats(real)
   const fake = pixelFeatures(samples.pixels, count, shape)
-  const realFeatures = pixelFeatures(pixelsAsFloats(real), real.count, shape)
+  const realFeatures = pixelFeatures(realPixels, real.count, shape)
   return {
     ...base(input, samples, count),
     featureSpace: 'pixel-thumbnails-8x8-rgb',
     real: { count: real.count, heldOut },
     ...distances(fake, count, realFeatures, real.count, 192),
+    edges: { samples: strongEdgeShare(samples.pixels, count, shape), real: strongEdgeShare(realPixels, real.count, real) },
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { pixelFeatures } from './pixel-features.js'
+import { pixelFeatures, strongEdgeShare } from './pixel-features.js'
 
 describe('pixelFeatures', () => {
   it('averages blocks into an 8×8 RGB thumbnail, grey replicated, alpha composited onto white', () => {
@@ -16,5 +16,41 @@ describe('pixelFeatures', () => {
       { width: 8, height: 8, channels: 1 },
     )
     expect(Array.from(grey.subarray(0, 3))).toEqual([0.25, 0.25, 0.25])
+  })
+})
+
+describe('strongEdgeShare', () => {
+  // 8×8 grey images: a vertical step from black to white, hard or spread over 4 pixels.
+  const step = (ramp: number) => Float32Array.from({ length: 64 }, (_, i) => Math.min(1, Math.max(0, ((i % 8) - 3.5 + ramp / 2) / ramp)))
+  const shape = { width: 8, height: 8, channels: 1 }
+
+  it('counts pixels where the colour jumps within one pixel, not where it ramps', () => {
+    // The hard step: one edge column of the 7 that have a right neighbour, on 7 of 7 rows.
+    expect(strongEdgeShare(step(0.001), 1, shape)).toBeCloseTo(1 / 7, 6)
+    // Spread over 5 pixels, each difference is 0.2: under the threshold.
+    expect(strongEdgeShare(step(5), 1, shape)).toBe(0)
+    // Flat, and faint noise.
+    expect(strongEdgeShare(new Float32Array(64).fill(0.5), 1, shape)).toBe(0)
+    expect(
+      strongEdgeShare(
+        Float32Array.from({ length: 64 }, (_, i) => 0.5 + 0.05 * Math.sin(i * 12.9898)),
+        1,
+        shape,
+      ),
+    ).toBe(0)
+    // The mean over images.
+    const two = new Float32Array(128)
+    two.set(step(0.001))
+    expect(strongEdgeShare(two, 2, shape)).toBeCloseTo(1 / 14, 6)
+  })
+
+  it('sees colour edges of equal brightness, and composites transparency onto white', () => {
+    // 2×2 RGBA: red | green on both rows; then opaque black | transparent (white behind it).
+    const colour = Float32Array.from([1, 0, 0, 1, 0, 1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 1])
+    expect(strongEdgeShare(colour, 1, { width: 2, height: 2, channels: 4 })).toBe(1)
+    const alpha = Float32Array.from([0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0])
+    expect(strongEdgeShare(alpha, 1, { width: 2, height: 2, channels: 4 })).toBe(1)
+    const clear = Float32Array.from([0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1])
+    expect(strongEdgeShare(clear, 1, { width: 2, height: 2, channels: 4 })).toBe(0)
   })
 })

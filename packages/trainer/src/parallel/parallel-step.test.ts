@@ -148,7 +148,7 @@ describe('data-parallel training (workers)', () => {
       seed: 1,
       replicas: 2,
       fastKernels: true,
-      learningRate: 2e-4,
+      learningRate: { rate: 2e-4, steps: 1, decaySteps: 0 },
       beta1: 0.5,
     }
     try {

@@ -61,10 +61,7 @@ export interface ParallelStepParts extends TrainStepParts {
   backend: BackendName
   fastKernels: boolean
   model: DcganConfig
-  learningRate: number
   beta1: number
-  generatorOptimizer: tf.AdamOptimizer
-  discriminatorOptimizer: tf.AdamOptimizer
 }
 
 export interface ParallelStep {
@@ -93,7 +90,6 @@ export async function createParallelStep(parts: ParallelStepParts): Promise<Para
     backend: parts.backend,
     fastKernels: parts.fastKernels,
     model: parts.model,
-    learningRate: parts.learningRate,
     beta1: parts.beta1,
     step: {
       latentSize: parts.latentSize,
@@ -102,6 +98,7 @@ export async function createParallelStep(parts: ParallelStepParts): Promise<Para
       loss: parts.loss,
       augment: parts.augment,
       classes: parts.classes,
+      learningRate: parts.learningRate,
     },
     generatorWeights: wireWeights(parts.generator),
     discriminatorWeights: wireWeights(parts.discriminator),

@@ -15,9 +15,8 @@ export interface ReplicaInit {
   backend: BackendName
   fastKernels: boolean
   model: DcganConfig
-  learningRate: number
   beta1: number
-  step: Pick<TrainStepParts, 'latentSize' | 'batchSize' | 'seed' | 'loss' | 'augment' | 'classes'>
+  step: Pick<TrainStepParts, 'latentSize' | 'batchSize' | 'seed' | 'loss' | 'augment' | 'classes' | 'learningRate'>
   shard: Shard
   /** Every weight of each model (trainable or not), in `model.weights` order. */
   generatorWeights: WireTensor[]

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { diffAugment } from '../augment/diff-augment.js'
 import { LOSSES } from '../losses.js'
 import { mulberry32 } from '../random.js'
-import { latentSeed, mixSeed, type TrainStepParts } from '../train-step.js'
+import { latentSeed, mixSeed, setStepLearningRate, type TrainStepParts } from '../train-step.js'
 
 /** The rows of each step's batch one replica trains on. */
 export interface Shard {
@@ -43,6 +43,7 @@ export interface ShardGradients {
  * each replica's moving averages follow its own shards.
  */
 export interface ReplicaStep {
+  /** Starts step `step`: sets its learning rate, then computes D's gradients on the shard. */
   discriminatorGradients(step: number, real: tf.Tensor4D, realLabels: Int32Array): ShardGradients
   applyDiscriminator(sum: Float32Array): void
   generatorGradients(step: number): ShardGradients
@@ -104,6 +105,7 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
 
   return {
     discriminatorGradients(step, real, realLabels) {
+      setStepLearningRate(parts, step)
       // tidy() would walk a returned Float32Array element by element: results leave through a variable.
       let result: ShardGradients | undefined
       tf.tidy(() => {

@@ -1,0 +1,38 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { describe, expect, it } from 'vitest'
+import { selectBackend } from './backend/ladder.js'
+import { learningRateAt, setLearningRate } from './learning-rate.js'
+
+describe('learning-rate schedule', () => {
+  it('is constant without decay steps', () => {
+    for (const step of [1, 50, 100]) expect(learningRateAt({ rate: 0.01, steps: 100, decaySteps: 0 }, step)).toBe(0.01)
+  })
+
+  it('falls linearly over the last decaySteps steps, to 0 one step after the last', () => {
+    const schedule = { rate: 0.01, steps: 10, decaySteps: 4 }
+    expect(Array.from({ length: 10 }, (_, i) => learningRateAt(schedule, i + 1))).toEqual([
+      0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.0075, 0.005, 0.0025,
+    ])
+    expect(learningRateAt(schedule, 11)).toBe(0)
+    // Over the whole run.
+    expect(learningRateAt({ rate: 1, steps: 4, decaySteps: 4 }, 1)).toBe(1)
+    expect(learningRateAt({ rate: 1, steps: 4, decaySteps: 4 }, 4)).toBe(0.25)
+  })
+
+  it("sets the rate an Adam optimizer's next update uses", async () => {
+    await selectBackend('cpu')
+    // Adam's first update moves each weight by the rate (times the gradient's sign, nearly).
+    const step = (rate: number) => {
+      const v = tf.variable(tf.scalar(0))
+      const adam = tf.train.adam(0.1)
+      setLearningRate(adam, rate)
+      adam.minimize(() => tf.mul(v, 3) as tf.Scalar, false, [v])
+      const moved = v.dataSync()[0]!
+      v.dispose()
+      adam.dispose()
+      return moved
+    }
+    expect(step(0.1)).toBeCloseTo(-0.1, 5)
+    expect(step(0.02)).toBeCloseTo(-0.02, 5)
+  })
+})
