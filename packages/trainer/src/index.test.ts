@@ -40,6 +40,7 @@ describe('@gan-sdk/trainer', () => {
       'resolveTrainOptions',
       'saveLayersModel',
       'selectBackend',
+      'strongEdgeShare',
       'subset',
       'train',
       'trainClassifier',

@@ -8,12 +8,14 @@ describe('learning-rate schedule', () => {
     for (const step of [1, 50, 100]) expect(learningRateAt({ rate: 0.01, steps: 100, decaySteps: 0 }, step)).toBe(0.01)
   })
 
-  it('falls linearly over the last decaySteps steps, to 0 one step after the last', () => {
+  it('falls on a line from the full rate at the decaySteps-th step from the end to 0 one step after the last', () => {
     const schedule = { rate: 0.01, steps: 10, decaySteps: 4 }
     expect(Array.from({ length: 10 }, (_, i) => learningRateAt(schedule, i + 1))).toEqual([
       0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.0075, 0.005, 0.0025,
     ])
     expect(learningRateAt(schedule, 11)).toBe(0)
+    expect(learningRateAt({ rate: 0.01, steps: 10, decaySteps: 0 }, 11)).toBe(0.01)
+    expect(learningRateAt({ rate: 0.01, steps: 10, decaySteps: 1 }, 10)).toBe(0.01)
     // Over the whole run.
     expect(learningRateAt({ rate: 1, steps: 4, decaySteps: 4 }, 1)).toBe(1)
     expect(learningRateAt({ rate: 1, steps: 4, decaySteps: 4 }, 4)).toBe(0.25)

@@ -1,8 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core'
+import { adamInternals } from './optimizer-state.js'
 
 /**
- * Both networks' learning rate over a run: `rate`, then over the last `decaySteps` steps falling
- * linearly, to reach 0 one step after the last; annealing often settles a GAN's last improvements.
+ * Both networks' learning rate over a run: `rate`, then a line from `rate` at the `decaySteps`-th
+ * step from the end down to 0 one step after the last, so the last step runs at `rate / decaySteps`
+ * (and 1 changes nothing). Annealing often settles a GAN's last improvements.
  */
 export interface LearningRateSchedule {
   rate: number
@@ -16,10 +18,10 @@ export interface LearningRateSchedule {
 export function learningRateAt(schedule: LearningRateSchedule, step: number): number {
   const { rate, steps, decaySteps } = schedule
   const left = steps - step + 1
-  return left > decaySteps ? rate : (rate * Math.max(0, left)) / decaySteps
+  return decaySteps === 0 || left > decaySteps ? rate : (rate * Math.max(0, left)) / decaySteps
 }
 
 /** Set the rate of an Adam optimizer's next updates: TF.js reads it at every update, from a field its API does not expose. */
 export function setLearningRate(optimizer: tf.AdamOptimizer, rate: number): void {
-  ;(optimizer as unknown as { learningRate: number }).learningRate = rate
+  adamInternals(optimizer).learningRate = rate
 }

@@ -1,13 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core'
 
-/** Adam's state, which TF.js keeps in fields its public API does not restore exactly. */
+/** Adam's state and rate, which TF.js keeps in fields its public API does not restore or set. */
 interface AdamInternals {
+  learningRate: number
   iterations_: number | undefined
   accBeta1: tf.Variable
   accBeta2: tf.Variable
   accumulatedFirstMoment: Array<{ originalName: string; variable: tf.Variable } | undefined>
   accumulatedSecondMoment: Array<{ originalName: string; variable: tf.Variable } | undefined>
 }
+
+/** The fields of `optimizer` that TF.js keeps from its public API. */
+export const adamInternals = (optimizer: tf.AdamOptimizer) => optimizer as unknown as AdamInternals
 
 /**
  * An Adam optimizer's state as named tensors, `prefix/…`: the step count, β1ᵗ and β2ᵗ as Adam
@@ -17,7 +21,7 @@ interface AdamInternals {
  * would drift from an uninterrupted one.
  */
 export function optimizerState(optimizer: tf.AdamOptimizer, prefix: string): tf.NamedTensorMap {
-  const adam = optimizer as unknown as AdamInternals
+  const adam = adamInternals(optimizer)
   const state: tf.NamedTensorMap = {
     [`${prefix}/iterations`]: tf.scalar(adam.iterations_ ?? 0, 'int32'),
     [`${prefix}/beta1_power`]: adam.accBeta1,
@@ -39,7 +43,7 @@ export function restoreOptimizerState(
   state: tf.NamedTensorMap,
   variables: readonly tf.Variable[],
 ): void {
-  const adam = optimizer as unknown as AdamInternals
+  const adam = adamInternals(optimizer)
   adam.iterations_ = state[`${prefix}/iterations`]!.dataSync()[0]!
   adam.accBeta1.assign(state[`${prefix}/beta1_power`]!)
   adam.accBeta2.assign(state[`${prefix}/beta2_power`]!)

@@ -58,7 +58,10 @@ describe('resolveTrainOptions', () => {
     [{ steps: '10' }, /steps must be an integer ≥ 1, got "10"\./],
     [{ learningRate: -1 }, /learningRate must be a number in \(0, 1\), got -1\./],
     [{ learningRateDecaySteps: -1 }, /learningRateDecaySteps must be an integer ≥ 0, got -1\./],
-    [{ steps: 100, learningRateDecaySteps: 101 }, /learningRateDecaySteps 101 is more than the run's 100 steps: pass at most 100/],
+    [
+      { steps: 100, learningRateDecaySteps: 101 },
+      /learningRateDecaySteps 101 is more than the run's 100 steps: use at most --lr-decay-steps 100/,
+    ],
     [{ emaDecay: 1 }, /emaDecay must be a number in \[0, 1\), got 1\./],
     [{ generatorFilters: [] }, /generatorFilters must be a non-empty list of positive integers, e\.g\. \[128, 64\], got \[\]\./],
     [{ dataset: '' }, /dataset "" is empty: use mnist, emoji or the path of a folder of images\./],

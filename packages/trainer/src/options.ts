@@ -41,9 +41,11 @@ export interface TrainOptions {
   /** Adam learning rate of both networks. @default 2e-4 */
   learningRate?: number
   /**
-   * The last this many steps lower the learning rate linearly, to 0 one step after the last; may be
-   * given when resuming, to anneal a run that trained at a constant rate (a larger `steps` moves the
-   * decay to the new end). At most `steps`. @default 0 (constant)
+   * Anneal the end of the run: the learning rate falls on a line from its full value at this many
+   * steps from the end to 0 one step after the last. May be given when resuming, to anneal a run
+   * that trained at a constant rate, as long as the decay starts after the checkpoint; the decay
+   * always ends with the run, so a larger `steps` moves it, raising the rate again. At most `steps`.
+   * @default 0 (constant)
    */
   learningRateDecaySteps?: number
   /** Adam β1; 0.5 keeps GAN training stable (Radford et al.). @default 0.5 */
@@ -288,7 +290,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
   if (learningRateDecaySteps > steps) {
     throw new TrainError(
       'ERR_INVALID_OPTION',
-      `learningRateDecaySteps ${learningRateDecaySteps} is more than the run's ${steps} steps: pass at most ${steps} (the decay ends with the run).`,
+      `learningRateDecaySteps ${learningRateDecaySteps} is more than the run's ${steps} steps: use at most --lr-decay-steps ${steps} (the decay ends with the run).`,
     )
   }
   return {

@@ -115,6 +115,13 @@ describe('resume', () => {
       message: expect.stringContaining('learningRate is fixed by the run being resumed'),
     })
     await expect(resume({ steps: 2 })).rejects.toThrow('has trained 2 steps already, and steps is 2: pass a larger total, e.g. --steps 4.')
+    // Steps 1–2 ran at the full rate: a decay may not reach back over them.
+    await expect(resume({ steps: 4, learningRateDecaySteps: 3 })).rejects.toMatchObject({
+      code: 'ERR_RESUME',
+      message: expect.stringContaining(
+        'a decay over the last 3 of 4 steps would start at step 2, before the checkpoint at step 2, which trained on another schedule: use at most --lr-decay-steps 2, or a larger --steps.',
+      ),
+    })
     await expect(resume({ dataset: squares(10, { channels: 3 }), steps: 4 })).rejects.toThrow(
       'the images of "squares" changed since the run started',
     )

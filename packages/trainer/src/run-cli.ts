@@ -39,7 +39,7 @@ Training:
   --steps <n>                     total training steps (default: ${D.steps})
   --batch-size <n>                images per step, at most the dataset's size (default: ${D.batchSize})
   --lr <x>                        Adam learning rate, in (0, 1) (default: ${D.learningRate})
-  --lr-decay-steps <n>            the last n steps lower --lr linearly towards 0 (default: ${D.learningRateDecaySteps}, constant)
+  --lr-decay-steps <n>            anneal --lr linearly to 0 over the last n steps (default: ${D.learningRateDecaySteps}, constant)
   --beta1 <x>                     Adam β1, in (0, 1) (default: ${D.beta1})
   --loss <name>                   ns (non-saturating) | hinge (default: ${D.loss})
   --augment <list>                DiffAugment policies: ${AUGMENT_POLICIES.join(',')} (default: none)

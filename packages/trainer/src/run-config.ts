@@ -181,6 +181,22 @@ export function checkSameData(config: RunConfig, saved: RunConfig): void {
   }
 }
 
+/**
+ * Check that a resumed run's learning-rate decay starts after its checkpoint, unless it is the
+ * decay the run was already in: a new one reaching back over trained steps would drop the rate at once.
+ * @throws TrainError `ERR_RESUME` naming the largest decay that fits.
+ */
+export function checkDecayStart(config: RunConfig, saved: RunConfig, startStep: number): void {
+  const steps = config.options.steps!
+  const decay = config.options.learningRateDecaySteps ?? 0
+  const unchanged = saved.options.steps === steps && (saved.options.learningRateDecaySteps ?? 0) === decay
+  if (decay === 0 || unchanged || steps - decay >= startStep) return
+  throw new TrainError(
+    'ERR_RESUME',
+    `a decay over the last ${decay} of ${steps} steps would start at step ${steps - decay + 1}, before the checkpoint at step ${startStep}, which trained on another schedule: use at most --lr-decay-steps ${steps - startStep}, or a larger --steps.`,
+  )
+}
+
 /** The config.json of the run in `dir`, as written. */
 export async function readRunConfig(dir: string): Promise<RunConfig> {
   return JSON.parse(await readFile(join(dir, RUN_CONFIG_FILE), 'utf8')) as RunConfig

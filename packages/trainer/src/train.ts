@@ -10,7 +10,7 @@ import { createMetricsLog } from './metrics.js'
 import { buildDiscriminator, buildGenerator, type DcganConfig } from './models/dcgan.js'
 import { createEma } from './models/ema.js'
 import { resolveTrainOptions, type TrainOptions } from './options.js'
-import { buildRunConfig, checkSameData, readRunConfig, resumeOptions, writeRunConfig } from './run-config.js'
+import { buildRunConfig, checkDecayStart, checkSameData, readRunConfig, resumeOptions, writeRunConfig } from './run-config.js'
 import { prepareRunDir } from './run-dir.js'
 import { buildRunManifest } from './run-manifest.js'
 import { createSampleWriter, removeSamplesAfter } from './samples.js'
@@ -59,7 +59,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const cfg: DcganConfig = { ...opts.model, width: data.width, height: data.height, channels: data.channels, classes: classNames.length }
   checkBatchSize(opts.batchSize, data.count, cfg, opts.backend)
   const config = buildRunConfig(opts, data)
-  if (opts.resume) checkSameData(config, await readRunConfig(opts.outDir))
+  const saved = opts.resume ? await readRunConfig(opts.outDir) : undefined
+  if (saved) checkSameData(config, saved)
 
   const backend = await selectBackend(opts.backend, { fastConvTranspose: opts.fastKernels })
   const replicas = resolveWorkers(opts.workers, backend.name, opts.batchSize)
@@ -79,6 +80,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         `the run in ${JSON.stringify(opts.outDir)} has trained ${startStep} steps already, and steps is ${opts.steps}: pass a larger total, e.g. --steps ${startStep + opts.steps}.`,
       )
     }
+    if (saved) checkDecayStart(config, saved, startStep)
     const state: TrainingState = {
       liveGenerator: own(checkpoint?.liveGenerator ?? buildGenerator(cfg)),
       discriminator: own(checkpoint?.discriminator ?? buildDiscriminator(cfg)),

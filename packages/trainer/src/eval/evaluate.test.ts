@@ -56,7 +56,7 @@ describe('evaluate', () => {
       [51, 51, 238],
       [238, 238, 51],
     ]
-    const image = (rgb: number[]) => Uint8Array.from({ length: 32 * 32 * 3 }, (_, i) => ((i / 3) % 32 < 16 ? rgb[i % 3]! : 255))
+    const image = (rgb: number[]) => Uint8Array.from({ length: 32 * 32 * 3 }, (_, i) => (Math.floor(i / 3) % 32 < 16 ? rgb[i % 3]! : 255))
     await Promise.all(
       Array.from({ length: 16 }, (_, i) =>
         sharp(image(colours[i % 4]!), { raw: { width: 32, height: 32, channels: 3 } })

@@ -106,7 +106,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     featureSpace: 'pixel-thumbnails-8x8-rgb',
     real: { count: real.count, heldOut },
     ...distances(fake, count, realFeatures, real.count, 192),
-    edges: { samples: strongEdgeShare(samples.pixels, count, shape), real: strongEdgeShare(realPixels, real.count, real) },
+    edges: { samples: strongEdgeShare(samples.pixels, count, shape), real: strongEdgeShare(realPixels, real.count, shape) },
   }
 }
 

@@ -24,12 +24,7 @@ export function pixelFeatures(
         const sum = [0, 0, 0]
         for (let y = y0; y < y1; y++) {
           for (let x = x0; x < x1; x++) {
-            const p = ((n * height + y) * width + x) * channels
-            const alpha = channels === 4 ? pixels[p + 3]! : 1
-            for (let c = 0; c < 3; c++) {
-              const v = channels === 1 ? pixels[p]! : pixels[p + c]!
-              sum[c]! += v * alpha + (1 - alpha)
-            }
+            for (let c = 0; c < 3; c++) sum[c]! += onWhite(pixels, ((n * height + y) * width + x) * channels, c, channels)
           }
         }
         const area = (y1 - y0) * (x1 - x0)
@@ -60,11 +55,7 @@ export function strongEdgeShare(
 ): number {
   const { width, height, channels } = shape
   if (count === 0 || width < 2 || height < 2) return 0
-  const value = (n: number, y: number, x: number, c: number) => {
-    const p = ((n * height + y) * width + x) * channels
-    const alpha = channels === 4 ? pixels[p + 3]! : 1
-    return (channels === 1 ? pixels[p]! : pixels[p + c]!) * alpha + (1 - alpha)
-  }
+  const value = (n: number, y: number, x: number, c: number) => onWhite(pixels, ((n * height + y) * width + x) * channels, c, channels)
   const limit = threshold * threshold
   let total = 0
   for (let n = 0; n < count; n++) {
@@ -85,4 +76,10 @@ export function strongEdgeShare(
     total += edges / ((width - 1) * (height - 1))
   }
   return total / count
+}
+
+/** Channel `c` (0–2) of the pixel at `p`, grey replicated, transparency composited onto white. */
+function onWhite(pixels: Float32Array, p: number, c: number, channels: number): number {
+  const alpha = channels === 4 ? pixels[p + 3]! : 1
+  return (channels === 1 ? pixels[p]! : pixels[p + c]!) * alpha + (1 - alpha)
 }
