@@ -19,12 +19,18 @@ describe('the bundled emoji model', () => {
     expect(g.frechetDistance).toBeLessThanOrEqual(QUALITY_BAR.frechetDistance)
     expect(g.precision).toBeGreaterThanOrEqual(QUALITY_BAR.precision)
     expect(g.recall).toBeGreaterThanOrEqual(QUALITY_BAR.recall)
+    // Crisp, neither blurred nor speckled: about as many pixels on strong edges as the real emoji have.
+    const edges = g.strongEdgeShare! / report.realReference.strongEdgeShare!
+    expect(edges).toBeGreaterThanOrEqual(QUALITY_BAR.strongEdgeRatio[0])
+    expect(edges).toBeLessThanOrEqual(QUALITY_BAR.strongEdgeRatio[1])
 
     // Same weights, same images: a fresh run lands on the card's numbers, up to float reassociation.
     expect(g.frechetDistance).toBeCloseTo(card.generated.frechetDistance, 2)
     expect(g.precision).toBeCloseTo(card.generated.precision, 2)
     expect(g.recall).toBeCloseTo(card.generated.recall, 2)
+    expect(g.strongEdgeShare).toBeCloseTo(card.generated.strongEdgeShare!, 3)
     expect(report.realReference.frechetDistance).toBeCloseTo(card.realReference.frechetDistance, 2)
+    expect(report.realReference.strongEdgeShare).toBeCloseTo(card.realReference.strongEdgeShare!, 3)
   }, 180_000)
 
   it('loads by name: 32×32 RGBA, one class per emoji category, the category asked for', async () => {
