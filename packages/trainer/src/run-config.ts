@@ -186,9 +186,11 @@ export function checkSameData(config: RunConfig, saved: RunConfig): void {
  * decay the run was already in: a new one reaching back over trained steps would drop the rate at once.
  * @throws TrainError `ERR_RESUME` naming the largest decay that fits.
  */
-export function checkDecayStart(config: RunConfig, saved: RunConfig, startStep: number): void {
-  const steps = config.options.steps!
-  const decay = config.options.learningRateDecaySteps ?? 0
+export function checkDecayStart(
+  { steps, learningRateDecaySteps: decay }: Pick<ResolvedTrainOptions, 'steps' | 'learningRateDecaySteps'>,
+  saved: RunConfig,
+  startStep: number,
+): void {
   const unchanged = saved.options.steps === steps && (saved.options.learningRateDecaySteps ?? 0) === decay
   if (decay === 0 || unchanged || steps - decay >= startStep) return
   throw new TrainError(

@@ -80,7 +80,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         `the run in ${JSON.stringify(opts.outDir)} has trained ${startStep} steps already, and steps is ${opts.steps}: pass a larger total, e.g. --steps ${startStep + opts.steps}.`,
       )
     }
-    if (saved) checkDecayStart(config, saved, startStep)
+    if (saved) checkDecayStart(opts, saved, startStep)
     const state: TrainingState = {
       liveGenerator: own(checkpoint?.liveGenerator ?? buildGenerator(cfg)),
       discriminator: own(checkpoint?.discriminator ?? buildDiscriminator(cfg)),

@@ -55,17 +55,21 @@ export function strongEdgeShare(
 ): number {
   const { width, height, channels } = shape
   if (count === 0 || width < 2 || height < 2) return 0
-  const value = (n: number, y: number, x: number, c: number) => onWhite(pixels, ((n * height + y) * width + x) * channels, c, channels)
   const limit = threshold * threshold
+  // One image at a time, composited once: each pixel is read as itself and as two neighbours.
+  const rgb = new Float32Array(width * height * 3)
   let total = 0
   for (let n = 0; n < count; n++) {
+    for (let i = 0; i < width * height; i++) {
+      for (let c = 0; c < 3; c++) rgb[i * 3 + c] = onWhite(pixels, (n * width * height + i) * channels, c, channels)
+    }
     let edges = 0
     for (let y = 0; y < height - 1; y++) {
       for (let x = 0; x < width - 1; x++) {
+        const p = (y * width + x) * 3
         for (let c = 0; c < 3; c++) {
-          const v = value(n, y, x, c)
-          const dx = value(n, y, x + 1, c) - v
-          const dy = value(n, y + 1, x, c) - v
+          const dx = rgb[p + 3 + c]! - rgb[p + c]!
+          const dy = rgb[p + width * 3 + c]! - rgb[p + c]!
           if (dx * dx + dy * dy >= limit) {
             edges++
             break
