@@ -10,13 +10,14 @@ import type { TrainOptions } from './options.js'
 import { squares } from './testing/squares.js'
 import { readMetrics } from './metrics.js'
 
-/** Every model feature at once, tiny: conditional, spectral norm, DiffAugment, hinge loss. */
+/** Every model feature at once, tiny: conditional, spectral norm, DiffAugment, hinge loss, standing statistics. */
 const RUN = {
   dataset: squares(12, { channels: 3 }),
   conditional: true,
   spectralNorm: true,
   augment: ['translation', 'cutout', 'color'],
   loss: 'hinge',
+  standingStats: 2,
   batchSize: 4,
   latentSize: 4,
   generatorFilters: [8, 4],
@@ -60,7 +61,15 @@ describe('resume', () => {
     expect(config).toMatchObject({
       format: 'gan-train-config',
       dataset: { kind: 'memory', name: 'squares', count: 12, classes: ['red', 'blue'] },
-      options: { steps: 6, conditional: true, spectralNorm: true, loss: 'hinge', augment: ['translation', 'cutout', 'color'], workers },
+      options: {
+        steps: 6,
+        conditional: true,
+        spectralNorm: true,
+        loss: 'hinge',
+        augment: ['translation', 'cutout', 'color'],
+        standingStats: 2,
+        workers,
+      },
     })
   })
 
@@ -90,6 +99,19 @@ describe('resume', () => {
       expect(await weights(annealed)).not.toEqual(await weights(constant))
     },
   )
+
+  it('standing statistics may change when resuming: what is saved changes, training does not', async () => {
+    const dirs = await Promise.all([0, 1].map(async () => join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')))
+    const [whole, parts] = dirs as [string, string]
+    await train({ ...RUN, outDir: whole, steps: 4 })
+    await train({ ...RUN, outDir: parts, steps: 2 })
+    await train({ outDir: parts, resume: true, steps: 4, dataset: RUN.dataset, standingStats: 0 })
+    expect(await losses(parts)).toEqual(await losses(whole))
+    const [a, b] = [await weights(parts), await weights(whole)]
+    expect([a['generator-live'], a.discriminator]).toEqual([b['generator-live'], b.discriminator])
+    expect(a.generator).not.toEqual(b.generator)
+    expect(JSON.parse(await readFile(join(parts, 'config.json'), 'utf8')).options).toMatchObject({ standingStats: 0 })
+  })
 
   it('a run whose config.json predates the workers option resumes in one thread, unless told otherwise', async () => {
     const outDir = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')

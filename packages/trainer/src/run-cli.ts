@@ -44,6 +44,9 @@ Training:
   --loss <name>                   ns (non-saturating) | hinge (default: ${D.loss})
   --augment <list>                DiffAugment policies: ${AUGMENT_POLICIES.join(',')} (default: none)
   --ema <decay>                   generator weight EMA decay in [0, 1), 0 = raw weights (default: ${D.emaDecay})
+  --standing-stats <n>            batches to re-estimate the exported generator's BatchNorm statistics on
+                                  before each sample grid and checkpoint, 0 = keep the moving averages
+                                  (default: ${D.standingStats})
   --seed <n>                      seed of initialisers, data order, latents, augmentation (default: ${D.seed})
   --sample-every <n>              steps between sample grids (default: ${D.sampleEvery})
   --checkpoint-every <n>          steps between checkpoints (default: ${D.checkpointEvery})

@@ -66,6 +66,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       augment: opts.augment,
       spectralNorm: opts.model.spectralNorm ?? false,
       emaDecay: opts.emaDecay,
+      standingStats: opts.standingStats,
       sampleEvery: opts.sampleEvery,
       checkpointEvery: opts.checkpointEvery,
       logEvery: opts.logEvery,

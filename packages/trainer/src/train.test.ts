@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { RUN_MANIFEST_FORMAT } from 'gan-sdk/core'
-import { mkdtemp, readdir } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -138,5 +138,40 @@ describe('train', () => {
     })
     await expect(failing).rejects.toThrow('listener failed')
     expect(tf.memory().numTensors).toBe(before)
+  })
+  it("saves the exported generator with standing BatchNorm statistics, its own, not the trained one's moving averages", async () => {
+    // emaDecay 0: the exported generator's weights are the trained one's, so only the statistics can differ.
+    const movingStats = async (standingStats: number) => {
+      const outDir = await mkdtemp(join(tmpdir(), 'gan-train-'))
+      await train({
+        outDir,
+        dataset: squares(16, { floats: true }),
+        steps: 2,
+        batchSize: 4,
+        latentSize: 4,
+        generatorFilters: [8, 4],
+        discriminatorFilters: [4, 8],
+        emaDecay: 0,
+        standingStats,
+        backend: 'wasm',
+        workers: 1,
+      })
+      const read = async (dir: string) => {
+        const g = await loadLayersModel(join(outDir, 'checkpoints', 'step-000002', dir))
+        const stats = g.weights.filter((w) => /\/moving_(mean|variance)$/.test(w.originalName)).map((w) => Array.from(w.read().dataSync()))
+        g.dispose()
+        return stats
+      }
+      const config = JSON.parse(await readFile(join(outDir, 'config.json'), 'utf8')) as { options: { standingStats: number } }
+      return { exported: await read('generator'), trained: await read('generator-live'), recorded: config.options.standingStats }
+    }
+    const kept = await movingStats(0)
+    expect(kept.exported).toEqual(kept.trained)
+    expect(kept.recorded).toBe(0)
+    const standing = await movingStats(3)
+    expect(standing.exported).toHaveLength(4)
+    expect(standing.exported).not.toEqual(standing.trained)
+    expect(standing.trained).toEqual(kept.trained)
+    expect(standing.recorded).toBe(3)
   })
 })

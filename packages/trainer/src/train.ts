@@ -9,13 +9,17 @@ import { TrainError } from './errors.js'
 import { createMetricsLog } from './metrics.js'
 import { buildDiscriminator, buildGenerator, type DcganConfig } from './models/dcgan.js'
 import { createEma } from './models/ema.js'
+import { setStandingStats } from './models/standing-stats.js'
 import { resolveTrainOptions, type TrainOptions } from './options.js'
 import { buildRunConfig, checkDecayStart, checkSameData, readRunConfig, resumeOptions, writeRunConfig } from './run-config.js'
 import { prepareRunDir } from './run-dir.js'
 import { buildRunManifest } from './run-manifest.js'
 import { createSampleWriter, removeSamplesAfter } from './samples.js'
 import { createParallelStep, resolveWorkers } from './parallel/parallel-step.js'
-import { createTrainStep, type StepLosses } from './train-step.js'
+import { createTrainStep, mixSeed, type StepLosses } from './train-step.js'
+
+/** The purpose number of the standing statistics' draws in {@link mixSeed} (a training step uses 0–4). */
+const STANDING_STATS = 100
 
 export interface TrainResult {
   outDir: string
@@ -125,7 +129,21 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const samples = own(
       createSampleWriter(ema.model, { outDir: opts.outDir, latentSize: cfg.latentSize, shape: data, classes: cfg.classes }),
     )
+    // The exported generator's BatchNorm statistics, its own before it is sampled or saved (once a step).
+    let standingAt = -1
+    const settle = (at: number) => {
+      if (opts.standingStats === 0 || standingAt === at) return
+      setStandingStats(ema.model, {
+        batches: opts.standingStats,
+        batchSize: opts.batchSize,
+        latentSize: cfg.latentSize,
+        classes: cfg.classes ?? 0,
+        seed: mixSeed(cfg.seed, at, STANDING_STATS),
+      })
+      standingAt = at
+    }
     const writeSample = async (at: number) => {
+      settle(at)
       opts.onEvent({ type: 'sample', step: at, path: await samples.write(at) })
     }
     const save = async (at: number, elapsedSec: number) => {
@@ -141,6 +159,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         steps: at,
         elapsedSec,
       })
+      settle(at)
       await writeCheckpoint(opts.outDir, state, manifest, { step: at, elapsedSec })
       opts.onEvent({ type: 'checkpoint', step: at, dir: opts.outDir })
     }

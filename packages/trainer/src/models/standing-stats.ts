@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs-core'
+import * as tfl from '@tensorflow/tfjs-layers'
+import { mulberry32 } from '../random.js'
+
+export interface StandingStatsOptions {
+  /** Batches of generated images the statistics are averaged over. */
+  batches: number
+  batchSize: number
+  latentSize: number
+  /** Classes of a conditional generator, whose labels are drawn uniformly; 0 for an unconditional one. */
+  classes: number
+  /** Seed of the latents and labels, so the same weights always get the same statistics. */
+  seed: number
+}
+
+/**
+ * Re-estimate the BatchNorm statistics of `generator` on its own activations ("standing
+ * statistics", as BigGAN does for its sampling generator). During training a BatchNorm layer keeps a
+ * moving average of the batch statistics of the generator being trained, and the weight average
+ * (EMA) copies them; but the average's weights make other activations, so at inference its layers
+ * normalise with statistics that are not their own. Layer by layer, in order, each layer's input is
+ * computed in inference mode (the layers before it already re-estimated) for `batches` batches of
+ * N(0, 1) latents, and its moving mean and variance are set to the mean and variance over all of
+ * them. Only those statistics change; trainable weights are untouched.
+ */
+export function setStandingStats(generator: tfl.LayersModel, options: StandingStatsOptions): void {
+  const { batches, batchSize, latentSize, classes, seed } = options
+  const norms = generator.layers.filter((layer) => layer.getClassName() === 'BatchNormalization')
+  for (const norm of norms) {
+    // Shares the generator's layers and weights: not disposed.
+    const probe = tfl.model({ inputs: generator.inputs, outputs: norm.input as tfl.SymbolicTensor })
+    const rand = mulberry32(seed)
+    const sums: Float64Array[] = []
+    for (let b = 0; b < batches; b++) {
+      const [mean, meanSquare] = tf.tidy(() => {
+        const z = tf.randomNormal([batchSize, latentSize], 0, 1, 'float32', Math.floor(rand() * 2 ** 31))
+        const labels = Int32Array.from({ length: batchSize }, () => Math.floor(rand() * classes))
+        const inputs = classes > 0 ? [z, tf.tensor2d(labels, [batchSize, 1], 'int32')] : z
+        const x = probe.apply(inputs, { training: false }) as tf.Tensor
+        const axes = x.shape.slice(0, -1).map((_, i) => i)
+        return [tf.mean(x, axes), tf.mean(tf.square(x), axes)].map((t) => t.dataSync())
+      })
+      sums[0] = add(sums[0], mean!)
+      sums[1] = add(sums[1], meanSquare!)
+    }
+    const mean = sums[0]!.map((s) => s / batches)
+    const variance = sums[1]!.map((s, c) => Math.max(0, s / batches - mean[c]! ** 2))
+    tf.tidy(() => {
+      for (const weight of norm.weights) {
+        if (weight.originalName.endsWith('/moving_mean')) weight.write(tf.tensor1d(Float32Array.from(mean)))
+        if (weight.originalName.endsWith('/moving_variance')) weight.write(tf.tensor1d(Float32Array.from(variance)))
+      }
+    })
+  }
+}
+
+function add(sum: Float64Array | undefined, values: ArrayLike<number>): Float64Array {
+  const into = sum ?? new Float64Array(values.length)
+  for (let i = 0; i < values.length; i++) into[i]! += values[i]!
+  return into
+}
