@@ -92,6 +92,24 @@ describe('setStandingStats', () => {
     expect(stats(3)).not.toEqual(stats(4))
   })
 
+  it('refuses batches or a batch size below 1 with ERR_INVALID_OPTION', () => {
+    const g = buildGenerator(base)
+    for (const [key, value] of [
+      ['batches', 0],
+      ['batchSize', 1.5],
+    ] as const) {
+      expect(() =>
+        setStandingStats(g, { batches: 2, batchSize: 8, latentSize: base.latentSize, classes: 0, seed: 1, [key]: value }),
+      ).toThrow(
+        expect.objectContaining({
+          code: 'ERR_INVALID_OPTION',
+          message: `[gan-train] setStandingStats: ${key} must be an integer ≥ 1, got ${value}.`,
+        }),
+      )
+    }
+    g.dispose()
+  })
+
   it('leaves a generator without BatchNorm as it is, and frees what it makes', () => {
     const g = tfl.sequential({ layers: [tfl.layers.dense({ units: 4, inputShape: [6] })] })
     const before = tf.memory().numTensors

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
+import { describeValue } from 'gan-sdk/core'
+import { TrainError } from '../errors.js'
 import { mulberry32 } from '../random.js'
 
 export interface StandingStatsOptions {
@@ -25,12 +27,17 @@ export interface StandingStatsOptions {
  */
 export function setStandingStats(generator: tfl.LayersModel, options: StandingStatsOptions): void {
   const { batches, batchSize, latentSize, classes, seed } = options
+  for (const [name, value] of Object.entries({ batches, batchSize })) {
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new TrainError('ERR_INVALID_OPTION', `setStandingStats: ${name} must be an integer ≥ 1, got ${describeValue(value)}.`)
+  }
   const norms = generator.layers.filter((layer) => layer.getClassName() === 'BatchNormalization')
   for (const norm of norms) {
     // Shares the generator's layers and weights: not disposed.
     const probe = tfl.model({ inputs: generator.inputs, outputs: norm.input as tfl.SymbolicTensor })
     const rand = mulberry32(seed)
-    const sums: Float64Array[] = []
+    let sum: Float64Array | undefined
+    let sumOfSquares: Float64Array | undefined
     for (let b = 0; b < batches; b++) {
       const [mean, meanSquare] = tf.tidy(() => {
         const z = tf.randomNormal([batchSize, latentSize], 0, 1, 'float32', Math.floor(rand() * 2 ** 31))
@@ -40,11 +47,11 @@ export function setStandingStats(generator: tfl.LayersModel, options: StandingSt
         const axes = x.shape.slice(0, -1).map((_, i) => i)
         return [tf.mean(x, axes), tf.mean(tf.square(x), axes)].map((t) => t.dataSync())
       })
-      sums[0] = add(sums[0], mean!)
-      sums[1] = add(sums[1], meanSquare!)
+      sum = add(sum, mean!)
+      sumOfSquares = add(sumOfSquares, meanSquare!)
     }
-    const mean = sums[0]!.map((s) => s / batches)
-    const variance = sums[1]!.map((s, c) => Math.max(0, s / batches - mean[c]! ** 2))
+    const mean = sum!.map((s) => s / batches)
+    const variance = sumOfSquares!.map((s, c) => Math.max(0, s / batches - mean[c]! ** 2))
     tf.tidy(() => {
       for (const weight of norm.weights) {
         if (weight.originalName.endsWith('/moving_mean')) weight.write(tf.tensor1d(Float32Array.from(mean)))
