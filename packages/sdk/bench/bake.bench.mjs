@@ -4,7 +4,8 @@
 // encode, hash and atomic writes in worker threads + the manifest), into an empty output and cache
 // each round: on the temp folder's disk, and (where /dev/shm exists) in memory, which separates the
 // SDK's own cost from the file system's. Reports images/s, the ratio (goal ≥ 0.8), and where the
-// rest goes: PNG encoding on one thread and creating the files, timed alone. Writes
+// rest goes: PNG encoding on one thread and creating the files, timed alone, and the CPU time of
+// each side (every thread of the process), which bounds the ratio on this many cores. Writes
 // results/bake.{json,md}; run after a build.
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -27,6 +28,17 @@ const IMAGES = Number(args.images)
 const ROUNDS = Number(args.rounds)
 const seeds = Array.from({ length: IMAGES }, (_, i) => i)
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const CORES = cpus().length
+
+/** Wall and CPU time (user + system, every thread of this process) of `fn`, in ms. */
+async function timed(fn) {
+  const cpu = process.cpuUsage()
+  const t0 = performance.now()
+  await fn()
+  const wall = performance.now() - t0
+  const { user, system } = process.cpuUsage(cpu)
+  return { wall, cpu: (user + system) / 1000 }
+}
 const MEMORY = existsSync('/dev/shm') ? '/dev/shm' : undefined
 
 /** The figures for one bundled model: generateBatch against bake, rounds alternating, and the parts timed alone. */
@@ -35,19 +47,13 @@ async function measure(name) {
   // The bake's side loads the model as bake() does when given a name: onnxruntime's threads do not spin.
   const baker = await Generator.load(name, { device: 'cpu', sessionOptions: BAKE_SESSION_OPTIONS })
 
-  async function timeGenerate() {
-    const t0 = performance.now()
-    await generator.generateBatch(seeds, { batchSize: 256 })
-    return performance.now() - t0
-  }
+  const timeGenerate = () => timed(() => generator.generateBatch(seeds, { batchSize: 256 }))
 
   async function timeBake(base = tmpdir()) {
     const dir = await mkdtemp(join(base, 'gan-bake-bench-'))
-    const t0 = performance.now()
-    await bake({ model: baker, seeds: `0-${IMAGES - 1}`, outDir: join(dir, 'out'), cacheDir: join(dir, 'cache') })
-    const ms = performance.now() - t0
+    const time = await timed(() => bake({ model: baker, seeds: `0-${IMAGES - 1}`, outDir: join(dir, 'out'), cacheDir: join(dir, 'cache') }))
     await rm(dir, { recursive: true, force: true })
-    return ms
+    return time
   }
 
   /** PNG encoding on this thread, and creating the files as a bake's writers do (the cache entry: temp file + rename; the output: a hard link to it + rename; synchronous calls), timed alone. */
@@ -81,28 +87,39 @@ async function measure(name) {
   const parts = await timeParts()
   const { width, height, channels } = generator.info
   await Promise.all([generator.dispose(), baker.dispose()])
-  const ratios = gen.map((g, r) => g / bk[r])
-  const memoryRatios = gen.map((g, r) => g / bkMemory[r])
+  const ratios = gen.map((g, r) => g.wall / bk[r].wall)
+  const memoryRatios = gen.map((g, r) => g.wall / bkMemory[r].wall)
+  const wall = (xs) => xs.map((x) => x.wall)
+  const cpu = (xs) => xs.map((x) => x.cpu)
+  // The bake cannot take less wall time than its CPU time spread over every core.
+  const ceiling = (bakes) => Math.min(1, median(wall(gen)) / (median(cpu(bakes)) / CORES))
   return {
     model: name,
     image: `${width}×${height}×${channels}`,
-    generateBatchImagesPerSec: Math.round((IMAGES / median(gen)) * 1000),
-    bakeImagesPerSec: Math.round((IMAGES / median(bk)) * 1000),
+    generateBatchImagesPerSec: Math.round((IMAGES / median(wall(gen))) * 1000),
+    bakeImagesPerSec: Math.round((IMAGES / median(wall(bk))) * 1000),
     bakeShareOfGenerate: Number(median(ratios).toFixed(3)),
+    bakeShareCeiling: Number(ceiling(bk).toFixed(3)),
     ...(MEMORY === undefined
       ? {}
       : {
           inMemory: {
-            bakeImagesPerSec: Math.round((IMAGES / median(bkMemory)) * 1000),
+            bakeImagesPerSec: Math.round((IMAGES / median(wall(bkMemory))) * 1000),
             bakeShareOfGenerate: Number(median(memoryRatios).toFixed(3)),
+            bakeShareCeiling: Number(ceiling(bkMemory).toFixed(3)),
           },
         }),
     msFor: {
-      generateBatch: Math.round(median(gen)),
-      bake: Math.round(median(bk)),
-      ...(MEMORY === undefined ? {} : { bakeInMemory: Math.round(median(bkMemory)) }),
+      generateBatch: Math.round(median(wall(gen))),
+      bake: Math.round(median(wall(bk))),
+      ...(MEMORY === undefined ? {} : { bakeInMemory: Math.round(median(wall(bkMemory))) }),
       pngEncodeOneThread: Math.round(parts.encode),
       writes: Math.round(parts.write),
+    },
+    cpuMsFor: {
+      generateBatch: Math.round(median(cpu(gen))),
+      bake: Math.round(median(cpu(bk))),
+      ...(MEMORY === undefined ? {} : { bakeInMemory: Math.round(median(cpu(bkMemory))) }),
     },
   }
 }
@@ -110,7 +127,7 @@ async function measure(name) {
 const models = []
 for (const name of args.models.split(',')) models.push(await measure(name))
 const result = {
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, platform: `${platform()}-${arch()}`, node: process.version },
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: CORES, platform: `${platform()}-${arch()}`, node: process.version },
   images: IMAGES,
   rounds: ROUNDS,
   writerThreads: DEFAULT_BAKE_CONCURRENCY,
@@ -133,6 +150,13 @@ ${
 Where the rest goes, timed alone for the same number of images: PNG encoding on one thread
 ${m.msFor.pngEncodeOneThread} ms, creating the files on the temp folder's disk (the cache entry, then the output as a
 hard link to it) ${m.msFor.writes} ms. The bake runs both in its writer threads while the model runs the next batch.
+
+CPU time, every thread of the process: \`generateBatch\` ${m.cpuMsFor.generateBatch} ms, the bake ${m.cpuMsFor.bake} ms on disk${
+  m.cpuMsFor.bakeInMemory === undefined ? '' : ` and ${m.cpuMsFor.bakeInMemory} ms in memory`
+}. Spread over all ${result.machine.cores} cores at best, the bake's
+CPU time allows it at most **${m.bakeShareCeiling}** of \`generateBatch\`'s speed on disk${
+  m.inMemory === undefined ? '' : ` and **${m.inMemory.bakeShareCeiling}** in memory`
+} on this machine: the ratio it reaches is ${(m.bakeShareOfGenerate / m.bakeShareCeiling).toFixed(2)} of that bound.
 `
 const md = `# Baking vs generating
 
