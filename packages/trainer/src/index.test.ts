@@ -40,6 +40,7 @@ describe('@gan-sdk/trainer', () => {
       'resolveTrainOptions',
       'saveLayersModel',
       'selectBackend',
+      'setStandingStats',
       'strongEdgeShare',
       'subset',
       'train',
