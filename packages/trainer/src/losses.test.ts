@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { describe, expect, it } from 'vitest'
 import { selectBackend } from './backend/ladder.js'
-import { LOSSES } from './losses.js'
+import { classCrossEntropy, LOSSES, stepObjectives } from './losses.js'
 
 describe('GAN losses', () => {
   it('ns and hinge on known logits', async () => {
@@ -18,5 +18,29 @@ describe('GAN losses', () => {
     expect(LOSSES.hinge.discriminator(real, fake).dataSync()[0]).toBeCloseTo(1 + 0.75, 6)
     expect(LOSSES.hinge.generator(fake).dataSync()[0]).toBeCloseTo(1.25, 6)
     tf.dispose([real, fake])
+  })
+
+  it('the class loss is the mean cross-entropy of the class logits, weighted, on real images for D and on fakes for G', async () => {
+    await selectBackend('cpu')
+    const logits = tf.tensor2d([
+      [2, 0, -1],
+      [0, 0, 0],
+    ])
+    const labels = tf.tensor2d([[0], [2]], [2, 1], 'int32')
+    const logSoftmax = (row: number[], k: number) => row[k]! - Math.log(row.reduce((s, v) => s + Math.exp(v), 0))
+    const ce = -(logSoftmax([2, 0, -1], 0) + logSoftmax([0, 0, 0], 2)) / 2
+    expect(classCrossEntropy(logits, labels).dataSync()[0]).toBeCloseTo(ce, 5)
+
+    const real = { logits: tf.tensor1d([2, -1]), classLogits: logits }
+    const fake = { logits: tf.tensor1d([0.5, -3]), classLogits: tf.zerosLike(logits) }
+    const hinge = stepObjectives('hinge', 0.5)
+    // D's classifier learns from real images only; G is scored on its fakes' class logits.
+    expect(hinge.discriminator(real, fake, labels).dataSync()[0]).toBeCloseTo(1.75 + 0.5 * ce, 5)
+    expect(hinge.generator(fake, labels).dataSync()[0]).toBeCloseTo(1.25 + 0.5 * Math.log(3), 5)
+    expect(stepObjectives('hinge', 0).generator(fake, labels).dataSync()[0]).toBeCloseTo(1.25, 6)
+    expect(() => hinge.generator({ logits: fake.logits }, labels)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION', message: expect.stringMatching(/auxiliary classifier/) }),
+    )
+    tf.dispose([logits, labels, real.logits, fake.logits, fake.classLogits])
   })
 })

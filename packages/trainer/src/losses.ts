@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { TrainError } from './errors.js'
 
 /** GAN losses: `ns` the non-saturating logistic loss (Goodfellow et al. 2014), `hinge` the hinge loss (Lim & Ye 2017; Miyato et al. 2018). */
 export type LossName = 'ns' | 'hinge'
@@ -21,4 +22,54 @@ export const LOSSES: Record<LossName, GanLoss> = {
     discriminator: (real, fake) => tf.add(tf.mean(tf.relu(tf.sub(1, real))), tf.mean(tf.relu(tf.add(1, fake)))) as tf.Scalar,
     generator: (fake) => tf.neg(tf.mean(fake)) as tf.Scalar,
   },
+}
+
+/** What the discriminator says of a batch: a logit per image, and with an auxiliary classifier a logit per class. */
+export interface Judgement {
+  logits: tf.Tensor
+  classLogits?: tf.Tensor
+}
+
+/** A discriminator's output as a {@link Judgement}: `[logit, classLogits]` when it has an auxiliary classifier. */
+export function judgement(output: tf.Tensor | tf.Tensor[]): Judgement {
+  return Array.isArray(output) ? { logits: output[0]!, classLogits: output[1] } : { logits: output }
+}
+
+/** The objectives of a training step: the GAN loss, plus the class loss weighted by `classLoss` when D has a classifier. */
+export interface StepObjectives {
+  /** On real images with their labels and on fakes. The classifier learns from real images only. */
+  discriminator(real: Judgement, fake: Judgement, realLabels: tf.Tensor | undefined): tf.Scalar
+  /** On fakes with the labels they were asked for: the classifier should read those labels. */
+  generator(fake: Judgement, labels: tf.Tensor | undefined): tf.Scalar
+}
+
+/**
+ * The step's objectives with loss `name` and class-loss weight `classLoss` (0: none). The class
+ * loss is the mean softmax cross-entropy between D's class logits and the labels; D minimises it on
+ * real images, so its classifier models the training data, and G on its fakes, which ties each
+ * image to the class it was asked for (AC-GAN with a real-only classifier).
+ */
+export function stepObjectives(name: LossName, classLoss: number): StepObjectives {
+  const loss = LOSSES[name]
+  const withClass = (adversarial: tf.Scalar, judged: Judgement, labels: tf.Tensor | undefined): tf.Scalar => {
+    if (classLoss === 0) return adversarial
+    if (!judged.classLogits || !labels) {
+      throw new TrainError(
+        'ERR_INVALID_OPTION',
+        'classLoss needs a conditional pair whose discriminator has an auxiliary classifier: build it with auxiliaryClassifier: true.',
+      )
+    }
+    return tf.add(adversarial, tf.mul(classCrossEntropy(judged.classLogits, labels), classLoss)) as tf.Scalar
+  }
+  return {
+    discriminator: (real, fake, realLabels) => withClass(loss.discriminator(real.logits, fake.logits), real, realLabels),
+    generator: (fake, labels) => withClass(loss.generator(fake.logits), fake, labels),
+  }
+}
+
+/** Mean softmax cross-entropy of `classLogits` `[n, classes]` against int32 `labels` `[n, 1]`. */
+export function classCrossEntropy(classLogits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
+  const classes = classLogits.shape[1]!
+  const oneHot = tf.oneHot(tf.reshape(labels, [-1]) as tf.Tensor1D, classes)
+  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(classLogits)), 1))) as tf.Scalar
 }

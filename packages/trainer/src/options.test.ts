@@ -17,6 +17,7 @@ describe('resolveTrainOptions', () => {
       learningRate: 2e-4,
       learningRateDecaySteps: 0,
       standingStats: 0,
+      classLoss: 0,
       beta1: 0.5,
       backend: 'auto',
       fastKernels: true,
@@ -30,6 +31,11 @@ describe('resolveTrainOptions', () => {
       kernelSize: 4,
       seed: 1,
       spectralNorm: false,
+      auxiliaryClassifier: false,
+    })
+    expect(resolveTrainOptions({ outDir: 'x', conditional: true, classLoss: 0.5 })).toMatchObject({
+      classLoss: 0.5,
+      model: { auxiliaryClassifier: true },
     })
   })
 
@@ -65,6 +71,8 @@ describe('resolveTrainOptions', () => {
     ],
     [{ emaDecay: 1 }, /emaDecay must be a number in \[0, 1\), got 1\./],
     [{ standingStats: 2.5 }, /standingStats must be an integer ≥ 0, got 2\.5\./],
+    [{ classLoss: -0.1, conditional: true }, /classLoss must be a number ≥ 0, got -0\.1\./],
+    [{ classLoss: 1 }, /classLoss 1 needs class labels: train a conditional model \(--conditional\), or leave --class-loss out\./],
     [{ generatorFilters: [] }, /generatorFilters must be a non-empty list of positive integers, e\.g\. \[128, 64\], got \[\]\./],
     [{ dataset: '' }, /dataset "" is empty: use mnist, emoji or the path of a folder of images\./],
     [{ size: 48 }, /size must be one of 28, 32, 64, 128, got 48\./],

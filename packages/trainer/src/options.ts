@@ -65,6 +65,14 @@ export interface TrainOptions {
   /** Spectral normalisation of the discriminator's layers. @default false */
   spectralNorm?: boolean
   /**
+   * Weight of an auxiliary class loss, for conditional runs (AC-GAN, Odena et al. 2017): the
+   * discriminator gains a classifier head trained with cross-entropy on real images, and the
+   * generator is trained to make that classifier read each fake as the class it asked for, on top
+   * of the projection discriminator's label term. Ties images to their labels more tightly, at some
+   * cost in diversity. 0 = no classifier. @default 0
+   */
+  classLoss?: number
+  /**
    * Decay of the exponential moving average of the generator's weights that is sampled, saved and
    * exported; averaging smooths the oscillation of adversarial training (Yazıcı et al. 2019).
    * 0 exports the raw generator. @default 0.999
@@ -145,6 +153,7 @@ export interface ResolvedTrainOptions {
   beta1: number
   emaDecay: number
   standingStats: number
+  classLoss: number
   loss: LossName
   augment: readonly AugmentPolicy[]
   sampleEvery: number
@@ -180,6 +189,7 @@ export const TRAIN_DEFAULTS = {
   seed: 1,
   emaDecay: 0.999,
   standingStats: 0,
+  classLoss: 0,
   backend: 'auto' as BackendPreference,
   fastKernels: true,
   workers: 'auto' as number | 'auto',
@@ -212,6 +222,7 @@ const integerFrom = (min: number): NumberRule => ({
   accepts: (v) => Number.isSafeInteger(v) && v >= min,
 })
 const OPEN_UNIT: NumberRule = { integer: false, expected: 'a number in (0, 1)', accepts: (v) => v > 0 && v < 1 }
+const NON_NEGATIVE: NumberRule = { integer: false, expected: 'a number ≥ 0', accepts: (v) => Number.isFinite(v) && v >= 0 }
 const HALF_OPEN_UNIT: NumberRule = { integer: false, expected: 'a number in [0, 1)', accepts: (v) => v >= 0 && v < 1 }
 
 /** The numeric options of {@link TrainOptions} and what each accepts. */
@@ -225,6 +236,7 @@ export const NUMBER_OPTIONS = {
   kernelSize: integerFrom(1),
   emaDecay: HALF_OPEN_UNIT,
   standingStats: integerFrom(0),
+  classLoss: NON_NEGATIVE,
   sampleEvery: integerFrom(1),
   checkpointEvery: integerFrom(1),
   logEvery: integerFrom(1),
@@ -306,11 +318,19 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       `learningRateDecaySteps ${learningRateDecaySteps} is more than the run's ${steps} steps: use at most --lr-decay-steps ${steps} (the decay ends with the run).`,
     )
   }
+  const conditional = flag('conditional', input.conditional, TRAIN_DEFAULTS.conditional)
+  const classLoss = number('classLoss')
+  if (classLoss > 0 && !conditional) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `classLoss ${classLoss} needs class labels: train a conditional model (--conditional), or leave --class-loss out.`,
+    )
+  }
   return {
     outDir: input.outDir,
     data,
     shape,
-    conditional: flag('conditional', input.conditional, TRAIN_DEFAULTS.conditional),
+    conditional,
     steps,
     batchSize: number('batchSize'),
     learningRate: number('learningRate'),
@@ -318,6 +338,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     beta1: number('beta1'),
     emaDecay: number('emaDecay'),
     standingStats: number('standingStats'),
+    classLoss,
     loss: oneOf('loss', input.loss ?? TRAIN_DEFAULTS.loss, LOSS_NAMES),
     augment: AUGMENT_POLICIES.filter((p) => augment.includes(p)),
     sampleEvery: number('sampleEvery'),
@@ -339,6 +360,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       kernelSize: number('kernelSize'),
       seed: number('seed'),
       spectralNorm: flag('spectralNorm', input.spectralNorm, TRAIN_DEFAULTS.spectralNorm),
+      auxiliaryClassifier: classLoss > 0,
     },
   }
 }

@@ -10,10 +10,11 @@ import type { TrainOptions } from './options.js'
 import { squares } from './testing/squares.js'
 import { readMetrics } from './metrics.js'
 
-/** Every model feature at once, tiny: conditional, spectral norm, DiffAugment, hinge loss, standing statistics. */
+/** Every model feature at once, tiny: conditional with a class loss, spectral norm, DiffAugment, hinge loss, standing statistics. */
 const RUN = {
   dataset: squares(12, { channels: 3 }),
   conditional: true,
+  classLoss: 0.5,
   spectralNorm: true,
   augment: ['translation', 'cutout', 'color'],
   loss: 'hinge',

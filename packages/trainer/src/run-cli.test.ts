@@ -52,6 +52,7 @@ describe('resolveTrainCommandOptions', () => {
         'discriminator-filters': '32,64',
         ema: '.99',
         'standing-stats': '16',
+        'class-loss': '0.25',
         seed: '0',
         'sample-every': '100',
         'checkpoint-every': '200',
@@ -96,6 +97,7 @@ describe('resolveTrainCommandOptions', () => {
       discriminatorFilters: [32, 64],
       emaDecay: 0.99,
       standingStats: 16,
+      classLoss: 0.25,
       seed: 0,
       sampleEvery: 100,
       checkpointEvery: 200,
@@ -144,6 +146,7 @@ describe('gan-train CLI', () => {
     [['--lr-decay-steps', '1.5'], '[gan-train] --lr-decay-steps "1.5" is invalid: pass an integer ≥ 0, e.g. --lr-decay-steps 0.'],
     [['--ema', '1'], '[gan-train] --ema "1" is invalid: pass a number in [0, 1)'],
     [['--standing-stats=-1'], '[gan-train] --standing-stats "-1" is invalid: pass an integer ≥ 0, e.g. --standing-stats 0.'],
+    [['--class-loss', 'high'], '[gan-train] --class-loss "high" is invalid: pass a number ≥ 0, e.g. --class-loss 0.'],
     [
       ['--generator-filters', '128,x'],
       '[gan-train] --generator-filters "128,x" is invalid: pass positive integers separated by commas, e.g. --generator-filters 128,64.',

@@ -35,6 +35,8 @@ Model:
   --discriminator-filters <list>  feature maps per stride-2 conv (default: ${D.discriminatorFilters.join(',')}; 64,128,256; 32,64,128,256)
   --kernel-size <n>               (transposed) convolution kernel size (default: ${D.kernelSize})
   --spectral-norm                 spectral normalisation in the discriminator
+  --class-loss <w>                with --conditional: weight of an auxiliary classifier loss (AC-GAN) that
+                                  ties images to their labels, 0 = none (default: ${D.classLoss})
 Training:
   --steps <n>                     total training steps (default: ${D.steps})
   --batch-size <n>                images per step, at most the dataset's size (default: ${D.batchSize})

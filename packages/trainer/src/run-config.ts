@@ -65,6 +65,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       loss: opts.loss,
       augment: opts.augment,
       spectralNorm: opts.model.spectralNorm ?? false,
+      classLoss: opts.classLoss,
       emaDecay: opts.emaDecay,
       standingStats: opts.standingStats,
       sampleEvery: opts.sampleEvery,

@@ -4,7 +4,7 @@ import type * as tfl from '@tensorflow/tfjs-layers'
 import { diffAugment, type AugmentPolicy } from './augment/diff-augment.js'
 import type { RealBatch } from './data/batches.js'
 import { learningRateAt, setLearningRate, type LearningRateSchedule } from './learning-rate.js'
-import { LOSSES, type LossName } from './losses.js'
+import { judgement, stepObjectives, type LossName } from './losses.js'
 import { mulberry32 } from './random.js'
 
 /** The distribution training draws latents from, which gan.json declares and the SDK samples. */
@@ -27,6 +27,8 @@ export interface TrainStepParts {
   augment?: readonly AugmentPolicy[]
   /** Classes of a conditional pair (models with a label input); 0 for unconditional. @default 0 */
   classes?: number
+  /** Weight of the auxiliary classifier's loss ({@link stepObjectives}); needs a discriminator built with one. @default 0 */
+  classLoss?: number
 }
 
 /** The losses of one step, before its update. The caller disposes them. */
@@ -39,7 +41,7 @@ export type StepLosses = { dLoss: tf.Scalar; gLoss: tf.Scalar }
  */
 export function createTrainStep(parts: TrainStepParts): (step: number, real: RealBatch) => StepLosses {
   const { generator: G, discriminator: D, latentSize, batchSize, seed } = parts
-  const loss = LOSSES[parts.loss ?? 'ns']
+  const objectives = stepObjectives(parts.loss ?? 'ns', parts.classLoss ?? 0)
   const augment = parts.augment ?? []
   const classes = parts.classes ?? 0
   const gVars = G.trainableWeights.map((w) => w.read() as tf.Variable)
@@ -66,9 +68,9 @@ export function createTrainStep(parts: TrainStepParts): (step: number, real: Rea
       const fake = G.apply(withLabel(zD, yD), { training: true }) as tf.Tensor
       const dLoss = parts.discriminatorOptimizer.minimize(
         () => {
-          const realLogits = D.apply(withLabel(view(real.images, 2), realLabels), { training: true }) as tf.Tensor
-          const fakeLogits = D.apply(withLabel(view(fake, 3), yD), { training: true }) as tf.Tensor
-          return loss.discriminator(realLogits, fakeLogits)
+          const judgedReal = judgement(D.apply(withLabel(view(real.images, 2), realLabels), { training: true }) as tf.Tensor | tf.Tensor[])
+          const judgedFake = judgement(D.apply(withLabel(view(fake, 3), yD), { training: true }) as tf.Tensor | tf.Tensor[])
+          return objectives.discriminator(judgedReal, judgedFake, realLabels)
         },
         true,
         dVars,
@@ -76,7 +78,7 @@ export function createTrainStep(parts: TrainStepParts): (step: number, real: Rea
       const gLoss = parts.generatorOptimizer.minimize(
         () => {
           const images = G.apply(withLabel(zG, yG), { training: true }) as tf.Tensor
-          return loss.generator(D.apply(withLabel(view(images, 4), yG), { training: true }) as tf.Tensor)
+          return objectives.generator(judgement(D.apply(withLabel(view(images, 4), yG), { training: true }) as tf.Tensor | tf.Tensor[]), yG)
         },
         true,
         gVars,

@@ -174,4 +174,41 @@ describe('train', () => {
     expect(standing.trained).toEqual(kept.trained)
     expect(standing.recorded).toBe(3)
   })
+
+  it("with classLoss, D's loss gains its classifier's cross-entropy on the real images, and the checkpointed D has the classifier", async () => {
+    const firstStep = async (classLoss: number) => {
+      const outDir = await mkdtemp(join(tmpdir(), 'gan-train-'))
+      await train({
+        outDir,
+        dataset: { ...squares(8), labels: Uint8Array.from({ length: 8 }, (_, n) => n % 2), classNames: ['a', 'b'] },
+        conditional: true,
+        classLoss,
+        steps: 1,
+        batchSize: 4,
+        latentSize: 4,
+        generatorFilters: [8, 4],
+        discriminatorFilters: [4, 8],
+        logEvery: 1,
+        backend: 'wasm',
+        workers: 1,
+      })
+      const D = await loadLayersModel(join(outDir, 'checkpoints', 'step-000001', 'discriminator'))
+      const outputs = D.outputs.map((o) => o.shape)
+      D.dispose()
+      const config = JSON.parse(await readFile(join(outDir, 'config.json'), 'utf8')) as { options: { classLoss: number } }
+      return { dLoss: (await readMetrics(outDir))[0]!.dLoss, outputs, recorded: config.options.classLoss }
+    }
+    const without = await firstStep(0)
+    const withClass = await firstStep(2)
+    expect(without.outputs).toEqual([[null, 1]])
+    expect(withClass.outputs).toEqual([
+      [null, 1],
+      [null, 2],
+    ])
+    expect(withClass.recorded).toBe(2)
+    // Same weights and draws before the first update; the new head starts near 0, so its
+    // cross-entropy over 2 classes is near ln 2, times the weight 2.
+    expect(withClass.dLoss - without.dLoss).toBeGreaterThan(2 * 0.6)
+    expect(withClass.dLoss - without.dLoss).toBeLessThan(2 * 0.8)
+  })
 })

@@ -109,6 +109,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       loss: opts.loss,
       augment: opts.augment,
       classes: cfg.classes,
+      classLoss: opts.classLoss,
       learningRate: { rate: opts.learningRate, steps: opts.steps, decaySteps: opts.learningRateDecaySteps },
     }
     // One replica is today's step in this thread; more add worker threads (their own replicas of the models).

@@ -61,6 +61,26 @@ describe('DCGAN family', () => {
     d.dispose()
   })
 
+  it('auxiliaryClassifier: a conditional D also returns one logit per class, from the features its logit sees', () => {
+    const cfg = { ...base, classes: 5, auxiliaryClassifier: true, spectralNorm: true }
+    const d = buildDiscriminator(cfg)
+    const plain = buildDiscriminator({ ...cfg, auxiliaryClassifier: false })
+    expect(d.outputs.map((o) => o.shape)).toEqual([
+      [null, 1],
+      [null, 5],
+    ])
+    // One more layer, the head (spectral-normed like the rest of D); the other weights are as without it.
+    expect(d.layers.length).toBe(plain.layers.length + 1)
+    expect(d.trainableWeights.length).toBeGreaterThan(plain.trainableWeights.length)
+    const [logit, classes] = d.predict([tf.zeros([2, 16, 16, 3]), tf.tensor2d([[0], [4]], [2, 1], 'int32')]) as tf.Tensor[]
+    expect([logit!.shape, classes!.shape]).toEqual([
+      [2, 1],
+      [2, 5],
+    ])
+    d.dispose()
+    plain.dispose()
+  })
+
   it('spectral norm wraps every conv and the logit of D; the unconditional D without it stays Sequential', () => {
     const plain = buildDiscriminator(base)
     expect(plain.getClassName()).toBe('Sequential')

@@ -28,6 +28,12 @@ export interface DcganConfig {
   classes?: number
   /** Wrap the discriminator's convolutions and its Dense layer in {@link SpectralNormalization}. @default false */
   spectralNorm?: boolean
+  /**
+   * Give a conditional discriminator a second output: one logit per class, from a Dense layer on
+   * the same features as its real/fake logit (the auxiliary classifier of AC-GAN, Odena et al.
+   * 2017), which the class loss trains. @default false
+   */
+  auxiliaryClassifier?: boolean
 }
 
 const LEAKY_ALPHA = 0.2
@@ -114,7 +120,8 @@ export function buildGenerator(cfg: DcganConfig): tfl.LayersModel {
 
 /**
  * Strided convs with LeakyReLU → Flatten → Dense(1): one logit per image (real > 0). Conditional:
- * inputs `[image, label]`, and the logit gains features · Embedding(classes, features)(label).
+ * inputs `[image, label]`, and the logit gains features · Embedding(classes, features)(label); with
+ * `auxiliaryClassifier`, the outputs are `[logit, classLogits]`, the second Dense(classes) on the features.
  */
 export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
   const normed = (layer: tfl.layers.Layer) => (cfg.spectralNorm ? new SpectralNormalization({ layer }) : layer)
@@ -148,7 +155,11 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
     ) as tfl.SymbolicTensor
   const projection = tfl.layers.dot({ axes: 1 }).apply([features, embedded]) as tfl.SymbolicTensor
   const output = tfl.layers.add().apply([logit.apply(features) as tfl.SymbolicTensor, projection]) as tfl.SymbolicTensor
-  return tfl.model({ name: 'discriminator', inputs: [image, label], outputs: output })
+  if (!cfg.auxiliaryClassifier) return tfl.model({ name: 'discriminator', inputs: [image, label], outputs: output })
+  const classLogits = normed(tfl.layers.dense({ units: cfg.classes, kernelInitializer: init(cfg.seed + 600) })).apply(
+    features,
+  ) as tfl.SymbolicTensor
+  return tfl.model({ name: 'discriminator', inputs: [image, label], outputs: [output, classLogits] })
 }
 
 function chain(input: tfl.SymbolicTensor, layers: readonly tfl.layers.Layer[]): tfl.SymbolicTensor {

@@ -78,12 +78,29 @@ describe('data-parallel training (workers)', () => {
     expect(two.weights).not.toEqual(one.weights)
   })
 
+  it('the class loss is shared out like the rest: a conditional run with it trains on 2 workers as on 1, within 1 % over 4 steps', async () => {
+    const options = {
+      steps: 4,
+      learningRate: 0.005,
+      dataset: { ...squares(64), labels: Uint8Array.from({ length: 64 }, (_, n) => n % 2), classNames: ['a', 'b'] },
+      conditional: true,
+      classLoss: 1,
+    } as const
+    const one = await run({ ...options, workers: 1 })
+    const two = await run({ ...options, workers: 2 })
+    for (const [i, l] of one.losses.entries()) {
+      expect(Math.abs(two.losses[i]!.dLoss - l.dLoss) / l.dLoss).toBeLessThan(0.01)
+      expect(Math.abs(two.losses[i]!.gLoss - l.gLoss) / l.gLoss).toBeLessThan(0.01)
+    }
+  })
+
   it('is deterministic for a given number of workers, with every model feature on', async () => {
     const options = {
       steps: 3,
       workers: 2,
       dataset: { ...squares(16), labels: Uint8Array.from({ length: 16 }, (_, n) => n % 2), classNames: ['a', 'b'] },
       conditional: true,
+      classLoss: 0.5,
       spectralNorm: true,
       augment: ['translation', 'cutout', 'color'],
       loss: 'hinge',

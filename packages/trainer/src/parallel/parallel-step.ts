@@ -98,6 +98,7 @@ export async function createParallelStep(parts: ParallelStepParts): Promise<Para
       loss: parts.loss,
       augment: parts.augment,
       classes: parts.classes,
+      classLoss: parts.classLoss,
       learningRate: parts.learningRate,
     },
     generatorWeights: wireWeights(parts.generator),

@@ -16,7 +16,7 @@ export interface ReplicaInit {
   fastKernels: boolean
   model: DcganConfig
   beta1: number
-  step: Pick<TrainStepParts, 'latentSize' | 'batchSize' | 'seed' | 'loss' | 'augment' | 'classes' | 'learningRate'>
+  step: Pick<TrainStepParts, 'latentSize' | 'batchSize' | 'seed' | 'loss' | 'augment' | 'classes' | 'classLoss' | 'learningRate'>
   shard: Shard
   /** Every weight of each model (trainable or not), in `model.weights` order. */
   generatorWeights: WireTensor[]

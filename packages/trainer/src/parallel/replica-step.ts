@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { diffAugment } from '../augment/diff-augment.js'
-import { LOSSES } from '../losses.js'
+import { judgement, stepObjectives } from '../losses.js'
 import { mulberry32 } from '../random.js'
 import { latentSeed, mixSeed, setStepLearningRate, type TrainStepParts } from '../train-step.js'
 
@@ -52,7 +52,7 @@ export interface ReplicaStep {
 
 export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaStep {
   const { generator: G, discriminator: D, latentSize, batchSize, seed } = parts
-  const loss = LOSSES[parts.loss ?? 'ns']
+  const objectives = stepObjectives(parts.loss ?? 'ns', parts.classLoss ?? 0)
   const augment = parts.augment ?? []
   const classes = parts.classes ?? 0
   const share = shard.count / batchSize
@@ -113,9 +113,9 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
         const yD = fakeLabels(step, 0)
         const fake = G.apply(withLabel(latents(step, 0), yD), { training: true }) as tf.Tensor
         result = gradients(() => {
-          const realLogits = D.apply(withLabel(view(real, step, 2), yReal), { training: true }) as tf.Tensor
-          const fakeLogits = D.apply(withLabel(view(fake, step, 3), yD), { training: true }) as tf.Tensor
-          return loss.discriminator(realLogits, fakeLogits)
+          const judgedReal = judgement(D.apply(withLabel(view(real, step, 2), yReal), { training: true }) as tf.Tensor | tf.Tensor[])
+          const judgedFake = judgement(D.apply(withLabel(view(fake, step, 3), yD), { training: true }) as tf.Tensor | tf.Tensor[])
+          return objectives.discriminator(judgedReal, judgedFake, yReal)
         }, dVars)
       })
       return result!
@@ -128,7 +128,10 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
         const z = latents(step, 1)
         result = gradients(() => {
           const images = G.apply(withLabel(z, yG), { training: true }) as tf.Tensor
-          return loss.generator(D.apply(withLabel(view(images, step, 4), yG), { training: true }) as tf.Tensor)
+          return objectives.generator(
+            judgement(D.apply(withLabel(view(images, step, 4), yG), { training: true }) as tf.Tensor | tf.Tensor[]),
+            yG,
+          )
         }, gVars)
       })
       return result!
