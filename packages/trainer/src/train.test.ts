@@ -9,8 +9,19 @@ import type { TrainEvent } from './events.js'
 import { loadLayersModel } from './io/layers-model-io.js'
 import { readRunManifest } from './run-manifest.js'
 import { train } from './train.js'
+import type { TrainOptions } from './options.js'
 import { squares } from './testing/squares.js'
 import { readMetrics } from './metrics.js'
+
+/** A few-weight pair in this thread, for tests that look at one feature over a step or two. */
+const SMALL = {
+  batchSize: 4,
+  latentSize: 4,
+  generatorFilters: [8, 4],
+  discriminatorFilters: [4, 8],
+  backend: 'wasm',
+  workers: 1,
+} as const satisfies Partial<TrainOptions>
 
 describe('train', () => {
   it('writes checkpoints, samples, metrics and gan.json, and the generator reloads', async () => {
@@ -146,15 +157,10 @@ describe('train', () => {
       await train({
         outDir,
         dataset: squares(16, { floats: true }),
+        ...SMALL,
         steps: 2,
-        batchSize: 4,
-        latentSize: 4,
-        generatorFilters: [8, 4],
-        discriminatorFilters: [4, 8],
         emaDecay: 0,
         standingStats,
-        backend: 'wasm',
-        workers: 1,
       })
       const read = async (dir: string) => {
         const g = await loadLayersModel(join(outDir, 'checkpoints', 'step-000002', dir))
@@ -183,14 +189,9 @@ describe('train', () => {
         dataset: { ...squares(8), labels: Uint8Array.from({ length: 8 }, (_, n) => n % 2), classNames: ['a', 'b'] },
         conditional: true,
         classLoss,
+        ...SMALL,
         steps: 1,
-        batchSize: 4,
-        latentSize: 4,
-        generatorFilters: [8, 4],
-        discriminatorFilters: [4, 8],
         logEvery: 1,
-        backend: 'wasm',
-        workers: 1,
       })
       const D = await loadLayersModel(join(outDir, 'checkpoints', 'step-000001', 'discriminator'))
       const outputs = D.outputs.map((o) => o.shape)
