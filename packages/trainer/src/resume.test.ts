@@ -66,6 +66,7 @@ describe('resume', () => {
         steps: 6,
         conditional: true,
         spectralNorm: true,
+        classLoss: 0.5,
         loss: 'hinge',
         augment: ['translation', 'cutout', 'color'],
         standingStats: 2,

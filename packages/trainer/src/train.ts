@@ -137,8 +137,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       setStandingStats(ema.model, {
         batches: opts.standingStats,
         batchSize: opts.batchSize,
-        latentSize: cfg.latentSize,
-        classes: cfg.classes ?? 0,
         seed: mixSeed(cfg.seed, at, STANDING_STATS),
       })
       standingAt = at

@@ -69,9 +69,16 @@ describe('DCGAN family', () => {
       [null, 1],
       [null, 5],
     ])
-    // One more layer, the head (spectral-normed like the rest of D); the other weights are as without it.
+    // One more layer, the head (spectral-normed like the rest of D); the other weights start as without it.
     expect(d.layers.length).toBe(plain.layers.length + 1)
-    expect(d.trainableWeights.length).toBeGreaterThan(plain.trainableWeights.length)
+    const values = (m: tfl.LayersModel, skip: (name: string) => boolean) =>
+      m.weights.filter((w) => !skip(w.originalName)).map((w) => Array.from(w.read().dataSync()))
+    const head = d.layers.at(-1)!.name
+    expect(d.weights.some((w) => w.originalName.startsWith(`${head}/`))).toBe(true)
+    expect(values(d, (name) => name.startsWith(`${head}/`))).toEqual(values(plain, () => false))
+    expect(() => buildDiscriminator({ ...base, auxiliaryClassifier: true })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION', message: expect.stringMatching(/auxiliaryClassifier needs classes/) }),
+    )
     const [logit, classes] = d.predict([tf.zeros([2, 16, 16, 3]), tf.tensor2d([[0], [4]], [2, 1], 'int32')]) as tf.Tensor[]
     expect([logit!.shape, classes!.shape]).toEqual([
       [2, 1],

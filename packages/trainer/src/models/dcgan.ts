@@ -124,6 +124,12 @@ export function buildGenerator(cfg: DcganConfig): tfl.LayersModel {
  * `auxiliaryClassifier`, the outputs are `[logit, classLogits]`, the second Dense(classes) on the features.
  */
 export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
+  if (cfg.auxiliaryClassifier && !cfg.classes) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      'auxiliaryClassifier needs classes (a conditional discriminator): pass classes ≥ 2, or leave auxiliaryClassifier out.',
+    )
+  }
   const normed = (layer: tfl.layers.Layer) => (cfg.spectralNorm ? new SpectralNormalization({ layer }) : layer)
   const body: tfl.layers.Layer[] = []
   cfg.discriminatorFilters.forEach((filters, i) => {

@@ -59,7 +59,7 @@ describe('setStandingStats', () => {
       expect(Math.max(...stale.flatMap((m) => m.mean.map(Math.abs)))).toBeGreaterThan(1)
       const trainable = g.trainableWeights.map((w) => w.read().dataSync().slice())
 
-      setStandingStats(g, { batches: 32, batchSize: 64, latentSize: base.latentSize, classes, seed: 7 })
+      setStandingStats(g, { batches: 32, batchSize: 64, seed: 7 })
 
       // gamma 1 and beta 0 at initialisation: each layer's output is then standardised, up to its
       // epsilon (DCGAN's N(0, 0.02) initialisation makes activations of variance ≈ 1e-3, like epsilon).
@@ -83,7 +83,7 @@ describe('setStandingStats', () => {
   it('gives the same statistics for the same seed, other ones for another', () => {
     const stats = (seed: number) => {
       const g = buildGenerator(base)
-      setStandingStats(g, { batches: 2, batchSize: 16, latentSize: base.latentSize, classes: 0, seed })
+      setStandingStats(g, { batches: 2, batchSize: 16, seed })
       const values = norms(g).flatMap((n) => n.getWeights().map((w) => Array.from(w.dataSync())))
       g.dispose()
       return values
@@ -98,9 +98,7 @@ describe('setStandingStats', () => {
       ['batches', 0],
       ['batchSize', 1.5],
     ] as const) {
-      expect(() =>
-        setStandingStats(g, { batches: 2, batchSize: 8, latentSize: base.latentSize, classes: 0, seed: 1, [key]: value }),
-      ).toThrow(
+      expect(() => setStandingStats(g, { batches: 2, batchSize: 8, seed: 1, [key]: value })).toThrow(
         expect.objectContaining({
           code: 'ERR_INVALID_OPTION',
           message: `[gan-train] setStandingStats: ${key} must be an integer ≥ 1, got ${value}.`,
@@ -110,14 +108,24 @@ describe('setStandingStats', () => {
     g.dispose()
   })
 
+  it('refuses a model that is not a generator of this trainer with ERR_INVALID_OPTION', () => {
+    const a = tfl.input({ shape: [6] })
+    const b = tfl.input({ shape: [6] })
+    const twoLatents = tfl.model({ inputs: [a, b], outputs: tfl.layers.add().apply([a, b]) as tfl.SymbolicTensor })
+    expect(() => setStandingStats(twoLatents, { batches: 2, batchSize: 8, seed: 1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION', message: expect.stringMatching(/expected a generator of this trainer/) }),
+    )
+    twoLatents.dispose()
+  })
+
   it('leaves a generator without BatchNorm as it is, and frees what it makes', () => {
     const g = tfl.sequential({ layers: [tfl.layers.dense({ units: 4, inputShape: [6] })] })
     const before = tf.memory().numTensors
-    setStandingStats(g, { batches: 2, batchSize: 8, latentSize: 6, classes: 0, seed: 1 })
+    setStandingStats(g, { batches: 2, batchSize: 8, seed: 1 })
     expect(tf.memory().numTensors).toBe(before)
     const bn = buildGenerator(base)
     const withNorms = tf.memory().numTensors
-    setStandingStats(bn, { batches: 2, batchSize: 8, latentSize: base.latentSize, classes: 0, seed: 1 })
+    setStandingStats(bn, { batches: 2, batchSize: 8, seed: 1 })
     expect(tf.memory().numTensors).toBe(withNorms)
     g.dispose()
     bn.dispose()

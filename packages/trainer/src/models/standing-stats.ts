@@ -7,10 +7,8 @@ import { mulberry32 } from '../random.js'
 export interface StandingStatsOptions {
   /** Batches of generated images the statistics are averaged over. */
   batches: number
+  /** Images per batch; the trainer passes its training batch size. */
   batchSize: number
-  latentSize: number
-  /** Classes of a conditional generator, whose labels are drawn uniformly; 0 for an unconditional one. */
-  classes: number
   /** Seed of the latents and labels, so the same weights always get the same statistics. */
   seed: number
 }
@@ -23,14 +21,17 @@ export interface StandingStatsOptions {
  * normalise with statistics that are not their own. Layer by layer, in order, each layer's input is
  * computed in inference mode (the layers before it already re-estimated) for `batches` batches of
  * N(0, 1) latents, and its moving mean and variance are set to the mean and variance over all of
- * them. Only those statistics change; trainable weights are untouched.
+ * them. Only those statistics change; trainable weights are untouched. The latent size and, for a
+ * conditional generator (a DCGAN of this trainer, inputs `[latent, label]`), the number of classes
+ * are read from the model; labels are drawn uniformly.
  */
 export function setStandingStats(generator: tfl.LayersModel, options: StandingStatsOptions): void {
-  const { batches, batchSize, latentSize, classes, seed } = options
+  const { batches, batchSize, seed } = options
   for (const [name, value] of Object.entries({ batches, batchSize })) {
     if (!Number.isSafeInteger(value) || value < 1)
       throw new TrainError('ERR_INVALID_OPTION', `setStandingStats: ${name} must be an integer ≥ 1, got ${describeValue(value)}.`)
   }
+  const { latentSize, classes } = generatorInputs(generator)
   const norms = generator.layers.filter((layer) => layer.getClassName() === 'BatchNormalization')
   for (const norm of norms) {
     // Shares the generator's layers and weights: not disposed.
@@ -59,6 +60,20 @@ export function setStandingStats(generator: tfl.LayersModel, options: StandingSt
       }
     })
   }
+}
+
+/** The latent size and class count of a generator of this trainer (classes 0: unconditional). */
+function generatorInputs(generator: tfl.LayersModel): { latentSize: number; classes: number } {
+  const latentSize = generator.inputs[0]?.shape[1]
+  const embedding = generator.layers.find((layer) => layer.getClassName() === 'Embedding')
+  const classes = generator.inputs.length > 1 ? (embedding?.getConfig().inputDim as number | undefined) : 0
+  if (typeof latentSize !== 'number' || generator.inputs.length > 2 || classes === undefined) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `setStandingStats: expected a generator of this trainer (inputs [latent] or [latent, label], the label through an Embedding), got inputs ${describeValue(generator.inputs.map((i) => i.shape))}.`,
+    )
+  }
+  return { latentSize, classes }
 }
 
 function add(sum: Float64Array | undefined, values: ArrayLike<number>): Float64Array {

@@ -1,0 +1,86 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { describe, expect, it } from 'vitest'
+import { selectBackend } from './backend/ladder.js'
+import { buildDiscriminator, buildGenerator, type DcganConfig } from './models/dcgan.js'
+import { createReplicaStep } from './parallel/replica-step.js'
+import { mulberry32 } from './random.js'
+import { createTrainStep, mixSeed, type TrainStepParts } from './train-step.js'
+
+const BATCH = 16
+const SEED = 4
+const STEP = 1
+const cfg: DcganConfig = {
+  latentSize: 4,
+  width: 8,
+  height: 8,
+  channels: 1,
+  generatorFilters: [4, 2],
+  discriminatorFilters: [2, 4],
+  kernelSize: 4,
+  seed: 1,
+  classes: 2,
+  auxiliaryClassifier: true,
+}
+const realLabels = Int32Array.from({ length: BATCH }, (_, i) => (i % 4 === 0 ? 1 : 0))
+
+/** How many of a step's fake labels (the step's stream for `purpose`: 0 D's fakes, 1 G's) are class 1. */
+function ones(purpose: number): number {
+  const rand = mulberry32(mixSeed(SEED, STEP, purpose))
+  return Array.from({ length: BATCH }, () => Math.floor(rand() * 2)).filter((y) => y === 1).length
+}
+
+/**
+ * A conditional pair whose classifier head reads every image as class 0 with logits [5, −5], and
+ * whose updates are too small to matter: the class loss of an image asking for class 1 is then
+ * 10 (+ softplus(−10)), of one asking for class 0 almost nothing, so a step's class loss counts
+ * the labels it was computed with.
+ */
+function parts(classLoss: number): TrainStepParts {
+  const generator = buildGenerator(cfg)
+  const discriminator = buildDiscriminator(cfg)
+  const head = discriminator.layers.at(-1)!
+  head.setWeights([tf.zeros([cfg.discriminatorFilters.at(-1)! * 4, 2]), tf.tensor1d([5, -5])])
+  return {
+    generator,
+    discriminator,
+    generatorOptimizer: tf.train.adam(1e-12, 0.5),
+    discriminatorOptimizer: tf.train.adam(1e-12, 0.5),
+    learningRate: { rate: 1e-12, steps: 10, decaySteps: 0 },
+    latentSize: cfg.latentSize,
+    batchSize: BATCH,
+    seed: SEED,
+    loss: 'hinge',
+    classes: 2,
+    classLoss,
+  }
+}
+
+describe('training step with a class loss', () => {
+  it("D's class loss is on the real images' labels and G's on the labels its fakes asked for, in one thread and in a replica", async () => {
+    await selectBackend('cpu')
+    const classTerm = (count: number) => (10 * count) / BATCH
+    // The test tells the streams apart only if they differ here.
+    expect(ones(1)).not.toBe(ones(0))
+    expect(ones(1)).not.toBe(realLabels.filter((y) => y === 1).length)
+
+    const images = tf.zeros([BATCH, 8, 8, 1]) as tf.Tensor4D
+    const oneThread = (classLoss: number) => {
+      const losses = createTrainStep(parts(classLoss))(STEP, { images, labels: realLabels })
+      const values = { d: losses.dLoss.dataSync()[0]!, g: losses.gLoss.dataSync()[0]! }
+      tf.dispose([losses.dLoss, losses.gLoss])
+      return values
+    }
+    const replica = (classLoss: number) => {
+      const step = createReplicaStep(parts(classLoss), { offset: 0, count: BATCH })
+      const d = step.discriminatorGradients(STEP, images, realLabels)
+      step.applyDiscriminator(d.values)
+      return { d: d.loss, g: step.generatorGradients(STEP).loss }
+    }
+    for (const run of [oneThread, replica]) {
+      const [without, withClass] = [run(0), run(1)]
+      expect(withClass.d - without.d).toBeCloseTo(classTerm(realLabels.filter((y) => y === 1).length), 3)
+      expect(withClass.g - without.g).toBeCloseTo(classTerm(ones(1)), 3)
+    }
+    images.dispose()
+  })
+})
