@@ -135,7 +135,9 @@ describe('bake', () => {
   it('merging refuses missing, repeated or foreign shards', async () => {
     const { model, dir, cacheDir } = await workspace()
     const shard = (i: number, seeds = '0-5') =>
-      bake({ model, seeds, outDir: join(dir, `s${i}-${seeds}`), cacheDir, shard: `${i}/2` }).then(() => join(dir, `s${i}-${seeds}`))
+      bake({ model, seeds, outDir: join(dir, `s${i}-${seeds}`), cacheDir: join(cacheDir, `s${i}-${seeds}`), shard: `${i}/2` }).then(() =>
+        join(dir, `s${i}-${seeds}`),
+      )
     const [one, two, foreign] = await Promise.all([shard(1), shard(2), shard(2, '0-6')])
     expect((await rejectionOf(mergeBakes([one], join(dir, 'm1')))).message).toMatch(/shards \[2\] of 2 are missing/)
     expect((await rejectionOf(mergeBakes([one, one], join(dir, 'm2')))).message).toMatch(/shard 1\/2 appears twice/)
