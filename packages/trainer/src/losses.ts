@@ -30,11 +30,6 @@ export interface Judgement {
   classLogits?: tf.Tensor
 }
 
-/** A discriminator's output as a {@link Judgement}: `[logit, classLogits]` when it has an auxiliary classifier. */
-export function judgement(output: tf.Tensor | tf.Tensor[]): Judgement {
-  return Array.isArray(output) ? { logits: output[0]!, classLogits: output[1] } : { logits: output }
-}
-
 /** The objectives of a training step: the GAN loss, plus the class loss weighted by `classLoss` when D has a classifier. */
 export interface StepObjectives {
   /** On real images with their labels and on fakes. The classifier learns from real images only. */

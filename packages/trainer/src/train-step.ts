@@ -4,7 +4,7 @@ import type * as tfl from '@tensorflow/tfjs-layers'
 import { diffAugment, type AugmentPolicy } from './augment/diff-augment.js'
 import type { RealBatch } from './data/batches.js'
 import { learningRateAt, setLearningRate, type LearningRateSchedule } from './learning-rate.js'
-import { judgement, stepObjectives, type LossName } from './losses.js'
+import { stepObjectives, type Judgement, type LossName } from './losses.js'
 import { mulberry32 } from './random.js'
 
 /** The distribution training draws latents from, which gan.json declares and the SDK samples. */
@@ -68,8 +68,8 @@ export function createTrainStep(parts: TrainStepParts): (step: number, real: Rea
       const fake = G.apply(withLabel(zD, yD), { training: true }) as tf.Tensor
       const dLoss = parts.discriminatorOptimizer.minimize(
         () => {
-          const judgedReal = judgement(D.apply(withLabel(view(real.images, 2), realLabels), { training: true }) as tf.Tensor | tf.Tensor[])
-          const judgedFake = judgement(D.apply(withLabel(view(fake, 3), yD), { training: true }) as tf.Tensor | tf.Tensor[])
+          const judgedReal = judge(D, view(real.images, 2), realLabels)
+          const judgedFake = judge(D, view(fake, 3), yD)
           return objectives.discriminator(judgedReal, judgedFake, realLabels)
         },
         true,
@@ -78,13 +78,19 @@ export function createTrainStep(parts: TrainStepParts): (step: number, real: Rea
       const gLoss = parts.generatorOptimizer.minimize(
         () => {
           const images = G.apply(withLabel(zG, yG), { training: true }) as tf.Tensor
-          return objectives.generator(judgement(D.apply(withLabel(view(images, 4), yG), { training: true }) as tf.Tensor | tf.Tensor[]), yG)
+          return objectives.generator(judge(D, view(images, 4), yG), yG)
         },
         true,
         gVars,
       )!
       return { dLoss, gLoss }
     })
+}
+
+/** D's judgement of `images` (with the labels of a conditional pair), in training mode. */
+export function judge(D: tfl.LayersModel, images: tf.Tensor, labels: tf.Tensor | undefined): Judgement {
+  const output = D.apply(labels ? [images, labels] : images, { training: true }) as tf.Tensor | tf.Tensor[]
+  return Array.isArray(output) ? { logits: output[0]!, classLogits: output[1] } : { logits: output }
 }
 
 /** Set both optimizers to the rate of step `step` in `parts`' schedule. */

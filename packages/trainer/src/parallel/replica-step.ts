@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { diffAugment } from '../augment/diff-augment.js'
-import { judgement, stepObjectives } from '../losses.js'
+import { stepObjectives } from '../losses.js'
 import { mulberry32 } from '../random.js'
-import { latentSeed, mixSeed, setStepLearningRate, type TrainStepParts } from '../train-step.js'
+import { judge, latentSeed, mixSeed, setStepLearningRate, type TrainStepParts } from '../train-step.js'
 
 /** The rows of each step's batch one replica trains on. */
 export interface Shard {
@@ -113,8 +113,8 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
         const yD = fakeLabels(step, 0)
         const fake = G.apply(withLabel(latents(step, 0), yD), { training: true }) as tf.Tensor
         result = gradients(() => {
-          const judgedReal = judgement(D.apply(withLabel(view(real, step, 2), yReal), { training: true }) as tf.Tensor | tf.Tensor[])
-          const judgedFake = judgement(D.apply(withLabel(view(fake, step, 3), yD), { training: true }) as tf.Tensor | tf.Tensor[])
+          const judgedReal = judge(D, view(real, step, 2), yReal)
+          const judgedFake = judge(D, view(fake, step, 3), yD)
           return objectives.discriminator(judgedReal, judgedFake, yReal)
         }, dVars)
       })
@@ -128,10 +128,7 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
         const z = latents(step, 1)
         result = gradients(() => {
           const images = G.apply(withLabel(z, yG), { training: true }) as tf.Tensor
-          return objectives.generator(
-            judgement(D.apply(withLabel(view(images, step, 4), yG), { training: true }) as tf.Tensor | tf.Tensor[]),
-            yG,
-          )
+          return objectives.generator(judge(D, view(images, step, 4), yG), yG)
         }, gVars)
       })
       return result!
