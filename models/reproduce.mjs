@@ -1,13 +1,13 @@
 // The pipeline every shipped model's reproduce.mjs runs: train → export → generate with gan-sdk →
 // score → write <name>.onnx, samples.png and eval.json beside the model card. Each model brings its
 // recipe, its scoring and its sample grid; options common to all are parsed here (--steps N
-// --seed N --out DIR --model FILE --eval-count N; --resume continues the run in --out to --steps;
+// --seed N --lr-decay-steps N --out DIR --model FILE --eval-count N; --resume continues the run in
+// --out to --steps;
 // --skip-train exports and scores the finished run in --out; --eval-only re-scores --model).
-import { parseArgs } from 'node:util'
 import { cpus } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { readFile } from 'node:fs/promises'
-import { writeFileAtomic } from '@gan-sdk/internal'
+import { parseFlags, plainNumber, runCommand, UsageError, writeFileAtomic } from '@gan-sdk/internal'
 import { readMetrics, train } from '@gan-sdk/trainer'
 import { Generator, grid } from 'gan-sdk'
 import { exportOnnx } from '@gan-sdk/exporter'
@@ -29,21 +29,45 @@ import { exportOnnx } from '@gan-sdk/exporter'
  * @property {(generator: import('gan-sdk').Generator) => Promise<{ images: import('gan-sdk').GeneratedImage[], columns: number }>} samples the card's grid
  */
 
-/** Run the pipeline for one model, as its reproduce.mjs is called. @param {ModelRecipe} model */
+/**
+ * Run the pipeline for one model, as its reproduce.mjs is called: a bad option or a refused
+ * training option is one line on stderr and exit status 2, as in the packages' CLIs.
+ * @param {ModelRecipe} model
+ */
 export async function reproduce(model) {
-  const { values: args } = parseArgs({
-    options: {
-      steps: { type: 'string', default: model.steps },
-      out: { type: 'string', default: model.out },
-      'eval-only': { type: 'boolean', default: false },
-      'skip-train': { type: 'boolean', default: false },
-      seed: { type: 'string', default: '1' },
-      model: { type: 'string' },
-      'eval-count': { type: 'string', default: '10000' },
-      resume: { type: 'boolean', default: false },
-      ...model.extraOptions,
-    },
+  const tool = `train:${basename(model.dir)}`
+  process.exitCode = await runCommand(() => pipeline(model, tool), {
+    tool,
+    io: { stdout: (line) => console.log(line), stderr: (line) => console.error(line) },
+    usageCodes: ['ERR_INVALID_OPTION'],
   })
+}
+
+/** @param {ModelRecipe} model @param {string} tool */
+async function pipeline(model, tool) {
+  const { values: args } = parseFlags(process.argv.slice(2), {
+    help: { type: 'boolean', default: false },
+    steps: { type: 'string', default: model.steps },
+    out: { type: 'string', default: model.out },
+    'eval-only': { type: 'boolean', default: false },
+    'skip-train': { type: 'boolean', default: false },
+    seed: { type: 'string', default: '1' },
+    'lr-decay-steps': { type: 'string', default: String(model.recipe.learningRateDecaySteps ?? 0) },
+    model: { type: 'string' },
+    'eval-count': { type: 'string', default: '10000' },
+    resume: { type: 'boolean', default: false },
+    ...model.extraOptions,
+  })
+  if (args.help) {
+    const extra = Object.keys(model.extraOptions ?? {})
+      .map((k) => ` [--${k}]`)
+      .join('')
+    console.log(
+      `Usage: npm run ${tool} -- [--steps N] [--seed N] [--lr-decay-steps N] [--out DIR] [--resume] [--skip-train] [--eval-only] [--model FILE] [--eval-count N]${extra}\n` +
+        `Train ${model.file} by its recipe (steps ${model.steps}, rate decay over the last ${model.recipe.learningRateDecaySteps ?? 0}), export, generate with gan-sdk and score; see ${join('models', basename(model.dir), 'README.md')}.`,
+    )
+    return
+  }
   const modelPath = args.model ?? join(model.dir, model.file)
   const reportDir = args.model ? dirname(args.model) : model.dir
 
@@ -55,8 +79,9 @@ export async function reproduce(model) {
           ...model.recipe,
           outDir: args.out,
           resume: args.resume,
-          steps: Number(args.steps),
-          seed: Number(args.seed),
+          steps: integerFlag(args, 'steps'),
+          learningRateDecaySteps: integerFlag(args, 'lr-decay-steps'),
+          seed: integerFlag(args, 'seed'),
           sampleEvery: 1000,
           checkpointEvery: 500,
           name: model.name,
@@ -78,8 +103,9 @@ export async function reproduce(model) {
     console.log(`exported ${modelPath} (max |ONNX − TF.js| = ${exported.maxAbsDiff})`)
     training = {
       ...model.recipe,
+      learningRateDecaySteps: await runDecaySteps(args.out),
       steps: result.steps,
-      seed: Number(args.seed),
+      seed: integerFlag(args, 'seed'),
       backend: result.backend,
       seconds: Math.round(result.elapsedSec),
       imagesPerSec: Math.round(result.imagesPerSec),
@@ -94,7 +120,7 @@ export async function reproduce(model) {
 
   await model.beforeScore?.(args)
   // Score what users get: the shipped ONNX file, run by gan-sdk.
-  const score = await model.score(modelPath, Number(args['eval-count']))
+  const score = await model.score(modelPath, integerFlag(args, 'eval-count'))
   const generator = await Generator.load(modelPath)
   const { images, columns } = await model.samples(generator)
   await generator.dispose()
@@ -102,6 +128,18 @@ export async function reproduce(model) {
   const report = { model: join('models', basename(model.dir), model.file), training, ...score }
   await writeFileAtomic(join(reportDir, 'eval.json'), `${JSON.stringify(report, null, 2)}\n`)
   console.log(JSON.stringify(report, null, 2))
+}
+
+/** The integer value of flag `name`, or a usage error naming it. @param {Record<string, unknown>} args @param {string} name */
+function integerFlag(args, name) {
+  const n = plainNumber(String(args[name]), true)
+  if (Number.isNaN(n)) throw new UsageError(`--${name} ${JSON.stringify(args[name])} is not a whole number`)
+  return n
+}
+
+/** The rate decay a run trained with, from its config.json. @param {string} dir */
+async function runDecaySteps(dir) {
+  return JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')).options.learningRateDecaySteps
 }
 
 /** A finished run's summary from its gan.json (for --skip-train). @param {string} dir */

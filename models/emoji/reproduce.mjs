@@ -27,7 +27,7 @@ await reproduce({
     emaDecay: 0.999,
     workers: 2,
   },
-  steps: '6000',
+  steps: '5000',
   out: 'runs/emoji',
   score: (modelPath, count) => scoreModel(modelPath, { count }),
   // 64 samples: seeds 0–63, each seed's own category (seed mod 9), as generate(seed) gives them.
