@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
-import { linkFileAtomic, linkFileAtomicSync, removeStaleTempFiles, writeFileAtomic, writeFileAtomicSync } from './atomic-write.js'
+import { linkFileAtomic, linkFileAtomicSync, removeStaleTempFiles, writeFileAtomic, writeFileAtomicSync, writeFileOnceSync } from './atomic-write.js'
 import { spawnSync } from 'node:child_process'
 
 const workspace = () => mkdtemp(join(tmpdir(), 'gan-atomic-'))
@@ -111,6 +111,53 @@ describe('temp names', () => {
     )
     expect(results).toEqual(['done', 'done'])
     expect((await readdir(dirname(path))).sort()).toEqual(['shared.png'])
+  })
+})
+
+describe('writeFileOnceSync', () => {
+  it('stores a file where none is, keeps the one already there, and leaves no temp files', async () => {
+    const dir = await workspace()
+    const path = join(dir, 'ab', 'key.sha')
+    writeFileOnceSync(path, 'bytes')
+    const { ino } = statSync(path)
+    writeFileOnceSync(path, 'bytes')
+    expect(statSync(path).ino).toBe(ino)
+    expect(await readFile(path, 'utf8')).toBe('bytes')
+    expect(await readdir(join(dir, 'ab'))).toEqual(['key.sha'])
+  })
+
+  it('keeps a stored file linkable while other threads store it again (a rename over it would drop it mid-link: ENOENT)', async () => {
+    const dir = await workspace()
+    // Three bakes' writer threads storing one cache entry and linking their outputs to it, as
+    // write-worker.js does per image. With writeFileAtomicSync as the store, about 1 % of the links
+    // failed with ENOENT here.
+    const script = `
+      const { parentPort, workerData } = require('node:worker_threads')
+      const { join } = require('node:path')
+      import(workerData.module).then((m) => {
+        const entry = join(workerData.dir, 'entry')
+        const errors = new Set()
+        for (let i = 0; i < 5000; i++) {
+          try {
+            m.writeFileOnceSync(entry, 'same bytes')
+            m.linkFileAtomicSync(entry, join(workerData.dir, workerData.name))
+          } catch (err) { errors.add(err.code) }
+        }
+        parentPort.postMessage([...errors])
+      }).catch((err) => parentPort.postMessage(String(err)))`
+    const module = new URL('../dist/index.js', import.meta.url).href
+    const results = await Promise.all(
+      ['a', 'b', 'c'].map(
+        (name) =>
+          new Promise((resolve) => {
+            const worker = new Worker(script, { eval: true, workerData: { module, dir, name } })
+            worker.once('message', (m) => void worker.terminate().then(() => resolve(m)))
+          }),
+      ),
+    )
+    expect(results).toEqual([[], [], []])
+    expect((await readdir(dir)).sort()).toEqual(['a', 'b', 'c', 'entry'])
+    expect(statSync(join(dir, 'a')).ino).toBe(statSync(join(dir, 'entry')).ino)
   })
 })
 

@@ -104,6 +104,8 @@ export async function linkFileAtomic(target: string, path: string): Promise<void
         await copyFile(target, tmp)
       })
     await rename(tmp, path)
+    // Where `path` already was a link to `target`, the rename did nothing and left `tmp` (POSIX).
+    await rm(tmp, { force: true })
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => {})
     throw err
@@ -127,9 +129,49 @@ export function linkFileAtomicSync(target: string, path: string): void {
       copyFileSync(target, tmp)
     }
     renameSync(tmp, path)
+    // Where `path` already was a link to `target`, the rename did nothing and left `tmp` (POSIX).
+    rmSync(tmp, { force: true })
   } catch (err) {
     removeQuietly(tmp)
     throw err
+  }
+}
+
+/**
+ * Store `data` at the content-addressed `path` (a name that its bytes determine, such as one that
+ * ends in their hash) unless a file is already there, which then holds the same bytes and stays:
+ * written to a temp file, then hard-linked into place, which fails with EEXIST instead of replacing.
+ * So a stored file is never replaced while others link to it. (Renaming over it, as
+ * {@link writeFileAtomicSync} does, drops the old file's last name, and a `link()` from it that
+ * another thread has begun then fails with ENOENT.) Where the file system cannot hard-link, the
+ * temp file is renamed into place, replacing the same bytes. Synchronous, for worker threads.
+ */
+export function writeFileOnceSync(path: string, data: string | Uint8Array): void {
+  const tmp = tempName(path)
+  try {
+    let fd: number
+    try {
+      fd = openSync(tmp, 'wx')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      mkdirSync(dirname(path), { recursive: true })
+      fd = openSync(tmp, 'wx')
+    }
+    try {
+      writeFileSync(fd, data)
+    } finally {
+      closeSync(fd)
+    }
+    try {
+      linkSync(tmp, path)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? ''
+      if (code === 'EEXIST') return
+      if (!CANNOT_LINK.has(code)) throw err
+      renameSync(tmp, path)
+    }
+  } finally {
+    removeQuietly(tmp)
   }
 }
 

@@ -6,6 +6,7 @@ export {
   removeStaleTempFiles,
   writeFileAtomic,
   writeFileAtomicSync,
+  writeFileOnceSync,
   type WriteFileAtomicOptions,
 } from './atomic-write.js'
 export { readLayersModelFiles, writeLayersModelFiles, LayersModelFilesError, MODEL_JSON, WEIGHTS_BIN } from './layers-model-files.js'

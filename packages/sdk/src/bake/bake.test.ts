@@ -1,4 +1,5 @@
 import { decode } from 'fast-png'
+import { spawnSync } from 'node:child_process'
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -97,6 +98,18 @@ describe('bake', () => {
     expect(again).toMatchObject({ reason: 'file changed', cached: false, sha256: first!.sha256 })
     expect(generateBatch).toHaveBeenCalledTimes(1)
     expect(Buffer.compare(await readFile(first!.path), Buffer.from((await g.generate(7)).toPNG()))).toBe(0)
+  })
+
+  it('removes the temp files a killed bake left in the output and beside the cache entries', async () => {
+    const { model, out, cacheDir } = await workspace()
+    const [first] = (await bake({ model, seeds: '7', outDir: out, cacheDir })).images
+    const prefixDir = join(cacheDir, first!.key.slice(0, 2))
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!
+    const stale = [join(out, `tiny-8.png.${dead}-1-1.gan.tmp`), join(prefixDir, `${first!.key}.${'0'.repeat(64)}.${dead}-1-2.gan.tmp`)]
+    await Promise.all(stale.map((path) => writeFile(path, 'half')))
+    await bake({ model, seeds: '7', outDir: out, cacheDir })
+    expect(await readdir(out)).toEqual(['gan-manifest.json', 'tiny-7.png'])
+    expect(await readdir(prefixDir)).toEqual([`${first!.key}.${first!.sha256}`])
   })
 
   it.each([

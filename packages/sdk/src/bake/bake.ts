@@ -159,7 +159,7 @@ export async function bake(options: BakeOptions): Promise<BakeResult> {
     const items = opts.shard === undefined ? all : shardItems(all, opts.shard)
     const outDir = resolve(opts.outDir)
     const cache = new BakeCache(opts.cacheDir)
-    await Promise.all([removeStaleTempFiles(outDir), removeStaleTempFiles(cache.dir)])
+    await Promise.all([removeStaleTempFiles(outDir), cache.removeStaleTempFiles()])
     const previous = await readBakeManifest(join(outDir, manifestFile(opts.shard)))
     const before = new Map(previous?.images.map((entry) => [entry.file, entry]))
     opts.onProgress({ type: 'start', total: items.length, outDir, model: generator.info.name, shard: opts.shard ?? null })

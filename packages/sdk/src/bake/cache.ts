@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { linkFileAtomic } from '@gan-sdk/internal'
+import { linkFileAtomic, removeStaleTempFiles } from '@gan-sdk/internal'
 import type { Seed } from '../core/seed.js'
 
 /** What determines a baked file's bytes. */
@@ -51,6 +51,12 @@ export class BakeCache {
       if (match !== null) entries.set(match[1]!, match[2]!)
     }
     return entries
+  }
+
+  /** Remove the temp files that killed bakes left beside the entries (in the key-prefix folders). */
+  async removeStaleTempFiles(): Promise<void> {
+    const prefixes = await readdir(this.dir).catch(() => [] as string[])
+    await Promise.all(prefixes.map((p) => removeStaleTempFiles(join(this.dir, p))))
   }
 
   /** The entry's bytes, or undefined when it is missing or its bytes no longer have the hash its name records (then it is removed). */

@@ -1,13 +1,14 @@
 // One writer thread of a bake (bake/encode.ts). For each image: the PNG (fast-png's encode on what
 // GeneratedImage.pngInput() prepares) or the bytes sharp encoded, their SHA-256, the cache entry
-// `<entryPrefix><sha256>` written atomically, then the output file made a hard link to that entry
-// (a copy where the file systems differ). So the encoding and the file system calls run here, off
-// the thread that runs the model, and synchronously: in a thread that serves nothing else they cost
-// a fifth of the CPU time of promise-based calls. Plain JavaScript, so that it runs as it is from
-// src/ in tests; the build bundles its imports into dist/write-worker.js.
+// `<entryPrefix><sha256>` stored once (an identical entry a concurrent bake stored stays), then the
+// output file made a hard link to that entry (a copy where the file systems differ). So the
+// encoding and the file system calls run here, off the thread that runs the model, and
+// synchronously: in a thread that serves nothing else they cost a fifth of the CPU time of
+// promise-based calls. Plain JavaScript, so that it runs as it is from src/ in tests; the build
+// bundles its imports into dist/write-worker.js.
 import { createHash } from 'node:crypto'
 import { parentPort } from 'node:worker_threads'
-import { linkFileAtomicSync, writeFileAtomicSync } from '@gan-sdk/internal'
+import { linkFileAtomicSync, writeFileOnceSync } from '@gan-sdk/internal'
 import { encode } from 'fast-png'
 
 /**
@@ -22,8 +23,9 @@ function write(file) {
   const entry = `${file.entryPrefix}${sha256}`
   let path = entry
   try {
-    // The cache first: a file in the output is then always one the cache can vouch for.
-    writeFileAtomicSync(entry, bytes, { fsync: false })
+    // The cache first: a file in the output is then always one the cache can vouch for. An entry
+    // that another bake stored meanwhile has these bytes (its name is their hash) and stays.
+    writeFileOnceSync(entry, bytes)
     path = file.out
     linkFileAtomicSync(entry, file.out)
     return { sha256, bytes: bytes.byteLength }
