@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
-import { linkFileAtomic, linkFileAtomicSync, removeStaleTempFiles, writeFileAtomic, writeFileAtomicSync, writeFileOnceSync } from './atomic-write.js'
+import {
+  linkFileAtomic,
+  linkFileAtomicSync,
+  removeStaleTempFiles,
+  writeFileAtomic,
+  writeFileAtomicSync,
+  writeFileOnceSync,
+} from './atomic-write.js'
 import { spawnSync } from 'node:child_process'
 
 const workspace = () => mkdtemp(join(tmpdir(), 'gan-atomic-'))
