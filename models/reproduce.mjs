@@ -2,13 +2,13 @@
 // score → write <name>.onnx, samples.png and eval.json beside the model card. Each model brings its
 // recipe, its scoring and its sample grid; options common to all are parsed here (--steps N
 // --seed N --lr-decay-steps N --out DIR --model FILE --eval-count N; --resume continues the run in
-// --out to --steps;
-// --skip-train exports and scores the finished run in --out; --eval-only re-scores --model).
+// --out to --steps; --skip-train exports and scores the finished run in --out; --eval-only
+// re-scores --model).
 import { cpus } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { readFile } from 'node:fs/promises'
 import { parseFlags, plainNumber, runCommand, UsageError, writeFileAtomic } from '@gan-sdk/internal'
-import { readMetrics, train } from '@gan-sdk/trainer'
+import { readMetrics, train, TrainError } from '@gan-sdk/trainer'
 import { Generator, grid } from 'gan-sdk'
 import { exportOnnx } from '@gan-sdk/exporter'
 
@@ -52,7 +52,7 @@ async function pipeline(model, tool) {
     'eval-only': { type: 'boolean', default: false },
     'skip-train': { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
-    'lr-decay-steps': { type: 'string', default: String(model.recipe.learningRateDecaySteps ?? 0) },
+    'lr-decay-steps': { type: 'string' },
     model: { type: 'string' },
     'eval-count': { type: 'string', default: '10000' },
     resume: { type: 'boolean', default: false },
@@ -62,38 +62,40 @@ async function pipeline(model, tool) {
     const extra = Object.keys(model.extraOptions ?? {})
       .map((k) => ` [--${k}]`)
       .join('')
+    const decay = model.recipe.learningRateDecaySteps
     console.log(
       `Usage: npm run ${tool} -- [--steps N] [--seed N] [--lr-decay-steps N] [--out DIR] [--resume] [--skip-train] [--eval-only] [--model FILE] [--eval-count N]${extra}\n` +
-        `Train ${model.file} by its recipe (steps ${model.steps}, rate decay over the last ${model.recipe.learningRateDecaySteps ?? 0}), export, generate with gan-sdk and score; see ${join('models', basename(model.dir), 'README.md')}.`,
+        `Train ${model.file} by its recipe (${model.steps} steps, ${decay ? `the rate annealed over the last ${decay}` : 'a constant rate'}), export, generate with gan-sdk and score; see ${join('models', basename(model.dir), 'README.md')}.`,
     )
     return
   }
+  // Every number is checked before anything runs.
+  const steps = integerFlag(args, 'steps')
+  const seed = integerFlag(args, 'seed')
+  const evalCount = integerFlag(args, 'eval-count')
+  const decay = args['lr-decay-steps'] === undefined ? {} : { learningRateDecaySteps: integerFlag(args, 'lr-decay-steps') }
   const modelPath = args.model ?? join(model.dir, model.file)
   const reportDir = args.model ? dirname(args.model) : model.dir
 
   let training
   if (!args['eval-only']) {
-    const result = args['skip-train']
-      ? await readRun(args.out)
-      : await train({
-          ...model.recipe,
-          outDir: args.out,
-          resume: args.resume,
-          steps: integerFlag(args, 'steps'),
-          learningRateDecaySteps: integerFlag(args, 'lr-decay-steps'),
-          seed: integerFlag(args, 'seed'),
-          sampleEvery: 1000,
-          checkpointEvery: 500,
-          name: model.name,
-          license: model.license,
-          onEvent: (e) => {
-            if (e.type === 'step')
-              console.log(
-                `step ${e.step}/${e.totalSteps} D ${e.dLoss.toFixed(3)} G ${e.gLoss.toFixed(3)} ${e.imagesPerSec.toFixed(0)} img/s`,
-              )
-            else if (e.type === 'backend') console.log(`backend ${e.backend}`)
-          },
-        })
+    if (!args['skip-train']) {
+      const run = {
+        outDir: args.out,
+        steps,
+        ...decay,
+        sampleEvery: 1000,
+        checkpointEvery: 500,
+        onEvent: (e) => {
+          if (e.type === 'step')
+            console.log(`step ${e.step}/${e.totalSteps} D ${e.dLoss.toFixed(3)} G ${e.gLoss.toFixed(3)} ${e.imagesPerSec.toFixed(0)} img/s`)
+          else if (e.type === 'backend') console.log(`backend ${e.backend}`)
+        },
+      }
+      // A resumed run keeps the settings its config.json records.
+      await train(args.resume ? { ...run, resume: true } : { ...model.recipe, ...run, seed, name: model.name, license: model.license })
+    }
+    const finished = await readRun(args.out)
     const exported = await exportOnnx(args.out, {
       ...model.exportOptions,
       out: modelPath,
@@ -102,25 +104,17 @@ async function pipeline(model, tool) {
     })
     console.log(`exported ${modelPath} (max |ONNX − TF.js| = ${exported.maxAbsDiff})`)
     training = {
-      ...model.recipe,
-      learningRateDecaySteps: await runDecaySteps(args.out),
-      steps: result.steps,
-      seed: integerFlag(args, 'seed'),
-      backend: result.backend,
-      seconds: Math.round(result.elapsedSec),
-      imagesPerSec: Math.round(result.imagesPerSec),
-      cpu: cpus()[0]?.model,
-      cores: cpus().length,
+      ...finished,
       parityMaxAbsDiff: exported.maxAbsDiff,
       ...(exported.float16 === undefined ? {} : { float16: exported.float16 }),
     }
   } else {
-    training = JSON.parse(await readFile(join(reportDir, 'eval.json'), 'utf8')).training
+    training = (await readReport(join(reportDir, 'eval.json'))).training
   }
 
   await model.beforeScore?.(args)
   // Score what users get: the shipped ONNX file, run by gan-sdk.
-  const score = await model.score(modelPath, integerFlag(args, 'eval-count'))
+  const score = await model.score(modelPath, evalCount)
   const generator = await Generator.load(modelPath)
   const { images, columns } = await model.samples(generator)
   await generator.dispose()
@@ -137,14 +131,49 @@ function integerFlag(args, name) {
   return n
 }
 
-/** The rate decay a run trained with, from its config.json. @param {string} dir */
-async function runDecaySteps(dir) {
-  return JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')).options.learningRateDecaySteps
+/** Options of config.json that set how a run reports, not what it trains. */
+const REPORTING = new Set(['sampleEvery', 'checkpointEvery', 'logEvery'])
+
+/**
+ * What eval.json records of a finished run: the settings it trained with (its config.json, as the
+ * trainer resolved them, whoever started it), how long it took and where (gan.json, metrics.jsonl).
+ * @param {string} dir
+ */
+async function readRun(dir) {
+  const read = async (file) => {
+    try {
+      return await readFile(join(dir, file), 'utf8')
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err
+      throw new TrainError(
+        'ERR_RUN_MANIFEST',
+        `${JSON.stringify(dir)} has no finished run (${file} missing): train it first (leave out --skip-train), or pass --out the folder of a run this trainer finished.`,
+      )
+    }
+  }
+  const manifest = JSON.parse(await read('gan.json'))
+  const config = JSON.parse(await read('config.json'))
+  const ips = (await readMetrics(dir)).map((x) => x.imagesPerSec).sort((a, b) => a - b)
+  return {
+    dataset: config.dataset.kind,
+    ...Object.fromEntries(Object.entries(config.options).filter(([key]) => !REPORTING.has(key))),
+    steps: manifest.steps,
+    backend: manifest.backend,
+    seconds: Math.round(manifest.elapsedSec),
+    imagesPerSec: Math.round(ips[Math.floor(ips.length / 2)] ?? 0),
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+  }
 }
 
-/** A finished run's summary from its gan.json (for --skip-train). @param {string} dir */
-async function readRun(dir) {
-  const m = JSON.parse(await readFile(join(dir, 'gan.json'), 'utf8'))
-  const ips = (await readMetrics(dir)).map((x) => x.imagesPerSec).sort((a, b) => a - b)
-  return { steps: m.steps, backend: m.backend, elapsedSec: m.elapsedSec, imagesPerSec: ips[Math.floor(ips.length / 2)] ?? 0 }
+/** The model's eval.json, which --eval-only keeps the training record of. @param {string} path */
+async function readReport(path) {
+  try {
+    return JSON.parse(await readFile(path, 'utf8'))
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err
+    throw new UsageError(
+      `--eval-only re-scores a model beside its eval.json, and ${path} is missing: train the model first, or pass --model one that has it`,
+    )
+  }
 }

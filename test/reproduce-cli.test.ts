@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-// `npm run train:<model> -- …` (models/<model>/reproduce.mjs on models/reproduce.mjs) answers a bad
-// command line as the packages' CLIs do: one line on stderr naming the fix, exit 2, nothing trained.
+// `npm run train:<model> -- …` (models/<model>/reproduce.mjs on models/reproduce.mjs): a short run
+// through the whole pipeline, resumed, and a bad command line answered as the packages' CLIs do: one
+// line on stderr naming the fix, exit 2, nothing trained.
 const script = (model: string) => fileURLToPath(new URL(`../models/${model}/reproduce.mjs`, import.meta.url))
 
 let out: string
@@ -21,6 +22,34 @@ function reproduce(model: string, ...args: string[]) {
 }
 
 describe('the reproduce command', () => {
+  it('trains, resumes, exports and scores, recording the settings the run trained with', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reproduce-run-'))
+    try {
+      const args = ['--out', join(dir, 'run'), '--model', join(dir, 'mnist.onnx'), '--eval-count', '10']
+      const first = spawnSync(process.execPath, [script('mnist'), ...args, '--steps', '1', '--lr-decay-steps', '0'], { encoding: 'utf8' })
+      expect([first.status, first.stderr]).toEqual([0, ''])
+      const resumed = spawnSync(process.execPath, [script('mnist'), ...args, '--resume', '--steps', '2'], { encoding: 'utf8' })
+      expect([resumed.status, resumed.stderr]).toEqual([0, ''])
+      expect(resumed.stdout).toContain('step 2/2')
+      const report = JSON.parse(await readFile(join(dir, 'eval.json'), 'utf8')) as { model: string; training: Record<string, unknown> }
+      // From the run's config.json: the recipe, the seed and the decay it was started with.
+      expect(report.training).toMatchObject({ dataset: 'mnist', steps: 2, seed: 1, learningRateDecaySteps: 0, classLoss: 0.1, workers: 2 })
+      expect((await readdir(dir)).sort()).toEqual(['eval.json', 'mnist.onnx', 'run', 'samples.png'])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('names what is missing: a run to export, an eval.json to keep', async () => {
+    const skip = reproduce('mnist', '--skip-train', '--model', join(out, 'm.onnx'))
+    expect(skip.status).toBe(1)
+    expect(skip.stderr.trim().split('\n')).toEqual([expect.stringMatching(/has no finished run \(gan\.json missing\): train it first/)])
+    const evalOnly = reproduce('mnist', '--eval-only', '--model', join(out, 'm.onnx'))
+    expect(evalOnly.status).toBe(2)
+    expect(evalOnly.stderr).toMatch(/^\[train:mnist\] --eval-only re-scores a model beside its eval\.json, and .*eval\.json is missing/)
+    expect(await readdir(out)).toEqual([])
+  })
+
   it('refuses a rate decay longer than a short run, naming the flag that fixes it', async () => {
     const r = reproduce('mnist', '--steps', '100')
     expect(r.status).toBe(2)
@@ -28,13 +57,22 @@ describe('the reproduce command', () => {
     expect(await readdir(out)).toEqual([])
   })
 
-  it('answers unknown options and bad numbers with one line and exit 2', () => {
+  it('passes --lr-decay-steps to the trainer', () => {
+    const r = reproduce('mnist', '--steps', '100', '--lr-decay-steps', '150')
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('learningRateDecaySteps 150 is more than')
+  })
+
+  it('answers unknown options and bad numbers with one line and exit 2, before training', () => {
     const unknown = reproduce('emoji', '--bogus')
     expect(unknown.status).toBe(2)
     expect(unknown.stderr.trim()).toBe("[train:emoji] Unknown option '--bogus' (train:emoji --help lists the options).")
     const bad = reproduce('mnist', '--steps', '1e3')
     expect(bad.status).toBe(2)
     expect(bad.stderr.trim()).toMatch(/^\[train:mnist\] --steps "1e3" is not a whole number/)
+    const count = reproduce('emoji', '--eval-count', '1e4')
+    expect([count.status, count.stdout]).toEqual([2, ''])
+    expect(count.stderr.trim()).toMatch(/^\[train:emoji\] --eval-count "1e4" is not a whole number/)
   })
 
   it('lists its options, with the recipe defaults, on --help', () => {
@@ -42,6 +80,7 @@ describe('the reproduce command', () => {
     expect(r.status).toBe(0)
     expect(r.stdout).toContain('Usage: npm run train:mnist -- [--steps N]')
     expect(r.stdout).toContain('[--lr-decay-steps N]')
-    expect(r.stdout).toContain('steps 14000, rate decay over the last 2000')
+    expect(r.stdout).toContain('(14000 steps, the rate annealed over the last 2000)')
+    expect(reproduce('emoji', '--help').stdout).toContain('(5000 steps, a constant rate)')
   })
 })

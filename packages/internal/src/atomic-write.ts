@@ -1,4 +1,4 @@
-import { closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { copyFile, link, mkdir, open, readdir, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { threadId } from 'node:worker_threads'
@@ -105,7 +105,7 @@ export async function linkFileAtomic(target: string, path: string): Promise<void
       })
     await rename(tmp, path)
     // Where `path` already was a link to `target`, the rename did nothing and left `tmp` (POSIX).
-    await rm(tmp, { force: true })
+    await rm(tmp, { force: true }).catch(() => {})
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => {})
     throw err
@@ -130,7 +130,7 @@ export function linkFileAtomicSync(target: string, path: string): void {
     }
     renameSync(tmp, path)
     // Where `path` already was a link to `target`, the rename did nothing and left `tmp` (POSIX).
-    rmSync(tmp, { force: true })
+    removeQuietly(tmp)
   } catch (err) {
     removeQuietly(tmp)
     throw err
@@ -139,12 +139,14 @@ export function linkFileAtomicSync(target: string, path: string): void {
 
 /**
  * Store `data` at the content-addressed `path` (a name that its bytes determine, such as one that
- * ends in their hash) unless a file is already there, which then holds the same bytes and stays:
- * written to a temp file, then hard-linked into place, which fails with EEXIST instead of replacing.
- * So a stored file is never replaced while others link to it. (Renaming over it, as
- * {@link writeFileAtomicSync} does, drops the old file's last name, and a `link()` from it that
- * another thread has begun then fails with ENOENT.) Where the file system cannot hard-link, the
- * temp file is renamed into place, replacing the same bytes. Synchronous, for worker threads.
+ * ends in their hash) unless a file is already there, which stays: written to a temp file, then
+ * hard-linked into place, which fails with EEXIST instead of replacing. So a stored file is never
+ * replaced while others link to it. (Renaming over it, as {@link writeFileAtomicSync} does, drops
+ * the old file's last name, and a `link()` from it that another thread has begun then fails with
+ * ENOENT.) A file already at `path` is taken to hold `data`, as its name says: a caller whose files
+ * may change in place (through another hard link) must verify them before relying on one, as the
+ * bake cache does. Where the file system cannot hard-link, the temp file is renamed into place if
+ * nothing is there yet. Synchronous, for worker threads.
  */
 export function writeFileOnceSync(path: string, data: string | Uint8Array): void {
   const tmp = tempName(path)
@@ -168,7 +170,7 @@ export function writeFileOnceSync(path: string, data: string | Uint8Array): void
       const code = (err as NodeJS.ErrnoException).code ?? ''
       if (code === 'EEXIST') return
       if (!CANNOT_LINK.has(code)) throw err
-      renameSync(tmp, path)
+      if (!existsSync(path)) renameSync(tmp, path)
     }
   } finally {
     removeQuietly(tmp)
