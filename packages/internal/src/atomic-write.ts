@@ -57,20 +57,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array, opt
   const { fsync = true } = options
   const tmp = tempName(path)
   try {
-    let fd: number
-    try {
-      fd = openSync(tmp, 'wx')
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-      mkdirSync(dirname(path), { recursive: true })
-      fd = openSync(tmp, 'wx')
-    }
-    try {
-      writeFileSync(fd, data)
-      if (fsync) fsyncSync(fd)
-    } finally {
-      closeSync(fd)
-    }
+    writeTempSync(tmp, data, fsync)
     renameSync(tmp, path)
   } catch (err) {
     removeQuietly(tmp)
@@ -151,19 +138,7 @@ export function linkFileAtomicSync(target: string, path: string): void {
 export function writeFileOnceSync(path: string, data: string | Uint8Array): void {
   const tmp = tempName(path)
   try {
-    let fd: number
-    try {
-      fd = openSync(tmp, 'wx')
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-      mkdirSync(dirname(path), { recursive: true })
-      fd = openSync(tmp, 'wx')
-    }
-    try {
-      writeFileSync(fd, data)
-    } finally {
-      closeSync(fd)
-    }
+    writeTempSync(tmp, data, false)
     try {
       linkSync(tmp, path)
     } catch (err) {
@@ -174,6 +149,24 @@ export function writeFileOnceSync(path: string, data: string | Uint8Array): void
     }
   } finally {
     removeQuietly(tmp)
+  }
+}
+
+/** Write `data` to the new file `tmp` (created exclusively; its folder too when missing). */
+function writeTempSync(tmp: string, data: string | Uint8Array, fsync: boolean): void {
+  let fd: number
+  try {
+    fd = openSync(tmp, 'wx')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    mkdirSync(dirname(tmp), { recursive: true })
+    fd = openSync(tmp, 'wx')
+  }
+  try {
+    writeFileSync(fd, data)
+    if (fsync) fsyncSync(fd)
+  } finally {
+    closeSync(fd)
   }
 }
 
