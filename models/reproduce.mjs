@@ -86,6 +86,7 @@ async function pipeline(model, tool) {
         ...decay,
         sampleEvery: 1000,
         checkpointEvery: 500,
+        /** @param {import('@gan-sdk/trainer').TrainEvent} e */
         onEvent: (e) => {
           if (e.type === 'step')
             console.log(`step ${e.step}/${e.totalSteps} D ${e.dLoss.toFixed(3)} G ${e.gLoss.toFixed(3)} ${e.imagesPerSec.toFixed(0)} img/s`)
@@ -140,11 +141,12 @@ const REPORTING = new Set(['sampleEvery', 'checkpointEvery', 'logEvery'])
  * @param {string} dir
  */
 async function readRun(dir) {
+  /** @param {string} file */
   const read = async (file) => {
     try {
       return await readFile(join(dir, file), 'utf8')
     } catch (err) {
-      if (err.code !== 'ENOENT') throw err
+      if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'ENOENT') throw err
       throw new TrainError(
         'ERR_RUN_MANIFEST',
         `${JSON.stringify(dir)} has no finished run (${file} missing): train it first (leave out --skip-train), or pass --out the folder of a run this trainer finished.`,
@@ -171,7 +173,7 @@ async function readReport(path) {
   try {
     return JSON.parse(await readFile(path, 'utf8'))
   } catch (err) {
-    if (err.code !== 'ENOENT') throw err
+    if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'ENOENT') throw err
     throw new UsageError(
       `--eval-only re-scores a model beside its eval.json, and ${path} is missing: train the model first, or pass --model one that has it`,
     )
