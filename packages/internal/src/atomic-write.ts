@@ -91,11 +91,10 @@ export async function linkFileAtomic(target: string, path: string): Promise<void
         await copyFile(target, tmp)
       })
     await rename(tmp, path)
-    // Where `path` already was a link to `target`, the rename did nothing and left `tmp` (POSIX).
+  } finally {
+    // Gone after a rename, except where `path` already was a link to `target`: then the rename did
+    // nothing and left `tmp` (POSIX). After a failure, the half-made link.
     await rm(tmp, { force: true }).catch(() => {})
-  } catch (err) {
-    await rm(tmp, { force: true }).catch(() => {})
-    throw err
   }
 }
 
@@ -116,11 +115,9 @@ export function linkFileAtomicSync(target: string, path: string): void {
       copyFileSync(target, tmp)
     }
     renameSync(tmp, path)
-    // Where `path` already was a link to `target`, the rename did nothing and left `tmp` (POSIX).
+  } finally {
+    // As in linkFileAtomic: a link over the same file leaves `tmp`, and so does a failure.
     removeQuietly(tmp)
-  } catch (err) {
-    removeQuietly(tmp)
-    throw err
   }
 }
 
