@@ -1,6 +1,7 @@
-import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises'
 import { existsSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { createHash } from 'node:crypto'
+import { hostname, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
@@ -177,22 +178,39 @@ describe('writeFileOnceSync', () => {
 })
 
 describe('removeStaleTempFiles', () => {
+  // The temp-name scheme writeFileAtomic documents: `<path>.<host>-<pid>-<thread>-<n>.gan.tmp`.
+  const host = createHash('sha256').update(hostname()).digest('hex').slice(0, 8)
+  const otherHost = host === '00000000' ? '11111111' : '00000000'
+
   it('removes the temp files of writers that no longer run, and nothing else', async () => {
     const dir = await workspace()
     const dead = spawnSync(process.execPath, ['-e', '']).pid!
-    const ours = [`1.png.${dead}-0-3.gan.tmp`, `2.png.${dead}-2-14.gan.tmp`]
+    const ours = [`1.png.${host}-${dead}-0-3.gan.tmp`, `2.png.${host}-${dead}-2-14.gan.tmp`]
     // A live writer's (this process's), and files that only look alike: a user's dated temp file, older names.
     const kept = [
       '1.png',
-      `3.png.${process.pid}-0-1.gan.tmp`,
+      `3.png.${host}-${process.pid}-0-1.gan.tmp`,
       'notes.tmp',
       `x.${dead}.tmp`,
       `backup.${dead}-01-15.tmp`,
       `4.png.${dead}-3.tmp`,
+      `5.png.${dead}-0-1.gan.tmp`,
     ]
     await Promise.all([...ours, ...kept].map((n) => writeFile(join(dir, n), '')))
     expect((await removeStaleTempFiles(dir)).sort()).toEqual(ours.sort())
     expect((await readdir(dir)).sort()).toEqual(kept.sort())
     expect(await removeStaleTempFiles(join(dir, 'missing'))).toEqual([])
+  })
+
+  it("leaves another host's temp files for a day, whatever their pid: that host's writer may still run", async () => {
+    const dir = await workspace()
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!
+    const recent = `1.png.${otherHost}-${dead}-0-1.gan.tmp`
+    const old = `2.png.${otherHost}-${process.pid}-0-1.gan.tmp`
+    await Promise.all([recent, old].map((n) => writeFile(join(dir, n), '')))
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000)
+    await utimes(join(dir, old), twoDaysAgo, twoDaysAgo)
+    expect(await removeStaleTempFiles(dir)).toEqual([old])
+    expect(await readdir(dir)).toEqual([recent])
   })
 })

@@ -1,5 +1,7 @@
 import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs'
-import { copyFile, link, mkdir, open, readdir, rename, rm } from 'node:fs/promises'
+import { copyFile, link, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
 import { threadId } from 'node:worker_threads'
 
@@ -21,9 +23,11 @@ let writes = 0
  * `path`. Parent directories are created. On failure the temp file is removed, `path` is untouched,
  * and the original error is thrown (never one from the clean-up).
  *
- * Temp files are named `<path>.<pid>-<thread>-<n>.gan.tmp`: unique across processes, threads (each
- * counts its own writes) and concurrent writes in one thread, and distinctive, so a tool can remove
- * the ones a killed process left behind without taking a user's `notes.2024-01.tmp` for one.
+ * Temp files are named `<path>.<host>-<pid>-<thread>-<n>.gan.tmp`, where `<host>` is the first 8 hex
+ * digits of the SHA-256 of `os.hostname()`: unique across machines and containers sharing a folder,
+ * processes, threads (each counts its own writes) and concurrent writes in one thread, and
+ * distinctive, so a tool can remove the ones a killed process left behind without taking a user's
+ * `notes.2024-01.tmp` for one.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
   const { fsync = true } = options
@@ -176,31 +180,50 @@ function removeQuietly(tmp: string): void {
   }
 }
 
+/** This machine's (or container's) tag in temp names: its pids mean nothing on another host. */
+const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8)
+
 /** A temp name beside `path` that no other write shares (see {@link writeFileAtomic}). */
 function tempName(path: string): string {
-  return `${path}.${process.pid}-${threadId}-${++writes}.gan.tmp`
+  return `${path}.${HOST}-${process.pid}-${threadId}-${++writes}.gan.tmp`
 }
 
-/** `<name>.<pid>-<thread>-<n>.gan.tmp`, as {@link writeFileAtomic} names its temp files. */
-const TEMP_NAME = /^.+\.(\d+)-\d+-\d+\.gan\.tmp$/
+/** `<name>.<host>-<pid>-<thread>-<n>.gan.tmp`, as {@link writeFileAtomic} names its temp files. */
+const TEMP_NAME = /^.+\.([0-9a-f]{8})-(\d+)-\d+-\d+\.gan\.tmp$/
+
+/** How old another host's temp file must be before it counts as left behind: no write takes a day. */
+const FOREIGN_TEMP_AGE_MS = 24 * 60 * 60 * 1000
 
 /**
  * Remove the temp files that killed writers left in `dir` (a SIGKILL between write and rename):
- * those of our naming scheme whose process no longer runs. Temp files of live processes, this one
- * included, are left alone, so concurrent writers into one folder are safe. Returns the names
- * removed; a missing `dir` has none.
+ * those of our naming scheme written on this host by a process that no longer runs, and those
+ * written on another host (a container sharing the folder, whose pids this one cannot check) more
+ * than a day ago. Temp files of live processes, this one included, are left alone, so concurrent
+ * writers into one folder are safe. Returns the names removed; a missing `dir` has none.
  */
 export async function removeStaleTempFiles(dir: string): Promise<string[]> {
   const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return []
     throw err
   })
-  const stale = names.filter((name) => {
-    const pid = Number(TEMP_NAME.exec(name)?.[1])
-    return Number.isSafeInteger(pid) && pid !== process.pid && !isRunning(pid)
-  })
-  await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })))
-  return stale
+  const stale = await Promise.all(
+    names.map(async (name) => {
+      const match = TEMP_NAME.exec(name)
+      if (!match) return false
+      const [, host, pidText] = match
+      if (host !== HOST) return isOlderThan(join(dir, name), FOREIGN_TEMP_AGE_MS)
+      const pid = Number(pidText)
+      return Number.isSafeInteger(pid) && pid !== process.pid && !isRunning(pid)
+    }),
+  )
+  const removed = names.filter((_, i) => stale[i])
+  await Promise.all(removed.map((name) => rm(join(dir, name), { force: true })))
+  return removed
+}
+
+async function isOlderThan(path: string, ageMs: number): Promise<boolean> {
+  const stats = await stat(path).catch(() => undefined)
+  return stats !== undefined && Date.now() - stats.mtimeMs > ageMs
 }
 
 function isRunning(pid: number): boolean {

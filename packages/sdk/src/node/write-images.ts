@@ -35,7 +35,7 @@ export interface WriteSeedImagesOptions {
 /**
  * Generate seeds `seed … seed + count − 1` (or the one string seed) and write each as
  * `out/<seed>.png`, atomically, {@link RUN_SIZE} seeds per model run. A file that cannot be written
- * is a GanError `ERR_WRITE` naming the path. First removes the temp files (`<seed>.png.<pid>-<thread>-<n>.gan.tmp`)
+ * is a GanError `ERR_WRITE` naming the path. First removes the temp files (`<seed>.png.<host>-<pid>-<thread>-<n>.gan.tmp`)
  * that a killed earlier run left in `out`.
  */
 export async function writeSeedImages(generator: GeneratorBase, options: WriteSeedImagesOptions): Promise<void> {
