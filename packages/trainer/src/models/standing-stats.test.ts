@@ -80,6 +80,28 @@ describe('setStandingStats', () => {
     })
   }
 
+  it('keeps the variance precise where activations have a large mean and a small spread', () => {
+    // Inputs of mean 1000 and spread ≈ 0.025: E[x²] − E[x]² in float32 would lose the variance entirely.
+    const g = tfl.sequential({
+      layers: [
+        tfl.layers.dense({
+          units: 4,
+          inputShape: [6],
+          kernelInitializer: tfl.initializers.randomNormal({ stddev: 0.01, seed: 3 }),
+          biasInitializer: tfl.initializers.constant({ value: 1000 }),
+        }),
+        tfl.layers.batchNormalization(),
+      ],
+    })
+    setStandingStats(g, { batches: 4, batchSize: 256, seed: 7 })
+    const variance = g.layers[1]!.weights.find((w) => w.originalName.endsWith('/moving_variance'))!.read().dataSync()
+    const kernel = g.layers[0]!.weights[0]!.read().arraySync() as number[][]
+    // z ~ N(0, 1): the variance of unit c is Σ_i w_ic².
+    const expected = kernel[0]!.map((_, c) => kernel.reduce((sum, row) => sum + row[c]! ** 2, 0))
+    variance.forEach((v, c) => expect(Math.abs(v / expected[c]! - 1)).toBeLessThan(0.15))
+    g.dispose()
+  })
+
   it('gives the same statistics for the same seed, other ones for another', () => {
     const stats = (seed: number) => {
       const g = buildGenerator(base)

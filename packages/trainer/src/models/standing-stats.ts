@@ -37,22 +37,26 @@ export function setStandingStats(generator: tfl.LayersModel, options: StandingSt
     // Shares the generator's layers and weights: not disposed.
     const probe = tfl.model({ inputs: generator.inputs, outputs: norm.input as tfl.SymbolicTensor })
     const rand = mulberry32(seed)
-    let sum: Float64Array | undefined
-    let sumOfSquares: Float64Array | undefined
+    // Per batch, mean and variance (two-pass, as tf.moments computes them); across batches of equal
+    // size, in float64: variance = mean of the batch variances + variance of the batch means.
+    let sumOfMeans: Float64Array | undefined
+    let sumOfVariances: Float64Array | undefined
+    let sumOfSquaredMeans: Float64Array | undefined
     for (let b = 0; b < batches; b++) {
-      const [mean, meanSquare] = tf.tidy(() => {
+      const [batchMean, batchVariance] = tf.tidy(() => {
         const z = tf.randomNormal([batchSize, latentSize], 0, 1, 'float32', Math.floor(rand() * 2 ** 31))
         const labels = Int32Array.from({ length: batchSize }, () => Math.floor(rand() * classes))
         const inputs = classes > 0 ? [z, tf.tensor2d(labels, [batchSize, 1], 'int32')] : z
         const x = probe.apply(inputs, { training: false }) as tf.Tensor
-        const axes = x.shape.slice(0, -1).map((_, i) => i)
-        return [tf.mean(x, axes), tf.mean(tf.square(x), axes)].map((t) => t.dataSync())
+        const { mean, variance } = tf.moments(x, x.shape.slice(0, -1).map((_, i) => i))
+        return [mean.dataSync(), variance.dataSync()]
       })
-      sum = add(sum, mean!)
-      sumOfSquares = add(sumOfSquares, meanSquare!)
+      sumOfMeans = add(sumOfMeans, batchMean!)
+      sumOfVariances = add(sumOfVariances, batchVariance!)
+      sumOfSquaredMeans = add(sumOfSquaredMeans, Array.from(batchMean!, (m) => m * m))
     }
-    const mean = sum!.map((s) => s / batches)
-    const variance = sumOfSquares!.map((s, c) => Math.max(0, s / batches - mean[c]! ** 2))
+    const mean = sumOfMeans!.map((s) => s / batches)
+    const variance = sumOfVariances!.map((s, c) => Math.max(0, s / batches + sumOfSquaredMeans![c]! / batches - mean[c]! ** 2))
     tf.tidy(() => {
       for (const weight of norm.weights) {
         if (weight.originalName.endsWith('/moving_mean')) weight.write(tf.tensor1d(Float32Array.from(mean)))
