@@ -6,6 +6,27 @@ export interface CliIo {
   stderr(line: string): void
 }
 
+/**
+ * The {@link CliIo} of a bin: lines to the process's stdout and stderr. A reader that stops early
+ * (`gan-train --json | head -1`) closes its pipe; the lines it no longer reads are dropped and the
+ * command finishes its work (a run, an export, a bake's manifest) and its exit status, where an
+ * unhandled EPIPE would end the process half-way with a stack trace.
+ */
+export function processIo(): CliIo {
+  return { stdout: lineWriter(process.stdout), stderr: lineWriter(process.stderr) }
+}
+
+function lineWriter(stream: NodeJS.WriteStream): (line: string) => void {
+  let closed = false
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err
+    closed = true
+  })
+  return (line) => {
+    if (!closed) stream.write(`${line}\n`)
+  }
+}
+
 /** 0 done, 1 the command failed, 2 the command line is wrong, 130 stopped by a signal (after saving what it could). */
 export type ExitCode = 0 | 1 | 2 | 130
 

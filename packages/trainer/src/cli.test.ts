@@ -66,6 +66,16 @@ describe('gan-train bin', () => {
     expect((await readRunManifest(out)).steps).toBe(steps + 2)
   })
 
+  it('finishes the run and exits 0 when the reader of its output stops early (| head -1: EPIPE)', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'gan-bin-')), 'run')
+    const run = start(['--out', out, '--steps', '6', '--log-every', '1', '--json', ...TINY])
+    await until(async () => run.output().stdout.length > 0)
+    run.child.stdout.destroy()
+    expect(await run.exit).toBe(0)
+    expect(run.output().stderr).toBe('')
+    expect((await readRunManifest(out)).steps).toBe(6)
+  })
+
   it('SIGKILL during a checkpoint write leaves the previous checkpoint loadable, and the run resumable', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'gan-bin-')), 'run')
     // Wider networks, so a checkpoint takes long enough to be caught half-written.

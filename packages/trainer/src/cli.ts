@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The gan-train bin. All behaviour is in run-cli.ts, which tests drive in-process.
+import { processIo } from '@gan-sdk/internal'
 import { runCli } from './run-cli.js'
 
 // Ctrl-C and SIGTERM (docker stop, CI cancel, timeout) stop training after the current step, which
@@ -16,10 +17,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const live = process.stderr.isTTY === true && !process.env['CI']
 const code = await runCli(
   process.argv.slice(2),
-  {
-    stdout: (line) => process.stdout.write(`${line}\n`),
-    stderr: (line) => process.stderr.write(`${line}\n`),
-  },
+  processIo(),
   { signal: controller.signal, terminal: live ? { write: (text) => process.stderr.write(text) } : undefined },
 )
 // 128 + the signal's number, as a shell reports a process the signal ended.
