@@ -12,7 +12,8 @@ the share of pixels on strong edges beside the real images' (blur lowers it, spe
 
 Options:
   --count <n>        samples to score (default: 1000)
-  --evaluator <dir>  scoring classifier for digit models (default: ./models/mnist/evaluator when it exists)
+  --evaluator <dir>  scoring classifier for digit models against mnist (default: ./models/mnist/evaluator
+                     when it exists and the real images are mnist)
   --data <data>      the real images: mnist, emoji or a folder (default: the run's dataset)
   --json             print the result as JSON
   -h, --help         show this help`

@@ -76,6 +76,25 @@ describe('evaluate', () => {
     expect(r.edges!.samples).toBeLessThan(r.edges!.real)
   })
 
+  it('scores a digit model against another folder in pixel features: the MNIST classifier only judges against MNIST', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'gan-eval-grey-'))
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        sharp(Uint8Array.from({ length: 28 * 28 }, (_, p) => ((p % 28) + i) * 8), { raw: { width: 28, height: 28, channels: 1 } })
+          .png()
+          .toFile(join(folder, `${i}.png`)),
+      ),
+    )
+    // The default evaluator (./models/mnist/evaluator, here from the repository root) is not used.
+    const r = await evaluate({ input: MNIST_ONNX, count: 10, data: folder })
+    expect(r).toMatchObject({ featureSpace: 'pixel-thumbnails-8x8-rgb', real: { count: 12, heldOut: false } })
+    expect(r.classifier).toBeUndefined()
+    await expect(evaluate({ input: MNIST_ONNX, count: 10, data: folder, evaluator: EVALUATOR })).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: expect.stringMatching(/the evaluator scores 28×28 grey digits against MNIST.*leave out --evaluator/),
+    })
+  })
+
   it('refuses a bad count', async () => {
     await expect(evaluate({ input: MNIST_ONNX, count: 3 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
   })

@@ -23,7 +23,8 @@ export interface EvaluateOptions {
   count?: number
   /**
    * The scoring classifier for 28×28 grey digit models: a TF.js layers model with a `features`
-   * layer, such as this repository's committed `models/mnist/evaluator`. @default ./models/mnist/evaluator when it exists
+   * layer, such as this repository's committed `models/mnist/evaluator`; used only when the real
+   * images are MNIST (anything else is an error). @default ./models/mnist/evaluator when it exists and the real images are MNIST
    */
   evaluator?: string
   /** The real images to compare with: `mnist`, `emoji` or a folder. @default the run's dataset (config.json); mnist for a grey 28×28 .onnx */
@@ -91,12 +92,19 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   const samples = input.endsWith('.onnx') ? await onnxSamples(input, count) : await runSamples(input, count)
   const { shape } = samples
   const digitModel = shape.width === 28 && shape.height === 28 && shape.channels === 1
-  const evaluatorDir = evaluator ?? (digitModel ? await existing(resolve('models/mnist/evaluator')) : undefined)
   const source = dataSource(data) ?? samples.dataset ?? (digitModel ? { kind: 'mnist' as const } : undefined)
   if (source === undefined)
     throw new TrainError('ERR_INVALID_OPTION', `no real images to compare ${input} with: pass --data mnist, emoji or a folder.`)
+  // The classifier scores digits against MNIST's test set: only for a digit model compared with MNIST.
+  if (evaluator !== undefined && !(digitModel && source.kind === 'mnist')) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `the evaluator scores 28×28 grey digits against MNIST, and ${input} is ${shape.width}×${shape.height}×${shape.channels} compared with ${source.kind === 'folder' ? source.path : source.kind}: leave out --evaluator (pixel features), or pass --data mnist for a digit model.`,
+    )
+  }
+  const evaluatorDir = digitModel && source.kind === 'mnist' ? (evaluator ?? (await existing(resolve('models/mnist/evaluator')))) : undefined
 
-  if (evaluatorDir !== undefined && digitModel) return classifierEvaluation(input, samples, count, evaluatorDir)
+  if (evaluatorDir !== undefined) return classifierEvaluation(input, samples, count, evaluatorDir)
   const { dataset: real, heldOut } = await loadDataset(source, { size: shape.width, channels: shape.channels, fit: 'crop' }, false, 'test')
   const realPixels = pixelsAsFloats(real)
   const fake = pixelFeatures(samples.pixels, count, shape)
