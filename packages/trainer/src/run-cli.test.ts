@@ -39,6 +39,12 @@ describe('resolveTrainCommandOptions', () => {
     expect(resolveTrainCommandOptions({})).toEqual({ outDir: 'runs/mnist', dataset: 'mnist' })
   })
 
+  it('puts a run without --out in runs/<dataset>: a folder under its own name', () => {
+    expect(resolveTrainCommandOptions({}, 'emoji').outDir).toBe('runs/emoji')
+    expect(resolveTrainCommandOptions({}, './data/photos/').outDir).toBe('runs/photos')
+    expect(resolveTrainCommandOptions({ out: 'mine' }, './data/photos').outDir).toBe('mine')
+  })
+
   it('reads every flag as typed', () => {
     const options = resolveTrainCommandOptions(
       {
@@ -243,15 +249,17 @@ describe('gan-train CLI', () => {
     expect(JSON.parse(await readFile(join(out, 'gan.json'), 'utf8'))).toMatchObject({ steps: 1 })
   })
 
-  it('an --out it cannot write is ERR_WRITE naming the path: exit 1, one line', async () => {
+  it('an --out it cannot write (a file, or under one) is ERR_WRITE naming the path, before the images load: exit 1, one line', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gan-train-cli-'))
     const file = join(dir, 'file')
     await writeFile(file, '')
-    const r = await cli(['--out', join(file, 'run'), '--steps', '1', ...TINY])
-    expect(r.code).toBe(1)
-    expect(r.stderr).toHaveLength(1)
-    expect(r.stderr[0]).toMatch(
-      /^\[gan-train\] cannot write ".*file\/run\/config\.json" \(ENOTDIR\): pass an outDir \(--out\) you can write to, not a file or a path under one\.$/,
-    )
+    for (const out of [file, join(file, 'run')]) {
+      const r = await cli(['--out', out, '--steps', '1', ...TINY])
+      expect(r.code).toBe(1)
+      expect(r.stdout).toEqual([])
+      expect(r.stderr).toEqual([
+        `[gan-train] cannot write ${JSON.stringify(out)} (ENOTDIR): pass an outDir (--out) you can write to, not a file or a path under one.`,
+      ])
+    }
   })
 })

@@ -6,7 +6,7 @@ import type { Terminal } from '@gan-sdk/internal'
 import { createEventRenderer } from './render-events.js'
 import { evalCommand } from './eval-command.js'
 import { train } from './train.js'
-import { DEFAULT_OUT, resolveTrainCommandOptions, TRAIN_FLAGS } from './train-flags.js'
+import { resolveTrainCommandOptions, TRAIN_FLAGS } from './train-flags.js'
 import { TRAINER_VERSION } from './version.js'
 
 export type { CliIo } from '@gan-sdk/internal'
@@ -23,7 +23,8 @@ or a folder of your own PNG/JPEG/WebP images (read recursively), writing checkpo
 the run into an ONNX model. Ctrl-C (or SIGTERM) stops after the current step and saves it.
 
 Data:
-  --out <dir>                     output directory; must be empty or new (default: ${DEFAULT_OUT})
+  --out <dir>                     output directory; must be empty or new (default: runs/<dataset>: runs/mnist,
+                                  runs/emoji, runs/<folder name>)
   --size <px>                     28 | 32 | 64 | 128 (default: ${DATASET_DEFAULTS.mnist.size} for mnist, ${DATASET_DEFAULTS.emoji.size} for emoji, ${DATASET_DEFAULTS.folder.size} for a folder)
   --channels <n>                  1 grey | 3 RGB | 4 RGBA (default: 1 for mnist, 4 for emoji, 3 for a folder)
   --fit <how>                     crop (the centre) | pad (the whole image) for non-square images (default: ${D.fit})

@@ -184,15 +184,23 @@ export function checkSameData(config: RunConfig, saved: RunConfig): void {
 }
 
 /**
- * Check that a resumed run's learning-rate decay starts after its checkpoint, unless it is the
- * decay the run was already in: a new one reaching back over trained steps would drop the rate at once.
- * @throws TrainError `ERR_RESUME` naming the largest decay that fits.
+ * Check a resumed run's new schedule against the step of its last checkpoint (`gan.json`'s `steps`),
+ * before the images and the backend load: the total must be larger, and a learning-rate decay that
+ * changed must start after the checkpoint, or already have been the decay the run was in (a new one
+ * reaching back over trained steps would drop the rate at once).
+ * @throws TrainError `ERR_RESUME` naming a total or the largest decay that fits.
  */
-export function checkDecayStart(
-  { steps, learningRateDecaySteps: decay }: Pick<ResolvedTrainOptions, 'steps' | 'learningRateDecaySteps'>,
+export function checkResumeSchedule(
+  { outDir, steps, learningRateDecaySteps: decay }: Pick<ResolvedTrainOptions, 'outDir' | 'steps' | 'learningRateDecaySteps'>,
   saved: RunConfig,
   startStep: number,
 ): void {
+  if (startStep >= steps) {
+    throw new TrainError(
+      'ERR_RESUME',
+      `the run in ${JSON.stringify(outDir)} has trained ${startStep} steps already, and steps is ${steps}: pass a larger total, e.g. --steps ${startStep + steps}.`,
+    )
+  }
   const unchanged = saved.options.steps === steps && (saved.options.learningRateDecaySteps ?? 0) === decay
   if (decay === 0 || unchanged || steps - decay >= startStep) return
   throw new TrainError(

@@ -3,6 +3,7 @@ import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CHECKPOINTS_DIR } from './checkpoint.js'
 import { TrainError } from './errors.js'
+import { writeError } from './io/run-files.js'
 import { METRICS_FILE } from './metrics.js'
 import { RUN_CONFIG_FILE } from './run-config.js'
 import { DISCRIMINATOR_DIR, GENERATOR_DIR } from './run-manifest.js'
@@ -24,12 +25,14 @@ export const RUN_ENTRIES: readonly string[] = [
  * `force`, which deletes the files a run writes (other files are left alone). Resuming needs the
  * run's gan.json and config.json.
  * @throws TrainError `ERR_RUN_EXISTS` for a non-empty directory without `force` or `resume`;
- *   `ERR_RESUME` when `resume` finds no run.
+ *   `ERR_WRITE` for a file or a path under one; `ERR_RESUME` when `resume` finds no run.
  */
 export async function prepareRunDir(outDir: string, mode: { resume: boolean; force: boolean }): Promise<void> {
   const entries: string[] = await readdir(outDir).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return []
-    if (err.code === 'ENOTDIR') return [] // reported by the first write, as ERR_WRITE
+    // A file, or a path under one: refused now, not at the first write after the images load.
+    if (err.code === 'ENOTDIR' && !mode.resume) throw writeError(outDir, err)
+    if (err.code === 'ENOTDIR') return []
     throw err
   })
   if (mode.resume) {

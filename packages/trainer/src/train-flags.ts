@@ -1,3 +1,4 @@
+import { basename, join, resolve } from 'node:path'
 import { describeValue } from 'gan-sdk/core'
 import { plainNumber } from '@gan-sdk/internal'
 import { AUGMENT_POLICIES, type AugmentPolicy } from './augment/diff-augment.js'
@@ -6,7 +7,7 @@ import { FITS, type Fit } from './data/decode-image.js'
 import { TrainError } from './errors.js'
 import { LOSS_NAMES, type LossName } from './losses.js'
 import { IMAGE_SIZES, type ImageSize } from './models/architecture.js'
-import { NUMBER_OPTIONS, TRAIN_DEFAULTS, WORKERS_RULE, type NumberOption, type TrainOptions } from './options.js'
+import { BUILTIN_DATASETS, NUMBER_OPTIONS, TRAIN_DEFAULTS, WORKERS_RULE, type NumberOption, type TrainOptions } from './options.js'
 
 /** The flags of `gan-train` (training), for parseFlags: one per option of train(). */
 export const TRAIN_FLAGS = {
@@ -90,8 +91,10 @@ export type TrainCommandFlags = Partial<
   force?: boolean
 }
 
-/** Where a run goes when --out is left out. */
-export const DEFAULT_OUT = 'runs/mnist'
+/** Where a run goes when --out is left out: `runs/<dataset>`, a folder's own name for a folder (`./photos` → runs/photos). */
+export function defaultOut(dataset: string): string {
+  return join('runs', (BUILTIN_DATASETS as readonly string[]).includes(dataset) ? dataset : basename(resolve(dataset)))
+}
 
 /**
  * Flags (raw strings, as typed) and the dataset argument → the options of train(), less `signal`
@@ -110,7 +113,7 @@ export function resolveTrainCommandOptions(flags: TrainCommandFlags, dataset?: s
     )
   }
   const options: TrainOptions =
-    resume !== undefined ? { outDir: resume, resume: true } : { outDir: out ?? DEFAULT_OUT, dataset: dataset ?? TRAIN_DEFAULTS.dataset }
+    resume !== undefined ? { outDir: resume, resume: true } : { outDir: out ?? defaultOut(dataset ?? TRAIN_DEFAULTS.dataset), dataset: dataset ?? TRAIN_DEFAULTS.dataset }
   for (const [flag, key] of Object.entries(NUMBER_FLAGS) as Array<[NumberFlag, NumberOption]>) {
     const raw = flags[flag]
     if (raw !== undefined) options[key] = parseNumber(flag, raw)

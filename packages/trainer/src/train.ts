@@ -5,15 +5,14 @@ import { checkBatchSize } from './batch-size.js'
 import { readCheckpoint, writeCheckpoint, type TrainingState } from './checkpoint.js'
 import { createRealBatches, type RealBatch } from './data/batches.js'
 import { loadDataset } from './data/load-dataset.js'
-import { TrainError } from './errors.js'
 import { createMetricsLog } from './metrics.js'
 import { buildDiscriminator, buildGenerator, type DcganConfig } from './models/dcgan.js'
 import { createEma } from './models/ema.js'
 import { setStandingStats } from './models/standing-stats.js'
 import { resolveTrainOptions, type TrainOptions } from './options.js'
-import { buildRunConfig, checkDecayStart, checkSameData, readRunConfig, resumeOptions, writeRunConfig } from './run-config.js'
+import { buildRunConfig, checkResumeSchedule, checkSameData, readRunConfig, resumeOptions, writeRunConfig } from './run-config.js'
 import { prepareRunDir } from './run-dir.js'
-import { buildRunManifest } from './run-manifest.js'
+import { buildRunManifest, readRunManifest } from './run-manifest.js'
 import { createSampleWriter, removeSamplesAfter } from './samples.js'
 import { createParallelStep, resolveWorkers } from './parallel/parallel-step.js'
 import { createTrainStep, mixSeed, type StepLosses } from './train-step.js'
@@ -47,6 +46,8 @@ export interface TrainResult {
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const opts = resolveTrainOptions(options?.resume === true ? await resumeOptions(options) : options)
   await prepareRunDir(opts.outDir, opts)
+  const saved = opts.resume ? await readRunConfig(opts.outDir) : undefined
+  if (saved) checkResumeSchedule(opts, saved, (await readRunManifest(opts.outDir)).steps ?? 0)
   const { dataset: data, skipped } = await loadDataset(opts.data, opts.shape, opts.conditional)
   const classNames = opts.conditional ? data.classNames : []
   opts.onEvent({
@@ -63,7 +64,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const cfg: DcganConfig = { ...opts.model, width: data.width, height: data.height, channels: data.channels, classes: classNames.length }
   checkBatchSize(opts.batchSize, data.count, cfg, opts.backend)
   const config = buildRunConfig(opts, data)
-  const saved = opts.resume ? await readRunConfig(opts.outDir) : undefined
   if (saved) checkSameData(config, saved)
 
   const backend = await selectBackend(opts.backend, { fastConvTranspose: opts.fastKernels })
@@ -78,13 +78,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   try {
     const checkpoint = opts.resume ? own(await readCheckpoint(opts.outDir)) : undefined
     const startStep = checkpoint?.step ?? 0
-    if (startStep >= opts.steps) {
-      throw new TrainError(
-        'ERR_RESUME',
-        `the run in ${JSON.stringify(opts.outDir)} has trained ${startStep} steps already, and steps is ${opts.steps}: pass a larger total, e.g. --steps ${startStep + opts.steps}.`,
-      )
-    }
-    if (saved) checkDecayStart(opts, saved, startStep)
     const state: TrainingState = {
       liveGenerator: own(checkpoint?.liveGenerator ?? buildGenerator(cfg)),
       discriminator: own(checkpoint?.discriminator ?? buildDiscriminator(cfg)),
