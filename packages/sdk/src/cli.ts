@@ -4,8 +4,6 @@ import { processIo } from '@gan-sdk/internal'
 import { runCli } from './cli/run-cli.js'
 
 const live = process.stderr.isTTY === true && !process.env['CI']
-process.exitCode = await runCli(
-  process.argv.slice(2),
-  processIo(),
-  { terminal: live ? { write: (text) => process.stderr.write(text) } : undefined },
-)
+process.exitCode = await runCli(process.argv.slice(2), processIo(), {
+  terminal: live ? { write: (text) => process.stderr.write(text) } : undefined,
+})

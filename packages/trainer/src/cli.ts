@@ -15,10 +15,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const live = process.stderr.isTTY === true && !process.env['CI']
-const code = await runCli(
-  process.argv.slice(2),
-  processIo(),
-  { signal: controller.signal, terminal: live ? { write: (text) => process.stderr.write(text) } : undefined },
-)
+const code = await runCli(process.argv.slice(2), processIo(), {
+  signal: controller.signal,
+  terminal: live ? { write: (text) => process.stderr.write(text) } : undefined,
+})
 // 128 + the signal's number, as a shell reports a process the signal ended.
 process.exitCode = code === 130 && stoppedBy === 'SIGTERM' ? 143 : code

@@ -1,6 +1,7 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { resumeOptions } from './run-config.js'
 import { readRunManifest } from './run-manifest.js'
@@ -124,6 +125,38 @@ describe('resume', () => {
     await writeFile(path, JSON.stringify(config))
     expect((await resumeOptions({ outDir, dataset: RUN.dataset })).workers).toBe(1)
     expect((await resumeOptions({ outDir, dataset: RUN.dataset, workers: 'auto' })).workers).toBe('auto')
+  })
+
+  it('resumes a folder run whose images moved, given the new folder; refuses another dataset', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'gan-resume-moved-'))
+    const folder = join(root, 'photos')
+    await mkdir(folder)
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 40 * i, g: 200, b: 90 } } })
+          .png()
+          .toFile(join(folder, `${i}.png`)),
+      ),
+    )
+    const tiny = { batchSize: 4, latentSize: 4, generatorFilters: [8, 4], discriminatorFilters: [4, 8], size: 28, backend: 'wasm' } as const
+    const outDir = join(root, 'run')
+    await train({ ...tiny, dataset: folder, outDir, steps: 1 })
+    const moved = join(root, 'moved')
+    await rename(folder, moved)
+    await expect(train({ outDir, resume: true, steps: 2 })).rejects.toMatchObject({
+      code: 'ERR_RESUME',
+      message: expect.stringContaining(
+        `which is no folder now: if they moved, pass their new folder (gan-train <folder> --resume ${outDir})`,
+      ),
+    })
+    await expect(train({ outDir, resume: true, steps: 2, dataset: 'emoji' })).rejects.toMatchObject({
+      code: 'ERR_RESUME',
+      message: expect.stringContaining('leave it out, or pass the folder its images have moved to'),
+    })
+    expect(await train({ outDir, resume: true, steps: 2, dataset: moved })).toMatchObject({ startStep: 1, steps: 2 })
+    // The run now knows where its images are: the next resume needs no dataset.
+    expect(JSON.parse(await readFile(join(outDir, 'config.json'), 'utf8')).dataset.path).toBe(resolve(moved))
+    expect(await train({ outDir, resume: true, steps: 3 })).toMatchObject({ startStep: 2, steps: 3 })
   })
 
   it('refuses what would not continue the same run, with ERR_RESUME saying why', async () => {

@@ -116,12 +116,17 @@ describe('resolveTrainCommandOptions', () => {
     })
   })
 
-  it('--resume <run> is the output directory, with no dataset or --out beside it', () => {
+  it('--resume <run> is the output directory, with no --out beside it; a dataset beside it goes to train()', () => {
     expect(resolveTrainCommandOptions({ resume: 'runs/x', steps: '5000' })).toEqual({ outDir: 'runs/x', resume: true, steps: 5000 })
     expect(() => resolveTrainCommandOptions({ resume: 'runs/x', out: 'runs/y' })).toThrow(
-      '[gan-train] --resume "runs/x" continues that run in its own directory, on its own dataset: leave out --out.',
+      '[gan-train] --resume "runs/x" continues that run in its own directory: leave out --out.',
     )
-    expect(() => resolveTrainCommandOptions({ resume: 'runs/x' }, 'emoji')).toThrow('leave out the dataset "emoji".')
+    // train() takes it for a folder run whose images moved, and refuses it otherwise (resume.test.ts).
+    expect(resolveTrainCommandOptions({ resume: 'runs/x' }, 'moved/photos')).toEqual({
+      outDir: 'runs/x',
+      resume: true,
+      dataset: 'moved/photos',
+    })
   })
 })
 

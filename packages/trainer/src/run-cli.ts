@@ -14,7 +14,7 @@ export { resolveTrainCommandOptions, type TrainCommandFlags } from './train-flag
 
 const D = TRAIN_DEFAULTS
 const USAGE = `Usage: gan-train [mnist | emoji | <folder>] [options]
-       gan-train --resume <run> [--steps <n>] [--lr-decay-steps <n>]
+       gan-train [<moved folder>] --resume <run> [--steps <n>] [--lr-decay-steps <n>]
        gan-train eval <run | model.onnx> [--count <n>] (gan-train eval --help)
 
 Train a DCGAN with TensorFlow.js on MNIST digits (default), the built-in emoji (Twemoji, CC-BY 4.0),

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { ImageDataset } from './data/dataset.js'
 import { TrainError } from './errors.js'
 import { writeRunFile } from './io/run-files.js'
-import { RESUMABLE_OPTIONS, type ResolvedTrainOptions, type TrainOptions } from './options.js'
+import { BUILTIN_DATASETS, RESUMABLE_OPTIONS, type ResolvedTrainOptions, type TrainOptions } from './options.js'
 
 /** The resolved options of a run, relative to the run directory: what --resume trains on with. */
 export const RUN_CONFIG_FILE = 'config.json'
@@ -100,7 +100,8 @@ export async function writeRunConfig(dir: string, config: RunConfig): Promise<vo
 
 /**
  * The options to resume the run in `input.outDir` with: its config.json's, with the few that
- * `input` may change ({@link RESUMABLE_OPTIONS}) applied.
+ * `input` may change ({@link RESUMABLE_OPTIONS}) applied. A folder run's `dataset` may be given: the
+ * folder its images have moved to (they must be the same images).
  * @throws TrainError `ERR_RESUME` when config.json is unreadable, or `input` sets an option the run fixes.
  */
 export async function resumeOptions(input: TrainOptions): Promise<TrainOptions> {
@@ -141,13 +142,22 @@ export async function resumeOptions(input: TrainOptions): Promise<TrainOptions> 
     }
     source = input.dataset
   } else {
-    if (input.dataset !== undefined) {
+    // A folder's images may have moved: the new path is taken, and checkSameData holds them to the run's.
+    const moved =
+      dataset.kind === 'folder' && typeof input.dataset === 'string' && !(BUILTIN_DATASETS as readonly string[]).includes(input.dataset)
+    if (input.dataset !== undefined && !moved) {
       throw new TrainError(
         'ERR_RESUME',
-        `dataset is fixed by the run being resumed (${dataset.kind === 'folder' ? dataset.path : dataset.kind}): leave it out.`,
+        `dataset is fixed by the run being resumed (${dataset.kind === 'folder' ? dataset.path : dataset.kind}): leave it out${dataset.kind === 'folder' ? ', or pass the folder its images have moved to' : ''}.`,
       )
     }
-    source = dataset.kind === 'folder' ? dataset.path! : dataset.kind
+    if (dataset.kind === 'folder' && !moved && !(await isDirectory(dataset.path!))) {
+      throw new TrainError(
+        'ERR_RESUME',
+        `the run in ${JSON.stringify(input.outDir)} trained on the images in ${JSON.stringify(dataset.path)}, which is no folder now: if they moved, pass their new folder (gan-train <folder> --resume ${input.outDir}).`,
+      )
+    }
+    source = dataset.kind === 'folder' ? (moved ? (input.dataset as string) : dataset.path!) : dataset.kind
   }
   const changes = Object.fromEntries(RESUMABLE_OPTIONS.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]))
   return {
@@ -161,6 +171,10 @@ export async function resumeOptions(input: TrainOptions): Promise<TrainOptions> 
     signal: input.signal,
     onEvent: input.onEvent,
   }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false
 }
 
 /**

@@ -100,20 +100,23 @@ export function defaultOut(dataset: string): string {
  * Flags (raw strings, as typed) and the dataset argument → the options of train(), less `signal`
  * and `onEvent`, which the command adds. Numbers are read here, not by a generic flag parser, so
  * `--steps 1e3` or `--name 007` mean what was typed; flags left out take train()'s defaults.
- * `--resume <run>` continues that run: it is the output directory, and no dataset may be given.
+ * `--resume <run>` continues that run: it is the output directory; a dataset given beside it is the
+ * folder a folder run's images have moved to (train() refuses any other).
  * @throws TrainError `ERR_INVALID_OPTION` naming the flag and quoting its value as typed.
  */
 export function resolveTrainCommandOptions(flags: TrainCommandFlags, dataset?: string): TrainOptions {
   const resume = text(flags, 'resume', 'the directory of the run to continue')
   const out = text(flags, 'out', 'a directory path')
-  if (resume !== undefined && (out !== undefined || dataset !== undefined)) {
+  if (resume !== undefined && out !== undefined) {
     throw new TrainError(
       'ERR_INVALID_OPTION',
-      `--resume ${describeValue(resume)} continues that run in its own directory, on its own dataset: leave out ${out !== undefined ? '--out' : `the dataset ${describeValue(dataset)}`}.`,
+      `--resume ${describeValue(resume)} continues that run in its own directory: leave out --out.`,
     )
   }
   const options: TrainOptions =
-    resume !== undefined ? { outDir: resume, resume: true } : { outDir: out ?? defaultOut(dataset ?? TRAIN_DEFAULTS.dataset), dataset: dataset ?? TRAIN_DEFAULTS.dataset }
+    resume !== undefined
+      ? { outDir: resume, resume: true, ...(dataset !== undefined ? { dataset } : {}) }
+      : { outDir: out ?? defaultOut(dataset ?? TRAIN_DEFAULTS.dataset), dataset: dataset ?? TRAIN_DEFAULTS.dataset }
   for (const [flag, key] of Object.entries(NUMBER_FLAGS) as Array<[NumberFlag, NumberOption]>) {
     const raw = flags[flag]
     if (raw !== undefined) options[key] = parseNumber(flag, raw)

@@ -80,7 +80,10 @@ describe('evaluate', () => {
     const folder = await mkdtemp(join(tmpdir(), 'gan-eval-grey-'))
     await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        sharp(Uint8Array.from({ length: 28 * 28 }, (_, p) => ((p % 28) + i) * 8), { raw: { width: 28, height: 28, channels: 1 } })
+        sharp(
+          Uint8Array.from({ length: 28 * 28 }, (_, p) => ((p % 28) + i) * 8),
+          { raw: { width: 28, height: 28, channels: 1 } },
+        )
           .png()
           .toFile(join(folder, `${i}.png`)),
       ),

@@ -102,7 +102,8 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
       `the evaluator scores 28×28 grey digits against MNIST, and ${input} is ${shape.width}×${shape.height}×${shape.channels} compared with ${source.kind === 'folder' ? source.path : source.kind}: leave out --evaluator (pixel features), or pass --data mnist for a digit model.`,
     )
   }
-  const evaluatorDir = digitModel && source.kind === 'mnist' ? (evaluator ?? (await existing(resolve('models/mnist/evaluator')))) : undefined
+  const evaluatorDir =
+    digitModel && source.kind === 'mnist' ? (evaluator ?? (await existing(resolve('models/mnist/evaluator')))) : undefined
 
   if (evaluatorDir !== undefined) return classifierEvaluation(input, samples, count, evaluatorDir)
   const { dataset: real, heldOut } = await loadDataset(source, { size: shape.width, channels: shape.channels, fit: 'crop' }, false, 'test')

@@ -94,7 +94,9 @@ describe('setStandingStats', () => {
       ],
     })
     setStandingStats(g, { batches: 4, batchSize: 256, seed: 7 })
-    const variance = g.layers[1]!.weights.find((w) => w.originalName.endsWith('/moving_variance'))!.read().dataSync()
+    const variance = g.layers[1]!.weights.find((w) => w.originalName.endsWith('/moving_variance'))!
+      .read()
+      .dataSync()
     const kernel = g.layers[0]!.weights[0]!.read().arraySync() as number[][]
     // z ~ N(0, 1): the variance of unit c is Σ_i w_ic².
     const expected = kernel[0]!.map((_, c) => kernel.reduce((sum, row) => sum + row[c]! ** 2, 0))

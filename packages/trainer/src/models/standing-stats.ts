@@ -48,12 +48,18 @@ export function setStandingStats(generator: tfl.LayersModel, options: StandingSt
         const labels = Int32Array.from({ length: batchSize }, () => Math.floor(rand() * classes))
         const inputs = classes > 0 ? [z, tf.tensor2d(labels, [batchSize, 1], 'int32')] : z
         const x = probe.apply(inputs, { training: false }) as tf.Tensor
-        const { mean, variance } = tf.moments(x, x.shape.slice(0, -1).map((_, i) => i))
+        const { mean, variance } = tf.moments(
+          x,
+          x.shape.slice(0, -1).map((_, i) => i),
+        )
         return [mean.dataSync(), variance.dataSync()]
       })
       sumOfMeans = add(sumOfMeans, batchMean!)
       sumOfVariances = add(sumOfVariances, batchVariance!)
-      sumOfSquaredMeans = add(sumOfSquaredMeans, Array.from(batchMean!, (m) => m * m))
+      sumOfSquaredMeans = add(
+        sumOfSquaredMeans,
+        Array.from(batchMean!, (m) => m * m),
+      )
     }
     const mean = sumOfMeans!.map((s) => s / batches)
     const variance = sumOfVariances!.map((s, c) => Math.max(0, s / batches + sumOfSquaredMeans![c]! / batches - mean[c]! ** 2))
