@@ -83,6 +83,11 @@ describe('gan-sdk CLI', () => {
     }
   })
 
+  it('--version prints the package version, as the other CLIs do', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    expect(await cli('--version')).toMatchObject({ code: 0, stdout: [version], stderr: [] })
+  })
+
   it.each([
     [
       ['generate', '--seed=1.5'],

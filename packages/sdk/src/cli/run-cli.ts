@@ -1,6 +1,7 @@
 import { parseFlags, plainNumber, runCommand, UsageError, type CliIo, type ExitCode, type Terminal } from '@gan-sdk/internal'
 import { describeValue } from '../core/describe-value.js'
 import { GanError } from '../core/errors.js'
+import { SDK_VERSION } from '../core/version.js'
 import type { Seed } from '../core/seed.js'
 import { seedFromText } from '../core/seed-text.js'
 import { bakeCommand } from './bake-command.js'
@@ -28,6 +29,7 @@ Options:
   --json           generate: print NDJSON events instead of file paths
   --model <model>  a bundled model name (mnist, emoji), a .onnx path, or an http(s) URL (default: mnist)
   -h, --help       show this help
+  --version        print the version
 
 Example: gan-sdk generate --seed 42 --count 16 --out out/`
 
@@ -97,6 +99,10 @@ export async function runCli(argv: readonly string[], io: CliIo, options: { term
   const [command, ...rest] = argv
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     io.stdout(USAGE)
+    return 0
+  }
+  if (command === '--version') {
+    io.stdout(SDK_VERSION)
     return 0
   }
   const json = (command === 'generate' || command === 'bake') && rest.includes('--json')
