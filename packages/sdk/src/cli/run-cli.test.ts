@@ -56,10 +56,10 @@ describe('gan-sdk CLI', () => {
     const model = join(dir, 'cond.onnx')
     await writeFile(model, tinyGenerator({ labels: ['cat', 'dog'] }))
     expect((await cli('generate', '--seed', '4', '--count', '2', '--label', 'dog', '--out', out, '--model', model)).code).toBe(0)
-    expect([readProvenance(await readFile(join(out, '4.png')))?.label, readProvenance(await readFile(join(out, '5.png')))?.label]).toEqual([
-      'dog',
-      'dog',
-    ])
+    expect([
+      readProvenance(await readFile(join(out, '4-dog.png')))?.label,
+      readProvenance(await readFile(join(out, '5-dog.png')))?.label,
+    ]).toEqual(['dog', 'dog'])
     const cow = await cli('generate', '--label', 'cow', '--out', join(dir, 'none'), '--model', model)
     expect([cow.code, cow.stderr]).toEqual([
       2,

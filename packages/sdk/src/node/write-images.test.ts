@@ -23,6 +23,21 @@ describe('writeSeedImages', () => {
     await writeSeedImages(await Generator.load(tinyGenerator()), { seed: 'a/b', out })
     expect(await readdir(out)).toEqual(['a%2Fb.png'])
   })
+
+  it("names a label's files after it, so classes do not overwrite each other, and reports every image's class", async () => {
+    const out = await mkdtemp(join(tmpdir(), 'gan-write-'))
+    const g = await Generator.load(tinyGenerator({ labels: ['cat', 'dog/x'] }))
+    const events: ImageWrittenEvent[] = []
+    await writeSeedImages(g, { seed: 0, count: 2, out, onImage: (e) => events.push(e) })
+    await writeSeedImages(g, { seed: 0, count: 2, label: 'dog/x', out, onImage: (e) => events.push(e) })
+    expect(events.map((e) => [e.label, e.file])).toEqual([
+      ['cat', join(out, '0.png')],
+      ['dog/x', join(out, '1.png')],
+      ['dog/x', join(out, '0-dog%2Fx.png')],
+      ['dog/x', join(out, '1-dog%2Fx.png')],
+    ])
+    expect((await readdir(out)).sort()).toEqual(['0-dog%2Fx.png', '0.png', '1-dog%2Fx.png', '1.png'])
+  })
 })
 
 describe('seedFileName', () => {
@@ -30,5 +45,6 @@ describe('seedFileName', () => {
     expect(seedFileName(42)).toBe('42.png')
     expect(seedFileName('../a/b*')).toBe('%2E%2E%2Fa%2Fb%2A.png')
     expect(seedFileName('hello-1_x')).toBe('hello-1_x.png')
+    expect(seedFileName(7, 'food-drink')).toBe('7-food-drink.png')
   })
 })

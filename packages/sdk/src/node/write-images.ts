@@ -13,7 +13,9 @@ export const RUN_SIZE = 256
 export interface ImageWrittenEvent {
   type: 'image'
   seed: Seed
-  /** The PNG's path: `out/<seed>.png`. */
+  /** The image's class, for a conditional model. */
+  label?: string
+  /** The PNG's path: `out/<seed>.png`, or `out/<seed>-<label>.png` when a label was asked for. */
   file: string
   width: number
   height: number
@@ -34,7 +36,7 @@ export interface WriteSeedImagesOptions {
 
 /**
  * Generate seeds `seed … seed + count − 1` (or the one string seed) and write each as
- * `out/<seed>.png`, atomically, {@link RUN_SIZE} seeds per model run. A file that cannot be written
+ * `out/<seed>.png` (`out/<seed>-<label>.png` with a `label`, so classes do not overwrite each other), atomically, {@link RUN_SIZE} seeds per model run. A file that cannot be written
  * is a GanError `ERR_WRITE` naming the path. First removes the temp files (`<seed>.png.<host>-<pid>-<thread>-<n>.gan.tmp`)
  * that a killed earlier run left in `out`.
  */
@@ -45,9 +47,18 @@ export async function writeSeedImages(generator: GeneratorBase, options: WriteSe
     const size = Math.min(RUN_SIZE, count - done)
     const seeds = typeof first === 'number' ? Array.from({ length: size }, (_, i) => first + done + i) : [first]
     const images = await generator.generateBatch(seeds, { label })
-    const files = seeds.map((seed) => join(out, seedFileName(seed)))
+    const files = images.map((image, i) => join(out, seedFileName(seeds[i]!, label === undefined ? undefined : image.label)))
     await Promise.all(images.map((image, i) => writePng(files[i]!, image.toPNG())))
-    images.forEach((image, i) => onImage({ type: 'image', seed: seeds[i]!, file: files[i]!, width: image.width, height: image.height }))
+    images.forEach((image, i) =>
+      onImage({
+        type: 'image',
+        seed: seeds[i]!,
+        ...(image.label !== undefined ? { label: image.label } : {}),
+        file: files[i]!,
+        width: image.width,
+        height: image.height,
+      }),
+    )
   }
 }
 
@@ -65,7 +76,7 @@ async function writePng(file: string, png: Uint8Array): Promise<void> {
   }
 }
 
-/** The file name for a seed: `<seed>.png`, the seed made safe by {@link fileStem}. */
-export function seedFileName(seed: Seed): string {
-  return `${fileStem(seed)}.png`
+/** The file name for a seed: `<seed>.png`, or `<seed>-<label>.png`, each made safe by {@link fileStem}. */
+export function seedFileName(seed: Seed, label?: string): string {
+  return `${fileStem(seed)}${label === undefined ? '' : `-${fileStem(label)}`}.png`
 }
