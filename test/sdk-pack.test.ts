@@ -59,7 +59,7 @@ describe('gan-sdk as packed by npm', () => {
       await run('npx', ['gan-sdk', 'generate', '--seed', '1', '--count', '3', '--out', 'out'], { cwd: project })
       expect((await readdir(join(project, 'out'))).sort()).toEqual(['1.png', '2.png', '3.png'])
       await run('npx', ['gan-sdk', 'generate', '--model', 'emoji', '--label', 'flags', '--out', 'flags'], { cwd: project })
-      const flag = decode(await readFile(join(project, 'flags', '0.png')))
+      const flag = decode(await readFile(join(project, 'flags', '0-flags.png')))
       expect([flag.width, flag.height, flag.channels]).toEqual([32, 32, 4])
     },
   )
