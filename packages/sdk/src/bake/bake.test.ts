@@ -60,6 +60,11 @@ describe('bake', () => {
     const { model, out, cacheDir } = await workspace()
     await bake({ model, seeds: '0-9', outDir: out, cacheDir })
     const mtimes = await Promise.all((await files(out)).map(async (f) => (await stat(join(out, f))).mtimeMs))
+    const manifest = async () => {
+      const { ino, mtimeMs } = await stat(join(out, 'gan-manifest.json'))
+      return { ino, mtimeMs }
+    }
+    const before = await manifest()
     const g = await Generator.load(model)
     const generateBatch = vi.spyOn(g, 'generateBatch')
     const events: BakeEvent[] = []
@@ -68,6 +73,8 @@ describe('bake', () => {
     expect(again).toMatchObject({ baked: 0, cached: 10 })
     expect(events.at(-1)).toMatchObject({ type: 'done', baked: 0, cached: 10, reasons: { unchanged: 10 } })
     expect(await Promise.all((await files(out)).map(async (f) => (await stat(join(out, f))).mtimeMs))).toEqual(mtimes)
+    // The manifest too: same bytes, so not replaced (watchers, rsync and make see no change).
+    expect(await manifest()).toEqual(before)
   })
 
   it('says why it re-bakes: options changed, model changed, file missing; the cache spares inference when it can', async () => {
@@ -160,7 +167,16 @@ describe('bake', () => {
     expect((await rejectionOf(mergeBakes([one], join(dir, 'm1')))).message).toMatch(/shards \[2\] of 2 are missing/)
     expect((await rejectionOf(mergeBakes([one, one], join(dir, 'm2')))).message).toMatch(/shard 1\/2 appears twice/)
     expect((await mergeBakes([one, two], join(dir, 'm3'))).images).toBe(6)
-    expect(foreign).toBeDefined()
+    // Same model and options, other seeds: its images would mix two bakes.
+    expect((await rejectionOf(mergeBakes([one, foreign], join(dir, 'm4')))).message).toMatch(
+      /is from another bake \(model, options, SDK version, shard count, seeds or labels differ/,
+    )
+    // A folder without a shard manifest (an unsharded bake) would drop out of the result unnoticed.
+    const whole = join(dir, 'whole')
+    await bake({ model, seeds: '0-5', outDir: whole, cacheDir })
+    expect((await rejectionOf(mergeBakes([one, two, whole], join(dir, 'm5')))).message).toContain(
+      `no shard manifests (gan-manifest.<i>-of-<n>.json) in ${JSON.stringify(whole)}: pass only the output directories of bakes with --shard i/n.`,
+    )
   })
 
   it('conditional models: a file per seed and label, or the seed’s own class', async () => {

@@ -246,7 +246,7 @@ export async function bake(options: BakeOptions): Promise<BakeResult> {
       sdkVersion: SDK_VERSION,
       model: { name: generator.info.name, sha256: generator.sha256 },
       options: { format: opts.format, size: opts.size ?? null, truncation: opts.truncation, quality: opts.quality },
-      ...(opts.shard === undefined ? {} : { shard: opts.shard }),
+      ...(opts.shard === undefined ? {} : { shard: { ...opts.shard, bake: sha256Hex(JSON.stringify(all.map((item) => item.key))) } }),
       images: images.map(({ file, seed, label, width, height, bytes, sha256, key }) => ({
         file,
         seed,

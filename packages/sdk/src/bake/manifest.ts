@@ -35,8 +35,11 @@ export interface BakeManifest {
   sdkVersion: string
   model: { name: string; sha256: string }
   options: { format: BakeFormat; size: number | null; truncation: number; quality: number | null }
-  /** Present in a shard's manifest. */
-  shard?: Shard
+  /**
+   * Present in a shard's manifest: which shard, and `bake`, the SHA-256 over the keys of every image
+   * of the whole (unsharded) bake in order, which the shards of one bake share and `bake merge` checks.
+   */
+  shard?: Shard & { bake: string }
   images: BakedImageEntry[]
 }
 
@@ -71,8 +74,10 @@ export async function readBakeManifest(path: string): Promise<BakeManifest | und
   return m as BakeManifest
 }
 
+/** Write the manifest atomically, unless the file already holds these bytes: then it is left alone, times and all, as a re-run leaves its images. */
 export async function writeBakeManifest(dir: string, manifest: BakeManifest): Promise<string> {
   const path = join(dir, manifestFile(manifest.shard))
-  await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`)
+  const text = `${JSON.stringify(manifest, null, 2)}\n`
+  if ((await readFile(path, 'utf8').catch(() => undefined)) !== text) await writeFileAtomic(path, text)
   return path
 }

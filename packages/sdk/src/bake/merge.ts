@@ -31,22 +31,23 @@ export async function mergeBakes(dirs: readonly string[], outDir: string): Promi
         `bake merge cannot read ${JSON.stringify(dir)} (${err.code ?? err.message}): pass a shard’s output directory.`,
       )
     })
-    for (const name of names.filter((n) => SHARD_MANIFEST.test(n)))
-      shards.push({ dir, manifest: (await readBakeManifest(join(dir, name)))! })
+    const found = names.filter((n) => SHARD_MANIFEST.test(n))
+    // A directory without one (an unsharded bake, a typo) would be left out of the result unnoticed.
+    if (found.length === 0)
+      throw new GanError(
+        'ERR_INVALID_OPTION',
+        `no shard manifests (gan-manifest.<i>-of-<n>.json) in ${JSON.stringify(dir)}: pass only the output directories of bakes with --shard i/n.`,
+      )
+    for (const name of found) shards.push({ dir, manifest: (await readBakeManifest(join(dir, name)))! })
   }
-  if (shards.length === 0)
-    throw new GanError(
-      'ERR_INVALID_OPTION',
-      `no shard manifests (gan-manifest.<i>-of-<n>.json) in ${dirs.map((d) => JSON.stringify(d)).join(', ')}: bake with --shard i/n first.`,
-    )
   const [first] = shards
   const count = first!.manifest.shard!.count
-  const same = (m: BakeManifest) => JSON.stringify([m.model, m.options, m.sdkVersion, m.shard?.count])
+  const same = (m: BakeManifest) => JSON.stringify([m.model, m.options, m.sdkVersion, m.shard?.count, m.shard?.bake])
   const odd = shards.find((s) => same(s.manifest) !== same(first!.manifest))
   if (odd !== undefined) {
     throw new GanError(
       'ERR_INVALID_OPTION',
-      `shard ${odd.manifest.shard?.index} of ${odd.dir} is from another bake (model, options, SDK version or shard count differ from shard ${first!.manifest.shard?.index} of ${first!.dir}): merge the shards of one bake.`,
+      `shard ${odd.manifest.shard?.index} of ${odd.dir} is from another bake (model, options, SDK version, shard count, seeds or labels differ from shard ${first!.manifest.shard?.index} of ${first!.dir}): merge the shards of one bake.`,
     )
   }
   const byIndex = new Map<number, { dir: string; manifest: BakeManifest }>()

@@ -11,7 +11,8 @@ export const MAX_SEEDS = 1_000_000
  * integer range `a-b` (both ends included), an integer, or a string seed (text that reads as a
  * number but is not digits, like `1e3`, is refused as ambiguous: seedFromText); an array holds seeds as
  * they are (`[1, 5, 'hero']`, where a string is one seed, never a range). Duplicates are dropped,
- * keeping the first. `'0-99'` is 100 seeds; `'0-3;hero'` is 0, 1, 2, 3 and "hero".
+ * keeping the first; an integer and the string of its digits (`[7, '7']`, two images with one file
+ * name) are refused, and so is a mistyped range (`0-`, `5-3-1`). `'0-99'` is 100 seeds; `'0-3;hero'` is 0, 1, 2, 3 and "hero".
  */
 export function parseSeedSpec(spec: unknown): Seed[] {
   const items: Seed[] = []
@@ -30,6 +31,9 @@ export function parseSeedSpec(spec: unknown): Seed[] {
         }
         if (to - from + 1 + items.length > MAX_SEEDS) throw tooMany(spec)
         for (let s = from; s <= to; s++) items.push(s)
+      } else if (/\d\s*-|-\s*\d/.test(item) && /^[\d\s.eE+-]+$/.test(item)) {
+        // `0-`, `0--5`, `5-3-1`, `0-1e3`: a range mistyped, not a string seed anyone means.
+        throw new GanError('ERR_INVALID_SEED', `seed range ${describeValue(item)} is invalid: write from-to with digits only, e.g. 0-99.`)
       } else {
         items.push(seedFromText(item))
       }
@@ -45,7 +49,16 @@ export function parseSeedSpec(spec: unknown): Seed[] {
   if (items.length === 0) throw new GanError('ERR_INVALID_SEED', `seeds ${describeValue(spec)} name no seed: pass e.g. '0-99'.`)
   if (items.length > MAX_SEEDS) throw tooMany(spec)
   for (const seed of items) seedToInteger(seed) // the seed contract's own validation and message
-  return [...new Set(items)]
+  const seeds = [...new Set(items)]
+  const numbers = new Set(seeds.filter((seed) => typeof seed === 'number'))
+  const clash = seeds.find((seed) => typeof seed === 'string' && numbers.has(Number(seed)) && String(Number(seed)) === seed)
+  if (clash !== undefined) {
+    throw new GanError(
+      'ERR_INVALID_SEED',
+      `seeds ${clash} and ${describeValue(clash)} are different images (an integer seed and a string seed) but would be written to one file name: keep one of them.`,
+    )
+  }
+  return seeds
 }
 
 function tooMany(spec: unknown): GanError {
