@@ -38,6 +38,13 @@ describe('parseFlags', () => {
     // With positionals allowed, node adds advice on dash-prefixed positionals: cut, it misleads.
     expect(() => parseFlags(['--x'], spec, 1)).toThrow(new UsageError("Unknown option '--x'"))
   })
+
+  it('refuses an option given twice (the last would quietly win), unless it is multiple', () => {
+    expect(() => parseFlags(['--name', 'a', '--name=b'], spec)).toThrow(new UsageError('--name is given twice: pass it once'))
+    expect(() => parseFlags(['--json', '--json'], spec)).toThrow(new UsageError('--json is given twice: pass it once'))
+    const many = { tag: { type: 'string', multiple: true } } as const
+    expect(parseFlags(['--tag', 'a', '--tag', 'b'], many).values).toEqual({ tag: ['a', 'b'] })
+  })
 })
 
 describe('plainNumber', () => {

@@ -54,14 +54,24 @@ export type ParsedFlags<T extends FlagSpec> = ReturnType<typeof parseArgs<{ opti
 
 /**
  * Parse `args` with node:util's `parseArgs`, strictly: values stay the strings the user typed (so
- * `--name 007` is "007" and `--seed 0x10` can be refused as ambiguous), unknown options are errors.
+ * `--name 007` is "007" and `--seed 0x10` can be refused as ambiguous), unknown options and options
+ * given twice (unless `multiple`) are errors.
  * `positionals` is how many positional arguments the command takes at most.
  */
 export function parseFlags<const T extends FlagSpec>(args: readonly string[], options: T, positionals = 0): ParsedFlags<T> {
   let parsed: ParsedFlags<T>
   try {
-    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: positionals > 0 })
+    const { tokens, ...rest } = parseArgs({ args: [...args], options, strict: true, allowPositionals: positionals > 0, tokens: true })
+    parsed = rest as ParsedFlags<T>
+    // parseArgs keeps the last of a repeated option: `--out a --out b` would quietly drop a.
+    const seen = new Set<string>()
+    for (const token of tokens) {
+      if (token.kind !== 'option' || options[token.name]?.multiple) continue
+      if (seen.has(token.name)) throw new UsageError(`--${token.name} is given twice: pass it once`)
+      seen.add(token.name)
+    }
   } catch (err) {
+    if (err instanceof UsageError) throw err
     // node's advice on dash-prefixed positionals only confuses a mistyped option: cut it.
     const message = (err instanceof Error ? err.message : String(err)).replace(/\. To specify a positional argument[\s\S]*$/, '')
     throw new UsageError(message, { cause: err })
