@@ -26,6 +26,10 @@ describe('readModelFile', () => {
       '[gan-sdk] model file "/no/such/model.onnx" does not exist: pass the path of a .onnx generator.',
     )
     expect((await rejectionOf(readModelFile(tmpdir()))).message).toMatch(/is a directory/)
+    // A bare word was more likely a mistyped bundled name.
+    expect((await rejectionOf(readModelFile('mnst'))).message).toBe(
+      `[gan-sdk] model file "mnst" does not exist: pass the path of a .onnx generator or a bundled model's name (${Object.keys(BUNDLED_MODELS).join(', ')}).`,
+    )
   })
 
   it.each(Object.keys(BUNDLED_MODELS))('a missing bundled model (%s) says how to get it, for its URL or an equal one', async (name) => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { bundledModelName } from '../bundled-model.js'
+import { BUNDLED_MODELS, bundledModelName } from '../bundled-model.js'
 import { GanError } from '../core/errors.js'
 import { parseKnownModel, type KnownModel } from '../core/known-model.js'
 
@@ -32,7 +32,10 @@ export async function readModelFile(source: string | URL): Promise<Uint8Array> {
       )
     }
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(err)})`
-    throw new GanError('ERR_MODEL_NOT_FOUND', `model file ${JSON.stringify(path)} ${why}: pass the path of a .onnx generator.`, {
+    // A bare word (`mnst`) was more likely meant as a bundled model's name than as a file.
+    const names = Object.keys(BUNDLED_MODELS)
+    const hint = /^[\w-]+$/.test(path) ? ` or a bundled model's name (${names.join(', ')})` : ''
+    throw new GanError('ERR_MODEL_NOT_FOUND', `model file ${JSON.stringify(path)} ${why}: pass the path of a .onnx generator${hint}.`, {
       cause: err,
     })
   }
