@@ -21,7 +21,7 @@ Options:
   --quality <q>        webp/avif quality, 1–100 (default: 90 webp, 60 avif)
   --shard <i/n>        bake only shard i of n, e.g. 2/4 (default: all)
   --cache-dir <dir>    cache of finished images (default: node_modules/.cache/gan-sdk/bake)
-  --concurrency <n>    PNG encoder threads (default: the cores but one)
+  --concurrency <n>    encoder and writer threads (default: the cores but one, at least 2)
   --batch-size <n>     seeds per model run (default: 256)
   --json               print NDJSON events
   -h, --help           show this help

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { errorOf } from '../testing/gan-error.js'
-import { parseImport } from './plugin.js'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { errorOf, rejectionOf } from '../testing/gan-error.js'
+import ganSdk, { parseImport } from './plugin.js'
 
 describe('gan: imports', () => {
   it('read the model and the bake options from the query', () => {
@@ -15,9 +18,32 @@ describe('gan: imports', () => {
     ['mnist', 'gan:mnist names no seeds: add ?seeds=0-7'],
     ['mnist?seeds=1&colour=red', 'parameter "colour" is unknown: use seeds, labels, truncation, format, size, quality'],
     ['mnist?seeds=1&size=big', 'size="big" is not a number'],
+    ['mnist?seeds=0-1&seeds=9', 'parameter "seeds" is given twice'],
   ])('%s → ERR_INVALID_OPTION', (spec, message) => {
     const err = errorOf(() => parseImport(spec))
     expect(err.code).toBe('ERR_INVALID_OPTION')
     expect(err.message).toContain(message)
+  })
+})
+
+describe('ganSdk()', () => {
+  it.each([
+    [{ cachDir: 'x' }, 'ganSdk(): option "cachDir" is unknown: use cacheDir.'],
+    [{ cacheDir: 5 }, 'ganSdk(): cacheDir 5 is not a directory path'],
+    ['x', 'ganSdk() takes an options object'],
+  ])('refuses %j with ERR_INVALID_OPTION, at once', (options, message) => {
+    const err = errorOf(() => ganSdk(options as never))
+    expect(err.code).toBe('ERR_INVALID_OPTION')
+    expect(err.message).toContain(message)
+  })
+
+  it('names the import whose bake failed: a page may have many', async () => {
+    const plugin = ganSdk({ cacheDir: await mkdtemp(join(tmpdir(), 'gan-vite-')) })
+    type Hook = (this: unknown, ...args: unknown[]) => unknown
+    ;(plugin.configResolved as Hook)({ root: tmpdir(), command: 'build' })
+    const id = (plugin.resolveId as Hook)('gan:mnist?seeds=1&labels=cat', undefined) as string
+    const err = await rejectionOf(Promise.resolve((plugin.load as Hook).call({}, id)))
+    expect(err.code).toBe('ERR_INVALID_LABEL')
+    expect(err.message).toMatch(/^\[gan-sdk\] gan:mnist\?seeds=1&labels=cat: label "cat" is not a class of this model/)
   })
 })

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { Plugin, ResolvedConfig } from 'vite'
+import { describeValue } from '../core/describe-value.js'
 import { GanError } from '../core/errors.js'
 import { bake, type BakeOptions, type BakedImage } from '../bake/bake.js'
 import { sha256Hex } from '../bake/cache.js'
@@ -35,6 +36,7 @@ const QUERY_KEYS = ['seeds', 'labels', 'truncation', 'format', 'size', 'quality'
  * are never generated twice. Types for `gan:` imports: `/// <reference types="gan-sdk/vite-client" />`.
  */
 export default function ganSdk(options: GanVitePluginOptions = {}): Plugin {
+  checkPluginOptions(options)
   let config: ResolvedConfig
   const cacheDir = () => resolve(config.root, options.cacheDir ?? join('node_modules', '.cache', 'gan-sdk'))
   /** Baked images of the dev server, by URL path. */
@@ -58,7 +60,11 @@ export default function ganSdk(options: GanVitePluginOptions = {}): Plugin {
       const { model, bakeOptions } = parseImport(id.slice(VIRTUAL.length))
       const key = sha256Hex(id).slice(0, 16)
       const outDir = join(cacheDir(), 'vite', key)
-      const { images } = await bake({ ...bakeOptions, model, outDir, cacheDir: join(cacheDir(), 'bake') })
+      const { images } = await bake({ ...bakeOptions, model, outDir, cacheDir: join(cacheDir(), 'bake') }).catch((err: unknown) => {
+        // Say which import failed: a page may have many.
+        if (!(err instanceof GanError)) throw err
+        throw new GanError(err.code, `gan:${id.slice(VIRTUAL.length)}: ${err.message.replace(/^\[gan-sdk\] /, '')}`, { cause: err })
+      })
       if (model.startsWith('/')) this.addWatchFile(model)
       const entries = await Promise.all(
         images.map(async (image) => {
@@ -89,6 +95,25 @@ export default function ganSdk(options: GanVitePluginOptions = {}): Plugin {
   }
 }
 
+const PLUGIN_OPTIONS = ['cacheDir']
+
+function checkPluginOptions(options: unknown): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw new GanError(
+      'ERR_INVALID_OPTION',
+      `ganSdk() takes an options object, e.g. ganSdk({ cacheDir: '.cache/gan' }), not ${describeValue(options)}.`,
+    )
+  const unknown = Object.keys(options).find((key) => !PLUGIN_OPTIONS.includes(key))
+  if (unknown !== undefined)
+    throw new GanError('ERR_INVALID_OPTION', `ganSdk(): option "${unknown}" is unknown: use ${PLUGIN_OPTIONS.join(', ')}.`)
+  const { cacheDir } = options as GanVitePluginOptions
+  if (cacheDir !== undefined && (typeof cacheDir !== 'string' || cacheDir === ''))
+    throw new GanError(
+      'ERR_INVALID_OPTION',
+      `ganSdk(): cacheDir ${describeValue(cacheDir)} is not a directory path: pass a string, or leave it out.`,
+    )
+}
+
 function devUrl(key: string, image: BakedImage, served: Map<string, string>): string {
   const url = `${DEV_PATH}${key}/${image.file}`
   served.set(url, image.path)
@@ -110,6 +135,12 @@ export function parseImport(spec: string): { model: string; bakeOptions: Omit<Ba
       `gan:${spec}: parameter "${unknown}" is unknown: use ${QUERY_KEYS.join(', ')} (e.g. gan:mnist?seeds=0-7&format=webp).`,
     )
   }
+  const repeated = [...params.keys()].find((k, i, keys) => keys.indexOf(k) !== i)
+  if (repeated !== undefined)
+    throw new GanError(
+      'ERR_INVALID_OPTION',
+      `gan:${spec}: parameter "${repeated}" is given twice: give it once (seeds=0-1;9 lists several).`,
+    )
   const seeds = params.get('seeds')
   if (seeds === null)
     throw new GanError('ERR_INVALID_OPTION', `gan:${spec} names no seeds: add ?seeds=0-7 (ranges and lists, separated by ; or ,).`)
