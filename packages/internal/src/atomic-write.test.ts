@@ -1,14 +1,14 @@
-import { mkdir, mkdtemp, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises'
+import { link, mkdir, mkdtemp, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises'
 import { existsSync, statSync } from 'node:fs'
-import { createHash } from 'node:crypto'
-import { hostname, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   linkFileAtomic,
   linkFileAtomicSync,
   removeStaleTempFiles,
+  TEMP_HOST_TAG,
   writeFileAtomic,
   writeFileAtomicSync,
   writeFileOnceSync,
@@ -16,6 +16,7 @@ import {
 import { spawnSync } from 'node:child_process'
 
 const workspace = () => mkdtemp(join(tmpdir(), 'gan-atomic-'))
+const DAY = 24 * 60 * 60 * 1000
 
 // The synchronous flavours must behave as the promise-based ones: the same tests run on both.
 const writers = [
@@ -179,7 +180,7 @@ describe('writeFileOnceSync', () => {
 
 describe('removeStaleTempFiles', () => {
   // The temp-name scheme writeFileAtomic documents: `<path>.<host>-<pid>-<thread>-<n>.gan.tmp`.
-  const host = createHash('sha256').update(hostname()).digest('hex').slice(0, 8)
+  const host = TEMP_HOST_TAG
   const otherHost = host === '00000000' ? '11111111' : '00000000'
 
   it('removes the temp files of writers that no longer run, and nothing else', async () => {
@@ -202,15 +203,25 @@ describe('removeStaleTempFiles', () => {
     expect(await removeStaleTempFiles(join(dir, 'missing'))).toEqual([])
   })
 
-  it("leaves another host's temp files for a day, whatever their pid: that host's writer may still run", async () => {
+  it("leaves another host's temp files for a day after they were written or linked, whatever their pid", async () => {
     const dir = await workspace()
     const dead = spawnSync(process.execPath, ['-e', '']).pid!
-    const recent = `1.png.${otherHost}-${dead}-0-1.gan.tmp`
-    const old = `2.png.${otherHost}-${process.pid}-0-1.gan.tmp`
-    await Promise.all([recent, old].map((n) => writeFile(join(dir, n), '')))
-    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000)
-    await utimes(join(dir, old), twoDaysAgo, twoDaysAgo)
-    expect(await removeStaleTempFiles(dir)).toEqual([old])
-    expect(await readdir(dir)).toEqual([recent])
+    const written = `1.png.${otherHost}-${dead}-0-1.gan.tmp`
+    // A link temp (linkFileAtomic) made now to a three-day-old cache entry: the entry's old mtime, a new ctime.
+    const entry = join(dir, 'entry')
+    await writeFile(entry, 'bytes')
+    const threeDaysAgo = new Date(Date.now() - 3 * DAY)
+    await utimes(entry, threeDaysAgo, threeDaysAgo)
+    const linked = `2.png.${otherHost}-${process.pid}-0-1.gan.tmp`
+    await writeFile(join(dir, written), '')
+    await link(entry, join(dir, linked))
+    expect(await removeStaleTempFiles(dir)).toEqual([])
+    vi.useFakeTimers({ now: Date.now() + 2 * DAY, toFake: ['Date'] })
+    try {
+      expect((await removeStaleTempFiles(dir)).sort()).toEqual([written, linked].sort())
+    } finally {
+      vi.useRealTimers()
+    }
+    expect(await readdir(dir)).toEqual(['entry'])
   })
 })

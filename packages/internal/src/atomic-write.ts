@@ -1,4 +1,16 @@
-import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { copyFile, link, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { hostname } from 'node:os'
@@ -23,8 +35,8 @@ let writes = 0
  * `path`. Parent directories are created. On failure the temp file is removed, `path` is untouched,
  * and the original error is thrown (never one from the clean-up).
  *
- * Temp files are named `<path>.<host>-<pid>-<thread>-<n>.gan.tmp`, where `<host>` is the first 8 hex
- * digits of the SHA-256 of `os.hostname()`: unique across machines and containers sharing a folder,
+ * Temp files are named `<path>.<host>-<pid>-<thread>-<n>.gan.tmp`, where `<host>` is
+ * {@link TEMP_HOST_TAG}: unique across machines and containers sharing a folder,
  * processes, threads (each counts its own writes) and concurrent writes in one thread, and
  * distinctive, so a tool can remove the ones a killed process left behind without taking a user's
  * `notes.2024-01.tmp` for one.
@@ -180,12 +192,24 @@ function removeQuietly(tmp: string): void {
   }
 }
 
-/** This machine's (or container's) tag in temp names: its pids mean nothing on another host. */
-const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8)
+/**
+ * The `<host>` of this process's temp names: 8 hex digits of the SHA-256 of the host name and, on
+ * Linux, the PID namespace (`/proc/self/ns/pid`), so containers that share the host's name
+ * (`--network host`) still differ. Pids are checked only in temp names with this tag.
+ */
+export const TEMP_HOST_TAG = createHash('sha256').update(`${hostname()}\0${pidNamespace()}`).digest('hex').slice(0, 8)
+
+function pidNamespace(): string {
+  try {
+    return readlinkSync('/proc/self/ns/pid')
+  } catch {
+    return '' // not Linux: the host name alone
+  }
+}
 
 /** A temp name beside `path` that no other write shares (see {@link writeFileAtomic}). */
 function tempName(path: string): string {
-  return `${path}.${HOST}-${process.pid}-${threadId}-${++writes}.gan.tmp`
+  return `${path}.${TEMP_HOST_TAG}-${process.pid}-${threadId}-${++writes}.gan.tmp`
 }
 
 /** `<name>.<host>-<pid>-<thread>-<n>.gan.tmp`, as {@link writeFileAtomic} names its temp files. */
@@ -211,7 +235,7 @@ export async function removeStaleTempFiles(dir: string): Promise<string[]> {
       const match = TEMP_NAME.exec(name)
       if (!match) return false
       const [, host, pidText] = match
-      if (host !== HOST) return isOlderThan(join(dir, name), FOREIGN_TEMP_AGE_MS)
+      if (host !== TEMP_HOST_TAG) return isOlderThan(join(dir, name), FOREIGN_TEMP_AGE_MS)
       const pid = Number(pidText)
       return Number.isSafeInteger(pid) && pid !== process.pid && !isRunning(pid)
     }),
@@ -221,9 +245,10 @@ export async function removeStaleTempFiles(dir: string): Promise<string[]> {
   return removed
 }
 
+/** Whether `path` was last written or linked more than `ageMs` ago: a hard link made now to an old file has the file's old mtime but a new ctime. */
 async function isOlderThan(path: string, ageMs: number): Promise<boolean> {
   const stats = await stat(path).catch(() => undefined)
-  return stats !== undefined && Date.now() - stats.mtimeMs > ageMs
+  return stats !== undefined && Date.now() - Math.max(stats.mtimeMs, stats.ctimeMs) > ageMs
 }
 
 function isRunning(pid: number): boolean {

@@ -4,6 +4,7 @@ export {
   linkFileAtomic,
   linkFileAtomicSync,
   removeStaleTempFiles,
+  TEMP_HOST_TAG,
   writeFileAtomic,
   writeFileAtomicSync,
   writeFileOnceSync,

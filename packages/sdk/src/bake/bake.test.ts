@@ -1,8 +1,8 @@
 import { decode } from 'fast-png'
+import { TEMP_HOST_TAG } from '@gan-sdk/internal'
 import { spawnSync } from 'node:child_process'
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { createHash } from 'node:crypto'
-import { hostname, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { readProvenance } from '../core/image.js'
@@ -113,7 +113,7 @@ describe('bake', () => {
     const [first] = (await bake({ model, seeds: '7', outDir: out, cacheDir })).images
     const prefixDir = join(cacheDir, first!.key.slice(0, 2))
     const dead = spawnSync(process.execPath, ['-e', '']).pid!
-    const host = createHash('sha256').update(hostname()).digest('hex').slice(0, 8)
+    const host = TEMP_HOST_TAG
     const stale = [
       join(out, `tiny-8.png.${host}-${dead}-1-1.gan.tmp`),
       join(prefixDir, `${first!.key}.${'0'.repeat(64)}.${host}-${dead}-1-2.gan.tmp`),
