@@ -154,6 +154,7 @@ describe('resume', () => {
       message: expect.stringContaining('leave it out, or pass the folder its images have moved to'),
     })
     expect(await train({ outDir, resume: true, steps: 2, dataset: moved })).toMatchObject({ startStep: 1, steps: 2 })
+    expect(await readRunManifest(outDir)).toMatchObject({ name: 'photos-dcgan', dataset: 'photos' })
     // The run now knows where its images are: the next resume needs no dataset.
     expect(JSON.parse(await readFile(join(outDir, 'config.json'), 'utf8')).dataset.path).toBe(resolve(moved))
     expect(await train({ outDir, resume: true, steps: 3 })).toMatchObject({ startStep: 2, steps: 3 })

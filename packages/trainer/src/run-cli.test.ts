@@ -42,6 +42,7 @@ describe('resolveTrainCommandOptions', () => {
   it('puts a run without --out in runs/<dataset>: a folder under its own name', () => {
     expect(resolveTrainCommandOptions({}, 'emoji').outDir).toBe('runs/emoji')
     expect(resolveTrainCommandOptions({}, './data/photos/').outDir).toBe('runs/photos')
+    expect(resolveTrainCommandOptions({}, '/').outDir).toBe('runs/folder')
     expect(resolveTrainCommandOptions({ out: 'mine' }, './data/photos').outDir).toBe('mine')
   })
 

@@ -1,4 +1,4 @@
-import { basename, join, resolve } from 'node:path'
+import { basename, posix, resolve } from 'node:path'
 import { describeValue } from 'gan-sdk/core'
 import { plainNumber } from '@gan-sdk/internal'
 import { AUGMENT_POLICIES, type AugmentPolicy } from './augment/diff-augment.js'
@@ -93,7 +93,8 @@ export type TrainCommandFlags = Partial<
 
 /** Where a run goes when --out is left out: `runs/<dataset>`, a folder's own name for a folder (`./photos` → runs/photos). */
 export function defaultOut(dataset: string): string {
-  return join('runs', (BUILTIN_DATASETS as readonly string[]).includes(dataset) ? dataset : basename(resolve(dataset)))
+  const name = (BUILTIN_DATASETS as readonly string[]).includes(dataset) ? dataset : basename(resolve(dataset))
+  return posix.join('runs', name === '' ? 'folder' : name) // '' for a root (`/`, `C:\`)
 }
 
 /**

@@ -48,7 +48,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   await prepareRunDir(opts.outDir, opts)
   const saved = opts.resume ? await readRunConfig(opts.outDir) : undefined
   if (saved) checkResumeSchedule(opts, saved, (await readRunManifest(opts.outDir)).steps ?? 0)
-  const { dataset: data, skipped } = await loadDataset(opts.data, opts.shape, opts.conditional)
+  const { dataset: loaded, skipped } = await loadDataset(opts.data, opts.shape, opts.conditional)
+  // A resumed folder run keeps its dataset's name (and so its model's) wherever the folder moved.
+  const data = saved ? { ...loaded, name: saved.dataset.name } : loaded
   const classNames = opts.conditional ? data.classNames : []
   opts.onEvent({
     type: 'data',

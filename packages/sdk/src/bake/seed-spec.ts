@@ -3,6 +3,12 @@ import { GanError } from '../core/errors.js'
 import { seedToInteger, type Seed } from '../core/seed.js'
 import { seedFromText } from '../core/seed-text.js'
 
+/**
+ * A range mistyped, not a string seed anyone means: an open end (`0-`), a double dash (`0--5`), an
+ * end in exponent form (`0-1e3`). Dates and versions (`2024-01-15`, `1.2.3-4`) stay string seeds.
+ */
+const MISTYPED_RANGE = /^\d+\s*-\s*$|^\d+\s*--|^\d+\s*-\s*\d*\.?\d+e[-+]?\d+$|^\d*\.?\d+e[-+]?\d+\s*-\s*\d+$/i
+
 /** The most images one seed specification may name: more is almost certainly a typo. */
 export const MAX_SEEDS = 1_000_000
 
@@ -12,7 +18,7 @@ export const MAX_SEEDS = 1_000_000
  * number but is not digits, like `1e3`, is refused as ambiguous: seedFromText); an array holds seeds as
  * they are (`[1, 5, 'hero']`, where a string is one seed, never a range). Duplicates are dropped,
  * keeping the first; an integer and the string of its digits (`[7, '7']`, two images with one file
- * name) are refused, and so is a mistyped range (`0-`, `5-3-1`). `'0-99'` is 100 seeds; `'0-3;hero'` is 0, 1, 2, 3 and "hero".
+ * name) are refused, and so is a mistyped range (`0-`, `0--5`, `0-1e3`). `'0-99'` is 100 seeds; `'0-3;hero'` is 0, 1, 2, 3 and "hero".
  */
 export function parseSeedSpec(spec: unknown): Seed[] {
   const items: Seed[] = []
@@ -31,8 +37,7 @@ export function parseSeedSpec(spec: unknown): Seed[] {
         }
         if (to - from + 1 + items.length > MAX_SEEDS) throw tooMany(spec)
         for (let s = from; s <= to; s++) items.push(s)
-      } else if (/\d\s*-|-\s*\d/.test(item) && /^[\d\s.eE+-]+$/.test(item)) {
-        // `0-`, `0--5`, `5-3-1`, `0-1e3`: a range mistyped, not a string seed anyone means.
+      } else if (MISTYPED_RANGE.test(item)) {
         throw new GanError('ERR_INVALID_SEED', `seed range ${describeValue(item)} is invalid: write from-to with digits only, e.g. 0-99.`)
       } else {
         items.push(seedFromText(item))

@@ -25,7 +25,7 @@ describe('readModelFile', () => {
     expect((await rejectionOf(readModelFile('/no/such/model.onnx'))).message).toBe(
       '[gan-sdk] model file "/no/such/model.onnx" does not exist: pass the path of a .onnx generator.',
     )
-    expect((await rejectionOf(readModelFile(tmpdir()))).message).toMatch(/is a directory/)
+    expect((await rejectionOf(readModelFile(tmpdir()))).message).toMatch(/is a directory: pass the path of a \.onnx generator\.$/)
     // A bare word was more likely a mistyped bundled name.
     expect((await rejectionOf(readModelFile('mnst'))).message).toBe(
       `[gan-sdk] model file "mnst" does not exist: pass the path of a .onnx generator or a bundled model's name (${Object.keys(BUNDLED_MODELS).join(', ')}).`,

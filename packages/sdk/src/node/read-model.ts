@@ -34,7 +34,7 @@ export async function readModelFile(source: string | URL): Promise<Uint8Array> {
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(err)})`
     // A bare word (`mnst`) was more likely meant as a bundled model's name than as a file.
     const names = Object.keys(BUNDLED_MODELS)
-    const hint = /^[\w-]+$/.test(path) ? ` or a bundled model's name (${names.join(', ')})` : ''
+    const hint = code === 'ENOENT' && /^[\w-]+$/.test(path) ? ` or a bundled model's name (${names.join(', ')})` : ''
     throw new GanError('ERR_MODEL_NOT_FOUND', `model file ${JSON.stringify(path)} ${why}: pass the path of a .onnx generator${hint}.`, {
       cause: err,
     })

@@ -41,6 +41,8 @@ export default function ganSdk(options: GanVitePluginOptions = {}): Plugin {
   const cacheDir = () => resolve(config.root, options.cacheDir ?? join('node_modules', '.cache', 'gan-sdk'))
   /** Baked images of the dev server, by URL path. */
   const served = new Map<string, string>()
+  /** The `gan:` import as written, by resolved id: errors name what the user can find in their code. */
+  const written = new Map<string, string>()
 
   return {
     name: 'gan-sdk',
@@ -53,7 +55,9 @@ export default function ganSdk(options: GanVitePluginOptions = {}): Plugin {
       // Relative model paths are the importer's; bundled names (mnist) stay names.
       const resolvedModel =
         model.startsWith('.') || model.startsWith('/') ? resolve(importer ? dirname(importer) : config.root, model) : model
-      return `${VIRTUAL}${resolvedModel}?${query}`
+      const resolved = `${VIRTUAL}${resolvedModel}?${query}`
+      written.set(resolved, id)
+      return resolved
     },
     async load(id) {
       if (!id.startsWith(VIRTUAL)) return undefined
@@ -63,7 +67,7 @@ export default function ganSdk(options: GanVitePluginOptions = {}): Plugin {
       const { images } = await bake({ ...bakeOptions, model, outDir, cacheDir: join(cacheDir(), 'bake') }).catch((err: unknown) => {
         // Say which import failed: a page may have many.
         if (!(err instanceof GanError)) throw err
-        throw new GanError(err.code, `gan:${id.slice(VIRTUAL.length)}: ${err.message.replace(/^\[gan-sdk\] /, '')}`, { cause: err })
+        throw new GanError(err.code, `${written.get(id) ?? id.slice(1)}: ${err.message.replace(/^\[gan-sdk\] /, '')}`, { cause: err })
       })
       if (model.startsWith('/')) this.addWatchFile(model)
       const entries = await Promise.all(
@@ -139,7 +143,7 @@ export function parseImport(spec: string): { model: string; bakeOptions: Omit<Ba
   if (repeated !== undefined)
     throw new GanError(
       'ERR_INVALID_OPTION',
-      `gan:${spec}: parameter "${repeated}" is given twice: give it once (seeds=0-1;9 lists several).`,
+      `gan:${spec}: parameter "${repeated}" is given twice: give it once${repeated === 'seeds' || repeated === 'labels' ? ` (${repeated}=a;b lists several)` : ''}.`,
     )
   const seeds = params.get('seeds')
   if (seeds === null)
