@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -57,6 +57,16 @@ describe('examples/playground', () => {
       expect(inked.bright).toBeGreaterThan(16 * 20) // every digit has some ink
       await mkdir(OUTPUT, { recursive: true })
       await page.screenshot({ path: join(OUTPUT, 'playground.png') })
+      // worker: true in a Vite build: the worker's script must be bundled (its imports resolved).
+      await page.evaluate(() => (document.getElementById('status')!.textContent = ''))
+      await page.check('#worker')
+      await page.waitForFunction(() => /ms per image|error/i.test(document.getElementById('status')?.textContent ?? ''), undefined, {
+        timeout: 120_000,
+      })
+      expect(await page.textContent('#status')).toMatch(/^gan-sdk\/mnist-conditional, 28×28 on (webgpu|wasm).* — [\d.]+ ms per image\.$/)
+      // One copy of onnxruntime-web's runtime in the build.
+      const wasm = (await readdir(outDir, { recursive: true })).filter((f) => f.endsWith('.wasm'))
+      expect(wasm).toHaveLength(1)
       expect(errors).toEqual([])
     } finally {
       await browser.close()

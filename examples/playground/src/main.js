@@ -20,7 +20,7 @@ async function load() {
   await generator?.dispose()
   generator = undefined
   try {
-    generator = await Generator.load(source, { device: $('device').value, wasmPaths: '/ort/' })
+    generator = await Generator.load(source, { device: $('device').value, worker: $('worker').checked })
   } catch (err) {
     status(err.message, true)
     return
@@ -111,6 +111,7 @@ $('drop').addEventListener('drop', (e) => {
   useFile(e.dataTransfer.files[0])
 })
 $('device').addEventListener('change', load)
+$('worker').addEventListener('change', load)
 $('psi').addEventListener('input', () => ($('psi-out').textContent = Number($('psi').value).toFixed(2)))
 for (const id of ['psi', 'label']) $(id).addEventListener('change', render)
 $('generate').addEventListener('click', render)

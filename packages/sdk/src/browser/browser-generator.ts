@@ -41,7 +41,7 @@ const inWorker = createOrtSessionFactory(
   createWorkerOrt(ort.Tensor, (model, options) =>
     WorkerPool.start<SessionRequest, Record<string, WireTensor>>(
       () =>
-        browserWorkerPort(new URL('./session-worker.browser.js', import.meta.url), {
+        browserWorkerPort(new Worker(new URL('./session-worker.browser.js', import.meta.url), { type: 'module' }), {
           model,
           options,
           wasmPaths: ort.env.wasm.wasmPaths,
@@ -69,7 +69,7 @@ export class Generator extends GeneratorBase {
   /**
    * Load a generator: a bundled model by name (`'mnist'`, `'emoji'`), a URL, or the bytes (e.g. from a dropped
    * file); with no model, the bundled MNIST digits (a URL your bundler resolves).
-   * @example const g = await Generator.load('/models/my-gan.onnx', { device: 'auto', wasmPaths: '/ort/' })
+   * @example const g = await Generator.load('/models/my-gan.onnx', { device: 'auto' })
    */
   static async load(model: ModelSource = BUNDLED_MODEL_URL, options: BrowserLoadOptions = {}): Promise<Generator> {
     const { wasmPaths, worker = false, ...shared } = options

@@ -1,8 +1,12 @@
 import type { WorkerPort } from '../core/worker-pool.js'
 
-/** A module Web Worker running `script`, sent `init` as its first message, as the core's WorkerPool drives it. */
-export function browserWorkerPort(script: URL, init: unknown): WorkerPort {
-  const worker = new Worker(script, { type: 'module' })
+/**
+ * A module Web Worker, sent `init` as its first message, as the core's WorkerPool drives it. The
+ * caller constructs the worker as `new Worker(new URL('./x.js', import.meta.url), { type: 'module' })`
+ * in one expression: the pattern bundlers (Vite, webpack, Parcel) recognise to bundle the worker's
+ * script; a URL made elsewhere is taken for a plain asset, and its imports are left unresolved.
+ */
+export function browserWorkerPort(worker: Worker, init: unknown): WorkerPort {
   worker.postMessage({ init })
   return {
     post: (message, transfer) => worker.postMessage(message, transfer),
