@@ -79,19 +79,8 @@ describe('gan-train bin', () => {
   it('SIGKILL during a checkpoint write leaves the previous checkpoint loadable, and the run resumable', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'gan-bin-')), 'run')
     // Wider networks, so a checkpoint takes long enough to be caught half-written.
-    const run = start([
-      '--out',
-      out,
-      '--steps',
-      '100000',
-      '--checkpoint-every',
-      '1',
-      ...TINY,
-      '--generator-filters',
-      '64,32',
-      '--discriminator-filters',
-      '32,64',
-    ])
+    const wide = TINY.map((arg, i) => ({ '--generator-filters': '64,32', '--discriminator-filters': '32,64' })[TINY[i - 1]!] ?? arg)
+    const run = start(['--out', out, '--steps', '100000', '--checkpoint-every', '1', ...wide])
     const checkpoints = join(out, 'checkpoints')
     await until(async () => (await readFile(join(out, 'gan.json'), 'utf8').catch(() => '')).includes('"steps"'))
     await until(async () => (await readdir(checkpoints).catch(() => [])).some((e) => e.includes('.tmp-')))
