@@ -48,7 +48,9 @@ describe('gan-train bin', () => {
     expect(await run.exit).toBe(143)
     const steps = (await readRunManifest(out)).steps!
     expect(steps).toBeGreaterThanOrEqual(2)
-    expect(run.output().stderr).toContain(`[gan-train] interrupted after step ${steps}; that step is saved in ${out}.`)
+    expect(run.output().stderr).toContain(
+      `[gan-train] interrupted after step ${steps}; that step is saved in ${out}. Continue with: gan-train --resume ${out}`,
+    )
   })
 
   it('with worker threads (--workers 2): Ctrl-C saves the current step and exits 130, and a finished run exits', async () => {

@@ -249,7 +249,9 @@ describe('gan-train CLI', () => {
       if ((JSON.parse(line) as { type: string }).type === 'step') controller.abort()
     })
     expect(r.code).toBe(130)
-    expect(r.stderr).toEqual([`[gan-train] interrupted after step 1; that step is saved in ${out}.`])
+    expect(r.stderr).toEqual([
+      `[gan-train] interrupted after step 1; that step is saved in ${out}. Continue with: gan-train --resume ${out}`,
+    ])
     const events = r.stdout.map((l) => JSON.parse(l) as { type: string })
     expect(events.map((e) => e.type)).toEqual(['data', 'backend', 'start', 'progress', 'step', 'sample', 'checkpoint', 'done'])
     expect(JSON.parse(await readFile(join(out, 'gan.json'), 'utf8'))).toMatchObject({ steps: 1 })

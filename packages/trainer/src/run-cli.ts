@@ -105,11 +105,18 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
       if (options.signal?.aborted) {
         const saved =
           result.steps > result.startStep ? `that step is saved in ${result.outDir}` : 'nothing was trained, so nothing was saved'
-        io.stderr(`[gan-train] interrupted after step ${result.steps}; ${saved}.`)
+        // A run with a checkpoint (this one's, or the one it resumed) continues from it.
+        const next = result.steps > 0 ? ` Continue with: gan-train --resume ${shellWord(result.outDir)}` : ''
+        io.stderr(`[gan-train] interrupted after step ${result.steps}; ${saved}.${next}`)
         return 130
       }
       return 0
     },
     { tool: 'gan-train', io, json, usageCodes: ['ERR_INVALID_OPTION'] },
   )
+}
+
+/** `text` as one shell word: as it is when plain, else in single quotes. */
+function shellWord(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`
 }
