@@ -243,14 +243,15 @@ describe('gan-train CLI', () => {
   })
 
   it('stops when the signal aborts, saves that step, and exits 130; --json prints the events as NDJSON', async () => {
-    const out = join(await mkdtemp(join(tmpdir(), 'gan-train-cli-')), 'run')
+    // A name the shell must quote: the command printed to continue the run is one to paste.
+    const out = join(await mkdtemp(join(tmpdir(), 'gan-train-cli-')), "Jo's run")
     const controller = new AbortController()
     const r = await cli(['--out', out, '--steps', '1000', ...TINY, '--json'], { signal: controller.signal }, (line) => {
       if ((JSON.parse(line) as { type: string }).type === 'step') controller.abort()
     })
     expect(r.code).toBe(130)
     expect(r.stderr).toEqual([
-      `[gan-train] interrupted after step 1; that step is saved in ${out}. Continue with: gan-train --resume ${out}`,
+      `[gan-train] interrupted after step 1; that step is saved in ${out}. Continue with: gan-train --resume '${out.replace("'", "'\\''")}'`,
     ])
     const events = r.stdout.map((l) => JSON.parse(l) as { type: string })
     expect(events.map((e) => e.type)).toEqual(['data', 'backend', 'start', 'progress', 'step', 'sample', 'checkpoint', 'done'])
