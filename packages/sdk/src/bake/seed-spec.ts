@@ -55,8 +55,8 @@ export function parseSeedSpec(spec: unknown): Seed[] {
   if (items.length > MAX_SEEDS) throw tooMany(spec)
   for (const seed of items) seedToInteger(seed) // the seed contract's own validation and message
   const seeds = [...new Set(items)]
-  const numbers = new Set(seeds.filter((seed) => typeof seed === 'number'))
-  const clash = seeds.find((seed) => typeof seed === 'string' && numbers.has(Number(seed)) && String(Number(seed)) === seed)
+  const integerNames = new Set(seeds.filter((seed) => typeof seed === 'number').map(String))
+  const clash = seeds.find((seed) => typeof seed === 'string' && integerNames.has(seed))
   if (clash !== undefined) {
     throw new GanError(
       'ERR_INVALID_SEED',
