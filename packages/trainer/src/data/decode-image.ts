@@ -17,7 +17,7 @@ export const MIN_SIDE = 8
 export const MAX_ASPECT = 4
 
 /** Why an image was skipped, as reported to the user. */
-export type SkipReason = 'unreadable' | 'too small' | 'too elongated'
+export type SkipReason = 'unreadable' | 'unsupported format' | 'too small' | 'too elongated'
 
 export type DecodeResult = { pixels: Uint8Array } | { skipped: SkipReason; detail: string }
 

@@ -1,18 +1,19 @@
 import { describeValue } from 'gan-sdk/core'
 import { stat } from 'node:fs/promises'
-import { basename, join, resolve } from 'node:path'
+import { basename, extname, join, resolve } from 'node:path'
 import { TrainError } from '../errors.js'
 import { decodeImages, type LoadedImages } from './decode-images.js'
 import type { ImageShape } from './decode-image.js'
-import { findImageFiles } from './image-files.js'
+import { findImageFiles, IMAGE_FORMATS } from './image-files.js'
 
 /** The most classes a dataset can have: labels are stored as bytes. */
 export const MAX_CLASSES = 256
 
 /**
- * Load every PNG, JPEG and WebP image under `root` (recursively) at `shape`. The class of an image is
+ * Load every PNG, JPEG, WebP, GIF (first frame), AVIF and TIFF image under `root` (recursively) at `shape`. The class of an image is
  * the top-level sub-folder it sits in (`root/cat/…`, `root/dog/…`); `conditional` requires that
- * every image sits in one and that there are at least two. Unusable images are skipped and reported.
+ * every image sits in one and that there are at least two. Unusable images, and images in formats that
+ * are not read (BMP, HEIC, SVG, …), are skipped and reported.
  * @throws TrainError `ERR_DATASET` for a folder that does not exist or has fewer than two usable images.
  */
 export async function loadFolder(root: string, shape: ImageShape, options: { conditional: boolean }): Promise<LoadedImages> {
@@ -21,10 +22,10 @@ export async function loadFolder(root: string, shape: ImageShape, options: { con
   if (!info?.isDirectory()) {
     throw new TrainError(
       'ERR_DATASET',
-      `dataset ${describeValue(root)} is neither a built-in dataset (mnist, emoji) nor a folder: pass a folder of PNG, JPEG or WebP images.`,
+      `dataset ${describeValue(root)} is neither a built-in dataset (mnist, emoji) nor a folder: pass a folder of ${IMAGE_FORMATS} images.`,
     )
   }
-  const files = await findImageFiles(dir)
+  const { images: files, unread } = await findImageFiles(dir)
   const classOf = (file: string) => (file.includes('/') ? file.slice(0, file.indexOf('/')) : undefined)
   const loose = files.filter((f) => classOf(f) === undefined)
   const classNames = loose.length > 0 ? [basename(dir)] : [...new Set(files.map((f) => classOf(f)!))]
@@ -53,5 +54,11 @@ export async function loadFolder(root: string, shape: ImageShape, options: { con
     files.map((file) => ({ name: file, source: join(dir, file), label: label(file) })),
     shape,
   )
-  return { ...loaded, classNames }
+  const notRead = unread.map((name) => ({
+    name,
+    reason: 'unsupported format' as const,
+    detail: `${extname(name).slice(1).toUpperCase()} is not read: convert it to PNG`,
+  }))
+  const skipped = [...notRead, ...loaded.skipped].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  return { ...loaded, classNames, skipped }
 }

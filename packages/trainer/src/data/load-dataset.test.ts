@@ -7,21 +7,32 @@ import { findImageFiles } from './image-files.js'
 import { loadDataset } from './load-dataset.js'
 
 /** A solid w×h image file in `format`, with alpha when `alpha` < 1. */
-async function image(path: string, w: number, h: number, rgb: [number, number, number], format: 'png' | 'jpeg' | 'webp', alpha = 1) {
+async function image(
+  path: string,
+  w: number,
+  h: number,
+  rgb: [number, number, number],
+  format: 'png' | 'jpeg' | 'webp' | 'gif' | 'avif' | 'tiff',
+  alpha = 1,
+) {
   await mkdir(join(path, '..'), { recursive: true })
   const created = sharp({ create: { width: w, height: h, channels: 4, background: { r: rgb[0], g: rgb[1], b: rgb[2], alpha } } })
   await created[format]({ quality: 100, lossless: format === 'webp' }).toFile(path)
 }
 
-/** cats/ (red, 3 good + 1 broken), dogs/ (blue, 2 good + 1 tiny + 1 banner), and hidden files. */
+/** cats/ (red, 5 good + 1 broken + 1 BMP), dogs/ (blue, 3 good + 1 tiny + 1 banner), and hidden files. */
 async function pets(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'gan-folder-'))
   await image(join(root, 'cats', 'a.png'), 20, 10, [255, 0, 0], 'png')
   await image(join(root, 'cats', 'nested', 'b.JPG'), 16, 16, [255, 0, 0], 'jpeg')
   await image(join(root, 'cats', 'c.webp'), 12, 18, [255, 0, 0], 'webp')
+  await image(join(root, 'cats', 'f.gif'), 16, 16, [255, 0, 0], 'gif')
+  await image(join(root, 'cats', 'g.tif'), 16, 16, [255, 0, 0], 'tiff')
   await writeFile(join(root, 'cats', 'broken.png'), 'not a png')
+  await writeFile(join(root, 'cats', 'old.BMP'), 'BM')
   await image(join(root, 'dogs', 'd.png'), 16, 16, [0, 0, 255], 'png', 0.5)
   await image(join(root, 'dogs', 'e.png'), 9, 9, [0, 0, 255], 'png')
+  await image(join(root, 'dogs', 'h.avif'), 16, 16, [0, 0, 255], 'avif')
   await image(join(root, 'dogs', 'tiny.png'), 4, 4, [0, 0, 255], 'png')
   await image(join(root, 'dogs', 'banner.png'), 90, 10, [0, 0, 255], 'png')
   await image(join(root, '.thumbs', 'x.png'), 16, 16, [0, 0, 0], 'png')
@@ -30,34 +41,44 @@ async function pets(): Promise<string> {
 }
 
 describe('folder datasets', () => {
-  it('finds PNG, JPEG and WebP files recursively, in code point order, without hidden ones', async () => {
-    expect(await findImageFiles(await pets())).toEqual([
-      'cats/a.png',
-      'cats/broken.png',
-      'cats/c.webp',
-      'cats/nested/b.JPG',
-      'dogs/banner.png',
-      'dogs/d.png',
-      'dogs/e.png',
-      'dogs/tiny.png',
-    ])
+  it('finds image files recursively, in code point order, without hidden ones, and lists unread formats apart', async () => {
+    expect(await findImageFiles(await pets())).toEqual({
+      images: [
+        'cats/a.png',
+        'cats/broken.png',
+        'cats/c.webp',
+        'cats/f.gif',
+        'cats/g.tif',
+        'cats/nested/b.JPG',
+        'dogs/banner.png',
+        'dogs/d.png',
+        'dogs/e.png',
+        'dogs/h.avif',
+        'dogs/tiny.png',
+      ],
+      unread: ['cats/old.BMP'],
+    })
   })
 
   it('loads images as bytes at the size asked for, labelled by sub-folder, and reports the ones it skips', async () => {
     const root = await pets()
     const { dataset, skipped } = await loadDataset({ kind: 'folder', path: root }, { size: 8, channels: 3, fit: 'crop' }, true)
-    expect(dataset).toMatchObject({ width: 8, height: 8, channels: 3, count: 5, classNames: ['cats', 'dogs'], license: 'unknown' })
+    expect(dataset).toMatchObject({ width: 8, height: 8, channels: 3, count: 8, classNames: ['cats', 'dogs'], license: 'unknown' })
     expect(dataset.pixels).toBeInstanceOf(Uint8Array)
-    expect(Array.from(dataset.labels)).toEqual([0, 0, 0, 1, 1])
+    expect(Array.from(dataset.labels)).toEqual([0, 0, 0, 0, 0, 1, 1, 1])
     expect(skipped).toEqual([
       { name: 'cats/broken.png', reason: 'unreadable', detail: expect.stringContaining('unsupported image format') },
+      { name: 'cats/old.BMP', reason: 'unsupported format', detail: 'BMP is not read: convert it to PNG' },
       { name: 'dogs/banner.png', reason: 'too elongated', detail: '90×10' },
       { name: 'dogs/tiny.png', reason: 'too small', detail: '4×4' },
     ])
     const pixel = (n: number) => Array.from(dataset.pixels.subarray(n * 192, n * 192 + 3))
     expect(pixel(0)).toEqual([255, 0, 0])
     // Half-transparent blue, flattened onto white.
-    expect(pixel(3)).toEqual([127, 127, 255].map((v, i) => expect.closeTo(v, i === 2 ? 0 : 1.5)))
+    // GIF, TIFF and AVIF decode like the rest: red cats, blue dogs.
+    for (const n of [2, 3]) expect(pixel(n)).toEqual([255, 0, 0])
+    expect(pixel(7)).toEqual([0, 0, 255].map((v) => expect.closeTo(v, -1))) // AVIF is lossy: within 5
+    expect(pixel(5)).toEqual([127, 127, 255].map((v, i) => expect.closeTo(v, i === 2 ? 0 : 1.5)))
   })
 
   it('pads instead of cropping, keeps alpha at 4 channels and makes luminance at 1', async () => {

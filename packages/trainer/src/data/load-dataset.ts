@@ -6,6 +6,7 @@ import { decodeImages, type SkippedImage } from './decode-images.js'
 import type { ImageShape } from './decode-image.js'
 import { EMOJI_LICENSE, loadEmoji } from './emoji.js'
 import { loadFolder } from './folder.js'
+import { IMAGE_FORMATS } from './image-files.js'
 import { loadMnist } from './mnist.js'
 
 /** Where a run's images come from, as resolved from the `dataset` option. */
@@ -68,7 +69,7 @@ export async function loadDataset(
     const why = skipped.length > 0 ? ` (${skipped.length} skipped: ${describeSkipped(skipped)})` : ''
     throw new TrainError(
       'ERR_DATASET',
-      `${where} has ${dataset.count === 0 ? 'no usable images' : 'only one usable image'}${why}: a GAN needs many images (hundreds at least) of PNG, JPEG or WebP.`,
+      `${where} has ${dataset.count === 0 ? 'no usable images' : 'only one usable image'}${why}: a GAN needs many images (hundreds at least) of ${IMAGE_FORMATS}.`,
     )
   }
   if (conditional) {
