@@ -37,6 +37,12 @@ describe('parseFlags', () => {
     expect(() => parseFlags(['a'], spec)).toThrow(UsageError)
     // With positionals allowed, node adds advice on dash-prefixed positionals: cut, it misleads.
     expect(() => parseFlags(['--x'], spec, 1)).toThrow(new UsageError("Unknown option '--x'"))
+    // A value starting with a dash reads as an option: one sentence that says how to pass it.
+    expect(() => parseFlags(['--name', '-5'], spec)).toThrow(
+      new UsageError('--name is followed by "-5", which reads as an option: give --name a value, or write --name=-5 if that is its value'),
+    )
+    expect(() => parseFlags(['--name', '--json'], spec)).toThrow(/^--name is followed by "--json", which reads as an option/)
+    expect(parseFlags(['--name=-5'], spec).values).toEqual({ name: '-5' })
   })
 
   it('refuses an option given twice (the last would quietly win), unless it is multiple', () => {

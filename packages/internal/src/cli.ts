@@ -72,6 +72,15 @@ export function parseFlags<const T extends FlagSpec>(args: readonly string[], op
     }
   } catch (err) {
     if (err instanceof UsageError) throw err
+    // node calls `--steps -5` (or `--out --json`) ambiguous, in three sentences: say it in one.
+    const flag = /^Option '(--[^' ]+)(?: <value>)?' argument is ambiguous/.exec(err instanceof Error ? err.message : '')?.[1]
+    const next = flag === undefined ? undefined : args[args.indexOf(flag) + 1]
+    if (flag !== undefined && next !== undefined) {
+      throw new UsageError(
+        `${flag} is followed by ${JSON.stringify(next)}, which reads as an option: give ${flag} a value, or write ${flag}=${next} if that is its value`,
+        { cause: err },
+      )
+    }
     // node's advice on dash-prefixed positionals only confuses a mistyped option: cut it.
     const message = (err instanceof Error ? err.message : String(err)).replace(/\. To specify a positional argument[\s\S]*$/, '')
     throw new UsageError(message, { cause: err })
