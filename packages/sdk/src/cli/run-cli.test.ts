@@ -51,7 +51,7 @@ describe('gan-sdk CLI', () => {
     expect(events).toHaveLength(2)
   })
 
-  it("--label picks a conditional model's class; an unknown one is a usage error naming the classes", async () => {
+  it("--label picks a conditional model's class by name or index; an unknown one is a usage error naming the classes", async () => {
     const { dir, out } = await workspace()
     const model = join(dir, 'cond.onnx')
     await writeFile(model, tinyGenerator({ labels: ['cat', 'dog'] }))
@@ -60,6 +60,9 @@ describe('gan-sdk CLI', () => {
       readProvenance(await readFile(join(out, '4-dog.png')))?.label,
       readProvenance(await readFile(join(out, '5-dog.png')))?.label,
     ]).toEqual(['dog', 'dog'])
+    // An index, as the error below lists them, picks the class it numbers; files carry its name.
+    expect((await cli('generate', '--seed', '6', '--label', '0', '--out', out, '--model', model)).code).toBe(0)
+    expect(readProvenance(await readFile(join(out, '6-cat.png')))?.label).toBe('cat')
     const cow = await cli('generate', '--label', 'cow', '--out', join(dir, 'none'), '--model', model)
     expect([cow.code, cow.stderr]).toEqual([
       2,

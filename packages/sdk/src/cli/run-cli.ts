@@ -1,6 +1,7 @@
 import { parseFlags, plainNumber, runCommand, UsageError, type CliIo, type ExitCode, type Terminal } from '@gan-sdk/internal'
 import { describeValue } from '../core/describe-value.js'
 import { GanError } from '../core/errors.js'
+import type { Label } from '../core/generate-options.js'
 import { SDK_VERSION } from '../core/version.js'
 import type { Seed } from '../core/seed.js'
 import { seedFromText } from '../core/seed-text.js'
@@ -23,8 +24,8 @@ Options:
   --seed <seed>    generate: first seed: digits for an integer in [0, 2^53 − 1], other text for a
                    string seed (text that reads as a number, like -1, 1e3 or NaN, is refused) (default: 0)
   --count <n>      generate: number of images, 1 … ${MAX_COUNT} (default: 1)
-  --label <class>  generate: the class of a conditional model's images, by name (gan-sdk info lists
-                   them; mnist: 0 … 9, emoji: food-drink, flags, …) (default: each seed's own class, seed mod classes)
+  --label <class>  generate: the class of a conditional model's images, by name or index (gan-sdk info
+                   lists them; mnist: 0 … 9, emoji: food-drink, flags, …) (default: each seed's own class, seed mod classes)
   --out <dir>      generate: output directory, created if missing (default: out)
   --json           generate: print NDJSON events instead of file paths
   --model <model>  a bundled model name (mnist, emoji), a .onnx path, or an http(s) URL (default: mnist)
@@ -133,7 +134,7 @@ async function generateCommand(options: GenerateCommandOptions, io: CliIo): Prom
     await writeSeedImages(generator, {
       seed: options.seed,
       count: options.count,
-      label: options.label,
+      label: options.label === undefined ? undefined : flagLabel(options.label, generator.info.labels),
       out: options.out,
       onImage: (event) => io.stdout(options.json ? JSON.stringify(event) : event.file),
     })
@@ -142,6 +143,11 @@ async function generateCommand(options: GenerateCommandOptions, io: CliIo): Prom
   } finally {
     await generator.dispose()
   }
+}
+
+/** A `--label` value: a class name of the model, else (digits) a class index, as the API's `label` takes either. */
+function flagLabel(value: string, labels: readonly string[]): Label {
+  return !labels.includes(value) && /^\d+$/.test(value) ? Number(value) : value
 }
 
 async function infoCommand(model: string | undefined, io: CliIo): Promise<void> {
