@@ -43,6 +43,7 @@ describe('parseFlags', () => {
     )
     expect(() => parseFlags(['--name', '--json'], spec)).toThrow(/^--name is followed by "--json", which reads as an option/)
     expect(parseFlags(['--name=-5'], spec).values).toEqual({ name: '-5' })
+    expect(() => parseFlags(['--name', 'a', '--name', '-5'], spec)).toThrow(/^--name is followed by "-5"/)
   })
 
   it('refuses an option given twice (the last would quietly win), unless it is multiple', () => {

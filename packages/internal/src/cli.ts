@@ -74,7 +74,8 @@ export function parseFlags<const T extends FlagSpec>(args: readonly string[], op
     if (err instanceof UsageError) throw err
     // node calls `--steps -5` (or `--out --json`) ambiguous, in three sentences: say it in one.
     const flag = /^Option '(--[^' ]+)(?: <value>)?' argument is ambiguous/.exec(err instanceof Error ? err.message : '')?.[1]
-    const next = flag === undefined ? undefined : args[args.indexOf(flag) + 1]
+    const at = args.findIndex((arg, i) => arg === flag && args[i + 1]?.startsWith('-'))
+    const next = at < 0 ? undefined : args[at + 1]
     if (flag !== undefined && next !== undefined) {
       throw new UsageError(
         `${flag} is followed by ${JSON.stringify(next)}, which reads as an option: give ${flag} a value, or write ${flag}=${next} if that is its value`,

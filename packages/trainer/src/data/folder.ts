@@ -10,10 +10,10 @@ import { findImageFiles, IMAGE_FORMATS } from './image-files.js'
 export const MAX_CLASSES = 256
 
 /**
- * Load every PNG, JPEG, WebP, GIF (first frame), AVIF and TIFF image under `root` (recursively) at `shape`. The class of an image is
- * the top-level sub-folder it sits in (`root/cat/…`, `root/dog/…`); `conditional` requires that
- * every image sits in one and that there are at least two. Unusable images, and images in formats that
- * are not read (BMP, HEIC, SVG, …), are skipped and reported.
+ * Load every PNG, JPEG, WebP, GIF (first frame), AVIF and TIFF image under `root` (recursively) at
+ * `shape`. The class of an image is the top-level sub-folder it sits in (`root/cat/…`, `root/dog/…`);
+ * `conditional` requires that every image sits in one and that there are at least two. Unusable
+ * images, and images in formats that are not read (BMP, HEIC, SVG, …), are skipped and reported.
  * @throws TrainError `ERR_DATASET` for a folder that does not exist or has fewer than two usable images.
  */
 export async function loadFolder(root: string, shape: ImageShape, options: { conditional: boolean }): Promise<LoadedImages> {
