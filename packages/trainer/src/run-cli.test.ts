@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { resolveTrainCommandOptions, runCli, type RunCliOptions } from './run-cli.js'
+import { resolveTrainCommandOptions, runCli, type RunCliOptions, type TrainCommandFlags } from './run-cli.js'
 
 async function cli(argv: string[], options?: RunCliOptions, onLine?: (line: string) => void) {
   const stdout: string[] = []
@@ -34,6 +34,40 @@ const TINY = [
   '1',
 ]
 
+/** Every flag of gan-train but --resume, as typed. */
+const ALL_FLAGS = {
+  out: 'runs/x',
+  steps: '12000',
+  'batch-size': '32',
+  lr: '2e-4',
+  'lr-decay-steps': '3000',
+  'latent-size': '64',
+  'generator-filters': '64, 32',
+  'discriminator-filters': '32,64',
+  ema: '.99',
+  'standing-stats': '16',
+  'class-loss': '0.25',
+  seed: '0',
+  'sample-every': '100',
+  'checkpoint-every': '200',
+  'log-every': '10',
+  backend: 'cpu',
+  'no-fast-kernels': true,
+  workers: '3',
+  name: '007',
+  license: '1e3',
+  size: '32',
+  channels: '3',
+  fit: 'pad',
+  conditional: true,
+  beta1: '0.9',
+  'kernel-size': '3',
+  loss: 'hinge',
+  augment: 'color, cutout',
+  'spectral-norm': true,
+  force: true,
+} satisfies TrainCommandFlags
+
 describe('resolveTrainCommandOptions', () => {
   it('leaves out what was not given, so train() applies its own defaults', () => {
     expect(resolveTrainCommandOptions({})).toEqual({ outDir: 'runs/mnist', dataset: 'mnist' })
@@ -47,41 +81,7 @@ describe('resolveTrainCommandOptions', () => {
   })
 
   it('reads every flag as typed', () => {
-    const options = resolveTrainCommandOptions(
-      {
-        out: 'runs/x',
-        steps: '12000',
-        'batch-size': '32',
-        lr: '2e-4',
-        'lr-decay-steps': '3000',
-        'latent-size': '64',
-        'generator-filters': '64, 32',
-        'discriminator-filters': '32,64',
-        ema: '.99',
-        'standing-stats': '16',
-        'class-loss': '0.25',
-        seed: '0',
-        'sample-every': '100',
-        'checkpoint-every': '200',
-        'log-every': '10',
-        backend: 'cpu',
-        'no-fast-kernels': true,
-        workers: '3',
-        name: '007',
-        license: '1e3',
-        size: '32',
-        channels: '3',
-        fit: 'pad',
-        conditional: true,
-        beta1: '0.9',
-        'kernel-size': '3',
-        loss: 'hinge',
-        augment: 'color, cutout',
-        'spectral-norm': true,
-        force: true,
-      },
-      './photos',
-    )
+    const options = resolveTrainCommandOptions(ALL_FLAGS, './photos')
     expect(options).toEqual({
       outDir: 'runs/x',
       dataset: './photos',
@@ -128,6 +128,37 @@ describe('resolveTrainCommandOptions', () => {
       resume: true,
       dataset: 'moved/photos',
     })
+  })
+
+  it('--resume refuses the flags of settings the run fixes, by flag, and names the ones that may change', () => {
+    const changeable: string[] = []
+    for (const [flag, value] of Object.entries(ALL_FLAGS)) {
+      if (flag === 'out') continue
+      try {
+        resolveTrainCommandOptions({ resume: 'runs/x', [flag]: value })
+        changeable.push(flag)
+      } catch (err) {
+        expect(err).toMatchObject({
+          code: 'ERR_INVALID_OPTION',
+          message: expect.stringMatching(new RegExp(`^\\[gan-train\\] --${flag} is fixed by the run`)),
+        })
+      }
+    }
+    const mayChange = [
+      'steps',
+      'lr-decay-steps',
+      'standing-stats',
+      'sample-every',
+      'checkpoint-every',
+      'log-every',
+      'backend',
+      'no-fast-kernels',
+      'workers',
+    ]
+    expect(changeable.sort()).toEqual([...mayChange, 'force'].sort())
+    expect(() => resolveTrainCommandOptions({ resume: 'runs/x', loss: 'ns' })).toThrow(
+      `[gan-train] --loss is fixed by the run that --resume "runs/x" continues (its config.json): leave it out (only ${mayChange.map((f) => `--${f}`).join(', ')} may change).`,
+    )
   })
 })
 

@@ -7,7 +7,15 @@ import { FITS, type Fit } from './data/decode-image.js'
 import { TrainError } from './errors.js'
 import { LOSS_NAMES, type LossName } from './losses.js'
 import { IMAGE_SIZES, type ImageSize } from './models/architecture.js'
-import { BUILTIN_DATASETS, NUMBER_OPTIONS, TRAIN_DEFAULTS, WORKERS_RULE, type NumberOption, type TrainOptions } from './options.js'
+import {
+  BUILTIN_DATASETS,
+  NUMBER_OPTIONS,
+  RESUMABLE_OPTIONS,
+  TRAIN_DEFAULTS,
+  WORKERS_RULE,
+  type NumberOption,
+  type TrainOptions,
+} from './options.js'
 
 /** The flags of `gan-train` (training), for parseFlags: one per option of train(). */
 export const TRAIN_FLAGS = {
@@ -66,6 +74,25 @@ const NUMBER_FLAGS = {
   'log-every': 'logEvery',
 } as const satisfies Record<string, NumberOption>
 type NumberFlag = keyof typeof NUMBER_FLAGS
+
+/** The flag that sets each option (other than the dataset and the run directory), for messages in the command line's terms. */
+const FLAG_OF: Partial<Record<keyof TrainOptions, string>> = {
+  ...Object.fromEntries(Object.entries(NUMBER_FLAGS).map(([flag, key]) => [key, flag])),
+  size: 'size',
+  channels: 'channels',
+  fit: 'fit',
+  conditional: 'conditional',
+  loss: 'loss',
+  augment: 'augment',
+  spectralNorm: 'spectral-norm',
+  generatorFilters: 'generator-filters',
+  discriminatorFilters: 'discriminator-filters',
+  backend: 'backend',
+  fastKernels: 'no-fast-kernels',
+  workers: 'workers',
+  name: 'name',
+  license: 'license',
+}
 type TextFlag = 'out' | 'name' | 'license' | 'resume'
 
 /** The flags of `gan-train`, as typed: values stay strings until {@link resolveTrainCommandOptions} reads them. */
@@ -144,7 +171,19 @@ export function resolveTrainCommandOptions(flags: TrainCommandFlags, dataset?: s
   if (name !== undefined) options.name = name
   const license = text(flags, 'license', 'an SPDX licence identifier such as MIT')
   if (license !== undefined) options.license = license
+  if (resume !== undefined) refuseFixedFlags(options, resume)
   return options
+}
+
+/** train() refuses options that a resumed run fixes, by their option names: the command line refuses them by its flags, earlier. */
+function refuseFixedFlags(options: TrainOptions, resume: string): void {
+  const resumable = new Set<string>(RESUMABLE_OPTIONS)
+  const fixed = (Object.keys(options) as Array<keyof TrainOptions>).find((key) => FLAG_OF[key] !== undefined && !resumable.has(key))
+  if (fixed === undefined) return
+  throw new TrainError(
+    'ERR_INVALID_OPTION',
+    `--${FLAG_OF[fixed]} is fixed by the run that --resume ${describeValue(resume)} continues (its config.json): leave it out (only ${RESUMABLE_OPTIONS.map((key) => `--${FLAG_OF[key]}`).join(', ')} may change).`,
+  )
 }
 
 /** A string flag's value. An empty one is refused here, by its flag name, rather than later by its option name. */
