@@ -41,6 +41,17 @@ describe('npx gan-sdk (built)', () => {
     expect(failure.stderr).toBe('[gan-sdk] model file "/nonexistent/m.onnx" does not exist: pass the path of a .onnx generator.\n')
   })
 
+  it('finishes and exits 0 when the reader of its output stops early (| head -1: EPIPE)', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'gan-epipe-'))
+    const child = spawn(BIN, ['generate', '--seed', '0', '--count', '2000', '--out', out, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.stdout.once('data', () => child.stdout.destroy())
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+    expect((await readdir(out)).filter((n) => n.endsWith('.png'))).toHaveLength(2000)
+  })
+
   it('a run killed with SIGKILL leaves at most temp files, which the next run into that folder removes', async () => {
     const out = await mkdtemp(join(tmpdir(), 'gan-kill-'))
     const child = spawn(BIN, ['generate', '--seed', '0', '--count', '20000', '--out', out], { stdio: 'ignore' })
