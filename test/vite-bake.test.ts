@@ -38,27 +38,42 @@ describe('examples/vite-bake', () => {
     )
   })
 
-  it('the dev server bakes on the first request of the module and serves the images', { timeout: 120_000 }, async () => {
-    const server = await createServer({
-      root: ROOT,
-      logLevel: 'silent',
-      server: { host: '127.0.0.1', port: 0, hmr: false },
-      cacheDir: join(await mkdtemp(join(tmpdir(), 'gan-vite-dev-')), 'c'),
-    })
-    await server.listen()
-    try {
-      const base = `http://127.0.0.1:${(server.httpServer!.address() as AddressInfo).port}`
-      const main = await (await fetch(`${base}/src/main.js`)).text()
-      const moduleUrl = /from "([^"]*gan:mnist[^"]*)"/.exec(main)?.[1]
-      expect(moduleUrl).toBeDefined()
-      const module = await (await fetch(`${base}${moduleUrl}`)).text()
-      const srcs = [...module.matchAll(/src: "([^"]+)"/g)].map((m) => m[1]!)
-      expect(srcs).toHaveLength(8)
-      const response = await fetch(`${base}${srcs[3]}`)
-      expect(response.headers.get('content-type')).toBe('image/png')
-      expect(decode(new Uint8Array(await response.arrayBuffer()))).toMatchObject({ width: 56, height: 56 })
-    } finally {
-      await server.close()
-    }
-  })
+  it(
+    'the dev server bakes on the first request of the module and serves the images, after a restart too',
+    { timeout: 120_000 },
+    async () => {
+      const cacheDir = join(await mkdtemp(join(tmpdir(), 'gan-vite-dev-')), 'c')
+      const start = async () => {
+        const server = await createServer({ root: ROOT, logLevel: 'silent', server: { host: '127.0.0.1', port: 0, hmr: false }, cacheDir })
+        await server.listen()
+        return { server, base: `http://127.0.0.1:${(server.httpServer!.address() as AddressInfo).port}` }
+      }
+      const first = await start()
+      let srcs: string[]
+      try {
+        const main = await (await fetch(`${first.base}/src/main.js`)).text()
+        const moduleUrl = /from "([^"]*gan:mnist[^"]*)"/.exec(main)?.[1]
+        expect(moduleUrl).toBeDefined()
+        const module = await (await fetch(`${first.base}${moduleUrl}`)).text()
+        srcs = [...module.matchAll(/src: "([^"]+)"/g)].map((m) => m[1]!)
+        expect(srcs).toHaveLength(8)
+        const response = await fetch(`${first.base}${srcs[3]}`)
+        expect(response.headers.get('content-type')).toBe('image/png')
+        expect(decode(new Uint8Array(await response.arrayBuffer()))).toMatchObject({ width: 56, height: 56 })
+      } finally {
+        await first.server.close()
+      }
+      // A page still open across a restart asks for its images before its gan: module loads again.
+      const second = await start()
+      try {
+        const again = await fetch(`${second.base}${srcs[3]}`)
+        expect([again.status, again.headers.get('content-type')]).toEqual([200, 'image/png'])
+        const missing = await fetch(`${second.base}${srcs[3]!.replace(/[^/]+$/, 'mnist-99.png')}`)
+        expect([missing.status, await missing.text()]).toEqual([404, expect.stringMatching(/^gan-sdk: no baked image at \/@gan-sdk\//)])
+        expect((await fetch(`${second.base}/@gan-sdk/0123456789abcdef/%2E%2E%2Fpackage.json`)).status).toBe(404)
+      } finally {
+        await second.server.close()
+      }
+    },
+  )
 })

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path'
 import type { Plugin, ResolvedConfig } from 'vite'
 import { describeValue } from '../core/describe-value.js'
 import { GanError } from '../core/errors.js'
-import { bake, type BakeOptions, type BakedImage } from '../bake/bake.js'
+import { bake, type BakeOptions } from '../bake/bake.js'
 import { sha256Hex } from '../bake/cache.js'
 import type { BakeFormat } from '../bake/encode.js'
 
@@ -39,8 +39,6 @@ export default function ganSdk(options: GanVitePluginOptions = {}): Plugin {
   checkPluginOptions(options)
   let config: ResolvedConfig
   const cacheDir = () => resolve(config.root, options.cacheDir ?? join('node_modules', '.cache', 'gan-sdk'))
-  /** Baked images of the dev server, by URL path. */
-  const served = new Map<string, string>()
   /** The `gan:` import as written, by resolved id: errors name what the user can find in their code. */
   const written = new Map<string, string>()
 
@@ -75,25 +73,29 @@ export default function ganSdk(options: GanVitePluginOptions = {}): Plugin {
           const src =
             config.command === 'build'
               ? `import.meta.ROLLUP_FILE_URL_${this.emitFile({ type: 'asset', name: image.file, source: await readFile(image.path) })}`
-              : JSON.stringify(devUrl(key, image, served))
+              : JSON.stringify(`${DEV_PATH}${key}/${encodeURIComponent(image.file)}`)
           return `{ src: ${src}, width: ${image.width}, height: ${image.height}, seed: ${JSON.stringify(image.seed)}, label: ${JSON.stringify(image.label)} }`
         }),
       )
       return `export default [\n  ${entries.join(',\n  ')}\n]\n`
     },
     configureServer(server) {
+      // Served from the bake's folder, not from memory: a page reloaded after a restart of the server
+      // finds its images before its `gan:` module has loaded again.
       server.middlewares.use(async (req, res, next) => {
-        const path = req.url?.split('?')[0]
-        const file = path === undefined ? undefined : served.get(path)
-        if (file === undefined) return next()
-        try {
-          const bytes = await readFile(file)
-          res.setHeader('Content-Type', contentType(file))
-          res.setHeader('Cache-Control', 'no-cache')
-          res.end(bytes)
-        } catch (err) {
-          next(err)
+        const path = req.url?.split('?')[0] ?? ''
+        if (!path.startsWith(DEV_PATH)) return next()
+        const file = devFile(path.slice(DEV_PATH.length), cacheDir())
+        const bytes = file === undefined ? undefined : await readFile(file).catch(() => undefined)
+        if (file === undefined || bytes === undefined) {
+          res.statusCode = 404
+          res.setHeader('Content-Type', 'text/plain; charset=utf-8')
+          res.end(`gan-sdk: no baked image at ${path}: reload the page, so that its gan: import bakes again.`)
+          return
         }
+        res.setHeader('Content-Type', contentType(file))
+        res.setHeader('Cache-Control', 'no-cache')
+        res.end(bytes)
       })
     },
   }
@@ -118,10 +120,18 @@ function checkPluginOptions(options: unknown): void {
     )
 }
 
-function devUrl(key: string, image: BakedImage, served: Map<string, string>): string {
-  const url = `${DEV_PATH}${key}/${image.file}`
-  served.set(url, image.path)
-  return url
+/** `<key>/<file name, URL-encoded>` → the baked file in the dev server's bake folders; undefined for anything else. */
+function devFile(rest: string, cacheDir: string): string | undefined {
+  const match = /^([0-9a-f]{16})\/([^/]+)$/.exec(rest)
+  if (match === null) return undefined
+  let name: string
+  try {
+    name = decodeURIComponent(match[2]!)
+  } catch {
+    return undefined
+  }
+  // Bake's file names have no separators and no leading dot: nothing else is served.
+  return name.startsWith('.') || /[/\\]/.test(name) ? undefined : join(cacheDir, 'vite', match[1]!, name)
 }
 
 function contentType(file: string): string {
