@@ -72,7 +72,7 @@ function measure([, kind, [h, w, c], k, outC]) {
 
 const rows = []
 for (const fast of [false, true]) {
-  const sel = await selectBackend('wasm', { fastConvTranspose: fast })
+  const sel = await selectBackend('wasm', { fastConvTranspose: fast, onnxRuntime: false })
   if (sel.name !== 'wasm') throw new Error(`expected the wasm backend, got ${sel.name}`)
   for (const layer of LAYERS) {
     const r = measure(layer)

@@ -20,12 +20,12 @@ export const machine = () => ({
   loadAverage1m: Math.round(loadavg()[0] * 100) / 100,
 })
 
-function makeStep(gf, df) {
+function makeStep(gf, df, size, channels) {
   const cfg = {
     latentSize: 100,
-    width: 28,
-    height: 28,
-    channels: 1,
+    width: size,
+    height: size,
+    channels,
     generatorFilters: gf,
     discriminatorFilters: df,
     kernelSize: 4,
@@ -38,7 +38,7 @@ function makeStep(gf, df) {
   const gVars = G.trainableWeights.map((w) => w.read())
   const dVars = D.trainableWeights.map((w) => w.read())
   return () => {
-    const real = tf.randomUniform([BATCH, 28, 28, 1], -1, 1)
+    const real = tf.randomUniform([BATCH, size, size, channels], -1, 1)
     const z = tf.randomNormal([BATCH, 100])
     const fake = tf.tidy(() => G.apply(z, { training: true }))
     const d = dOpt.minimize(
@@ -52,10 +52,13 @@ function makeStep(gf, df) {
   }
 }
 
-/** Training images/s of G `gf`, D `df` on the wasm backend: the median of `steps` steps after one warm-up. */
-export async function stepImagesPerSec(gf, df, { fastConvTranspose, steps }) {
-  await selectBackend('wasm', { fastConvTranspose })
-  const step = makeStep(gf, df)
+/**
+ * Training images/s of G `gf`, D `df` (at `size`×`size`×`channels`, 28×28×1 by default) on the wasm
+ * backend with the given kernels: the median of `steps` steps after one warm-up.
+ */
+export async function stepImagesPerSec(gf, df, { fastConvTranspose, onnxRuntime, steps, size = 28, channels = 1 }) {
+  await selectBackend('wasm', { fastConvTranspose, onnxRuntime })
+  const step = makeStep(gf, df, size, channels)
   step()
   const ms = []
   for (let i = 0; i < steps; i++) {

@@ -4,8 +4,10 @@
 //   for the reference DCGAN (G 128→64, D 64→128, 28×28×1: the default `gan-train mnist`) and the
 //   64×64 colour configuration (`gan-train emoji --size 64` defaults: G 256→128→64, D 64→128→256,
 //   RGBA), batch 64;
-// - one step in one thread, stock vs sub-pixel Conv2DBackpropInput, for the reference DCGAN and the
-//   previous MNIST model's config (G 64→32, D 32→64), plus the Conv2DTranspose layer alone.
+// - one step in one thread with each set of kernels (TF.js's stock wasm kernels; ours on XNNPACK with
+//   the sub-pixel Conv2DBackpropInput; ONNX Runtime's, the default), for the reference DCGAN, the
+//   previous MNIST model's config (G 64→32, D 32→64) and the 64×64 colour one, plus the
+//   Conv2DTranspose layer alone (stock vs sub-pixel).
 // Run: npm run bench:train (repo root). Writes results/train-speed.{json,md}. Pause other work first:
 // the workers need both cores, and the load average is recorded.
 import * as tf from '@tensorflow/tfjs-core'
@@ -14,10 +16,15 @@ import { BATCH, machine, median, stepImagesPerSec, workersImagesPerSec, writeRes
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 6)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
-const imagesPerSec = (gf, df, fast) => stepImagesPerSec(gf, df, { fastConvTranspose: fast, steps: STEPS })
+/** The kernel sets of the step table: options of selectBackend('wasm'). */
+const KERNELS = {
+  stock: { fastConvTranspose: false, onnxRuntime: false },
+  xnnpack: { fastConvTranspose: true, onnxRuntime: false },
+  onnxruntime: { fastConvTranspose: true, onnxRuntime: true },
+}
 
 async function layerMs(fast) {
-  await selectBackend('wasm', { fastConvTranspose: fast })
+  await selectBackend('wasm', { fastConvTranspose: fast, onnxRuntime: false })
   const x = tf.randomNormal([BATCH, 7, 7, 128])
   const w = tf.randomNormal([4, 4, 64, 128])
   const run = () =>
@@ -62,13 +69,14 @@ for (const { label, ...config } of CONFIGS) {
 }
 
 const rows = []
-for (const [label, gf, df] of [
-  ['reference DCGAN: G 128→64, D 64→128', [128, 64], [64, 128]],
-  ['previous MNIST model: G 64→32, D 32→64', [64, 32], [32, 64]],
+for (const [label, gf, df, size, channels, steps] of [
+  ['reference DCGAN: G 128→64, D 64→128, 28×28×1', [128, 64], [64, 128], 28, 1, STEPS],
+  ['previous MNIST model: G 64→32, D 32→64, 28×28×1', [64, 32], [32, 64], 28, 1, STEPS],
+  ['64×64 colour: G 256→128→64, D 64→128→256, 64×64×4', [256, 128, 64], [64, 128, 256], 64, 4, Math.min(STEPS, 3)],
 ]) {
-  const stock = await imagesPerSec(gf, df, false)
-  const fast = await imagesPerSec(gf, df, true)
-  rows.push({ label, stock, fast, speedup: Math.round((fast / stock) * 100) / 100 })
+  const row = { label }
+  for (const [name, kernels] of Object.entries(KERNELS)) row[name] = await stepImagesPerSec(gf, df, { ...kernels, steps, size, channels })
+  rows.push({ ...row, speedup: Math.round((row.onnxruntime / row.xnnpack) * 100) / 100 })
 }
 const layer = { stockMs: await layerMs(false), fastMs: await layerMs(true) }
 const result = {
@@ -83,10 +91,13 @@ const md = `| train(), wasm backend, batch ${BATCH} (median step, best of ${ROUN
 | --- | --- | --- | --- |
 ${workers.map((r) => `| ${r.label} | ${r.workers1} images/s | ${r.workers2} images/s | ${r.speedup}× |`).join('\n')}
 
-| one training step in one thread, wasm backend, batch ${BATCH} (median of ${STEPS}) | stock kernel | sub-pixel kernel | speed-up |
+| one training step in one thread, wasm backend, batch ${BATCH} (median of ${STEPS}; 3 at 64×64) | TF.js stock kernels | XNNPACK + sub-pixel | ONNX Runtime (default) | ONNX Runtime / XNNPACK |
+| --- | --- | --- | --- | --- |
+${rows.map((r) => `| ${r.label} | ${r.stock} images/s | ${r.xnnpack} images/s | ${r.onnxruntime} images/s | ${r.speedup}× |`).join('\n')}
+
+| Conv2DTranspose 7×7×128 → 14×14×64, k4 s2, forward, wasm backend | stock kernel | sub-pixel kernel | speed-up |
 | --- | --- | --- | --- |
-${rows.map((r) => `| ${r.label} | ${r.stock} images/s | ${r.fast} images/s | ${r.speedup}× |`).join('\n')}
-| Conv2DTranspose 7×7×128 → 14×14×64, k4 s2, forward | ${layer.stockMs} ms | ${layer.fastMs} ms | ${Math.round((layer.stockMs / layer.fastMs) * 100) / 100}× |
+| one call, batch ${BATCH} | ${layer.stockMs} ms | ${layer.fastMs} ms | ${Math.round((layer.stockMs / layer.fastMs) * 100) / 100}× |
 
 Machine: ${result.machine.cpu}, ${result.machine.cores} cores (the wasm backend uses one thread per worker in Node), ${result.machine.platform}, Node ${result.machine.node}; load average ${result.machine.loadAverage1m} when it ended.
 `

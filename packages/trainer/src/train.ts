@@ -68,7 +68,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const config = buildRunConfig(opts, data)
   if (saved) checkSameData(config, saved)
 
-  const backend = await selectBackend(opts.backend, { fastConvTranspose: opts.fastKernels })
+  const backend = await selectBackend(opts.backend, { fastConvTranspose: opts.fastKernels, onnxRuntime: opts.fastKernels })
   const replicas = resolveWorkers(opts.workers, backend.name, opts.batchSize)
   opts.onEvent({ type: 'backend', backend: backend.name, tried: backend.tried, workers: replicas })
   // Everything that holds tensors, freed in reverse order however training ends.

@@ -1,5 +1,7 @@
 import { getKernel, registerGradient, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core'
+import { ortEngine } from './ort-engine.js'
 import { createBatchMatMulWasm } from './wasm-batch-matmul.js'
+import { createConv2dBackpropInputOrt, createConv2dOrt } from './wasm-ort-conv.js'
 import { conv2dBackpropFilterConfig } from './wasm-conv-backprop-filter.js'
 import { createConv2dBackpropInputWasm } from './wasm-conv-backprop-input.js'
 import { leakyReluGradConfig, leakyReluGradGradConfig, leakyReluGradWasmConfig, LEAKY_RELU_GRAD } from './wasm-leaky-relu-grad.js'
@@ -11,23 +13,31 @@ import { TrainError } from '../errors.js'
 export interface WasmKernelOptions {
   /** Replace the stock Conv2DBackpropInput (Conv2DTranspose, conv input gradients) with the sub-pixel kernel. @default true */
   fastConvTranspose?: boolean
+  /**
+   * Run Conv2D, FusedConv2D and single matrix products in ONNX Runtime's CPU kernels (ort-engine.ts),
+   * where onnxruntime-node loads. @default true
+   */
+  onnxRuntime?: boolean
 }
 
 let stockBackpropInput: KernelConfig | undefined
 // The stock configs of the kernels that are always wrapped, kept for the same reason.
-const stock: Partial<Record<'Tile' | 'BatchMatMul' | 'Sum' | 'Mean', KernelConfig>> = {}
+const stock: Partial<Record<'Tile' | 'BatchMatMul' | 'Sum' | 'Mean' | 'Conv2D' | 'FusedConv2D', KernelConfig>> = {}
 
 /**
  * Make the wasm backend able to train convnets: add the missing Conv2DBackpropFilter and
  * UnsortedSegmentSum (the gradient of an Embedding), compute LeakyReLU's gradient in one pass
  * (wasm-leaky-relu-grad.ts; its gradient registration applies to every backend, which fall back to
  * the stock composition), replace Tile, BatchMatMul, and Sum and Mean
- * over leading axes by the faster wrappers of wasm-tile.ts, wasm-batch-matmul.ts and wasm-reduce.ts, and
- * (by default) swap in the fast Conv2DBackpropInput. Call after `@tensorflow/tfjs-backend-wasm` is
- * imported; safe to call again to switch the fast kernel on or off.
+ * over leading axes by the faster wrappers of wasm-tile.ts, wasm-batch-matmul.ts and wasm-reduce.ts,
+ * (by default) run Conv2D, FusedConv2D, Conv2DBackpropInput and single products in ONNX Runtime
+ * (wasm-ort-conv.ts, ort-engine.ts), and swap in the sub-pixel Conv2DBackpropInput where ONNX Runtime
+ * is off or does not take a shape. Call after `@tensorflow/tfjs-backend-wasm` is imported; safe to
+ * call again to switch the fast kernels on or off.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   const fast = options.fastConvTranspose ?? true
+  const engine = (options.onnxRuntime ?? true) ? ortEngine() : undefined
   if (getKernel('Conv2DBackpropFilter', 'wasm') === undefined) registerKernel(conv2dBackpropFilterConfig)
   if (getKernel('UnsortedSegmentSum', 'wasm') === undefined) registerKernel(unsortedSegmentSumConfig)
   if (getKernel(LEAKY_RELU_GRAD, 'wasm') === undefined) {
@@ -42,9 +52,11 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   }
   for (const [name, wrap] of [
     ['Tile', createTileWasm],
-    ['BatchMatMul', createBatchMatMulWasm],
+    ['BatchMatMul', (f: KernelFunc) => createBatchMatMulWasm(f, engine)],
     ['Sum', (f: KernelFunc) => createReduceWasm('Sum', f)],
     ['Mean', (f: KernelFunc) => createReduceWasm('Mean', f)],
+    ['Conv2D', (f: KernelFunc) => (engine === undefined ? f : createConv2dOrt(f, engine))],
+    ['FusedConv2D', (f: KernelFunc) => (engine === undefined ? f : createConv2dOrt(f, engine))],
   ] as const) {
     const config = (stock[name] ??= getKernel(name, 'wasm'))
     if (config === undefined) continue
@@ -52,7 +64,16 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
     registerKernel({ ...config, kernelFunc: wrap(config.kernelFunc) })
   }
   unregisterKernel('Conv2DBackpropInput', 'wasm')
+  const backpropInput = stockBackpropInput.kernelFunc
   registerKernel(
-    fast ? { ...stockBackpropInput, kernelFunc: createConv2dBackpropInputWasm(stockBackpropInput.kernelFunc) } : stockBackpropInput,
+    !fast
+      ? stockBackpropInput
+      : {
+          ...stockBackpropInput,
+          kernelFunc:
+            engine === undefined
+              ? createConv2dBackpropInputWasm(backpropInput)
+              : createConv2dBackpropInputOrt(createConv2dBackpropInputWasm(backpropInput), engine),
+        },
   )
 }

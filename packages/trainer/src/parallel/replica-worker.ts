@@ -19,7 +19,7 @@ function fail(err: unknown): void {
 const toTensor = (w: WireTensor) => tf.tensor(w.values, w.shape, w.dtype)
 
 async function start(init: ReplicaInit) {
-  await selectBackend(init.backend, { fastConvTranspose: init.fastKernels })
+  await selectBackend(init.backend, { fastConvTranspose: init.fastKernels, onnxRuntime: init.fastKernels })
   const G = buildGenerator(init.model)
   const D = buildDiscriminator(init.model)
   const set = (model: tf.serialization.Serializable & { setWeights(w: tf.Tensor[]): void }, weights: readonly WireTensor[]) => {
