@@ -2,12 +2,27 @@ import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs
 import { dispose, wasmOp } from './wasm-ops.js'
 import type { Backend } from './wasm-ops.js'
 
-interface BackpropInputAttrs {
+/** The attributes of a Conv2DBackpropInput kernel call. */
+export interface BackpropInputAttrs {
   strides: number | [number, number]
   pad: 'valid' | 'same' | number | backend_util.ExplicitPadding
   dataFormat: 'NHWC' | 'NCHW'
   dimRoundingMode?: 'floor' | 'round' | 'ceil'
   inputShape: [number, number, number, number]
+}
+
+/** The geometry of the conv whose input gradient a Conv2DBackpropInput call computes (NHWC). */
+export function backpropInputInfo(attrs: BackpropInputAttrs, filter: TensorInfo): backend_util.Conv2DInfo {
+  return backend_util.computeConv2DInfo(
+    attrs.inputShape,
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  )
 }
 
 /**
@@ -26,16 +41,7 @@ export function createConv2dBackpropInputWasm(fallback: KernelFunc): KernelFunc 
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo }
     const backend = args.backend as Backend
     const attrs = args.attrs as unknown as BackpropInputAttrs
-    const info = backend_util.computeConv2DInfo(
-      attrs.inputShape,
-      filter.shape as [number, number, number, number],
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      'channelsLast',
-    )
+    const info = backpropInputInfo(attrs, filter)
     if (attrs.dataFormat === 'NCHW' || info.strideHeight !== info.strideWidth) return fallback(args)
 
     const s = info.strideHeight

@@ -1,5 +1,6 @@
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core'
 import type { OpGraph, OrtEngine } from './ort-engine.js'
+import { backpropInputInfo, type BackpropInputAttrs } from './wasm-conv-backprop-input.js'
 import type { Backend } from './wasm-ops.js'
 
 interface ConvAttrs {
@@ -118,14 +119,6 @@ function convGraph(
   }
 }
 
-interface BackpropInputAttrs {
-  strides: number | [number, number]
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding
-  dataFormat: 'NHWC' | 'NCHW'
-  dimRoundingMode?: 'floor' | 'round' | 'ceil'
-  inputShape: [number, number, number, number]
-}
-
 /**
  * `Conv2DBackpropInput` (Conv2DTranspose, and every conv's input gradient) as ONNX Runtime's
  * ConvTranspose, between the same layout transposes as {@link createConv2dOrt}. The output padding
@@ -138,16 +131,7 @@ export function createConv2dBackpropInputOrt(fallback: KernelFunc, engine: OrtEn
     const attrs = args.attrs as unknown as BackpropInputAttrs
     if (attrs.dataFormat === 'NCHW' || dy.dtype !== 'float32') return fallback(args)
     const backend = args.backend as Backend
-    const info = backend_util.computeConv2DInfo(
-      attrs.inputShape,
-      filter.shape as [number, number, number, number],
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      'channelsLast',
-    )
+    const info = backpropInputInfo(attrs, filter)
     const padding = outputPadding(attrs.inputShape, info)
     // A conv whose rounding read past its input (dimRoundingMode ceil), or whose pads reach past its kernel, has no ConvTranspose.
     const { top, left, bottom, right } = info.padInfo
