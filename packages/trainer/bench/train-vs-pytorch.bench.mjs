@@ -17,7 +17,10 @@ function pytorch() {
   let error
   for (const python of ['python3', '/usr/bin/python3']) {
     try {
-      const out = execFileSync(python, [script, '1', '2'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      // PyTorch's own threads parallelise; OpenBLAS's pthread build would add its own on top (on 2
+      // cores that halved PyTorch's 2-thread figure).
+      const env = { ...process.env, OPENBLAS_NUM_THREADS: '1' }
+      const out = execFileSync(python, [script, '1', '2'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env })
       return {
         rows: out
           .trim()

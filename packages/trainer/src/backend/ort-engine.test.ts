@@ -24,12 +24,12 @@ describe('ortEngine', () => {
     const a = { data: heap.subarray(0, 6), dims: [2, 3] }
     const b = { data: heap.subarray(8, 14), dims: [2, 3] }
     const y = { name: 'y', data: heap.subarray(16, 20), dims: [2, 2] }
-    ortEngine()!.run('test gemm 2,3,2 T', () => gemm(2, 3, 2, 1), { a, b }, y)
+    expect(ortEngine()!.run('test gemm 2,3,2 T', () => gemm(2, 3, 2, 1), { a, b }, y)).toBe(true)
     expect(Array.from(heap.subarray(16, 20))).toEqual([4, 5, 10, 11])
     expect(heap[20]).toBe(0) // nothing past the output
   })
 
-  it('keeps running graphs after older sessions are dropped, and says what is wrong with a bad graph', () => {
+  it('keeps running graphs after older sessions are dropped, and turns down a graph it cannot run, for good, saying why', () => {
     const engine = ortEngine()!
     const y = { name: 'y', data: new Float32Array(1), dims: [1, 1] }
     for (let k = 1; k <= 70; k++) {
@@ -49,6 +49,15 @@ describe('ortEngine', () => {
     )
     expect(y.data[0]).toBe(15)
     const bad: OpGraph = { ...gemm(1, 1, 1, 0), nodes: [{ op: 'NoSuchOp', inputs: ['a', 'b'], output: 'y' }] }
-    expect(() => engine.run('test bad', () => bad, {}, y)).toThrow(/NoSuchOp/)
+    expect(engine.run('test bad', () => bad, {}, y)).toBe(false)
+    expect(String(engine.failures.get('test bad'))).toMatch(/NoSuchOp/)
+    expect(
+      engine.run(
+        'test bad',
+        () => gemm(1, 1, 1, 0),
+        { a: { data: Float32Array.of(1), dims: [1, 1] }, b: { data: Float32Array.of(1), dims: [1, 1] } },
+        y,
+      ),
+    ).toBe(false)
   })
 })

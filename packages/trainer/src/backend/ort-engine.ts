@@ -38,9 +38,10 @@ const OPSET = 17
 /**
  * Runs small operator graphs (a convolution, a matrix product) in ONNX Runtime's CPU kernels
  * (MLAS: AVX2/AVX-512 with fused multiply-add where the CPU has them), synchronously, on the
- * calling thread, reading and writing the caller's memory: the wasm backend's heap, without
- * copies. One session per graph shape, built on first use; one thread per session, so a run is
- * deterministic and each training replica keeps to its own core.
+ * calling thread, reading its inputs from and writing its output into the caller's memory (the wasm
+ * backend's heap; the binding also returns a copy of the output, which is dropped). One session per
+ * graph shape, built on first use; one thread per session, so a run repeats exactly on one machine
+ * (MLAS picks its kernels by the CPU's instruction set) and each training replica keeps to its core.
  *
  * onnxruntime-node's public `run()` is asynchronous, and a TF.js kernel must return its result
  * synchronously; its native session object (`onnxruntime-node/dist/binding`, the one `run()`
@@ -49,6 +50,7 @@ const OPSET = 17
  */
 export class OrtEngine {
   readonly #sessions = new Map<string, Binding.InferenceSession>()
+  readonly #failed = new Map<string, unknown>()
   /** Graphs run so far: how tests see that a kernel ran here. */
   runs = 0
 
@@ -57,8 +59,30 @@ export class OrtEngine {
     readonly Tensor: TensorConstructor,
   ) {}
 
-  /** Run the graph `key` names (built by `graph()` the first time) on `feeds`, writing its output into `output.data`. */
-  run(key: string, graph: () => OpGraph, feeds: Record<string, OpTensor>, output: OpTensor & { name: string }): void {
+  /**
+   * Run the graph `key` names (built by `graph()` the first time) on `feeds`, writing its output into
+   * `output.data`. False when ONNX Runtime refused the graph or failed to run it (then and for good:
+   * the key is remembered), for the caller to use the wasm backend's kernel instead.
+   */
+  run(key: string, graph: () => OpGraph, feeds: Record<string, OpTensor>, output: OpTensor & { name: string }): boolean {
+    if (this.#failed.has(key)) return false
+    try {
+      this.#run(key, graph, feeds, output)
+      return true
+    } catch (err) {
+      this.#failed.set(key, err)
+      this.#sessions.get(key)?.dispose()
+      this.#sessions.delete(key)
+      return false
+    }
+  }
+
+  /** The graphs ONNX Runtime refused or failed to run, with why: for tests and diagnosis. */
+  get failures(): ReadonlyMap<string, unknown> {
+    return this.#failed
+  }
+
+  #run(key: string, graph: () => OpGraph, feeds: Record<string, OpTensor>, output: OpTensor & { name: string }): void {
     let session = this.#sessions.get(key)
     if (session === undefined) {
       session = this.#open(graph())

@@ -34,6 +34,7 @@ export function createConv2dOrt(fallback: KernelFunc, engine: OrtEngine): Kernel
     if (
       attrs.dataFormat === 'NCHW' ||
       x!.dtype !== 'float32' ||
+      filter!.dtype !== 'float32' ||
       !(activation in ACTIVATIONS) ||
       preluActivationWeights !== undefined ||
       (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== outChannels))
@@ -54,16 +55,19 @@ export function createConv2dOrt(fallback: KernelFunc, engine: OrtEngine): Kernel
     if (!onnxGeometry(x!.shape, info)) return fallback(args)
     const out = backend.makeOutput(info.outShape, 'float32')
     if (info.outShape.includes(0)) return out
-    const alpha = attrs.leakyreluAlpha ?? 0.2
+    // As the wasm backend's own kernel reads it (TF.js's fused ops pass no default).
+    const alpha = attrs.leakyreluAlpha || 0
     const key = `conv ${x!.shape} ${filter!.shape} ${info.outShape} ${info.strideHeight},${info.strideWidth} ${info.dilationHeight},${info.dilationWidth} ${Object.values(info.padInfo)} ${bias !== undefined} ${activation} ${alpha}`
     const view = (t: TensorInfo) => ({ data: backend.typedArrayFromHeap(t) as Float32Array, dims: t.shape })
-    engine.run(
+    const ran = engine.run(
       key,
       () => convGraph(x!.shape, filter!.shape, info, bias !== undefined, ACTIVATIONS[activation], alpha),
       { x: view(x!), w: view(filter!), ...(bias !== undefined ? { b: view(bias) } : {}) },
       { name: 'y', ...view(out) },
     )
-    return out
+    if (ran) return out
+    backend.disposeData(out.dataId)
+    return fallback(args)
   }
 }
 
@@ -129,7 +133,7 @@ export function createConv2dBackpropInputOrt(fallback: KernelFunc, engine: OrtEn
   return (args) => {
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo }
     const attrs = args.attrs as unknown as BackpropInputAttrs
-    if (attrs.dataFormat === 'NCHW' || dy.dtype !== 'float32') return fallback(args)
+    if (attrs.dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return fallback(args)
     const backend = args.backend as Backend
     const info = backpropInputInfo(attrs, filter)
     const padding = outputPadding(attrs.inputShape, info)
@@ -141,7 +145,9 @@ export function createConv2dBackpropInputOrt(fallback: KernelFunc, engine: OrtEn
       padding[0]! >= info.strideHeight ||
       padding[1]! >= info.strideWidth ||
       Math.max(top, bottom) >= info.filterHeight ||
-      Math.max(left, right) >= info.filterWidth
+      Math.max(left, right) >= info.filterWidth ||
+      dy.shape[1] !== info.outHeight ||
+      dy.shape[2] !== info.outWidth
     ) {
       return fallback(args)
     }
@@ -153,13 +159,15 @@ export function createConv2dBackpropInputOrt(fallback: KernelFunc, engine: OrtEn
     }
     const key = `convT ${dy.shape} ${filter.shape} ${attrs.inputShape} ${info.strideHeight},${info.strideWidth} ${Object.values(info.padInfo)}`
     const view = (t: TensorInfo) => ({ data: backend.typedArrayFromHeap(t) as Float32Array, dims: t.shape })
-    engine.run(
+    const ran = engine.run(
       key,
       () => convTransposeGraph(dy.shape, filter.shape, attrs.inputShape, info),
       { dy: view(dy), w: view(filter) },
       { name: 'dx', ...view(out) },
     )
-    return out
+    if (ran) return out
+    backend.disposeData(out.dataId)
+    return fallback(args)
   }
 }
 

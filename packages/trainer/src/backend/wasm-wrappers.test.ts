@@ -52,6 +52,9 @@ const PRODUCTS: Array<[number[], number[], boolean, boolean]> = [
   [[2, 3, 6, 5], [1, 5, 20], false, false],
   [[2, 6, 5], [20, 6], true, true],
   [[1, 8, 30], [1, 8, 1], true, false],
+  // Batch 1 against other ranks: not a single product, so not ONNX Runtime's Gemm.
+  [[1, 6, 1], [1, 5], false, false],
+  [[1, 3, 4], [1, 2, 4, 5], false, false],
 ]
 
 // [shape, axes, keepDims]: leading axes take the column-sum path, the others the stock kernels.
