@@ -106,7 +106,7 @@ describe('gan-export CLI', () => {
     [['run', '--out'], "[gan-export] Option '--out <value>' argument missing"],
     [
       ['run', '--out', 'x.onnx', '--range', '-1,1'],
-      "[gan-export] Option '--range' argument is ambiguous. Did you forget to specify the option argument for '--range'? To specify an option argument starting with a dash use '--range=-XYZ'.",
+      '[gan-export] --range is followed by "-1,1", which reads as an option: give --range a value, or write --range=-1,1 if that is its value',
     ],
     [['run', '--out', 'x.onnx', '--tolerance', 'abc'], '[gan-export] --tolerance "abc" is invalid: pass a positive number written plainly'],
     [['run', '--out', 'x.onnx', '--tolerance', '0x1'], '[gan-export] --tolerance "0x1" is invalid: pass a positive number written plainly'],
