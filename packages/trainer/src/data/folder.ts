@@ -4,7 +4,7 @@ import { basename, extname, join, resolve } from 'node:path'
 import { TrainError } from '../errors.js'
 import { decodeImages, type LoadedImages } from './decode-images.js'
 import type { ImageShape } from './decode-image.js'
-import { findImageFiles, IMAGE_FORMATS } from './image-files.js'
+import { byCodePoint, findImageFiles, IMAGE_FORMATS } from './image-files.js'
 
 /** The most classes a dataset can have: labels are stored as bytes. */
 export const MAX_CLASSES = 256
@@ -59,6 +59,6 @@ export async function loadFolder(root: string, shape: ImageShape, options: { con
     reason: 'unsupported format' as const,
     detail: `${extname(name).slice(1).toUpperCase()} is not read: convert it to PNG`,
   }))
-  const skipped = [...notRead, ...loaded.skipped].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const skipped = [...notRead, ...loaded.skipped].sort((a, b) => byCodePoint(a.name, b.name))
   return { ...loaded, classNames, skipped }
 }

@@ -37,6 +37,7 @@ export async function findImageFiles(root: string): Promise<ImageFiles> {
   return { images: images.sort(byCodePoint), unread: unread.sort(byCodePoint) }
 }
 
-function byCodePoint(a: string, b: string): number {
+/** Code point order (not the locale's): every machine sorts alike. */
+export function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
