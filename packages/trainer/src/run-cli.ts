@@ -13,14 +13,15 @@ export type { CliIo } from '@gan-sdk/internal'
 export { resolveTrainCommandOptions, type TrainCommandFlags } from './train-flags.js'
 
 const D = TRAIN_DEFAULTS
-const USAGE = `Usage: gan-train [mnist | emoji | <folder>] [options]
+const USAGE = `Usage: gan-train [mnist | emoji | emoji-subcategories | <folder>] [options]
        gan-train [<moved folder>] --resume <run> [--steps <n>] [--lr-decay-steps <n>]
        gan-train eval <run | model.onnx> [--count <n>] (gan-train eval --help)
 
-Train a DCGAN with TensorFlow.js on MNIST digits (default), the built-in emoji (Twemoji, CC-BY 4.0),
-or a folder of your own PNG/JPEG/WebP images (read recursively), writing checkpoints, sample grids
-(samples/step-N.png, seeds 0 … 63), metrics.jsonl, config.json and gan.json to --out; gan-export turns
-the run into an ONNX model. Ctrl-C (or SIGTERM) stops after the current step and saves it.
+Train a DCGAN with TensorFlow.js on MNIST digits (default), the built-in emoji (Twemoji, CC-BY 4.0;
+classed by their 9 categories, or as emoji-subcategories by their 98 subcategories), or a folder of
+your own PNG/JPEG/WebP images (read recursively), writing checkpoints, sample grids (samples/step-N.png,
+seeds 0 … 63), metrics.jsonl, config.json and gan.json to --out; gan-export turns the run into an ONNX
+model. Ctrl-C (or SIGTERM) stops after the current step and saves it.
 
 Data:
   --out <dir>                     output directory; must be empty or new (default: runs/<dataset>: runs/mnist,
@@ -28,7 +29,7 @@ Data:
   --size <px>                     28 | 32 | 64 | 128 (default: ${DATASET_DEFAULTS.mnist.size} for mnist, ${DATASET_DEFAULTS.emoji.size} for emoji, ${DATASET_DEFAULTS.folder.size} for a folder)
   --channels <n>                  1 grey | 3 RGB | 4 RGBA (default: 1 for mnist, 4 for emoji, 3 for a folder)
   --fit <how>                     crop (the centre) | pad (the whole image) for non-square images (default: ${D.fit})
-  --conditional                   one class per mnist digit, emoji category or sub-folder; gan.json lists them
+  --conditional                   one class per mnist digit, emoji (sub)category or sub-folder; gan.json lists them
 Model:
   --latent-size <n>               latent vector length (default: ${D.latentSize})
   --generator-filters <list>      feature maps per ×2 upsampling stage (default: ${D.generatorFilters.join(',')} up to --size 32,

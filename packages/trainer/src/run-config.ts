@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { isBuiltinDataset, type BuiltinDataset } from './data/builtin-datasets.js'
 import type { ImageDataset } from './data/dataset.js'
 import { TrainError } from './errors.js'
 import { writeRunFile } from './io/run-files.js'
-import { BUILTIN_DATASETS, RESUMABLE_OPTIONS, type ResolvedTrainOptions, type TrainOptions } from './options.js'
+import { RESUMABLE_OPTIONS, type ResolvedTrainOptions, type TrainOptions } from './options.js'
 
 /** The resolved options of a run, relative to the run directory: what --resume trains on with. */
 export const RUN_CONFIG_FILE = 'config.json'
@@ -16,7 +17,7 @@ export interface RunConfig {
   format: typeof FORMAT
   version: typeof VERSION
   dataset: {
-    kind: 'mnist' | 'emoji' | 'folder' | 'memory'
+    kind: BuiltinDataset | 'folder' | 'memory'
     /** The folder, as an absolute path (folder datasets only). */
     path?: string
     name: string
@@ -143,8 +144,7 @@ export async function resumeOptions(input: TrainOptions): Promise<TrainOptions> 
     source = input.dataset
   } else {
     // A folder's images may have moved: the new path is taken, and checkSameData holds them to the run's.
-    const moved =
-      dataset.kind === 'folder' && typeof input.dataset === 'string' && !(BUILTIN_DATASETS as readonly string[]).includes(input.dataset)
+    const moved = dataset.kind === 'folder' && typeof input.dataset === 'string' && !isBuiltinDataset(input.dataset)
     if (input.dataset !== undefined && !moved) {
       throw new TrainError(
         'ERR_RESUME',

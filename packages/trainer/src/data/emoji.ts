@@ -13,9 +13,16 @@ export const EMOJI_CREDIT = 'Twemoji graphics by Twitter, Inc. and other contrib
 interface EmojiEntry {
   image: string
   category: string
+  subcategory: string
   sort_order: number
   has_img_twitter: boolean
 }
+
+/**
+ * What an emoji's class is: its `category` (9, such as `smileys-emotion` or `flags`) or its finer
+ * `subcategory` (98, such as `face-smiling`, `heart` or `country-flag`, each in one category).
+ */
+export type EmojiClasses = 'category' | 'subcategory'
 
 /** Which part of the built-in emoji: `train` (what `gan-train emoji` learns from) or `test` (held out, for scoring). */
 export type EmojiSplit = 'train' | 'test'
@@ -42,20 +49,22 @@ const LEFT_OUT = new Set(['Component'])
 /**
  * The built-in colour set: the 64×64 Twemoji PNGs of `emoji-datasource-twitter` (one per emoji,
  * without skin-tone variants, about 1,900: 4 in 5 of them in `train`, the rest in `test`), at
- * `shape`, in the package's sort order; the class of an emoji is its category, as a label (`smileys-emotion`,
- * `animals-nature`, … : {@link categoryLabel}).
+ * `shape`, in the package's sort order; the class of an emoji is its category or subcategory (`classes`), as a
+ * label (`smileys-emotion`, `animals-nature`, … or `face-smiling`, `sky-weather`, …: {@link categoryLabel}),
+ * numbered in the order they first appear. The split is the same for both.
  */
-export async function loadEmoji(shape: ImageShape, split: EmojiSplit = 'train'): Promise<LoadedImages> {
+export async function loadEmoji(shape: ImageShape, split: EmojiSplit = 'train', classes: EmojiClasses = 'category'): Promise<LoadedImages> {
   const root = dirname(require.resolve('emoji-datasource-twitter/package.json'))
   const entries = (require('emoji-datasource-twitter/emoji.json') as EmojiEntry[])
     .filter((e) => e.has_img_twitter && !LEFT_OUT.has(e.category))
     .sort((a, b) => a.sort_order - b.sort_order)
-  const classNames = [...new Set(entries.map((e) => e.category))]
-  const seen = new Array<number>(classNames.length).fill(0)
+  const categories = [...new Set(entries.map((e) => e.category))]
+  const classNames = [...new Set(entries.map((e) => e[classes]))]
+  const seen = new Array<number>(categories.length).fill(0)
   const sources = entries.flatMap((e) => {
-    const label = classNames.indexOf(e.category)
-    const k = seen[label]!++
+    const k = seen[categories.indexOf(e.category)]!++
     const heldOut = k % EMOJI_TEST_EVERY === EMOJI_TEST_EVERY - 1
+    const label = classNames.indexOf(e[classes])
     return heldOut === (split === 'test') ? [{ name: e.image, source: join(root, 'img', 'twitter', '64', e.image), label }] : []
   })
   const loaded = await decodeImages(sources, shape)

@@ -2,6 +2,7 @@ import { describeValue } from 'gan-sdk/core'
 import { stat } from 'node:fs/promises'
 import { basename, extname, join, resolve } from 'node:path'
 import { TrainError } from '../errors.js'
+import { BUILTIN_DATASETS } from './builtin-datasets.js'
 import { decodeImages, type LoadedImages } from './decode-images.js'
 import type { ImageShape } from './decode-image.js'
 import { byCodePoint, findImageFiles, IMAGE_FORMATS } from './image-files.js'
@@ -22,7 +23,7 @@ export async function loadFolder(root: string, shape: ImageShape, options: { con
   if (!info?.isDirectory()) {
     throw new TrainError(
       'ERR_DATASET',
-      `dataset ${describeValue(root)} is neither a built-in dataset (mnist, emoji) nor a folder: pass a folder of ${IMAGE_FORMATS} images.`,
+      `dataset ${describeValue(root)} is neither a built-in dataset (${BUILTIN_DATASETS.join(', ')}) nor a folder: pass a folder of ${IMAGE_FORMATS} images.`,
     )
   }
   const { images: files, unread } = await findImageFiles(dir)

@@ -108,7 +108,7 @@ describe('folder datasets', () => {
       'a missing folder',
       async () => join(tmpdir(), 'no-such-folder-gan'),
       false,
-      'is neither a built-in dataset (mnist, emoji) nor a folder',
+      'is neither a built-in dataset (mnist, emoji, emoji-subcategories) nor a folder',
     ],
     ['an empty folder', () => mkdtemp(join(tmpdir(), 'gan-folder-')), false, 'has no usable images'],
     [
@@ -180,6 +180,31 @@ describe('built-in datasets', () => {
     // The first emoji (😀) is opaque in the middle and transparent in the corner.
     expect(dataset.pixels[(8 * 16 + 8) * 4 + 3]).toBe(255)
     expect(dataset.pixels[3]).toBe(0)
+  })
+
+  it('emoji-subcategories: the same images and split as emoji, in 98 finer classes, each inside one category', async () => {
+    const shape = { size: 8, channels: 4, fit: 'crop' } as const
+    for (const split of ['train', 'test'] as const) {
+      // Training sees every subcategory; the held-out fifth misses a few (scoring takes it unconditionally).
+      const coarse = (await loadDataset({ kind: 'emoji' }, shape, split === 'train', split)).dataset
+      const { dataset: fine, heldOut } = await loadDataset({ kind: 'emoji-subcategories' }, shape, split === 'train', split)
+      expect(heldOut).toBe(split === 'test')
+      expect(fine).toMatchObject({ name: 'emoji-subcategories', count: coarse.count, license: 'CC-BY-4.0' })
+      expect(fine.pixels).toEqual(coarse.pixels)
+      const categoryOf = new Map<number, number>()
+      fine.labels.forEach((label, n) => {
+        expect(categoryOf.get(label) ?? coarse.labels[n]).toBe(coarse.labels[n])
+        categoryOf.set(label, coarse.labels[n]!)
+      })
+      if (split === 'train') expect(categoryOf.size).toBe(98)
+    }
+    const { classNames, labels } = (await loadDataset({ kind: 'emoji-subcategories' }, shape, true)).dataset
+    expect(classNames).toHaveLength(98)
+    expect(new Set(classNames).size).toBe(98)
+    expect(classNames.slice(0, 2)).toEqual(['face-smiling', 'face-affection'])
+    expect(classNames).toContain('sky-weather')
+    expect(classNames.at(-1)).toBe('subdivision-flag')
+    expect(labels[0]).toBe(0)
   })
 
   it('mnist keeps its exact floats at 28×28×1 and is resampled to bytes otherwise', async () => {

@@ -4,14 +4,14 @@ import { TrainError } from '../errors.js'
 import type { ImageDataset } from './dataset.js'
 import { decodeImages, type SkippedImage } from './decode-images.js'
 import type { ImageShape } from './decode-image.js'
+import type { BuiltinDataset } from './builtin-datasets.js'
 import { EMOJI_LICENSE, loadEmoji } from './emoji.js'
 import { loadFolder } from './folder.js'
 import { IMAGE_FORMATS } from './image-files.js'
 import { loadMnist } from './mnist.js'
 
 /** Where a run's images come from, as resolved from the `dataset` option. */
-export type DatasetSource =
-  { kind: 'mnist' } | { kind: 'emoji' } | { kind: 'folder'; path: string } | { kind: 'memory'; dataset: ImageDataset }
+export type DatasetSource = { kind: BuiltinDataset } | { kind: 'folder'; path: string } | { kind: 'memory'; dataset: ImageDataset }
 
 /** A dataset ready to train on, with the images that were skipped on the way. */
 export interface LoadedDataset {
@@ -50,10 +50,13 @@ export async function loadDataset(
     dataset = loadMnist(split)
     if (shape.size !== 28 || shape.channels !== 1) dataset = await resample(dataset, shape)
   } else {
-    const loaded = source.kind === 'emoji' ? await loadEmoji(shape, split) : await loadFolder(source.path, shape, { conditional })
+    const loaded =
+      source.kind === 'folder'
+        ? await loadFolder(source.path, shape, { conditional })
+        : await loadEmoji(shape, split, source.kind === 'emoji' ? 'category' : 'subcategory')
     skipped = loaded.skipped
     dataset = {
-      name: source.kind === 'emoji' ? 'emoji' : basename(resolve(source.path)),
+      name: source.kind === 'folder' ? basename(resolve(source.path)) : source.kind,
       width: shape.size,
       height: shape.size,
       channels: shape.channels,
@@ -61,7 +64,7 @@ export async function loadDataset(
       labels: loaded.labels,
       classNames: loaded.classNames,
       count: loaded.count,
-      license: source.kind === 'emoji' ? EMOJI_LICENSE : UNKNOWN_LICENSE,
+      license: source.kind === 'folder' ? UNKNOWN_LICENSE : EMOJI_LICENSE,
     }
   }
   const where = source.kind === 'folder' ? describeValue(source.path) : `dataset ${describeValue(dataset.name)}`
@@ -81,7 +84,7 @@ export async function loadDataset(
       )
     }
   }
-  return { dataset, skipped, heldOut: split === 'test' && (source.kind === 'mnist' || source.kind === 'emoji') }
+  return { dataset, skipped, heldOut: split === 'test' && source.kind !== 'folder' && source.kind !== 'memory' }
 }
 
 /** The first few skipped images, for messages and events: "a.png (unreadable), b.jpg (too small)". */

@@ -3,6 +3,7 @@ import { describeValue, seedsToLatents, seedToInteger } from 'gan-sdk/core'
 import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { selectBackend } from '../backend/ladder.js'
+import { isBuiltinDataset } from '../data/builtin-datasets.js'
 import { pixelsAsFloats } from '../data/dataset.js'
 import { loadDataset, type DatasetSource } from '../data/load-dataset.js'
 import { loadMnist } from '../data/mnist.js'
@@ -246,7 +247,7 @@ async function runDataset(dir: string): Promise<DatasetSource | undefined> {
     const { readFile } = await import('node:fs/promises')
     const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { dataset?: { kind?: string; path?: string } }
     const kind = config.dataset?.kind
-    if (kind === 'mnist' || kind === 'emoji') return { kind }
+    if (kind !== undefined && isBuiltinDataset(kind)) return { kind }
     if (kind === 'folder' && typeof config.dataset?.path === 'string') return { kind, path: config.dataset.path }
   } catch {
     // No config.json (a run of an older trainer): the caller asks for --data.
@@ -256,7 +257,7 @@ async function runDataset(dir: string): Promise<DatasetSource | undefined> {
 
 function dataSource(data: string | undefined): DatasetSource | undefined {
   if (data === undefined) return undefined
-  return data === 'mnist' || data === 'emoji' ? { kind: data } : { kind: 'folder', path: resolve(data) }
+  return isBuiltinDataset(data) ? { kind: data } : { kind: 'folder', path: resolve(data) }
 }
 
 async function existing(path: string): Promise<string | undefined> {
