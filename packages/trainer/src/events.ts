@@ -1,4 +1,5 @@
 import type { BackendName } from './backend/ladder.js'
+import type { WasmKernelReport } from './backend/wasm-kernels.js'
 import type { SkippedImage } from './data/decode-images.js'
 
 /** Everything `train()` reports, in order. The library prints nothing; CLIs render these. */
@@ -18,7 +19,14 @@ export type TrainEvent =
       skippedExamples: readonly SkippedImage[]
     }
   /** The backend started, and how many replicas train on it (option `workers`, resolved). */
-  | { type: 'backend'; backend: BackendName; tried: ReadonlyArray<{ name: string; error: string }>; workers: number }
+  | {
+      type: 'backend'
+      backend: BackendName
+      tried: ReadonlyArray<{ name: string; error: string }>
+      workers: number
+      /** On wasm: the kernels that train convolutions and products, and why ONNX Runtime's are not used when it failed to load. */
+      kernels?: WasmKernelReport
+    }
   /** Training begins; `startStep` is 0, or the checkpoint's step when resuming. */
   | { type: 'start'; totalSteps: number; startStep: number; batchSize: number; datasetSize: number; outDir: string }
   /** After every step, so progress shows from the first one. */

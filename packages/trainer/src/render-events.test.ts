@@ -49,6 +49,24 @@ describe('createEventRenderer', () => {
     ])
   })
 
+  it("names the wasm kernels, and why ONNX Runtime's are not used when onnxruntime-node did not load", () => {
+    const lines: string[] = []
+    const renderer = createEventRenderer({ stdout: (l) => lines.push(l), stderr: () => {} }, {})
+    renderer.onEvent({ type: 'backend', backend: 'wasm', tried: [], workers: 2, kernels: { set: 'onnxruntime' } })
+    renderer.onEvent({
+      type: 'backend',
+      backend: 'wasm',
+      tried: [],
+      workers: 1,
+      kernels: { set: 'sub-pixel', onnxRuntimeError: 'libonnxruntime.so.1: cannot open shared object file' },
+    })
+    expect(lines).toEqual([
+      'backend: wasm, 2 workers, onnxruntime kernels',
+      'backend: wasm, sub-pixel kernels',
+      '  onnxruntime-node did not load (libonnxruntime.so.1: cannot open shared object file): convolutions train on the slower wasm kernels',
+    ])
+  })
+
   it('on a terminal, draws a bar from the first step and prints the other lines above it', () => {
     const screen: string[] = []
     const lines = render({ terminal: { write: (text) => screen.push(`[${text}]`) } })

@@ -40,8 +40,13 @@ export function createEventRenderer(io: CliIo, options: EventRendererOptions = {
         break
       }
       case 'backend':
-        print(`backend: ${event.backend}${event.workers > 1 ? `, ${event.workers} workers` : ''}`)
+        print(
+          `backend: ${event.backend}${event.workers > 1 ? `, ${event.workers} workers` : ''}${event.kernels ? `, ${event.kernels.set} kernels` : ''}`,
+        )
         for (const t of event.tried) print(`  skipped ${t.name}: ${t.error}`)
+        if (event.kernels?.onnxRuntimeError !== undefined) {
+          print(`  onnxruntime-node did not load (${event.kernels.onnxRuntimeError}): convolutions train on the slower wasm kernels`)
+        }
         break
       case 'start':
         print(

@@ -70,7 +70,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
   const backend = await selectBackend(opts.backend, { fastConvTranspose: opts.fastKernels, onnxRuntime: opts.fastKernels })
   const replicas = resolveWorkers(opts.workers, backend.name, opts.batchSize)
-  opts.onEvent({ type: 'backend', backend: backend.name, tried: backend.tried, workers: replicas })
+  opts.onEvent({
+    type: 'backend',
+    backend: backend.name,
+    tried: backend.tried,
+    workers: replicas,
+    ...(backend.kernels ? { kernels: backend.kernels } : {}),
+  })
   // Everything that holds tensors, freed in reverse order however training ends.
   const owned: Array<{ dispose(): unknown }> = []
   const own = <T extends { dispose(): unknown }>(resource: T): T => {

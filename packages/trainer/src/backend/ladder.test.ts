@@ -23,6 +23,15 @@ describe('selectBackend', () => {
     dW.dispose()
   })
 
+  it("reports the wasm kernels: ONNX Runtime's by default, the sub-pixel or stock ones when asked", async () => {
+    expect((await selectBackend('auto')).kernels).toEqual({ set: 'onnxruntime' })
+    expect((await selectBackend('wasm', { onnxRuntime: false })).kernels).toEqual({ set: 'sub-pixel' })
+    expect((await selectBackend('wasm', { onnxRuntime: false, fastConvTranspose: false })).kernels).toEqual({ set: 'stock' })
+    expect((await selectBackend('wasm')).kernels).toEqual({ set: 'onnxruntime' })
+    expect((await selectBackend('cpu')).kernels).toBeUndefined()
+    await selectBackend('wasm')
+  })
+
   it('forcing an unavailable backend throws with the fix', async () => {
     await expect(selectBackend('tfjs-node')).rejects.toThrow(
       /asked for tfjs-node\):\n {2}tfjs-node: not installed\n {4}fix: npm i @tensorflow\/tfjs-node@4\.22\.0/,

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-layers'
 import { describeValue } from 'gan-sdk/core'
 import { TrainError } from '../errors.js'
-import { registerWasmKernels, type WasmKernelOptions } from './wasm-kernels.js'
+import { registerWasmKernels, type WasmKernelOptions, type WasmKernelReport } from './wasm-kernels.js'
 
 /** TF.js backends the trainer can run on, fastest first. */
 export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu'
@@ -21,6 +21,8 @@ export interface BackendSelection {
   name: BackendName
   /** Backends tried before `name`, with why each was skipped. */
   tried: Array<{ name: BackendName; error: string }>
+  /** On wasm: the kernels that train convolutions and products. */
+  kernels?: WasmKernelReport
 }
 
 const FIX: Record<BackendName, string> = {
@@ -58,8 +60,8 @@ export async function selectBackend(preference: BackendPreference = 'auto', opti
   const tried: BackendSelection['tried'] = []
   for (const name of ladder) {
     try {
-      await activate(name, options)
-      return { name, tried }
+      const kernels = await activate(name, options)
+      return { name, tried, ...(kernels ? { kernels } : {}) }
     } catch (err) {
       tried.push({ name, error: describe(err) })
     }
@@ -73,7 +75,7 @@ export async function selectBackend(preference: BackendPreference = 'auto', opti
   )
 }
 
-async function activate(name: BackendName, options: WasmKernelOptions): Promise<void> {
+async function activate(name: BackendName, options: WasmKernelOptions): Promise<WasmKernelReport | undefined> {
   // Module names are held in variables so bundlers leave the optional peers alone.
   const modules: Record<BackendName, { module: string; backend: string }> = {
     'tfjs-node-gpu': { module: '@tensorflow/tfjs-node-gpu', backend: 'tensorflow' },
@@ -92,10 +94,11 @@ async function activate(name: BackendName, options: WasmKernelOptions): Promise<
       `${module} loaded but registered no "${backend}" backend with this @tensorflow/tfjs-core (${tf.version_core}); install versions that match it`,
     )
   }
-  if (name === 'wasm') registerWasmKernels(options)
+  const kernels = name === 'wasm' ? registerWasmKernels(options) : undefined
   if (!(await tf.setBackend(backend)))
     throw new Error(`tf.setBackend("${backend}") failed; the TF.js warning printed above gives the cause`)
   await tf.ready()
+  return kernels
 }
 
 const NOT_INSTALLED = 'not installed'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ortEngine, type OpGraph } from './ort-engine.js'
+import { loadOrtEngine, ortEngine, ortEngineError, type OpGraph } from './ort-engine.js'
 
 const gemm = (m: number, k: number, n: number, transB: number): OpGraph => ({
   inputs: [
@@ -14,6 +14,14 @@ describe('ortEngine', () => {
   it("loads onnxruntime-node's synchronous session here (the pinned 1.30.0's dist/binding)", () => {
     expect(ortEngine()).toBeDefined()
     expect(ortEngine()).toBe(ortEngine())
+    expect(ortEngineError()).toBeUndefined()
+  })
+
+  it('says why where onnxruntime-node does not load: the first line of its error', () => {
+    const failed = loadOrtEngine(() => {
+      throw new Error('no onnxruntime-node build for linux/riscv64\n    at require')
+    })
+    expect(failed).toEqual({ error: 'no onnxruntime-node build for linux/riscv64' })
   })
 
   it('reads its inputs from, and writes its output into, views of one WebAssembly memory', () => {

@@ -114,25 +114,42 @@ export class OrtEngine {
   }
 }
 
-let engine: OrtEngine | null | undefined
+let engine: OrtEngine | { error: string } | undefined
 
 /**
  * This thread's engine, or undefined where onnxruntime-node does not load (no build for this
- * platform): the kernels then keep the wasm backend's own.
+ * platform): the kernels then keep the wasm backend's own, and {@link ortEngineError} says why.
  */
 export function ortEngine(): OrtEngine | undefined {
-  if (engine === undefined) {
-    try {
-      const require = createRequire(import.meta.url)
-      const ort = require('onnxruntime-node/dist/binding.js') as typeof import('onnxruntime-node/dist/binding.js')
-      const { Tensor } = require('onnxruntime-node') as typeof import('onnxruntime-node')
-      ort.initOrt()
-      engine = new OrtEngine(ort.binding, Tensor)
-    } catch {
-      engine = null
-    }
+  engine ??= loadOrtEngine()
+  return engine instanceof OrtEngine ? engine : undefined
+}
+
+/** Why {@link ortEngine} has no engine (the first line of the load error), or undefined when it has one. */
+export function ortEngineError(): string | undefined {
+  engine ??= loadOrtEngine()
+  return engine instanceof OrtEngine ? undefined : engine.error
+}
+
+/** An engine on what `load` returns (onnxruntime-node's synchronous binding and its Tensor), or why there is none. */
+export function loadOrtEngine(
+  load: () => { ort: typeof import('onnxruntime-node/dist/binding.js'); Tensor: TensorConstructor } = requireOrt,
+): OrtEngine | { error: string } {
+  try {
+    const { ort, Tensor } = load()
+    ort.initOrt()
+    return new OrtEngine(ort.binding, Tensor)
+  } catch (err) {
+    return { error: String(err instanceof Error ? err.message : err).split('\n')[0]! }
   }
-  return engine ?? undefined
+}
+
+function requireOrt() {
+  const require = createRequire(import.meta.url)
+  return {
+    ort: require('onnxruntime-node/dist/binding.js') as typeof import('onnxruntime-node/dist/binding.js'),
+    Tensor: (require('onnxruntime-node') as typeof import('onnxruntime-node')).Tensor,
+  }
 }
 
 /** The graph as an ONNX model (opset 17, IR 8). */

@@ -1,5 +1,5 @@
 import { getKernel, registerGradient, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core'
-import { ortEngine } from './ort-engine.js'
+import { ortEngine, ortEngineError } from './ort-engine.js'
 import { createBatchMatMulWasm } from './wasm-batch-matmul.js'
 import { createConv2dBackpropInputOrt, createConv2dOrt } from './wasm-ort-conv.js'
 import { conv2dBackpropFilterConfig } from './wasm-conv-backprop-filter.js'
@@ -20,6 +20,18 @@ export interface WasmKernelOptions {
   onnxRuntime?: boolean
 }
 
+/**
+ * What trains convolutions and products on the wasm backend: ONNX Runtime's CPU kernels, the wasm
+ * backend's with the sub-pixel Conv2DBackpropInput, or the wasm backend's own (`--no-fast-kernels`).
+ */
+export type WasmKernelSet = 'onnxruntime' | 'sub-pixel' | 'stock'
+
+export interface WasmKernelReport {
+  set: WasmKernelSet
+  /** Why ONNX Runtime's kernels were asked for but are not used: onnxruntime-node's load error. */
+  onnxRuntimeError?: string
+}
+
 let stockBackpropInput: KernelConfig | undefined
 // The stock configs of the kernels that are always wrapped, kept for the same reason.
 const stock: Partial<Record<'Tile' | 'BatchMatMul' | 'Sum' | 'Mean' | 'Conv2D' | 'FusedConv2D', KernelConfig>> = {}
@@ -33,11 +45,12 @@ const stock: Partial<Record<'Tile' | 'BatchMatMul' | 'Sum' | 'Mean' | 'Conv2D' |
  * (by default) run Conv2D, FusedConv2D, Conv2DBackpropInput and single products in ONNX Runtime
  * (wasm-ort-conv.ts, ort-engine.ts), and swap in the sub-pixel Conv2DBackpropInput where ONNX Runtime
  * is off or does not take a shape. Call after `@tensorflow/tfjs-backend-wasm` is imported; safe to
- * call again to switch the fast kernels on or off.
+ * call again to switch the fast kernels on or off. Returns which kernels it registered.
  */
-export function registerWasmKernels(options: WasmKernelOptions = {}): void {
+export function registerWasmKernels(options: WasmKernelOptions = {}): WasmKernelReport {
   const fast = options.fastConvTranspose ?? true
-  const engine = (options.onnxRuntime ?? true) ? ortEngine() : undefined
+  const askedOrt = options.onnxRuntime ?? true
+  const engine = askedOrt ? ortEngine() : undefined
   if (getKernel('Conv2DBackpropFilter', 'wasm') === undefined) registerKernel(conv2dBackpropFilterConfig)
   if (getKernel('UnsortedSegmentSum', 'wasm') === undefined) registerKernel(unsortedSegmentSumConfig)
   if (getKernel(LEAKY_RELU_GRAD, 'wasm') === undefined) {
@@ -76,4 +89,6 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
               : createConv2dBackpropInputOrt(createConv2dBackpropInputWasm(backpropInput), engine),
         },
   )
+  if (engine !== undefined) return { set: 'onnxruntime' }
+  return { set: fast ? 'sub-pixel' : 'stock', ...(askedOrt ? { onnxRuntimeError: ortEngineError() } : {}) }
 }
