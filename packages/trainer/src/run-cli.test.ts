@@ -259,7 +259,7 @@ describe('gan-train CLI', () => {
     const r = await cli(['mnist', '--out', out, '--steps', '2', ...TINY, '--name', '007', '--license', '1e3', '--workers', '2'])
     expect(r.stderr).toEqual([])
     expect(r.code).toBe(0)
-    expect(r.stdout.slice(0, 2)).toEqual(['data: mnist, 8000 images at 28×28×1', 'backend: wasm, 2 workers'])
+    expect(r.stdout.slice(0, 2)).toEqual(['data: mnist, 8000 images at 28×28×1', 'backend: wasm, 2 workers, onnxruntime kernels'])
     expect(r.stdout.filter((l) => /^(training|step|sample|checkpoint|done)/.test(l)).map((l) => l.split(/[ :]/)[0])).toEqual([
       'training',
       'step',
