@@ -201,11 +201,13 @@ export const TRAIN_DEFAULTS = {
   conditional: false,
 } as const
 
+const EMOJI_DEFAULTS = { size: 32, channels: 4 } as const
+
 /** Size and channels each kind of dataset defaults to. */
 export const DATASET_DEFAULTS: Record<BuiltinDataset | 'folder', { size: ImageSize; channels: 1 | 3 | 4 }> = {
   mnist: { size: 28, channels: 1 },
-  emoji: { size: 32, channels: 4 },
-  'emoji-subcategories': { size: 32, channels: 4 },
+  emoji: EMOJI_DEFAULTS,
+  'emoji-subcategories': EMOJI_DEFAULTS,
   folder: { size: 64, channels: 3 },
 }
 

@@ -121,14 +121,18 @@ let engine: OrtEngine | { error: string } | undefined
  * platform): the kernels then keep the wasm backend's own, and {@link ortEngineError} says why.
  */
 export function ortEngine(): OrtEngine | undefined {
-  engine ??= loadOrtEngine()
-  return engine instanceof OrtEngine ? engine : undefined
+  const loaded = loadOnce()
+  return loaded instanceof OrtEngine ? loaded : undefined
 }
 
 /** Why {@link ortEngine} has no engine (the first line of the load error), or undefined when it has one. */
 export function ortEngineError(): string | undefined {
-  engine ??= loadOrtEngine()
-  return engine instanceof OrtEngine ? undefined : engine.error
+  const loaded = loadOnce()
+  return loaded instanceof OrtEngine ? undefined : loaded.error
+}
+
+function loadOnce(): OrtEngine | { error: string } {
+  return (engine ??= loadOrtEngine())
 }
 
 /** An engine on what `load` returns (onnxruntime-node's synchronous binding and its Tensor), or why there is none. */
