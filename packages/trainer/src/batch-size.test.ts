@@ -17,6 +17,8 @@ describe('checkBatchSize', () => {
       generatorFilters: [256, 128, 64, 32],
       discriminatorFilters: [32, 64, 128, 256],
     }
+    // A full-resolution output convolution's feature maps count too.
+    expect(stepBytesPerImage({ ...big, outputFilters: 32 })).toBe(stepBytesPerImage(big) + 4 * 2 * 2 * 3 * 128 * 128 * 32)
     const fits = Math.floor((3 * 2 ** 30) / stepBytesPerImage(big))
     expect(() => checkBatchSize(fits, 100_000, big, 'wasm')).not.toThrow()
     expect(() => checkBatchSize(fits + 1, 100_000, big, 'wasm')).toThrow(

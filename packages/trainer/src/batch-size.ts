@@ -13,7 +13,7 @@ const WASM_BUDGET = 3 * 2 ** 30
  * to refuse batch sizes that cannot fit, not to plan memory to the byte.
  */
 export function stepBytesPerImage(
-  cfg: Pick<DcganConfig, 'width' | 'height' | 'channels' | 'generatorFilters' | 'discriminatorFilters'>,
+  cfg: Pick<DcganConfig, 'width' | 'height' | 'channels' | 'generatorFilters' | 'discriminatorFilters' | 'outputFilters'>,
 ): number {
   const stages = cfg.generatorFilters.length
   let g = 0
@@ -21,6 +21,7 @@ export function stepBytesPerImage(
     const scale = 2 ** (stages - i)
     g += 3 * (cfg.height / scale) * (cfg.width / scale) * filters // conv or dense, batch norm, activation
   })
+  g += 3 * cfg.height * cfg.width * (cfg.outputFilters ?? 0)
   g += 2 * cfg.height * cfg.width * cfg.channels
   let d = cfg.height * cfg.width * cfg.channels
   cfg.discriminatorFilters.forEach((filters, i) => {

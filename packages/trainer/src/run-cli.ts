@@ -36,6 +36,8 @@ Model:
                                   256,128,64 at 64, 256,128,64,32 at 128)
   --discriminator-filters <list>  feature maps per stride-2 conv (default: ${D.discriminatorFilters.join(',')}; 64,128,256; 32,64,128,256)
   --kernel-size <n>               (transposed) convolution kernel size (default: ${D.kernelSize})
+  --output-filters <n>            end the generator with a 3×3 convolution at full resolution, on the last
+                                  upsampling's n feature maps (SNGAN's generator); 0 = none (default: ${D.outputFilters})
   --spectral-norm                 spectral normalisation in the discriminator
   --class-loss <w>                with --conditional: weight of an auxiliary classifier loss (AC-GAN) that
                                   ties images to their labels, 0 = none (default: ${D.classLoss})

@@ -63,6 +63,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       generatorFilters: opts.model.generatorFilters,
       discriminatorFilters: opts.model.discriminatorFilters,
       kernelSize: opts.model.kernelSize,
+      outputFilters: opts.model.outputFilters ?? 0,
       loss: opts.loss,
       augment: opts.augment,
       spectralNorm: opts.model.spectralNorm ?? false,

@@ -38,6 +38,19 @@ describe('DCGAN family', () => {
     g.dispose()
   })
 
+  it('outputFilters: the last upsampling makes that many maps, and a 3×3 conv at full resolution the image', () => {
+    const plain = buildGenerator(base)
+    const g = buildGenerator({ ...base, outputFilters: 5 })
+    expect(layerNames(g).slice(layerNames(plain).length - 1)).toEqual(['Conv2DTranspose', 'BatchNormalization', 'LeakyReLU', 'Conv2D'])
+    const [upsampling, , , conv] = g.layers.slice(-4)
+    expect(upsampling!.outputShape).toEqual([null, 16, 16, 5])
+    expect(conv!.getConfig()).toMatchObject({ kernelSize: [3, 3], strides: [1, 1], padding: 'same', activation: 'tanh', filters: 3 })
+    expect(g.outputs[0]!.shape).toEqual([null, 16, 16, 3])
+    expect(layerNames(buildGenerator({ ...base, outputFilters: 0 }))).toEqual(layerNames(plain))
+    g.dispose()
+    plain.dispose()
+  })
+
   it('conditional: G takes [latent, label] through Embedding × latent; D adds a projection of the label', () => {
     const cfg = { ...base, classes: 5 }
     const g = buildGenerator(cfg)

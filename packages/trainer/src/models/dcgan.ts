@@ -18,6 +18,14 @@ export interface DcganConfig {
   discriminatorFilters: readonly number[]
   /** Kernel size of every (transposed) convolution; 4 divides stride 2 evenly (no checkerboard). @default 4 */
   kernelSize: number
+  /**
+   * End the generator at full resolution, as SNGAN's DCGAN generator does (Miyato et al. 2018): the
+   * last ×2 upsampling makes this many feature maps (with BN and LeakyReLU), and a 3×3 stride-1
+   * convolution turns them into the image, so each pixel is drawn from a neighbourhood of
+   * full-resolution features instead of by the upsampling alone. 0: the last upsampling makes the
+   * image. @default 0
+   */
+  outputFilters?: number
   /** Seed of the weight initialisers, so a run is repeatable. @default 1 */
   seed: number
   /**
@@ -50,7 +58,8 @@ function init(seed: number) {
 }
 
 /**
- * Dense → BN → LeakyReLU → Reshape → (Conv2DTranspose → BN → LeakyReLU)* → Conv2DTranspose → tanh.
+ * Dense → BN → LeakyReLU → Reshape → (Conv2DTranspose → BN → LeakyReLU)* → Conv2DTranspose → tanh;
+ * with `outputFilters`, the last Conv2DTranspose is followed by BN → LeakyReLU → Conv2D(3×3) → tanh.
  * Output: NHWC images in [-1, 1]. Unconditional: a Sequential model; conditional: a functional one
  * with inputs `[latent, label]`, the latent multiplied by Embedding(classes, latentSize)(label).
  */
@@ -91,16 +100,30 @@ export function buildGenerator(cfg: DcganConfig): tfl.LayersModel {
       tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }),
     )
   })
-  body.push(
-    tfl.layers.conv2dTranspose({
-      filters: cfg.channels,
-      kernelSize: cfg.kernelSize,
-      strides: 2,
-      padding: 'same',
-      activation: 'tanh',
-      kernelInitializer: init(cfg.seed + 100),
-    }),
-  )
+  const outputFilters = cfg.outputFilters ?? 0
+  const lastUpsampling = tfl.layers.conv2dTranspose({
+    filters: outputFilters || cfg.channels,
+    kernelSize: cfg.kernelSize,
+    strides: 2,
+    padding: 'same',
+    ...(outputFilters
+      ? { useBias: false, kernelInitializer: init(cfg.seed + stages) }
+      : { activation: 'tanh', kernelInitializer: init(cfg.seed + 100) }),
+  })
+  body.push(lastUpsampling)
+  if (outputFilters) {
+    body.push(
+      tfl.layers.batchNormalization(),
+      tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }),
+      tfl.layers.conv2d({
+        filters: cfg.channels,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'tanh',
+        kernelInitializer: init(cfg.seed + 100),
+      }),
+    )
+  }
   if (!cfg.classes) return tfl.sequential({ name: 'generator', layers: body })
   const latent = tfl.input({ shape: [cfg.latentSize], name: 'latent' })
   const label = tfl.input({ shape: [1], name: LABEL_INPUT, dtype: 'int32' })
