@@ -101,16 +101,17 @@ export function buildGenerator(cfg: DcganConfig): tfl.LayersModel {
     )
   })
   const outputFilters = cfg.outputFilters ?? 0
-  const lastUpsampling = tfl.layers.conv2dTranspose({
-    filters: outputFilters || cfg.channels,
-    kernelSize: cfg.kernelSize,
-    strides: 2,
-    padding: 'same',
-    ...(outputFilters
-      ? { useBias: false, kernelInitializer: init(cfg.seed + stages) }
-      : { activation: 'tanh', kernelInitializer: init(cfg.seed + 100) }),
-  })
-  body.push(lastUpsampling)
+  body.push(
+    tfl.layers.conv2dTranspose({
+      filters: outputFilters || cfg.channels,
+      kernelSize: cfg.kernelSize,
+      strides: 2,
+      padding: 'same',
+      ...(outputFilters
+        ? { useBias: false, kernelInitializer: init(cfg.seed + stages) }
+        : { activation: 'tanh', kernelInitializer: init(cfg.seed + 100) }),
+    }),
+  )
   if (outputFilters) {
     body.push(
       tfl.layers.batchNormalization(),
