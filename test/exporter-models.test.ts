@@ -59,10 +59,10 @@ describe('exporting the trainer’s models', () => {
   })
 
   it.each([
-    { fp16: false, outputFilters: 0, what: 'float32 weights' },
-    { fp16: true, outputFilters: 0, what: 'float16 weights' },
-    { fp16: false, outputFilters: 6, what: 'a 3×3 output convolution' },
-  ])('a conditional colour generator ($what) loads in the SDK and generates TF.js’s images', async ({ fp16, outputFilters }) => {
+    ['float32 weights', false, 0],
+    ['float16 weights', true, 0],
+    ['a 3×3 output convolution', false, 6],
+  ] as const)('a conditional colour generator (%s) loads in the SDK and generates TF.js’s images', async (_, fp16, outputFilters) => {
     const generator = buildGenerator({ ...CONFIG, outputFilters })
     const { bytes, contract } = await exportOnnx(await saved(generator), { labels: LABELS, fp16 })
     expect(contract).toMatchObject({ labelInput: 'label', labels: LABELS, channels: 3, width: 16 })
