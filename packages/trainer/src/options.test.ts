@@ -15,6 +15,7 @@ describe('resolveTrainOptions', () => {
       steps: 3000,
       batchSize: 64,
       learningRate: 2e-4,
+      discriminatorLearningRate: 2e-4,
       learningRateDecaySteps: 0,
       standingStats: 0,
       classLoss: 0,
@@ -24,6 +25,12 @@ describe('resolveTrainOptions', () => {
       workers: 'auto',
     })
     expect(resolveTrainOptions({ outDir: 'x', workers: 2 }).workers).toBe(2)
+    // The discriminator's rate follows the generator's unless it is given (TTUR).
+    expect(resolveTrainOptions({ outDir: 'x', learningRate: 1e-4 })).toMatchObject({ learningRate: 1e-4, discriminatorLearningRate: 1e-4 })
+    expect(resolveTrainOptions({ outDir: 'x', learningRate: 1e-4, discriminatorLearningRate: 4e-4 })).toMatchObject({
+      learningRate: 1e-4,
+      discriminatorLearningRate: 4e-4,
+    })
     expect(o.model).toEqual({
       latentSize: 100,
       generatorFilters: [128, 64],
@@ -69,6 +76,7 @@ describe('resolveTrainOptions', () => {
     [{ batchSize: 2.5 }, /batchSize must be an integer ≥ 1, got 2\.5\./],
     [{ steps: '10' }, /steps must be an integer ≥ 1, got "10"\./],
     [{ learningRate: -1 }, /learningRate must be a number in \(0, 1\), got -1\./],
+    [{ discriminatorLearningRate: 1 }, /discriminatorLearningRate must be a number in \(0, 1\), got 1\./],
     [{ learningRateDecaySteps: -1 }, /learningRateDecaySteps must be an integer ≥ 0, got -1\./],
     [
       { steps: 100, learningRateDecaySteps: 101 },

@@ -39,10 +39,16 @@ export interface TrainOptions {
   steps?: number
   /** Real images per step (and fakes per step); at most the dataset's size. @default 64 */
   batchSize?: number
-  /** Adam learning rate of both networks. @default 2e-4 */
+  /** Adam learning rate of the generator, and of the discriminator unless `discriminatorLearningRate` is given. @default 2e-4 */
   learningRate?: number
   /**
-   * Anneal the end of the run: the learning rate falls on a line from its full value at this many
+   * Adam learning rate of the discriminator, when it should differ from the generator's: a two
+   * time-scale update rule (TTUR, Heusel et al. 2017), e.g. 4e-4 against 1e-4 as SAGAN and BigGAN
+   * train. @default `learningRate`
+   */
+  discriminatorLearningRate?: number
+  /**
+   * Anneal the end of the run: both learning rates fall on a line from their full values at this many
    * steps from the end to 0 one step after the last. May be given when resuming, to anneal a run
    * that trained at a constant rate, as long as the decay starts after the checkpoint; the decay
    * always ends with the run, so a larger `steps` moves it, raising the rate again. At most `steps`.
@@ -156,6 +162,7 @@ export interface ResolvedTrainOptions {
   steps: number
   batchSize: number
   learningRate: number
+  discriminatorLearningRate: number
   learningRateDecaySteps: number
   beta1: number
   emaDecay: number
@@ -241,6 +248,7 @@ export const NUMBER_OPTIONS = {
   steps: integerFrom(1),
   batchSize: integerFrom(1),
   learningRate: OPEN_UNIT,
+  discriminatorLearningRate: OPEN_UNIT,
   learningRateDecaySteps: integerFrom(0),
   beta1: OPEN_UNIT,
   latentSize: integerFrom(1),
@@ -255,6 +263,9 @@ export const NUMBER_OPTIONS = {
   seed: integerFrom(0),
 } as const satisfies Record<string, NumberRule>
 export type NumberOption = keyof typeof NUMBER_OPTIONS
+
+/** The default of a numeric option, as an example value: `discriminatorLearningRate`'s is `learningRate`'s. */
+export const numberDefault = (key: NumberOption): number => TRAIN_DEFAULTS[key === 'discriminatorLearningRate' ? 'learningRate' : key]
 
 /** One of `choices`, or the error that lists them. */
 function oneOf<T>(key: string, value: unknown, choices: readonly T[]): T {
@@ -284,8 +295,8 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     )
   }
   const data = datasetSource(input.dataset ?? TRAIN_DEFAULTS.dataset)
-  const number = (key: NumberOption): number => {
-    const v = input[key] ?? TRAIN_DEFAULTS[key]
+  const number = (key: NumberOption, fallback?: number): number => {
+    const v = input[key] ?? fallback ?? numberDefault(key)
     const rule = NUMBER_OPTIONS[key]
     if (typeof v !== 'number' || !rule.accepts(v)) {
       throw new TrainError('ERR_INVALID_OPTION', `${key} must be ${rule.expected}, got ${describeValue(v)}.`)
@@ -331,6 +342,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     )
   }
   const conditional = flag('conditional', input.conditional, TRAIN_DEFAULTS.conditional)
+  const learningRate = number('learningRate')
   const classLoss = number('classLoss')
   if (classLoss > 0 && !conditional) {
     throw new TrainError(
@@ -345,7 +357,8 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     conditional,
     steps,
     batchSize: number('batchSize'),
-    learningRate: number('learningRate'),
+    learningRate,
+    discriminatorLearningRate: number('discriminatorLearningRate', learningRate),
     learningRateDecaySteps,
     beta1: number('beta1'),
     emaDecay: number('emaDecay'),

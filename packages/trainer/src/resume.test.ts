@@ -103,6 +103,22 @@ describe('resume', () => {
     },
   )
 
+  it.each([1, 2])("the discriminator's own rate (TTUR) is D's alone, and config.json keeps it (workers %i)", async (workers) => {
+    const dirs = await Promise.all([0, 1].map(async () => join(await mkdtemp(join(tmpdir(), 'gan-ttur-')), 'run')))
+    const [ttur, same] = dirs as [string, string]
+    // D updates first in a step, from the same weights and draws: at D's rate, D ends the step the
+    // same in both runs; G then updates at its own rate.
+    await train({ ...RUN, workers, outDir: ttur, steps: 1, learningRate: 1e-3, discriminatorLearningRate: 3e-3 })
+    await train({ ...RUN, workers, outDir: same, steps: 1, learningRate: 3e-3 })
+    const [a, b] = [await weights(ttur), await weights(same)]
+    expect(a.discriminator).toEqual(b.discriminator)
+    expect(a['generator-live']).not.toEqual(b['generator-live'])
+    expect(JSON.parse(await readFile(join(ttur, 'config.json'), 'utf8')).options).toMatchObject({
+      learningRate: 1e-3,
+      discriminatorLearningRate: 3e-3,
+    })
+  })
+
   it('standing statistics may change when resuming: what is saved changes, training does not', async () => {
     const dirs = await Promise.all([0, 1].map(async () => join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')))
     const [whole, parts] = dirs as [string, string]

@@ -57,6 +57,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       steps: opts.steps,
       batchSize: opts.batchSize,
       learningRate: opts.learningRate,
+      discriminatorLearningRate: opts.discriminatorLearningRate,
       learningRateDecaySteps: opts.learningRateDecaySteps,
       beta1: opts.beta1,
       latentSize: opts.model.latentSize,

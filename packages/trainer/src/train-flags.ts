@@ -13,6 +13,7 @@ import {
   RESUMABLE_OPTIONS,
   TRAIN_DEFAULTS,
   WORKERS_RULE,
+  numberDefault,
   type NumberOption,
   type TrainOptions,
 } from './options.js'
@@ -27,6 +28,7 @@ export const TRAIN_FLAGS = {
   steps: { type: 'string' },
   'batch-size': { type: 'string' },
   lr: { type: 'string' },
+  'd-lr': { type: 'string' },
   'lr-decay-steps': { type: 'string' },
   beta1: { type: 'string' },
   'latent-size': { type: 'string' },
@@ -62,6 +64,7 @@ const NUMBER_FLAGS = {
   steps: 'steps',
   'batch-size': 'batchSize',
   lr: 'learningRate',
+  'd-lr': 'discriminatorLearningRate',
   'lr-decay-steps': 'learningRateDecaySteps',
   beta1: 'beta1',
   'latent-size': 'latentSize',
@@ -210,7 +213,7 @@ function parseNumber(flag: NumberFlag, raw: string): number {
   if (!rule.accepts(value)) {
     throw new TrainError(
       'ERR_INVALID_OPTION',
-      `--${flag} ${describeValue(raw)} is invalid: pass ${rule.expected}, e.g. --${flag} ${TRAIN_DEFAULTS[key]}.`,
+      `--${flag} ${describeValue(raw)} is invalid: pass ${rule.expected}, e.g. --${flag} ${numberDefault(key)}.`,
     )
   }
   return value

@@ -4,7 +4,8 @@ import { selectBackend } from './backend/ladder.js'
 import { buildDiscriminator, buildGenerator, type DcganConfig } from './models/dcgan.js'
 import { createReplicaStep } from './parallel/replica-step.js'
 import { mulberry32 } from './random.js'
-import { createTrainStep, mixSeed, type TrainStepParts } from './train-step.js'
+import { adamInternals } from './optimizer-state.js'
+import { createTrainStep, mixSeed, setStepLearningRate, type TrainStepParts } from './train-step.js'
 
 const BATCH = 16
 const SEED = 4
@@ -45,7 +46,7 @@ function parts(classLoss: number): TrainStepParts {
     discriminator,
     generatorOptimizer: tf.train.adam(1e-12, 0.5),
     discriminatorOptimizer: tf.train.adam(1e-12, 0.5),
-    learningRate: { rate: 1e-12, steps: 10, decaySteps: 0 },
+    learningRate: { generator: 1e-12, discriminator: 1e-12, steps: 10, decaySteps: 0 },
     latentSize: cfg.latentSize,
     batchSize: BATCH,
     seed: SEED,
@@ -82,5 +83,24 @@ describe('training step with a class loss', () => {
       expect(withClass.g - without.g).toBeCloseTo(classTerm(ones(1)), 3)
     }
     images.dispose()
+  })
+})
+
+describe('training step learning rates', () => {
+  it("sets each optimizer to its own network's rate of the step, on the schedule's decay", async () => {
+    await selectBackend('cpu')
+    const generatorOptimizer = tf.train.adam(1, 0.5)
+    const discriminatorOptimizer = tf.train.adam(1, 0.5)
+    const step = {
+      generatorOptimizer,
+      discriminatorOptimizer,
+      learningRate: { generator: 1e-4, discriminator: 4e-4, steps: 10, decaySteps: 2 },
+    }
+    setStepLearningRate(step as unknown as TrainStepParts, 1)
+    expect([adamInternals(generatorOptimizer).learningRate, adamInternals(discriminatorOptimizer).learningRate]).toEqual([1e-4, 4e-4])
+    setStepLearningRate(step as unknown as TrainStepParts, 10)
+    expect([adamInternals(generatorOptimizer).learningRate, adamInternals(discriminatorOptimizer).learningRate]).toEqual([5e-5, 2e-4])
+    generatorOptimizer.dispose()
+    discriminatorOptimizer.dispose()
   })
 })

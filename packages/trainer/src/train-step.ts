@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import { diffAugment, type AugmentPolicy } from './augment/diff-augment.js'
 import type { RealBatch } from './data/batches.js'
-import { learningRateAt, setLearningRate, type LearningRateSchedule } from './learning-rate.js'
+import { learningRatesAt, setLearningRate, type LearningRateSchedule } from './learning-rate.js'
 import { stepObjectives, type Judgement, type LossName } from './losses.js'
 import { mulberry32 } from './random.js'
 
@@ -93,11 +93,11 @@ export function judge(D: tfl.LayersModel, images: tf.Tensor, labels: tf.Tensor |
   return Array.isArray(output) ? { logits: output[0]!, classLogits: output[1] } : { logits: output }
 }
 
-/** Set both optimizers to the rate of step `step` in `parts`' schedule. */
+/** Set both optimizers to their rates of step `step` in `parts`' schedule. */
 export function setStepLearningRate(parts: TrainStepParts, step: number): void {
-  const rate = learningRateAt(parts.learningRate, step)
-  setLearningRate(parts.generatorOptimizer, rate)
-  setLearningRate(parts.discriminatorOptimizer, rate)
+  const rates = learningRatesAt(parts.learningRate, step)
+  setLearningRate(parts.generatorOptimizer, rates.generator)
+  setLearningRate(parts.discriminatorOptimizer, rates.discriminator)
 }
 
 /** The seed of step `step`'s latents: 0 for the discriminator's update, 1 for the generator's. */

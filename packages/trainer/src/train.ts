@@ -91,7 +91,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       discriminator: own(checkpoint?.discriminator ?? buildDiscriminator(cfg)),
       generator: own(checkpoint?.generator ?? buildGenerator(cfg)),
       generatorOptimizer: own(tf.train.adam(opts.learningRate, opts.beta1)),
-      discriminatorOptimizer: own(tf.train.adam(opts.learningRate, opts.beta1)),
+      discriminatorOptimizer: own(tf.train.adam(opts.discriminatorLearningRate, opts.beta1)),
     }
     const ema = createEma(state.liveGenerator, state.generator, opts.emaDecay, { resume: checkpoint !== undefined })
     const variables = (model: tfl.LayersModel) => model.trainableWeights.map((w) => w.read() as tf.Variable)
@@ -111,7 +111,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       augment: opts.augment,
       classes: cfg.classes,
       classLoss: opts.classLoss,
-      learningRate: { rate: opts.learningRate, steps: opts.steps, decaySteps: opts.learningRateDecaySteps },
+      learningRate: {
+        generator: opts.learningRate,
+        discriminator: opts.discriminatorLearningRate,
+        steps: opts.steps,
+        decaySteps: opts.learningRateDecaySteps,
+      },
     }
     // One replica is today's step in this thread; more add worker threads (their own replicas of the models).
     const step: (at: number, real: RealBatch) => StepLosses | Promise<StepLosses> =

@@ -165,7 +165,7 @@ describe('data-parallel training (workers)', () => {
       seed: 1,
       replicas: 2,
       fastKernels: true,
-      learningRate: { rate: 2e-4, steps: 1, decaySteps: 0 },
+      learningRate: { generator: 2e-4, discriminator: 2e-4, steps: 1, decaySteps: 0 },
       beta1: 0.5,
     }
     try {

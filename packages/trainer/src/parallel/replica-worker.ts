@@ -29,8 +29,8 @@ async function start(init: ReplicaInit) {
   }
   set(G, init.generatorWeights)
   set(D, init.discriminatorWeights)
-  const generatorOptimizer = tf.train.adam(init.step.learningRate.rate, init.beta1)
-  const discriminatorOptimizer = tf.train.adam(init.step.learningRate.rate, init.beta1)
+  const generatorOptimizer = tf.train.adam(init.step.learningRate.generator, init.beta1)
+  const discriminatorOptimizer = tf.train.adam(init.step.learningRate.discriminator, init.beta1)
   const state = Object.fromEntries(Object.entries(init.optimizers).map(([name, w]) => [name, toTensor(w)]))
   const variables = (model: typeof G) => model.trainableWeights.map((w) => w.read() as tf.Variable)
   restoreOptimizerState(generatorOptimizer, 'generator', state, variables(G))
