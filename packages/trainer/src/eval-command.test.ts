@@ -37,9 +37,17 @@ describe('gan-train eval', () => {
     )
   })
 
+  it('--truncation scores the samples generate() draws at that ψ, and says so', async () => {
+    const r = await cli('eval', MNIST_ONNX, '--count', '50', '--evaluator', EVALUATOR, '--truncation', '0.5')
+    expect(r.code).toBe(0)
+    expect(r.stdout[0]).toMatch(/^.*mnist\.onnx: 50 samples, 28×28×1, conditional, truncation ψ 0\.5\n/)
+  })
+
   it.each([
     [['eval'], '[gan-train] missing <run | model.onnx>'],
     [['eval', 'x.onnx', '--count', 'many'], '[gan-train] --count "many" is invalid: pass an integer ≥ 10.'],
+    [['eval', 'x.onnx', '--truncation', 'half'], '[gan-train] --truncation "half" is invalid: pass ψ in (0, 1], e.g. 0.7.'],
+    [['eval', 'x.onnx', '--truncation', '1.5'], '[gan-train] truncation 1.5 is invalid: pass ψ in (0, 1], e.g. 0.7 (1 is off).'],
     [['eval', 'x.onnx', '--bogus'], "[gan-train] Unknown option '--bogus'"],
   ])('%j is a usage error: exit 2, one line', async (argv, message) => {
     const r = await cli(...argv)

@@ -16,6 +16,8 @@ Options:
                      when it exists and the real images are mnist)
   --data <data>      the real images: mnist, emoji (the held-out emoji; emoji-subcategories: the same) or a
                      folder (default: the run's dataset)
+  --truncation <ψ>   draw the samples with the truncation trick, ψ in (0, 1], as generate() does
+                     (default: 1, off)
   --json             print the result as JSON
   -h, --help         show this help`
 
@@ -23,6 +25,7 @@ const FLAGS = {
   count: { type: 'string' },
   evaluator: { type: 'string' },
   data: { type: 'string' },
+  truncation: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -39,11 +42,15 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<0
   const count = values.count === undefined ? undefined : plainNumber(values.count, true)
   if (count !== undefined && Number.isNaN(count))
     throw new TrainError('ERR_INVALID_OPTION', `--count ${describeValue(values.count)} is invalid: pass an integer ≥ 10.`)
+  const truncation = values.truncation === undefined ? undefined : plainNumber(values.truncation, false)
+  if (truncation !== undefined && Number.isNaN(truncation))
+    throw new TrainError('ERR_INVALID_OPTION', `--truncation ${describeValue(values.truncation)} is invalid: pass ψ in (0, 1], e.g. 0.7.`)
   const result = await evaluate({
     input,
     ...(count !== undefined ? { count } : {}),
     ...(values.evaluator !== undefined ? { evaluator: values.evaluator } : {}),
     ...(values.data !== undefined ? { data: values.data } : {}),
+    ...(truncation !== undefined ? { truncation } : {}),
   })
   io.stdout(values.json ? JSON.stringify(result) : describe(result))
   return 0
@@ -53,7 +60,7 @@ const pct = (share: number) => `${(share * 100).toFixed(1)} %`
 
 function describe(r: Evaluation): string {
   const lines = [
-    `${r.input}: ${r.samples} samples, ${r.image.width}×${r.image.height}×${r.image.channels}${r.conditional ? ', conditional' : ''}`,
+    `${r.input}: ${r.samples} samples, ${r.image.width}×${r.image.height}×${r.image.channels}${r.conditional ? ', conditional' : ''}${r.truncation < 1 ? `, truncation ψ ${r.truncation}` : ''}`,
     `  Fréchet distance     ${r.frechetDistance.toFixed(2)} (real against real: ${r.realFrechetDistance.toFixed(2)}; ${r.featureSpace === 'classifier' ? "the classifier's features" : '8×8 RGB thumbnails'}; against ${r.real.count} ${r.real.heldOut ? 'held-out' : 'training'} images)`,
     `  precision / recall   ${r.precision.toFixed(3)} / ${r.recall.toFixed(3)} (k = 3)`,
   ]

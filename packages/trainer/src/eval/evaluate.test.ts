@@ -34,6 +34,15 @@ describe('evaluate', () => {
     expect(r.classifier!.labelAgreementByClass!.reduce((a, b) => a + b, 0) / 10).toBeCloseTo(r.classifier!.labelAgreement!, 10)
     expect(r.frechetDistance).toBeGreaterThan(r.realFrechetDistance)
     for (const v of [r.precision, r.recall]) expect(v).toBeGreaterThanOrEqual(0)
+    expect(r.truncation).toBe(1)
+  })
+
+  it('scores the samples gan-sdk draws with the truncation trick at ψ', async () => {
+    const r = await evaluate({ input: MNIST_ONNX, count: 100, evaluator: EVALUATOR, truncation: 0.3 })
+    expect(r.truncation).toBe(0.3)
+    // Measured: this conditional model's digits at ψ 0.3 are ones the classifier is less sure of
+    // (0.90 against 0.99 untruncated on 200 seeds): its projection was trained on N(0, 1) latents only.
+    expect(r.classifier!.meanConfidence).toBeLessThan(0.95)
   })
 
   it('scores a conditional run’s checkpoint, with the share of samples the classifier gives their requested digit', async () => {
@@ -74,6 +83,10 @@ describe('evaluate', () => {
     expect(r.edges!.real).toBeCloseTo(1 / 31, 6)
     // A barely trained generator draws smooth smudges.
     expect(r.edges!.samples).toBeLessThan(r.edges!.real)
+    // The checkpoint in TF.js draws from the seed contract's latents at the truncation asked for.
+    const truncated = await evaluate({ input: outDir, count: 16, truncation: 0.5 })
+    expect(truncated.truncation).toBe(0.5)
+    expect(truncated.frechetDistance).not.toBe(r.frechetDistance)
   })
 
   it('scores a digit model against another folder in pixel features: the MNIST classifier only judges against MNIST', async () => {
@@ -98,7 +111,13 @@ describe('evaluate', () => {
     })
   })
 
-  it('refuses a bad count', async () => {
+  it('refuses a bad count or truncation', async () => {
     await expect(evaluate({ input: MNIST_ONNX, count: 3 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+    for (const truncation of [0, 1.5, Number.NaN]) {
+      await expect(evaluate({ input: MNIST_ONNX, truncation })).rejects.toMatchObject({
+        code: 'ERR_INVALID_OPTION',
+        message: expect.stringContaining('pass ψ in (0, 1]'),
+      })
+    }
   })
 })

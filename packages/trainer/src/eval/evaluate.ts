@@ -30,6 +30,11 @@ export interface EvaluateOptions {
   evaluator?: string
   /** The real images to compare with: `mnist`, `emoji` or a folder. @default the run's dataset (config.json); mnist for a grey 28×28 .onnx */
   data?: string
+  /**
+   * The truncation trick ψ in (0, 1] the samples are drawn with, as `generate(seed, { truncation })`
+   * draws them (docs/seeds.md): scores what users get at that ψ, to weigh typicality against variety. @default 1 (off)
+   */
+  truncation?: number
 }
 
 /** What {@link evaluate} measured. */
@@ -38,6 +43,8 @@ export interface Evaluation {
   samples: number
   image: { width: number; height: number; channels: number }
   conditional: boolean
+  /** The truncation ψ the samples were drawn with (1: none). */
+  truncation: number
   /** Where the distances are taken: the classifier's `features` layer, or 8×8 RGB thumbnails (pixel-features.ts). */
   featureSpace: 'classifier' | 'pixel-thumbnails-8x8-rgb'
   /** Fréchet distance between the samples' and the real images' features. */
@@ -78,6 +85,7 @@ interface Samples {
   labels: string[] | undefined
   classOf: Int32Array | undefined
   dataset: DatasetSource | undefined
+  truncation: number
 }
 
 /**
@@ -86,11 +94,13 @@ interface Samples {
  * classifier's view too: confidence, class histogram, and label agreement for conditional models.
  */
 export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
-  const { input, count = 1000, evaluator, data } = options
+  const { input, count = 1000, evaluator, data, truncation = 1 } = options
   if (!Number.isSafeInteger(count) || count < 10)
     throw new TrainError('ERR_INVALID_OPTION', `count ${describeValue(count)} is invalid: pass an integer ≥ 10 (samples to score).`)
+  if (typeof truncation !== 'number' || !(truncation > 0 && truncation <= 1))
+    throw new TrainError('ERR_INVALID_OPTION', `truncation ${describeValue(truncation)} is invalid: pass ψ in (0, 1], e.g. 0.7 (1 is off).`)
   await selectBackend('auto')
-  const samples = input.endsWith('.onnx') ? await onnxSamples(input, count) : await runSamples(input, count)
+  const samples = input.endsWith('.onnx') ? await onnxSamples(input, count, truncation) : await runSamples(input, count, truncation)
   const { shape } = samples
   const digitModel = shape.width === 28 && shape.height === 28 && shape.channels === 1
   const source = dataSource(data) ?? samples.dataset ?? (digitModel ? { kind: 'mnist' as const } : undefined)
@@ -161,7 +171,7 @@ async function classifierEvaluation(input: string, samples: Samples, count: numb
 }
 
 function base(input: string, samples: Samples, count: number) {
-  return { input, samples: count, image: samples.shape, conditional: samples.labels !== undefined }
+  return { input, samples: count, image: samples.shape, conditional: samples.labels !== undefined, truncation: samples.truncation }
 }
 
 /** FD, precision and recall of the samples against the real features, and the real set's own FD floor (even rows against odd: datasets come sorted by class). */
@@ -185,8 +195,8 @@ function distances(fake: Float32Array, fakeCount: number, real: Float32Array, re
   }
 }
 
-/** Samples of a run's generator (its latest checkpoint) in TF.js, from the seed contract's latents. */
-async function runSamples(dir: string, count: number): Promise<Samples> {
+/** Samples of a run's generator (its latest checkpoint) in TF.js, from the seed contract's latents at `truncation`. */
+async function runSamples(dir: string, count: number, truncation: number): Promise<Samples> {
   const manifest = await readRunManifest(dir)
   const model = await loadLayersModel(join(dir, manifest.generator))
   try {
@@ -196,7 +206,7 @@ async function runSamples(dir: string, count: number): Promise<Samples> {
     const seeds = Array.from({ length: count }, (_, i) => i)
     const classOf = labels === undefined ? undefined : Int32Array.from(seeds, (s) => seedToInteger(s) % labels.length)
     const out = tf.tidy(() => {
-      const z = tf.tensor2d(seedsToLatents(seeds, latentSize), [count, latentSize])
+      const z = tf.tensor2d(seedsToLatents(seeds, latentSize, { truncation }), [count, latentSize])
       const y = labels === undefined ? model.predict(z) : model.predict([z, tf.tensor2d(classOf!, [count, 1], 'int32')])
       return tf.clipByValue(tf.div(tf.sub(y as tf.Tensor, lo), hi - lo), 0, 1)
     })
@@ -209,6 +219,7 @@ async function runSamples(dir: string, count: number): Promise<Samples> {
       labels,
       classOf,
       dataset: await runDataset(dir),
+      truncation,
     }
   } finally {
     model.dispose()
@@ -216,14 +227,14 @@ async function runSamples(dir: string, count: number): Promise<Samples> {
 }
 
 /** Samples of an exported generator, run by gan-sdk (loaded here only: importing the trainer loads no native addon). */
-async function onnxSamples(path: string, count: number): Promise<Samples> {
+async function onnxSamples(path: string, count: number, truncation: number): Promise<Samples> {
   const { Generator } = await import('gan-sdk')
   const g = await Generator.load(path, { device: 'cpu' })
   try {
     const { width, height, channels, labels, labelInput } = g.info
     const images = await g.generateBatch(
       Array.from({ length: count }, (_, i) => i),
-      { keepFloat: true },
+      { keepFloat: true, truncation },
     )
     const [lo, hi] = g.info.range
     const pixels = new Float32Array(count * width * height * channels)
@@ -235,7 +246,14 @@ async function onnxSamples(path: string, count: number): Promise<Samples> {
     )
     const conditional = labelInput !== undefined
     const classOf = conditional ? Int32Array.from(images, (image) => labels.indexOf(image.label!)) : undefined
-    return { pixels, shape: { width, height, channels }, labels: conditional ? [...labels] : undefined, classOf, dataset: undefined }
+    return {
+      pixels,
+      shape: { width, height, channels },
+      labels: conditional ? [...labels] : undefined,
+      classOf,
+      dataset: undefined,
+      truncation,
+    }
   } finally {
     await g.dispose()
   }
