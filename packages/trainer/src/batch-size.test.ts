@@ -19,6 +19,8 @@ describe('checkBatchSize', () => {
     }
     // A full-resolution output convolution's feature maps count too.
     expect(stepBytesPerImage({ ...big, outputFilters: 32 })).toBe(stepBytesPerImage(big) + 4 * 2 * 2 * 3 * 128 * 128 * 32)
+    // So do the maps of a full-resolution input convolution in the discriminator (three passes, conv and activation).
+    expect(stepBytesPerImage({ ...big, inputFilters: 32 })).toBe(stepBytesPerImage(big) + 4 * 2 * 3 * 2 * 128 * 128 * 32)
     const fits = Math.floor((3 * 2 ** 30) / stepBytesPerImage(big))
     expect(() => checkBatchSize(fits, 100_000, big, 'wasm')).not.toThrow()
     expect(() => checkBatchSize(fits + 1, 100_000, big, 'wasm')).toThrow(

@@ -13,7 +13,7 @@ const WASM_BUDGET = 3 * 2 ** 30
  * to refuse batch sizes that cannot fit, not to plan memory to the byte.
  */
 export function stepBytesPerImage(
-  cfg: Pick<DcganConfig, 'width' | 'height' | 'channels' | 'generatorFilters' | 'discriminatorFilters' | 'outputFilters'>,
+  cfg: Pick<DcganConfig, 'width' | 'height' | 'channels' | 'generatorFilters' | 'discriminatorFilters' | 'outputFilters' | 'inputFilters'>,
 ): number {
   const stages = cfg.generatorFilters.length
   let g = 0
@@ -23,7 +23,7 @@ export function stepBytesPerImage(
   })
   g += 3 * cfg.height * cfg.width * (cfg.outputFilters ?? 0)
   g += 2 * cfg.height * cfg.width * cfg.channels
-  let d = cfg.height * cfg.width * cfg.channels
+  let d = cfg.height * cfg.width * cfg.channels + 2 * cfg.height * cfg.width * (cfg.inputFilters ?? 0)
   cfg.discriminatorFilters.forEach((filters, i) => {
     const scale = 2 ** (i + 1)
     d += 2 * Math.ceil(cfg.height / scale) * Math.ceil(cfg.width / scale) * filters // conv, activation

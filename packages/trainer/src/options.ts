@@ -71,6 +71,12 @@ export interface TrainOptions {
    * 32×32 trained about as fast as none). 0 = the last upsampling makes the image, as in DCGAN. @default 0
    */
   outputFilters?: number
+  /**
+   * Feature maps of a 3×3 stride-1 convolution at full resolution that starts the discriminator
+   * (SNGAN's discriminator starts so), so it judges pixel-level detail before downsampling.
+   * 0 = the first convolution strides, as in DCGAN. @default 0
+   */
+  discriminatorInputFilters?: number
   /** `ns` (non-saturating) or `hinge`. @default 'ns' */
   loss?: LossName
   /** DiffAugment policies for the discriminator's inputs; helps small datasets. @default [] */
@@ -198,6 +204,7 @@ export const TRAIN_DEFAULTS = {
   discriminatorFilters: [64, 128] as readonly number[],
   kernelSize: 4,
   outputFilters: 0,
+  discriminatorInputFilters: 0,
   sampleEvery: 500,
   checkpointEvery: 1000,
   logEvery: 50,
@@ -254,6 +261,7 @@ export const NUMBER_OPTIONS = {
   latentSize: integerFrom(1),
   kernelSize: integerFrom(1),
   outputFilters: integerFrom(0),
+  discriminatorInputFilters: integerFrom(0),
   emaDecay: HALF_OPEN_UNIT,
   standingStats: integerFrom(0),
   classLoss: NON_NEGATIVE,
@@ -384,6 +392,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       discriminatorFilters: filters('discriminatorFilters'),
       kernelSize: number('kernelSize'),
       outputFilters: number('outputFilters'),
+      inputFilters: number('discriminatorInputFilters'),
       seed: number('seed'),
       spectralNorm: flag('spectralNorm', input.spectralNorm, TRAIN_DEFAULTS.spectralNorm),
       auxiliaryClassifier: classLoss > 0,

@@ -38,6 +38,9 @@ Model:
   --kernel-size <n>               (transposed) convolution kernel size (default: ${D.kernelSize})
   --output-filters <n>            end the generator with a 3×3 convolution at full resolution, on the last
                                   upsampling's n feature maps (SNGAN's generator); 0 = none (default: ${D.outputFilters})
+  --discriminator-input-filters <n>
+                                  start the discriminator with a 3×3 convolution of n maps at full
+                                  resolution (SNGAN's discriminator); 0 = none (default: ${D.discriminatorInputFilters})
   --spectral-norm                 spectral normalisation in the discriminator
   --class-loss <w>                with --conditional: weight of an auxiliary classifier loss (AC-GAN) that
                                   ties images to their labels, 0 = none (default: ${D.classLoss})

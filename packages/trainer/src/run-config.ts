@@ -65,6 +65,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       discriminatorFilters: opts.model.discriminatorFilters,
       kernelSize: opts.model.kernelSize,
       outputFilters: opts.model.outputFilters ?? 0,
+      discriminatorInputFilters: opts.model.inputFilters ?? 0,
       loss: opts.loss,
       augment: opts.augment,
       spectralNorm: opts.model.spectralNorm ?? false,

@@ -181,6 +181,17 @@ describe('train', () => {
     expect(standing.recorded).toBe(3)
   })
 
+  it('discriminatorInputFilters: the run trains and saves a D that starts with a full-resolution 3×3 conv, and config.json keeps it', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'gan-train-'))
+    await train({ outDir, dataset: squares(8), ...SMALL, spectralNorm: true, discriminatorInputFilters: 3, steps: 1 })
+    const D = await loadLayersModel(join(outDir, 'checkpoints', 'step-000001', 'discriminator'))
+    const first = D.layers.find((l) => l.getClassName() === 'SpectralNormalization')!
+    expect(first.outputShape).toEqual([null, 8, 8, 3])
+    D.dispose()
+    const config = JSON.parse(await readFile(join(outDir, 'config.json'), 'utf8')) as { options: { discriminatorInputFilters: number } }
+    expect(config.options.discriminatorInputFilters).toBe(3)
+  })
+
   it("with classLoss, D's loss gains its classifier's cross-entropy on the real images, and the checkpointed D has the classifier", async () => {
     const firstStep = async (classLoss: number) => {
       const outDir = await mkdtemp(join(tmpdir(), 'gan-train-'))

@@ -101,6 +101,20 @@ describe('DCGAN family', () => {
     plain.dispose()
   })
 
+  it('inputFilters: D starts with a 3×3 stride-1 conv of that many maps at full resolution, spectrally normed with the rest', () => {
+    const plain = buildDiscriminator(base)
+    const d = buildDiscriminator({ ...base, inputFilters: 5 })
+    expect(layerNames(d)).toEqual(['Conv2D', 'LeakyReLU', ...layerNames(plain)])
+    expect(d.layers[0]!.getConfig()).toMatchObject({ kernelSize: [3, 3], strides: [1, 1], padding: 'same', filters: 5 })
+    expect(d.layers[0]!.outputShape).toEqual([null, 16, 16, 5])
+    expect(d.layers[2]!.outputShape).toEqual([null, 8, 8, 4])
+    expect(layerNames(buildDiscriminator({ ...base, inputFilters: 0 }))).toEqual(layerNames(plain))
+    const normed = buildDiscriminator({ ...base, inputFilters: 5, spectralNorm: true, classes: 3 })
+    expect(layerNames(normed).filter((n) => n === 'SpectralNormalization')).toHaveLength(4)
+    expect(normed.outputs[0]!.shape).toEqual([null, 1])
+    for (const m of [plain, d, normed]) m.dispose()
+  })
+
   it('spectral norm wraps every conv and the logit of D; the unconditional D without it stays Sequential', () => {
     const plain = buildDiscriminator(base)
     expect(plain.getClassName()).toBe('Sequential')

@@ -26,6 +26,12 @@ export interface DcganConfig {
    * image. @default 0
    */
   outputFilters?: number
+  /**
+   * Start the discriminator at full resolution, as SNGAN's does: a 3×3 stride-1 convolution makes
+   * this many feature maps (with LeakyReLU) before the first stride-2 one, so the discriminator
+   * judges pixel-level detail such as edges before it downsamples. 0: the first convolution strides. @default 0
+   */
+  inputFilters?: number
   /** Seed of the weight initialisers, so a run is repeatable. @default 1 */
   seed: number
   /**
@@ -156,9 +162,21 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
   }
   const normed = (layer: tfl.layers.Layer) => (cfg.spectralNorm ? new SpectralNormalization({ layer }) : layer)
   const body: tfl.layers.Layer[] = []
+  const inputShape = !cfg.spectralNorm && !cfg.classes ? { inputShape: [cfg.height, cfg.width, cfg.channels] } : {}
+  const inputFilters = cfg.inputFilters ?? 0
+  if (inputFilters) {
+    const conv = tfl.layers.conv2d({
+      ...inputShape,
+      filters: inputFilters,
+      kernelSize: 3,
+      padding: 'same',
+      kernelInitializer: init(cfg.seed + 700),
+    })
+    body.push(normed(conv), tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }))
+  }
   cfg.discriminatorFilters.forEach((filters, i) => {
     const conv = tfl.layers.conv2d({
-      ...(i === 0 && !cfg.spectralNorm && !cfg.classes ? { inputShape: [cfg.height, cfg.width, cfg.channels] } : {}),
+      ...(i === 0 && !inputFilters ? inputShape : {}),
       filters,
       kernelSize: cfg.kernelSize,
       strides: 2,
