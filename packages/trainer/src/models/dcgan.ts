@@ -162,29 +162,22 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
   }
   const normed = (layer: tfl.layers.Layer) => (cfg.spectralNorm ? new SpectralNormalization({ layer }) : layer)
   const body: tfl.layers.Layer[] = []
-  const inputShape = !cfg.spectralNorm && !cfg.classes ? { inputShape: [cfg.height, cfg.width, cfg.channels] } : {}
-  const inputFilters = cfg.inputFilters ?? 0
-  if (inputFilters) {
-    const conv = tfl.layers.conv2d({
-      ...inputShape,
-      filters: inputFilters,
-      kernelSize: 3,
-      padding: 'same',
-      kernelInitializer: init(cfg.seed + 700),
-    })
-    body.push(normed(conv), tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }))
-  }
-  cfg.discriminatorFilters.forEach((filters, i) => {
-    const conv = tfl.layers.conv2d({
-      ...(i === 0 && !inputFilters ? inputShape : {}),
-      filters,
-      kernelSize: cfg.kernelSize,
-      strides: 2,
-      padding: 'same',
-      kernelInitializer: init(cfg.seed + 200 + i),
-    })
-    body.push(normed(conv), tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }))
-  })
+  // Each conv (the first one declaring the input of a Sequential D) with its activation.
+  const conv = (args: Parameters<typeof tfl.layers.conv2d>[0]) =>
+    body.push(
+      normed(
+        tfl.layers.conv2d({
+          ...(body.length === 0 && !cfg.spectralNorm && !cfg.classes ? { inputShape: [cfg.height, cfg.width, cfg.channels] } : {}),
+          padding: 'same',
+          ...args,
+        }),
+      ),
+      tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }),
+    )
+  if (cfg.inputFilters) conv({ filters: cfg.inputFilters, kernelSize: 3, kernelInitializer: init(cfg.seed + 700) })
+  cfg.discriminatorFilters.forEach((filters, i) =>
+    conv({ filters, kernelSize: cfg.kernelSize, strides: 2, kernelInitializer: init(cfg.seed + 200 + i) }),
+  )
   body.push(tfl.layers.flatten())
   const logit = normed(tfl.layers.dense({ units: 1, kernelInitializer: init(cfg.seed + 300) }))
   if (!cfg.classes) {
