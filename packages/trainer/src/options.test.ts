@@ -10,6 +10,7 @@ describe('resolveTrainOptions', () => {
       conditional: false,
       loss: 'ns',
       augment: [],
+      mirror: false,
       resume: false,
       force: false,
       steps: 3000,
@@ -100,6 +101,7 @@ describe('resolveTrainOptions', () => {
     [{ workers: 0 }, /workers must be auto or an integer ≥ 1, got 0\./],
     [{ workers: 'all' }, /workers must be auto or an integer ≥ 1, got "all"\./],
     [{ conditional: 'yes' }, /conditional must be true or false, got "yes"\./],
+    [{ mirror: 1 }, /mirror must be true or false, got 1\./],
     [{ name: '' }, /name must be a non-empty string such as "mnist-dcgan", or left out, got ""\./],
   ])('rejects %j as ERR_INVALID_OPTION with a message that says what is valid', (bad, message) => {
     const run = () => resolveTrainOptions({ outDir: 'x', ...(bad as object) })

@@ -81,6 +81,12 @@ export interface TrainOptions {
   loss?: LossName
   /** DiffAugment policies for the discriminator's inputs; helps small datasets. @default [] */
   augment?: readonly AugmentPolicy[]
+  /**
+   * Also train on every image flipped left to right (StyleGAN's `--mirror`): an epoch shows each
+   * image once as it is and once mirrored, so a small dataset doubles. The generator learns both
+   * orientations, so leave it off for images whose meaning has a side (text, flags, digits). @default false
+   */
+  mirror?: boolean
   /** Spectral normalisation of the discriminator's layers. @default false */
   spectralNorm?: boolean
   /**
@@ -176,6 +182,7 @@ export interface ResolvedTrainOptions {
   classLoss: number
   loss: LossName
   augment: readonly AugmentPolicy[]
+  mirror: boolean
   sampleEvery: number
   checkpointEvery: number
   logEvery: number
@@ -218,6 +225,7 @@ export const TRAIN_DEFAULTS = {
   fit: 'crop' as Fit,
   loss: 'ns' as LossName,
   augment: [] as readonly AugmentPolicy[],
+  mirror: false,
   spectralNorm: false,
   conditional: false,
 } as const
@@ -374,6 +382,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     classLoss,
     loss: oneOf('loss', input.loss ?? TRAIN_DEFAULTS.loss, LOSS_NAMES),
     augment: AUGMENT_POLICIES.filter((p) => augment.includes(p)),
+    mirror: flag('mirror', input.mirror, TRAIN_DEFAULTS.mirror),
     sampleEvery: number('sampleEvery'),
     checkpointEvery: number('checkpointEvery'),
     logEvery: number('logEvery'),

@@ -68,6 +68,7 @@ const ALL_FLAGS = {
   loss: 'hinge',
   augment: 'color, cutout',
   'spectral-norm': true,
+  mirror: true,
   force: true,
 } satisfies TrainCommandFlags
 
@@ -99,6 +100,7 @@ describe('resolveTrainCommandOptions', () => {
       loss: 'hinge',
       augment: ['color', 'cutout'],
       spectralNorm: true,
+      mirror: true,
       force: true,
       steps: 12000,
       batchSize: 32,

@@ -53,6 +53,8 @@ Training:
   --beta1 <x>                     Adam β1, in (0, 1) (default: ${D.beta1})
   --loss <name>                   ns (non-saturating) | hinge (default: ${D.loss})
   --augment <list>                DiffAugment policies: ${AUGMENT_POLICIES.join(',')} (default: none)
+  --mirror                        also train on each image flipped left to right (doubles a small dataset;
+                                  not for images with a side: text, flags, digits)
   --ema <decay>                   generator weight EMA decay in [0, 1), 0 = raw weights (default: ${D.emaDecay})
   --standing-stats <n>            batches to re-estimate the exported generator's BatchNorm statistics on
                                   before each sample grid and checkpoint, 0 = keep the moving averages

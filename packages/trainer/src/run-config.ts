@@ -68,6 +68,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       discriminatorInputFilters: opts.model.inputFilters ?? 0,
       loss: opts.loss,
       augment: opts.augment,
+      mirror: opts.mirror,
       spectralNorm: opts.model.spectralNorm ?? false,
       classLoss: opts.classLoss,
       emaDecay: opts.emaDecay,

@@ -39,6 +39,7 @@ export const TRAIN_FLAGS = {
   'discriminator-input-filters': { type: 'string' },
   loss: { type: 'string' },
   augment: { type: 'string' },
+  mirror: { type: 'boolean' },
   'spectral-norm': { type: 'boolean' },
   ema: { type: 'string' },
   'standing-stats': { type: 'string' },
@@ -91,6 +92,7 @@ const FLAG_OF: Partial<Record<keyof TrainOptions, string>> = {
   conditional: 'conditional',
   loss: 'loss',
   augment: 'augment',
+  mirror: 'mirror',
   spectralNorm: 'spectral-norm',
   generatorFilters: 'generator-filters',
   discriminatorFilters: 'discriminator-filters',
@@ -120,6 +122,7 @@ export type TrainCommandFlags = Partial<
   >
 > & {
   conditional?: boolean
+  mirror?: boolean
   'spectral-norm'?: boolean
   'no-fast-kernels'?: boolean
   force?: boolean
@@ -171,6 +174,7 @@ export function resolveTrainCommandOptions(flags: TrainCommandFlags, dataset?: s
     if (raw !== undefined) options[key] = parseFilters(flag, raw, TRAIN_DEFAULTS[key])
   }
   if (flags.conditional) options.conditional = true
+  if (flags.mirror) options.mirror = true
   if (flags['spectral-norm']) options.spectralNorm = true
   if (flags['no-fast-kernels']) options.fastKernels = false
   if (flags.force) options.force = true

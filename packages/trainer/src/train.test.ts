@@ -192,6 +192,23 @@ describe('train', () => {
     expect(config.options.discriminatorInputFilters).toBe(3)
   })
 
+  it('mirror: D sees the flipped images too, and config.json keeps it for --resume', async () => {
+    const firstStep = async (mirror: boolean) => {
+      const outDir = await mkdtemp(join(tmpdir(), 'gan-train-'))
+      // Every square at the left edge: mirrored, it is at the right, where no image has one.
+      const one = squares(1).pixels
+      const dataset = { ...squares(4), pixels: Uint8Array.from({ length: 4 * 64 }, (_, i) => one[i % 64]!) }
+      await train({ outDir, dataset, ...SMALL, mirror, steps: 1, logEvery: 1 })
+      const config = JSON.parse(await readFile(join(outDir, 'config.json'), 'utf8')) as { options: { mirror: boolean } }
+      return { dLoss: (await readMetrics(outDir))[0]!.dLoss, recorded: config.options.mirror }
+    }
+    const plain = await firstStep(false)
+    const mirrored = await firstStep(true)
+    expect([plain.recorded, mirrored.recorded]).toEqual([false, true])
+    // Same weights and draws: only the real images differ.
+    expect(mirrored.dLoss).not.toBe(plain.dLoss)
+  })
+
   it("with classLoss, D's loss gains its classifier's cross-entropy on the real images, and the checkpointed D has the classifier", async () => {
     const firstStep = async (classLoss: number) => {
       const outDir = await mkdtemp(join(tmpdir(), 'gan-train-'))

@@ -132,7 +132,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
               beta1: opts.beta1,
             }),
           ).step
-    const nextRealBatch = createRealBatches(data, opts.batchSize, cfg.seed, startStep)
+    const nextRealBatch = createRealBatches(data, opts.batchSize, cfg.seed, startStep, opts.mirror)
     const samples = own(
       createSampleWriter(ema.model, { outDir: opts.outDir, latentSize: cfg.latentSize, shape: data, classes: cfg.classes }),
     )

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { selectBackend } from '../backend/ladder.js'
-import { createRealBatches } from './batches.js'
+import { createRealBatches, type RealBatch } from './batches.js'
 import type { ImageDataset } from './dataset.js'
 
 /** Five 1×1 images; image i has the value i / 4, so a batch shows which images it holds. */
@@ -59,5 +59,57 @@ describe('createRealBatches on bytes and when resuming', () => {
     expect(Array.from(await b.images.data())).toEqual(Array.from(await a.images.data()))
     a.images.dispose()
     b.images.dispose()
+  })
+})
+
+describe('createRealBatches with mirror', () => {
+  /** Three 2×1 RGB images: image i's left pixel holds i, i + 0.1, i + 0.2 and its right one i + 0.5, i + 0.6, i + 0.7 (over 4). */
+  const three: ImageDataset = {
+    name: 'three',
+    width: 2,
+    height: 1,
+    channels: 3,
+    pixels: Float32Array.from({ length: 18 }, (_, k) => (Math.floor(k / 6) + (k % 6 < 3 ? 0 : 0.5) + (k % 3) / 10) / 4),
+    labels: Uint8Array.from([0, 1, 2]),
+    classNames: ['a', 'b', 'c'],
+    count: 3,
+    license: 'CC0-1.0',
+  }
+  const images = async (batch: RealBatch) => {
+    const values = Array.from(await batch.images.data(), (v) => Math.round(((v + 1) / 2) * 40) / 10)
+    batch.images.dispose()
+    return Array.from({ length: values.length / 6 }, (_, b) => values.slice(b * 6, b * 6 + 6))
+  }
+
+  it('shows each image once as it is and once flipped left to right per epoch, channels in order, labels kept', async () => {
+    await selectBackend('cpu')
+    const next = createRealBatches(three, 6, 7, 0, true)
+    const batch = next()
+    const labels = Array.from(batch.labels)
+    const epoch = await images(batch)
+    const plain = (i: number) => [i, i + 0.1, i + 0.2, i + 0.5, i + 0.6, i + 0.7]
+    const flipped = (i: number) => [i + 0.5, i + 0.6, i + 0.7, i, i + 0.1, i + 0.2]
+    const key = (image: number[]) => image.map((v) => v.toFixed(1)).join(',')
+    expect(epoch.map(key).sort()).toEqual(
+      [0, 1, 2]
+        .flatMap((i) => [plain(i), flipped(i)])
+        .map(key)
+        .sort(),
+    )
+    expect(labels).toEqual(epoch.map((image) => Math.floor(Math.min(...image))))
+    // Mixed, not all plain images first: the 6 images come in one shuffle.
+    expect(epoch.slice(0, 3).map(key).sort()).not.toEqual([0, 1, 2].map((i) => key(plain(i))))
+  })
+
+  it('flips bytes as it flips floats, and skipSteps resumes the mirrored order', async () => {
+    await selectBackend('cpu')
+    const bytes: ImageDataset = { ...three, pixels: Uint8Array.from(three.pixels as Float32Array, (v) => Math.round(v * 255)) }
+    const whole = createRealBatches(bytes, 4, 3, 0, true)
+    for (let i = 0; i < 2; i++) whole().images.dispose()
+    const [a, b] = [whole(), createRealBatches(bytes, 4, 3, 2, true)()]
+    expect(Array.from(await b.images.data())).toEqual(Array.from(await a.images.data()))
+    const [f, g] = [createRealBatches(bytes, 4, 3, 0, true)(), createRealBatches(three, 4, 3, 0, true)()]
+    expect((await images(f)).flat()).toEqual((await images(g)).flat())
+    for (const t of [a, b]) t.images.dispose()
   })
 })
