@@ -6,6 +6,7 @@ import { open, readdir, readFile, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { TrainError } from './errors.js'
 import { loadLayersModel, saveLayersModel } from './io/layers-model-io.js'
+import type { LecamAnchors } from './lecam.js'
 import { writeError } from './io/run-files.js'
 import { optimizerState, restoreOptimizerState } from './optimizer-state.js'
 import { DISCRIMINATOR_DIR, GENERATOR_DIR, readRunManifest, writeRunManifest } from './run-manifest.js'
@@ -28,10 +29,15 @@ export interface TrainingState {
   discriminatorOptimizer: tf.AdamOptimizer
 }
 
-/** What state.json records besides the tensors. */
-interface StateFile {
+/** Where a run stands: its step, its training time, and the LeCam anchors after that step (runs with LeCam). */
+export interface TrainingProgress {
   step: number
   elapsedSec: number
+  lecamAnchors?: LecamAnchors
+}
+
+/** What state.json records besides the tensors. */
+interface StateFile extends TrainingProgress {
   /** How optimizers.bin holds the optimizers' tensors. */
   optimizers: tf.io.WeightsManifestEntry[]
 }
@@ -47,7 +53,7 @@ export async function writeCheckpoint(
   outDir: string,
   state: TrainingState,
   manifest: RunManifest,
-  progress: { step: number; elapsedSec: number },
+  progress: TrainingProgress,
 ): Promise<void> {
   const root = join(outDir, CHECKPOINTS_DIR)
   const name = `step-${String(progress.step).padStart(6, '0')}`
@@ -82,13 +88,11 @@ export async function writeCheckpoint(
   await removeCheckpointsExcept(root, name)
 }
 
-/** A checkpoint read back for resuming: the models, optimizer state applied to fresh optimizers by the caller, and the step. */
-export interface LoadedCheckpoint {
+/** A checkpoint read back for resuming: the models, optimizer state applied to fresh optimizers by the caller, and the progress. */
+export interface LoadedCheckpoint extends TrainingProgress {
   generator: tfl.LayersModel
   liveGenerator: tfl.LayersModel
   discriminator: tfl.LayersModel
-  step: number
-  elapsedSec: number
   /** Restore both optimizers' state; `variables` are the trainable weights each optimizer updates, in order. */
   restoreOptimizers(
     generator: { optimizer: tf.AdamOptimizer; variables: readonly tf.Variable[] },
@@ -131,6 +135,7 @@ export async function readCheckpoint(outDir: string): Promise<LoadedCheckpoint> 
     discriminator,
     step: stateFile.step,
     elapsedSec: stateFile.elapsedSec,
+    ...(stateFile.lecamAnchors ? { lecamAnchors: stateFile.lecamAnchors } : {}),
     restoreOptimizers(g, d) {
       restoreOptimizerState(g.optimizer, 'generator', tensors, g.variables)
       restoreOptimizerState(d.optimizer, 'discriminator', tensors, d.variables)

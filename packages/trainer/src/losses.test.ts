@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { describe, expect, it } from 'vitest'
 import { selectBackend } from './backend/ladder.js'
+import { lecamPenalty } from './lecam.js'
 import { classCrossEntropy, LOSSES, stepObjectives } from './losses.js'
 
 describe('GAN losses', () => {
@@ -42,5 +43,21 @@ describe('GAN losses', () => {
       expect.objectContaining({ code: 'ERR_INVALID_OPTION', message: expect.stringMatching(/auxiliary classifier/) }),
     )
     tf.dispose([logits, labels, real.logits, fake.logits, fake.classLogits])
+  })
+
+  it("with a LeCam weight, D's loss gains the weighted penalty once there are anchors; G's is untouched", async () => {
+    await selectBackend('cpu')
+    const real = { logits: tf.tensor1d([2, -1]) }
+    const fake = { logits: tf.tensor1d([0.5, -3]) }
+    const anchors = { real: 1, fake: -0.5 }
+    const penalty = lecamPenalty(real.logits, fake.logits, anchors).dataSync()[0]!
+    expect(penalty).toBeGreaterThan(1)
+    const lecam = stepObjectives('hinge', 0, 0.3)
+    expect(lecam.discriminator(real, fake, undefined, anchors).dataSync()[0]).toBeCloseTo(1.75 + 0.3 * penalty, 5)
+    // The first step has no anchors yet; a run without LeCam ignores them.
+    expect(lecam.discriminator(real, fake, undefined).dataSync()[0]).toBeCloseTo(1.75, 6)
+    expect(stepObjectives('hinge', 0).discriminator(real, fake, undefined, anchors).dataSync()[0]).toBeCloseTo(1.75, 6)
+    expect(lecam.generator(fake, undefined).dataSync()[0]).toBeCloseTo(1.25, 6)
+    tf.dispose([real.logits, fake.logits])
   })
 })

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { TrainError } from './errors.js'
+import { lecamPenalty, type LecamAnchors } from './lecam.js'
 
 /** GAN losses: `ns` the non-saturating logistic loss (Goodfellow et al. 2014), `hinge` the hinge loss (Lim & Ye 2017; Miyato et al. 2018). */
 export type LossName = 'ns' | 'hinge'
@@ -30,21 +31,27 @@ export interface Judgement {
   classLogits?: tf.Tensor
 }
 
-/** The objectives of a training step: the GAN loss, plus the class loss weighted by `classLoss` when D has a classifier. */
+/**
+ * The objectives of a training step: the GAN loss, plus the class loss weighted by `classLoss` when
+ * D has a classifier, plus for D the LeCam penalty weighted by `lecam`.
+ */
 export interface StepObjectives {
-  /** On real images with their labels and on fakes. The classifier learns from real images only. */
-  discriminator(real: Judgement, fake: Judgement, realLabels: tf.Tensor | undefined): tf.Scalar
+  /**
+   * On real images with their labels and on fakes. The classifier learns from real images only.
+   * `anchors`: the LeCam anchors of the steps before (none on a run's first step: no penalty).
+   */
+  discriminator(real: Judgement, fake: Judgement, realLabels: tf.Tensor | undefined, anchors?: LecamAnchors): tf.Scalar
   /** On fakes with the labels they were asked for: the classifier should read those labels. */
   generator(fake: Judgement, labels: tf.Tensor | undefined): tf.Scalar
 }
 
 /**
- * The step's objectives with loss `name` and class-loss weight `classLoss` (0: none). The class
- * loss is the mean softmax cross-entropy between D's class logits and the labels; D minimises it on
- * real images, so its classifier models the training data, and G on its fakes, which ties each
- * image to the class it was asked for (AC-GAN with a real-only classifier).
+ * The step's objectives with loss `name`, class-loss weight `classLoss` (0: none) and LeCam weight
+ * `lecam` (0: none). The class loss is the mean softmax cross-entropy between D's class logits and
+ * the labels; D minimises it on real images, so its classifier models the training data, and G on
+ * its fakes, which ties each image to the class it was asked for (AC-GAN with a real-only classifier).
  */
-export function stepObjectives(name: LossName, classLoss: number): StepObjectives {
+export function stepObjectives(name: LossName, classLoss: number, lecam = 0): StepObjectives {
   const loss = LOSSES[name]
   const withClass = (adversarial: tf.Scalar, judged: Judgement, labels: tf.Tensor | undefined): tf.Scalar => {
     if (classLoss === 0) return adversarial
@@ -57,7 +64,11 @@ export function stepObjectives(name: LossName, classLoss: number): StepObjective
     return tf.add(adversarial, tf.mul(classCrossEntropy(judged.classLogits, labels), classLoss)) as tf.Scalar
   }
   return {
-    discriminator: (real, fake, realLabels) => withClass(loss.discriminator(real.logits, fake.logits), real, realLabels),
+    discriminator: (real, fake, realLabels, anchors) => {
+      const objective = withClass(loss.discriminator(real.logits, fake.logits), real, realLabels)
+      if (lecam === 0 || !anchors) return objective
+      return tf.add(objective, tf.mul(lecamPenalty(real.logits, fake.logits, anchors), lecam)) as tf.Scalar
+    },
     generator: (fake, labels) => withClass(loss.generator(fake.logits), fake, labels),
   }
 }

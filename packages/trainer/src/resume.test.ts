@@ -11,11 +11,12 @@ import type { TrainOptions } from './options.js'
 import { squares } from './testing/squares.js'
 import { readMetrics } from './metrics.js'
 
-/** Every model feature at once, tiny: conditional with a class loss, spectral norm, DiffAugment, hinge loss, standing statistics. */
+/** Every model feature at once, tiny: conditional with a class loss, LeCam, spectral norm, DiffAugment, hinge loss, standing statistics. */
 const RUN = {
   dataset: squares(12, { channels: 3 }),
   conditional: true,
   classLoss: 0.5,
+  lecam: 0.3,
   spectralNorm: true,
   augment: ['translation', 'cutout', 'color'],
   loss: 'hinge',
@@ -68,6 +69,7 @@ describe('resume', () => {
         conditional: true,
         spectralNorm: true,
         classLoss: 0.5,
+        lecam: 0.3,
         loss: 'hinge',
         augment: ['translation', 'cutout', 'color'],
         standingStats: 2,

@@ -55,6 +55,8 @@ Training:
   --augment <list>                DiffAugment policies: ${AUGMENT_POLICIES.join(',')} (default: none)
   --mirror                        also train on each image flipped left to right (doubles a small dataset;
                                   not for images with a side: text, flags, digits)
+  --lecam <w>                     weight of the LeCam penalty in D's loss, for small datasets (0.3 in its
+                                  paper, beside --augment), 0 = none (default: ${D.lecam})
   --ema <decay>                   generator weight EMA decay in [0, 1), 0 = raw weights (default: ${D.emaDecay})
   --standing-stats <n>            batches to re-estimate the exported generator's BatchNorm statistics on
                                   before each sample grid and checkpoint, 0 = keep the moving averages

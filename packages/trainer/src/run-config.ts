@@ -71,6 +71,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       mirror: opts.mirror,
       spectralNorm: opts.model.spectralNorm ?? false,
       classLoss: opts.classLoss,
+      lecam: opts.lecam,
       emaDecay: opts.emaDecay,
       standingStats: opts.standingStats,
       sampleEvery: opts.sampleEvery,

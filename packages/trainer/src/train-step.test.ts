@@ -86,6 +86,51 @@ describe('training step with a class loss', () => {
   })
 })
 
+describe('training step with LeCam', () => {
+  it("adds the weighted penalty against the anchors given to D's loss, and reports D's mean logits, in one thread and in replicas", async () => {
+    await selectBackend('cpu')
+    const images = tf.randomUniform([BATCH, 8, 8, 1], -1, 1, 'float32', 3) as tf.Tensor4D
+    const anchors = { real: 0.5, fake: -0.5 }
+    const oneThread = (lecam: number, given: typeof anchors | undefined) => {
+      const losses = createTrainStep({ ...parts(0), lecam })(STEP, { images, labels: realLabels }, given)
+      const d = losses.dLoss.dataSync()[0]!
+      tf.dispose([losses.dLoss, losses.gLoss])
+      return { d, means: losses.meanLogits }
+    }
+    const replicas = (lecam: number, shards: Array<{ offset: number; count: number }>) =>
+      shards.map((shard) => {
+        const rows = tf.slice(images, shard.offset, shard.count)
+        const d = createReplicaStep({ ...parts(0), lecam }, shard).discriminatorGradients(
+          STEP,
+          rows,
+          realLabels.subarray(shard.offset, shard.offset + shard.count),
+          anchors,
+        )
+        rows.dispose()
+        return d
+      })
+    const [without, withLecam, firstStep] = [oneThread(0, anchors), oneThread(0.3, anchors), oneThread(0.3, undefined)]
+    expect(without.means).toBeUndefined()
+    expect(withLecam.means).toBeDefined()
+    // The step's own logits against the anchors: worth a penalty here, and none before there are anchors.
+    expect(withLecam.d - without.d).toBeGreaterThan(0.01)
+    expect(firstStep.d).toBeCloseTo(without.d, 6)
+    const [whole] = replicas(0.3, [{ offset: 0, count: BATCH }])
+    expect(whole!.loss).toBeCloseTo(withLecam.d, 5)
+    expect(whole!.meanLogits!.real).toBeCloseTo(withLecam.means!.real, 5)
+    expect(whole!.meanLogits!.fake).toBeCloseTo(withLecam.means!.fake, 5)
+    // Each half's means come scaled by its share, so they add up to the batch's (D has no BatchNorm:
+    // its logits on real images are the same per image; fakes differ by G's BatchNorm on half batches).
+    const halves = replicas(0.3, [
+      { offset: 0, count: BATCH / 2 },
+      { offset: BATCH / 2, count: BATCH / 2 },
+    ])
+    expect(halves[0]!.meanLogits!.real + halves[1]!.meanLogits!.real).toBeCloseTo(withLecam.means!.real, 5)
+    expect(replicas(0, [{ offset: 0, count: BATCH }])[0]!.meanLogits).toBeUndefined()
+    images.dispose()
+  })
+})
+
 describe('training step learning rates', () => {
   it("sets each optimizer to its own network's rate of the step, on the schedule's decay", async () => {
     await selectBackend('cpu')

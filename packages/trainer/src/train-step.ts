@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import { diffAugment, type AugmentPolicy } from './augment/diff-augment.js'
 import type { RealBatch } from './data/batches.js'
+import type { LecamAnchors } from './lecam.js'
 import { learningRatesAt, setLearningRate, type LearningRateSchedule } from './learning-rate.js'
 import { stepObjectives, type Judgement, type LossName } from './losses.js'
 import { mulberry32 } from './random.js'
@@ -29,25 +30,37 @@ export interface TrainStepParts {
   classes?: number
   /** Weight of the auxiliary classifier's loss ({@link stepObjectives}); needs a discriminator built with one. @default 0 */
   classLoss?: number
+  /** Weight of the LeCam penalty in D's loss (lecam.ts); the caller carries the anchors from step to step. @default 0 */
+  lecam?: number
 }
 
-/** The losses of one step, before its update. The caller disposes them. */
-export type StepLosses = { dLoss: tf.Scalar; gLoss: tf.Scalar }
+/** The losses of one step, before its update. The caller disposes the tensors. */
+export interface StepLosses {
+  dLoss: tf.Scalar
+  gLoss: tf.Scalar
+  /** D's mean logit on the step's real images and on its fakes (before the update), for the LeCam anchors; with `lecam` only. */
+  meanLogits?: LecamAnchors
+}
+
+/** A training step: `anchors` are the LeCam anchors of the steps before it (runs with `lecam`; none on the first step). */
+export type TrainStep = (step: number, real: RealBatch, anchors?: LecamAnchors) => StepLosses
 
 /**
  * One training step: a discriminator update on `real` and fresh fakes, then a generator update on
  * other fresh latents, with the chosen loss on logits. A conditional step gives real images their
  * labels and fakes labels drawn uniformly. Every other tensor the step makes is freed, also when it throws.
  */
-export function createTrainStep(parts: TrainStepParts): (step: number, real: RealBatch) => StepLosses {
+export function createTrainStep(parts: TrainStepParts): TrainStep {
   const { generator: G, discriminator: D, latentSize, batchSize, seed } = parts
-  const objectives = stepObjectives(parts.loss ?? 'ns', parts.classLoss ?? 0)
+  const lecam = parts.lecam ?? 0
+  const objectives = stepObjectives(parts.loss ?? 'ns', parts.classLoss ?? 0, lecam)
   const augment = parts.augment ?? []
   const classes = parts.classes ?? 0
   const gVars = G.trainableWeights.map((w) => w.read() as tf.Variable)
   const dVars = D.trainableWeights.map((w) => w.read() as tf.Variable)
-  return (step, real) =>
-    tf.tidy(() => {
+  return (step, real, anchors) => {
+    let meanLogits: LecamAnchors | undefined
+    const losses = tf.tidy(() => {
       setStepLearningRate(parts, step)
       // Separate streams per step and purpose, so adding a feature never shifts another's draws.
       const stream = (purpose: number) => mulberry32(mixSeed(seed, step, purpose))
@@ -66,15 +79,24 @@ export function createTrainStep(parts: TrainStepParts): (step: number, real: Rea
       const yD = classes ? fakeLabels(0) : undefined
       const yG = classes ? fakeLabels(1) : undefined
       const fake = G.apply(withLabel(zD, yD), { training: true }) as tf.Tensor
-      const dLoss = parts.discriminatorOptimizer.minimize(
-        () => {
-          const judgedReal = judge(D, view(real.images, 2), realLabels)
-          const judgedFake = judge(D, view(fake, 3), yD)
-          return objectives.discriminator(judgedReal, judgedFake, realLabels)
-        },
-        true,
-        dVars,
-      )!
+      // Kept past minimize()'s own scope, so freed here however the step ends.
+      let means: tf.Scalar[] = []
+      let dLoss: tf.Scalar
+      try {
+        dLoss = parts.discriminatorOptimizer.minimize(
+          () => {
+            const judgedReal = judge(D, view(real.images, 2), realLabels)
+            const judgedFake = judge(D, view(fake, 3), yD)
+            if (lecam > 0) means = [judgedReal, judgedFake].map((j) => tf.keep(tf.mean(j.logits) as tf.Scalar))
+            return objectives.discriminator(judgedReal, judgedFake, realLabels, anchors)
+          },
+          true,
+          dVars,
+        )!
+        if (lecam > 0) meanLogits = { real: means[0]!.dataSync()[0]!, fake: means[1]!.dataSync()[0]! }
+      } finally {
+        tf.dispose(means)
+      }
       const gLoss = parts.generatorOptimizer.minimize(
         () => {
           const images = G.apply(withLabel(zG, yG), { training: true }) as tf.Tensor
@@ -85,6 +107,8 @@ export function createTrainStep(parts: TrainStepParts): (step: number, real: Rea
       )!
       return { dLoss, gLoss }
     })
+    return meanLogits ? { ...losses, meanLogits } : losses
+  }
 }
 
 /** D's judgement of `images` (with the labels of a conditional pair), in training mode. */

@@ -3,8 +3,9 @@ import type * as tfl from '@tensorflow/tfjs-layers'
 import { selectBackend } from './backend/ladder.js'
 import { checkBatchSize } from './batch-size.js'
 import { readCheckpoint, writeCheckpoint, type TrainingState } from './checkpoint.js'
-import { createRealBatches, type RealBatch } from './data/batches.js'
+import { createRealBatches } from './data/batches.js'
 import { loadDataset } from './data/load-dataset.js'
+import { nextAnchors } from './lecam.js'
 import { createMetricsLog } from './metrics.js'
 import { buildDiscriminator, buildGenerator, type DcganConfig } from './models/dcgan.js'
 import { createEma } from './models/ema.js'
@@ -15,7 +16,7 @@ import { prepareRunDir } from './run-dir.js'
 import { buildRunManifest, readRunManifest } from './run-manifest.js'
 import { createSampleWriter, removeSamplesAfter } from './samples.js'
 import { createParallelStep, resolveWorkers } from './parallel/parallel-step.js'
-import { createTrainStep, mixSeed, type StepLosses } from './train-step.js'
+import { createTrainStep, mixSeed, type StepLosses, type TrainStep } from './train-step.js'
 
 /** The purpose number of the standing statistics' draws in {@link mixSeed} (a training step uses 0–4). */
 const STANDING_STATS = 100
@@ -86,6 +87,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   try {
     const checkpoint = opts.resume ? own(await readCheckpoint(opts.outDir)) : undefined
     const startStep = checkpoint?.step ?? 0
+    // The LeCam anchors after the last step done (lecam.ts): they continue from the checkpoint.
+    let lecamAnchors = checkpoint?.lecamAnchors
     const state: TrainingState = {
       liveGenerator: own(checkpoint?.liveGenerator ?? buildGenerator(cfg)),
       discriminator: own(checkpoint?.discriminator ?? buildDiscriminator(cfg)),
@@ -111,6 +114,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       augment: opts.augment,
       classes: cfg.classes,
       classLoss: opts.classLoss,
+      lecam: opts.lecam,
       learningRate: {
         generator: opts.learningRate,
         discriminator: opts.discriminatorLearningRate,
@@ -119,7 +123,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       },
     }
     // One replica is today's step in this thread; more add worker threads (their own replicas of the models).
-    const step: (at: number, real: RealBatch) => StepLosses | Promise<StepLosses> =
+    const step: (...args: Parameters<TrainStep>) => StepLosses | Promise<StepLosses> =
       replicas === 1
         ? createTrainStep(stepParts)
         : own(
@@ -165,7 +169,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         elapsedSec,
       })
       settle(at)
-      await writeCheckpoint(opts.outDir, state, manifest, { step: at, elapsedSec })
+      await writeCheckpoint(opts.outDir, state, manifest, { step: at, elapsedSec, ...(lecamAnchors ? { lecamAnchors } : {}) })
       opts.onEvent({ type: 'checkpoint', step: at, dir: opts.outDir })
     }
 
@@ -193,7 +197,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       const real = nextRealBatch()
       let losses
       try {
-        losses = await step(done, real)
+        losses = await step(done, real, lecamAnchors)
+        if (losses.meanLogits) lecamAnchors = nextAnchors(lecamAnchors, losses.meanLogits)
         ema.update(done)
       } finally {
         real.images.dispose()

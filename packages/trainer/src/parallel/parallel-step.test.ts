@@ -78,13 +78,14 @@ describe('data-parallel training (workers)', () => {
     expect(two.weights).not.toEqual(one.weights)
   })
 
-  it('the class loss is shared out like the rest: a conditional run with it trains on 2 workers as on 1, within 1 % over 4 steps', async () => {
+  it('the class loss and the LeCam penalty are shared out like the rest: a run with them trains on 2 workers as on 1, within 1 % over 4 steps', async () => {
     const options = {
       steps: 4,
       learningRate: 0.005,
       dataset: { ...squares(64), labels: Uint8Array.from({ length: 64 }, (_, n) => n % 2), classNames: ['a', 'b'] },
       conditional: true,
       classLoss: 1,
+      lecam: 1,
     } as const
     const one = await run({ ...options, workers: 1 })
     const two = await run({ ...options, workers: 2 })
@@ -101,6 +102,7 @@ describe('data-parallel training (workers)', () => {
       dataset: { ...squares(16), labels: Uint8Array.from({ length: 16 }, (_, n) => n % 2), classNames: ['a', 'b'] },
       conditional: true,
       classLoss: 0.5,
+      lecam: 0.3,
       spectralNorm: true,
       augment: ['translation', 'cutout', 'color'],
       loss: 'hinge',

@@ -3,11 +3,10 @@ import type * as tfl from '@tensorflow/tfjs-layers'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { BackendName } from '../backend/ladder.js'
-import type { RealBatch } from '../data/batches.js'
 import { TrainError } from '../errors.js'
 import type { DcganConfig } from '../models/dcgan.js'
 import { optimizerState } from '../optimizer-state.js'
-import type { StepLosses, TrainStepParts } from '../train-step.js'
+import type { StepLosses, TrainStep, TrainStepParts } from '../train-step.js'
 import type { FromReplica, ReplicaInit, ToReplica, WireTensor } from './replica-messages.js'
 import { createReplicaStep, splitBatch, sumGradients, type ShardGradients } from './replica-step.js'
 import { replicaWorkerScript } from './replica-worker-script.js'
@@ -66,7 +65,7 @@ export interface ParallelStepParts extends TrainStepParts {
 
 export interface ParallelStep {
   /** One step, as createTrainStep's: the same losses (the mean over the whole batch), updates applied to this thread's models. */
-  step(step: number, real: RealBatch): Promise<StepLosses>
+  step(...args: Parameters<TrainStep>): Promise<StepLosses>
   /** Stop the worker threads. */
   dispose(): void
 }
@@ -99,6 +98,7 @@ export async function createParallelStep(parts: ParallelStepParts): Promise<Para
       augment: parts.augment,
       classes: parts.classes,
       classLoss: parts.classLoss,
+      lecam: parts.lecam,
       learningRate: parts.learningRate,
     },
     generatorWeights: wireWeights(parts.generator),
@@ -118,10 +118,11 @@ export async function createParallelStep(parts: ParallelStepParts): Promise<Para
     keepAlive(false)
   }
   const mine = shards[0]!
-  const total = (own: ShardGradients, others: ReadonlyArray<{ loss: number }>) => others.reduce((sum, o) => sum + o.loss, own.loss)
+  const sum = (values: readonly number[]) => values.reduce((a, b) => a + b)
+  const total = (own: ShardGradients, others: ReadonlyArray<{ loss: number }>) => sum([own.loss, ...others.map((o) => o.loss)])
 
   return {
-    async step(step, real) {
+    async step(step, real, anchors) {
       keepAlive(true)
       try {
         const pixels = real.images.dataSync() as Float32Array
@@ -129,13 +130,13 @@ export async function createParallelStep(parts: ParallelStepParts): Promise<Para
         workers.forEach((worker, i) => {
           const { offset, count } = shards[i + 1]!
           const images = pixels.slice(offset * imageSize, (offset + count) * imageSize)
-          worker.post({ type: 'step', step, images, labels: real.labels.slice(offset, offset + count) }, [images.buffer])
+          worker.post({ type: 'step', step, images, labels: real.labels.slice(offset, offset + count), anchors }, [images.buffer])
         })
         const shard = tf.slice(real.images, mine.offset, mine.count)
         let d: ShardGradients
         let started = performance.now()
         try {
-          d = replica.discriminatorGradients(step, shard, real.labels.subarray(0, mine.count))
+          d = replica.discriminatorGradients(step, shard, real.labels.subarray(0, mine.count), anchors)
         } finally {
           shard.dispose()
         }
@@ -151,7 +152,12 @@ export async function createParallelStep(parts: ParallelStepParts): Promise<Para
         const gSum = sumGradients([g.values, ...gOthers.map((o) => o.values)])
         for (const worker of workers) worker.post({ type: 'apply', update: 'generator', step, sum: gSum })
         replica.applyGenerator(gSum)
-        return { dLoss: tf.scalar(total(d, dOthers)), gLoss: tf.scalar(total(g, gOthers)) }
+        const losses: StepLosses = { dLoss: tf.scalar(total(d, dOthers)), gLoss: tf.scalar(total(g, gOthers)) }
+        if (d.meanLogits) {
+          const shares = [d, ...dOthers].map((o) => o.meanLogits!)
+          losses.meanLogits = { real: sum(shares.map((m) => m.real)), fake: sum(shares.map((m) => m.fake)) }
+        }
+        return losses
       } finally {
         keepAlive(false)
       }

@@ -1,4 +1,5 @@
 import type { BackendName } from '../backend/ladder.js'
+import type { LecamAnchors } from '../lecam.js'
 import type { DcganConfig } from '../models/dcgan.js'
 import type { TrainStepParts } from '../train-step.js'
 import type { Shard } from './replica-step.js'
@@ -16,7 +17,7 @@ export interface ReplicaInit {
   fastKernels: boolean
   model: DcganConfig
   beta1: number
-  step: Pick<TrainStepParts, 'latentSize' | 'batchSize' | 'seed' | 'loss' | 'augment' | 'classes' | 'classLoss' | 'learningRate'>
+  step: Pick<TrainStepParts, 'latentSize' | 'batchSize' | 'seed' | 'loss' | 'augment' | 'classes' | 'classLoss' | 'lecam' | 'learningRate'>
   shard: Shard
   /** Every weight of each model (trainable or not), in `model.weights` order. */
   generatorWeights: WireTensor[]
@@ -27,11 +28,11 @@ export interface ReplicaInit {
 
 /** To a worker: a step's shard of real images (answered by D gradients), then the summed updates (D answered by G gradients). */
 export type ToReplica =
-  | { type: 'step'; step: number; images: Float32Array; labels: Int32Array }
+  | { type: 'step'; step: number; images: Float32Array; labels: Int32Array; anchors?: LecamAnchors }
   | { type: 'apply'; update: 'discriminator' | 'generator'; step: number; sum: Float32Array }
 
 /** From a worker. */
 export type FromReplica =
   | { type: 'ready' }
-  | { type: 'gradients'; loss: number; values: Float32Array }
+  | { type: 'gradients'; loss: number; values: Float32Array; meanLogits?: LecamAnchors }
   | { type: 'error'; message: string; stack: string | undefined }

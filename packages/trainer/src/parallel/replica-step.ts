@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { diffAugment } from '../augment/diff-augment.js'
+import type { LecamAnchors } from '../lecam.js'
 import { stepObjectives } from '../losses.js'
 import { mulberry32 } from '../random.js'
 import { judge, latentSeed, mixSeed, setStepLearningRate, type TrainStepParts } from '../train-step.js'
@@ -31,6 +32,8 @@ export function splitBatch(batchSize: number, replicas: number): Shard[] {
 export interface ShardGradients {
   loss: number
   values: Float32Array
+  /** D's mean logits on the shard's real images and fakes, scaled by its share like the loss (D's gradients with LeCam only). */
+  meanLogits?: LecamAnchors
 }
 
 /**
@@ -43,8 +46,8 @@ export interface ShardGradients {
  * each replica's moving averages follow its own shards.
  */
 export interface ReplicaStep {
-  /** Starts step `step`: sets its learning rate, then computes D's gradients on the shard. */
-  discriminatorGradients(step: number, real: tf.Tensor4D, realLabels: Int32Array): ShardGradients
+  /** Starts step `step`: sets its learning rate, then computes D's gradients on the shard, with the LeCam anchors of the steps before. */
+  discriminatorGradients(step: number, real: tf.Tensor4D, realLabels: Int32Array, anchors?: LecamAnchors): ShardGradients
   applyDiscriminator(sum: Float32Array): void
   generatorGradients(step: number): ShardGradients
   applyGenerator(sum: Float32Array): void
@@ -52,7 +55,8 @@ export interface ReplicaStep {
 
 export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaStep {
   const { generator: G, discriminator: D, latentSize, batchSize, seed } = parts
-  const objectives = stepObjectives(parts.loss ?? 'ns', parts.classLoss ?? 0)
+  const lecam = parts.lecam ?? 0
+  const objectives = stepObjectives(parts.loss ?? 'ns', parts.classLoss ?? 0, lecam)
   const augment = parts.augment ?? []
   const classes = parts.classes ?? 0
   const share = shard.count / batchSize
@@ -104,20 +108,28 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
     })
 
   return {
-    discriminatorGradients(step, real, realLabels) {
+    discriminatorGradients(step, real, realLabels, anchors) {
       setStepLearningRate(parts, step)
       // tidy() would walk a returned Float32Array element by element: results leave through a variable.
       let result: ShardGradients | undefined
-      tf.tidy(() => {
-        const yReal = classes ? tf.tensor2d(realLabels, [shard.count, 1], 'int32') : undefined
-        const yD = fakeLabels(step, 0)
-        const fake = G.apply(withLabel(latents(step, 0), yD), { training: true }) as tf.Tensor
-        result = gradients(() => {
-          const judgedReal = judge(D, view(real, step, 2), yReal)
-          const judgedFake = judge(D, view(fake, step, 3), yD)
-          return objectives.discriminator(judgedReal, judgedFake, yReal)
-        }, dVars)
-      })
+      // Kept past variableGrads()'s own scope, so freed here however the step ends.
+      let means: tf.Scalar[] = []
+      try {
+        tf.tidy(() => {
+          const yReal = classes ? tf.tensor2d(realLabels, [shard.count, 1], 'int32') : undefined
+          const yD = fakeLabels(step, 0)
+          const fake = G.apply(withLabel(latents(step, 0), yD), { training: true }) as tf.Tensor
+          result = gradients(() => {
+            const judgedReal = judge(D, view(real, step, 2), yReal)
+            const judgedFake = judge(D, view(fake, step, 3), yD)
+            if (lecam > 0) means = [judgedReal, judgedFake].map((j) => tf.keep(tf.mul(tf.mean(j.logits), share) as tf.Scalar))
+            return objectives.discriminator(judgedReal, judgedFake, yReal, anchors)
+          }, dVars)
+        })
+        if (lecam > 0) result!.meanLogits = { real: means[0]!.dataSync()[0]!, fake: means[1]!.dataSync()[0]! }
+      } finally {
+        tf.dispose(means)
+      }
       return result!
     },
     applyDiscriminator: (sum) => apply(parts.discriminatorOptimizer, dVars, sum),

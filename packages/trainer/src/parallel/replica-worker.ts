@@ -53,7 +53,7 @@ port.on('message', (message: ToReplica) => {
       if (message.type === 'step') {
         const real = tf.tensor4d(message.images, [init.shard.count, init.model.height, init.model.width, init.model.channels])
         try {
-          reply(replica.discriminatorGradients(message.step, real, message.labels))
+          reply(replica.discriminatorGradients(message.step, real, message.labels, message.anchors))
         } finally {
           real.dispose()
         }
