@@ -99,9 +99,10 @@ export interface TrainOptions {
   classLoss?: number
   /**
    * Weight of the LeCam penalty in the discriminator's loss (Tseng et al. 2021, for GANs trained
-   * on little data): D's outputs on real images are pulled toward the moving average of its outputs
-   * on fakes and vice versa (decay 0.99), which keeps it from memorising the training images. The
-   * paper trains with 0.3 beside DiffAugment. 0 = none. @default 0
+   * on little data): D is penalised where its outputs on real images rise above the moving average
+   * of its outputs on fakes, and on fakes fall below that of real images (decay 0.99; from the
+   * second step, the first having no averages yet), which keeps it from memorising the training
+   * images. The paper trains with 0.3 beside DiffAugment. 0 = none. @default 0
    */
   lecam?: number
   /**

@@ -11,12 +11,13 @@ import type { TrainOptions } from './options.js'
 import { squares } from './testing/squares.js'
 import { readMetrics } from './metrics.js'
 
-/** Every model feature at once, tiny: conditional with a class loss, LeCam, spectral norm, DiffAugment, hinge loss, standing statistics. */
+/** Every model feature at once, tiny: conditional with a class loss, LeCam, mirrored images, spectral norm, DiffAugment, hinge loss, standing statistics. */
 const RUN = {
   dataset: squares(12, { channels: 3 }),
   conditional: true,
   classLoss: 0.5,
   lecam: 0.3,
+  mirror: true,
   spectralNorm: true,
   augment: ['translation', 'cutout', 'color'],
   loss: 'hinge',

@@ -5,7 +5,7 @@ import { buildDiscriminator, buildGenerator, type DcganConfig } from './models/d
 import { createReplicaStep } from './parallel/replica-step.js'
 import { mulberry32 } from './random.js'
 import { adamInternals } from './optimizer-state.js'
-import { createTrainStep, mixSeed, setStepLearningRate, type TrainStepParts } from './train-step.js'
+import { createTrainStep, judge, latentSeed, mixSeed, setStepLearningRate, type TrainStepParts } from './train-step.js'
 
 const BATCH = 16
 const SEED = 4
@@ -109,9 +109,20 @@ describe('training step with LeCam', () => {
         rows.dispose()
         return d
       })
+    // D's mean logits before the step's update on the step's real images and fakes (no augmentation here).
+    const pair = parts(0)
+    const meanLogit = (x: tf.Tensor, labels: Int32Array) =>
+      tf.tidy(() => tf.mean(judge(pair.discriminator, x, tf.tensor2d(labels, [BATCH, 1], 'int32')).logits).dataSync()[0]!)
+    const rand = mulberry32(mixSeed(SEED, STEP, 0))
+    const fakeLabels = Int32Array.from({ length: BATCH }, () => Math.floor(rand() * 2))
+    const zD = tf.randomNormal([BATCH, cfg.latentSize], 0, 1, 'float32', latentSeed(SEED, STEP, 0))
+    const fake = pair.generator.apply([zD, tf.tensor2d(fakeLabels, [BATCH, 1], 'int32')], { training: true }) as tf.Tensor
+    const expected = { real: meanLogit(images, realLabels), fake: meanLogit(fake, fakeLabels) }
     const [without, withLecam, firstStep] = [oneThread(0, anchors), oneThread(0.3, anchors), oneThread(0.3, undefined)]
     expect(without.means).toBeUndefined()
-    expect(withLecam.means).toBeDefined()
+    expect(Math.abs(expected.real - expected.fake)).toBeGreaterThan(1e-5)
+    expect(withLecam.means!.real).toBeCloseTo(expected.real, 8)
+    expect(withLecam.means!.fake).toBeCloseTo(expected.fake, 8)
     // The step's own logits against the anchors: worth a penalty here, and none before there are anchors.
     expect(withLecam.d - without.d).toBeGreaterThan(0.01)
     expect(firstStep.d).toBeCloseTo(without.d, 6)
@@ -127,7 +138,7 @@ describe('training step with LeCam', () => {
     ])
     expect(halves[0]!.meanLogits!.real + halves[1]!.meanLogits!.real).toBeCloseTo(withLecam.means!.real, 5)
     expect(replicas(0, [{ offset: 0, count: BATCH }])[0]!.meanLogits).toBeUndefined()
-    images.dispose()
+    tf.dispose([images, zD, fake])
   })
 })
 

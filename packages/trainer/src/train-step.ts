@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import { diffAugment, type AugmentPolicy } from './augment/diff-augment.js'
 import type { RealBatch } from './data/batches.js'
-import type { LecamAnchors } from './lecam.js'
+import { logitMeansRecorder, type LecamAnchors, type LogitMeans } from './lecam.js'
 import { learningRatesAt, setLearningRate, type LearningRateSchedule } from './learning-rate.js'
 import { stepObjectives, type Judgement, type LossName } from './losses.js'
 import { mulberry32 } from './random.js'
@@ -39,7 +39,7 @@ export interface StepLosses {
   dLoss: tf.Scalar
   gLoss: tf.Scalar
   /** D's mean logit on the step's real images and on its fakes (before the update), for the LeCam anchors; with `lecam` only. */
-  meanLogits?: LecamAnchors
+  meanLogits?: LogitMeans
 }
 
 /** A training step: `anchors` are the LeCam anchors of the steps before it (runs with `lecam`; none on the first step). */
@@ -59,55 +59,52 @@ export function createTrainStep(parts: TrainStepParts): TrainStep {
   const gVars = G.trainableWeights.map((w) => w.read() as tf.Variable)
   const dVars = D.trainableWeights.map((w) => w.read() as tf.Variable)
   return (step, real, anchors) => {
-    let meanLogits: LecamAnchors | undefined
-    const losses = tf.tidy(() => {
-      setStepLearningRate(parts, step)
-      // Separate streams per step and purpose, so adding a feature never shifts another's draws.
-      const stream = (purpose: number) => mulberry32(mixSeed(seed, step, purpose))
-      const view = (images: tf.Tensor, purpose: number) =>
-        augment.length > 0 ? diffAugment(images as tf.Tensor4D, augment, stream(purpose)) : images
-      const labels = (values: Int32Array) => tf.tensor2d(values, [batchSize, 1], 'int32')
-      const fakeLabels = (purpose: number) => {
-        const rand = stream(purpose)
-        return labels(Int32Array.from({ length: batchSize }, () => Math.floor(rand() * classes)))
-      }
-      const withLabel = (x: tf.Tensor, y: tf.Tensor | undefined) => (y ? [x, y] : x)
+    const means = lecam > 0 ? logitMeansRecorder() : undefined
+    try {
+      const losses = tf.tidy(() => {
+        setStepLearningRate(parts, step)
+        // Separate streams per step and purpose, so adding a feature never shifts another's draws.
+        const stream = (purpose: number) => mulberry32(mixSeed(seed, step, purpose))
+        const view = (images: tf.Tensor, purpose: number) =>
+          augment.length > 0 ? diffAugment(images as tf.Tensor4D, augment, stream(purpose)) : images
+        const labels = (values: Int32Array) => tf.tensor2d(values, [batchSize, 1], 'int32')
+        const fakeLabels = (purpose: number) => {
+          const rand = stream(purpose)
+          return labels(Int32Array.from({ length: batchSize }, () => Math.floor(rand() * classes)))
+        }
+        const withLabel = (x: tf.Tensor, y: tf.Tensor | undefined) => (y ? [x, y] : x)
 
-      const zD = tf.randomNormal([batchSize, latentSize], 0, 1, 'float32', latentSeed(seed, step, 0))
-      const zG = tf.randomNormal([batchSize, latentSize], 0, 1, 'float32', latentSeed(seed, step, 1))
-      const realLabels = classes ? labels(real.labels) : undefined
-      const yD = classes ? fakeLabels(0) : undefined
-      const yG = classes ? fakeLabels(1) : undefined
-      const fake = G.apply(withLabel(zD, yD), { training: true }) as tf.Tensor
-      // Kept past minimize()'s own scope, so freed here however the step ends.
-      let means: tf.Scalar[] = []
-      let dLoss: tf.Scalar
-      try {
-        dLoss = parts.discriminatorOptimizer.minimize(
+        const zD = tf.randomNormal([batchSize, latentSize], 0, 1, 'float32', latentSeed(seed, step, 0))
+        const zG = tf.randomNormal([batchSize, latentSize], 0, 1, 'float32', latentSeed(seed, step, 1))
+        const realLabels = classes ? labels(real.labels) : undefined
+        const yD = classes ? fakeLabels(0) : undefined
+        const yG = classes ? fakeLabels(1) : undefined
+        const fake = G.apply(withLabel(zD, yD), { training: true }) as tf.Tensor
+        const dLoss = parts.discriminatorOptimizer.minimize(
           () => {
             const judgedReal = judge(D, view(real.images, 2), realLabels)
             const judgedFake = judge(D, view(fake, 3), yD)
-            if (lecam > 0) means = [judgedReal, judgedFake].map((j) => tf.keep(tf.mean(j.logits) as tf.Scalar))
+            means?.record(judgedReal.logits, judgedFake.logits)
             return objectives.discriminator(judgedReal, judgedFake, realLabels, anchors)
           },
           true,
           dVars,
         )!
-        if (lecam > 0) meanLogits = { real: means[0]!.dataSync()[0]!, fake: means[1]!.dataSync()[0]! }
-      } finally {
-        tf.dispose(means)
-      }
-      const gLoss = parts.generatorOptimizer.minimize(
-        () => {
-          const images = G.apply(withLabel(zG, yG), { training: true }) as tf.Tensor
-          return objectives.generator(judge(D, view(images, 4), yG), yG)
-        },
-        true,
-        gVars,
-      )!
-      return { dLoss, gLoss }
-    })
-    return meanLogits ? { ...losses, meanLogits } : losses
+        const gLoss = parts.generatorOptimizer.minimize(
+          () => {
+            const images = G.apply(withLabel(zG, yG), { training: true }) as tf.Tensor
+            return objectives.generator(judge(D, view(images, 4), yG), yG)
+          },
+          true,
+          gVars,
+        )!
+        return { dLoss, gLoss }
+      })
+      // Read after both updates: one sync, which a GPU backend would otherwise wait on mid-step.
+      return means ? { ...losses, meanLogits: means.read() } : losses
+    } finally {
+      means?.dispose()
+    }
   }
 }
 

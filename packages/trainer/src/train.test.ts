@@ -132,6 +132,8 @@ describe('train', () => {
       generatorFilters: [8, 4],
       discriminatorFilters: [4, 8],
       logEvery: 1,
+      lecam: 0.3,
+      mirror: true,
       backend: 'wasm',
     } as const
     // One run first: TF.js and the wasm backend allocate some tensors once, on first use.
@@ -208,6 +210,34 @@ describe('train', () => {
     // Same weights and draws: only the real images differ.
     expect(mirrored.dLoss).not.toBe(plain.dLoss)
   })
+
+  it.each([1, 2])(
+    "lecam: no penalty on the first step, then D's loss gains it, the same in replicas; the checkpoint keeps the anchors (workers %i)",
+    async (workers) => {
+      const run = async (lecam: number, threads: number) => {
+        const outDir = await mkdtemp(join(tmpdir(), 'gan-train-'))
+        await train({ outDir, dataset: squares(8), ...SMALL, batchSize: 8, lecam, workers: threads, steps: 2, logEvery: 1 })
+        const dLoss = (await readMetrics(outDir)).map((m) => m.dLoss)
+        const state = JSON.parse(await readFile(join(outDir, 'checkpoints', 'step-000002', 'state.json'), 'utf8')) as {
+          lecamAnchors?: { real: number; fake: number }
+        }
+        return { dLoss, anchors: state.lecamAnchors }
+      }
+      const [without, withLecam] = [await run(0, workers), await run(1, workers)]
+      expect(without.anchors).toBeUndefined()
+      expect(Object.keys(withLecam.anchors!)).toEqual(['real', 'fake'])
+      // Step 1 has no anchors, so both runs update alike: step 2's difference is the penalty alone.
+      expect(withLecam.dLoss[0]).toBe(without.dLoss[0])
+      const penalty = withLecam.dLoss[1]! - without.dLoss[1]!
+      expect(penalty).toBeGreaterThan(0)
+      if (workers === 2) {
+        // Every replica applies the anchors to its share: the penalty is one thread's, up to BatchNorm on half batches.
+        const one = await run(1, 1)
+        const onePenalty = one.dLoss[1]! - (await run(0, 1)).dLoss[1]!
+        expect(Math.abs(penalty - onePenalty) / onePenalty).toBeLessThan(0.1)
+      }
+    },
+  )
 
   it("with classLoss, D's loss gains its classifier's cross-entropy on the real images, and the checkpointed D has the classifier", async () => {
     const firstStep = async (classLoss: number) => {

@@ -63,42 +63,47 @@ describe('createRealBatches on bytes and when resuming', () => {
 })
 
 describe('createRealBatches with mirror', () => {
-  /** Three 2×1 RGB images: image i's left pixel holds i, i + 0.1, i + 0.2 and its right one i + 0.5, i + 0.6, i + 0.7 (over 4). */
+  /** Three 3×2 images of 2 channels; every value is distinct: image i, row y, column x, channel c holds (i·12 + y·6 + x·2 + c) / 40. */
+  const [W, H, C] = [3, 2, 2]
+  const size = W * H * C
   const three: ImageDataset = {
     name: 'three',
-    width: 2,
-    height: 1,
-    channels: 3,
-    pixels: Float32Array.from({ length: 18 }, (_, k) => (Math.floor(k / 6) + (k % 6 < 3 ? 0 : 0.5) + (k % 3) / 10) / 4),
+    width: W,
+    height: H,
+    channels: C,
+    pixels: Float32Array.from({ length: 3 * size }, (_, k) => k / 40),
     labels: Uint8Array.from([0, 1, 2]),
     classNames: ['a', 'b', 'c'],
     count: 3,
     license: 'CC0-1.0',
   }
+  /** Image i's values (as k = value · 40), as it is or flipped left to right: column x from column W − 1 − x, channels in order. */
+  const image = (i: number, flipped: boolean) =>
+    Array.from({ length: size }, (_, p) => {
+      const [y, x, c] = [Math.floor(p / (W * C)), Math.floor(p / C) % W, p % C]
+      return i * size + y * W * C + (flipped ? W - 1 - x : x) * C + c
+    })
   const images = async (batch: RealBatch) => {
-    const values = Array.from(await batch.images.data(), (v) => Math.round(((v + 1) / 2) * 40) / 10)
+    const values = Array.from(await batch.images.data(), (v) => Math.round(((v + 1) / 2) * 40))
     batch.images.dispose()
-    return Array.from({ length: values.length / 6 }, (_, b) => values.slice(b * 6, b * 6 + 6))
+    return Array.from({ length: values.length / size }, (_, b) => values.slice(b * size, (b + 1) * size))
   }
 
-  it('shows each image once as it is and once flipped left to right per epoch, channels in order, labels kept', async () => {
+  it('shows each image once as it is and once flipped left to right per epoch, rows and channels in place, labels kept', async () => {
     await selectBackend('cpu')
-    const next = createRealBatches(three, 6, 7, 0, true)
-    const batch = next()
+    const batch = createRealBatches(three, 6, 7, 0, true)()
     const labels = Array.from(batch.labels)
     const epoch = await images(batch)
-    const plain = (i: number) => [i, i + 0.1, i + 0.2, i + 0.5, i + 0.6, i + 0.7]
-    const flipped = (i: number) => [i + 0.5, i + 0.6, i + 0.7, i, i + 0.1, i + 0.2]
-    const key = (image: number[]) => image.map((v) => v.toFixed(1)).join(',')
+    const key = (values: number[]) => values.join(',')
     expect(epoch.map(key).sort()).toEqual(
       [0, 1, 2]
-        .flatMap((i) => [plain(i), flipped(i)])
+        .flatMap((i) => [image(i, false), image(i, true)])
         .map(key)
         .sort(),
     )
-    expect(labels).toEqual(epoch.map((image) => Math.floor(Math.min(...image))))
+    expect(labels).toEqual(epoch.map((values) => Math.floor(values[0]! / size)))
     // Mixed, not all plain images first: the 6 images come in one shuffle.
-    expect(epoch.slice(0, 3).map(key).sort()).not.toEqual([0, 1, 2].map((i) => key(plain(i))))
+    expect(epoch.slice(0, 3).map(key).sort()).not.toEqual([0, 1, 2].map((i) => key(image(i, false))))
   })
 
   it('flips bytes as it flips floats, and skipSteps resumes the mirrored order', async () => {

@@ -1,5 +1,5 @@
 import type { BackendName } from '../backend/ladder.js'
-import type { LecamAnchors } from '../lecam.js'
+import type { LecamAnchors, LogitMeans } from '../lecam.js'
 import type { DcganConfig } from '../models/dcgan.js'
 import type { TrainStepParts } from '../train-step.js'
 import type { Shard } from './replica-step.js'
@@ -34,5 +34,5 @@ export type ToReplica =
 /** From a worker. */
 export type FromReplica =
   | { type: 'ready' }
-  | { type: 'gradients'; loss: number; values: Float32Array; meanLogits?: LecamAnchors }
+  | { type: 'gradients'; loss: number; values: Float32Array; meanLogits?: LogitMeans }
   | { type: 'error'; message: string; stack: string | undefined }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { diffAugment } from '../augment/diff-augment.js'
-import type { LecamAnchors } from '../lecam.js'
+import { logitMeansRecorder, type LecamAnchors, type LogitMeans } from '../lecam.js'
 import { stepObjectives } from '../losses.js'
 import { mulberry32 } from '../random.js'
 import { judge, latentSeed, mixSeed, setStepLearningRate, type TrainStepParts } from '../train-step.js'
@@ -33,7 +33,7 @@ export interface ShardGradients {
   loss: number
   values: Float32Array
   /** D's mean logits on the shard's real images and fakes, scaled by its share like the loss (D's gradients with LeCam only). */
-  meanLogits?: LecamAnchors
+  meanLogits?: LogitMeans
 }
 
 /**
@@ -112,8 +112,7 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
       setStepLearningRate(parts, step)
       // tidy() would walk a returned Float32Array element by element: results leave through a variable.
       let result: ShardGradients | undefined
-      // Kept past variableGrads()'s own scope, so freed here however the step ends.
-      let means: tf.Scalar[] = []
+      const means = lecam > 0 ? logitMeansRecorder(share) : undefined
       try {
         tf.tidy(() => {
           const yReal = classes ? tf.tensor2d(realLabels, [shard.count, 1], 'int32') : undefined
@@ -122,13 +121,13 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
           result = gradients(() => {
             const judgedReal = judge(D, view(real, step, 2), yReal)
             const judgedFake = judge(D, view(fake, step, 3), yD)
-            if (lecam > 0) means = [judgedReal, judgedFake].map((j) => tf.keep(tf.mul(tf.mean(j.logits), share) as tf.Scalar))
+            means?.record(judgedReal.logits, judgedFake.logits)
             return objectives.discriminator(judgedReal, judgedFake, yReal, anchors)
           }, dVars)
         })
-        if (lecam > 0) result!.meanLogits = { real: means[0]!.dataSync()[0]!, fake: means[1]!.dataSync()[0]! }
+        if (means) result!.meanLogits = means.read()
       } finally {
-        tf.dispose(means)
+        means?.dispose()
       }
       return result!
     },
