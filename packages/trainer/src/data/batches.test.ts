@@ -63,28 +63,28 @@ describe('createRealBatches on bytes and when resuming', () => {
 })
 
 describe('createRealBatches with mirror', () => {
-  /** Three 3×2 images of 2 channels; every value is distinct: image i, row y, column x, channel c holds (i·12 + y·6 + x·2 + c) / 40. */
-  const [W, H, C] = [3, 2, 2]
+  /** Three 3×2 RGB images; every value is distinct: image i, row y, column x, channel c holds (i·18 + y·9 + x·3 + c) / 60. */
+  const [W, H, C] = [3, 2, 3] as const
   const size = W * H * C
   const three: ImageDataset = {
     name: 'three',
     width: W,
     height: H,
     channels: C,
-    pixels: Float32Array.from({ length: 3 * size }, (_, k) => k / 40),
+    pixels: Float32Array.from({ length: 3 * size }, (_, k) => k / 60),
     labels: Uint8Array.from([0, 1, 2]),
     classNames: ['a', 'b', 'c'],
     count: 3,
     license: 'CC0-1.0',
   }
-  /** Image i's values (as k = value · 40), as it is or flipped left to right: column x from column W − 1 − x, channels in order. */
+  /** Image i's values (as k = value · 60), as it is or flipped left to right: column x from column W − 1 − x, channels in order. */
   const image = (i: number, flipped: boolean) =>
     Array.from({ length: size }, (_, p) => {
       const [y, x, c] = [Math.floor(p / (W * C)), Math.floor(p / C) % W, p % C]
       return i * size + y * W * C + (flipped ? W - 1 - x : x) * C + c
     })
   const images = async (batch: RealBatch) => {
-    const values = Array.from(await batch.images.data(), (v) => Math.round(((v + 1) / 2) * 40))
+    const values = Array.from(await batch.images.data(), (v) => Math.round(((v + 1) / 2) * 60))
     batch.images.dispose()
     return Array.from({ length: values.length / size }, (_, b) => values.slice(b * size, (b + 1) * size))
   }
