@@ -13,5 +13,6 @@ export function sampleScores(e) {
     precision: e.precision,
     recall: e.recall,
     ...(e.edges ? { strongEdgeShare: e.edges.samples } : {}),
+    ...(e.slicedWasserstein ? { slicedWasserstein: e.slicedWasserstein.map(({ size, samples }) => ({ size, distance: samples })) } : {}),
   }
 }

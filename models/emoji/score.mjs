@@ -32,6 +32,10 @@ export async function scoreModel(modelPath, { count = 10000 } = {}) {
     featureSpace: e.featureSpace,
     real: e.real,
     generated: sampleScores(e),
-    realReference: { frechetDistance: e.realFrechetDistance, ...(e.edges ? { strongEdgeShare: e.edges.real } : {}) },
+    realReference: {
+      frechetDistance: e.realFrechetDistance,
+      ...(e.edges ? { strongEdgeShare: e.edges.real } : {}),
+      ...(e.slicedWasserstein ? { slicedWasserstein: e.slicedWasserstein.map(({ size, real }) => ({ size, distance: real })) } : {}),
+    },
   }
 }

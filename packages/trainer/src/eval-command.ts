@@ -8,7 +8,9 @@ export const EVAL_USAGE = `Usage: gan-train eval <run | model.onnx> [options]
 Score a generator on seeds 0 … count−1 against real images: the Fréchet distance and improved
 precision/recall (k = 3) in a feature space; for 28×28 grey digit models the scoring classifier's
 view (mean confidence, class histogram, label agreement for conditional models), for other images
-the share of pixels on strong edges beside the real images' (blur lowers it, speckle raises it).
+the share of pixels on strong edges beside the real images' (blur lowers it, speckle raises it) and
+the sliced Wasserstein distance of 7×7 patches per Laplacian pyramid level (ProGAN's; the finest
+level sees sharpness and detail, the coarsest colour and layout).
 
 Options:
   --count <n>        samples to score (default: 1000)
@@ -67,6 +69,10 @@ function describe(r: Evaluation): string {
   if (r.edges)
     lines.push(
       `  strong edges         ${pct(r.edges.samples)} of pixels (real images: ${pct(r.edges.real)}; fewer: blurrier, more: noisier)`,
+    )
+  if (r.slicedWasserstein)
+    lines.push(
+      `  sliced Wasserstein   ${r.slicedWasserstein.map((l) => `${l.size} px ${l.samples.toFixed(1)}`).join(', ')} (real halves: ${r.slicedWasserstein.map((l) => l.real.toFixed(1)).join(', ')}; ×10³ per pyramid level: the finest sees detail, the coarsest colour)`,
     )
   if (r.classifier) {
     const c = r.classifier

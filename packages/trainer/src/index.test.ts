@@ -41,6 +41,7 @@ describe('@gan-sdk/trainer', () => {
       'saveLayersModel',
       'selectBackend',
       'setStandingStats',
+      'slicedWasserstein',
       'strongEdgeShare',
       'subset',
       'train',

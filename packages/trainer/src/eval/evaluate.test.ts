@@ -83,6 +83,9 @@ describe('evaluate', () => {
     expect(r.edges!.real).toBeCloseTo(1 / 31, 6)
     // A barely trained generator draws smooth smudges.
     expect(r.edges!.samples).toBeLessThan(r.edges!.real)
+    // The pyramid's finest level misses the real images' one hard edge: further from them than their halves are from each other.
+    expect(r.slicedWasserstein!.map((l) => l.size)).toEqual([32, 16])
+    expect(r.slicedWasserstein![0]!.samples).toBeGreaterThan(2 * r.slicedWasserstein![0]!.real)
     // The checkpoint in TF.js draws from the seed contract's latents at the truncation asked for.
     const truncated = await evaluate({ input: outDir, count: 16, truncation: 0.5 })
     expect(truncated.truncation).toBe(0.5)
@@ -104,6 +107,8 @@ describe('evaluate', () => {
     // The default evaluator (./models/mnist/evaluator, here from the repository root) is not used.
     const r = await evaluate({ input: MNIST_ONNX, count: 10, data: folder })
     expect(r).toMatchObject({ featureSpace: 'pixel-thumbnails-8x8-rgb', real: { count: 12, heldOut: false } })
+    // 28×28 halves to 14, under the pyramid's 16-pixel floor: one level, the image itself.
+    expect(r.slicedWasserstein!.map((l) => l.size)).toEqual([28])
     expect(r.classifier).toBeUndefined()
     await expect(evaluate({ input: MNIST_ONNX, count: 10, data: folder, evaluator: EVALUATOR })).rejects.toMatchObject({
       code: 'ERR_INVALID_OPTION',

@@ -14,6 +14,7 @@ import { classify } from './classifier.js'
 import { frechetDistance } from './frechet.js'
 import { pixelFeatures, strongEdgeShare } from './pixel-features.js'
 import { precisionRecall } from './precision-recall.js'
+import { slicedWasserstein, type ImageSet } from './sliced-wasserstein.js'
 import { SampleScorer } from './score.js'
 
 /** Options of {@link evaluate}. Only `input` is required. */
@@ -65,6 +66,13 @@ export interface Evaluation {
    * score under the real images, speckled ones over them, crisp ones near them.
    */
   edges?: { samples: number; real: number }
+  /**
+   * Without a classifier: sliced Wasserstein distances ×10³ per Laplacian pyramid level, finest
+   * first (`slicedWasserstein`, sliced-wasserstein.ts, defaults): the samples' against the real
+   * images, and between two halves of the real images (the floor for this count; fewer images score
+   * higher). The finest level sees sharpness, detail and speckle; the coarsest, colour and layout.
+   */
+  slicedWasserstein?: Array<{ size: number; samples: number; real: number }>
   /** The classifier's view (digit models with an evaluator). */
   classifier?: {
     heldOutAccuracy: number
@@ -127,7 +135,16 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     real: { count: real.count, heldOut },
     ...distances(fake, count, realFeatures, real.count, 192),
     edges: { samples: strongEdgeShare(samples.pixels, count, shape), real: strongEdgeShare(realPixels, real.count, shape) },
+    slicedWasserstein: pyramidDistances({ pixels: samples.pixels, count, shape }, { pixels: realPixels, count: real.count, shape }),
   }
+}
+
+/** The samples' sliced Wasserstein distances to the real images per level, beside the real images' halves'. */
+function pyramidDistances(samples: ImageSet, real: ImageSet): NonNullable<Evaluation['slicedWasserstein']> {
+  const [even, odd] = halves(real.pixels, real.count, real.shape.width * real.shape.height * real.shape.channels)
+  const half = Math.floor(real.count / 2)
+  const floor = slicedWasserstein({ pixels: even, count: half, shape: real.shape }, { pixels: odd, count: half, shape: real.shape })
+  return slicedWasserstein(real, samples).map((level, l) => ({ size: level.size, samples: level.distance, real: floor[l]!.distance }))
 }
 
 async function classifierEvaluation(input: string, samples: Samples, count: number, evaluatorDir: string): Promise<Evaluation> {
@@ -174,14 +191,10 @@ function base(input: string, samples: Samples, count: number) {
   return { input, samples: count, image: samples.shape, conditional: samples.labels !== undefined, truncation: samples.truncation }
 }
 
-/** FD, precision and recall of the samples against the real features, and the real set's own FD floor (even rows against odd: datasets come sorted by class). */
+/** FD, precision and recall of the samples against the real features, and the real set's own FD floor. */
 function distances(fake: Float32Array, fakeCount: number, real: Float32Array, realCount: number, dims: number) {
   const half = Math.floor(realCount / 2)
-  const rows = (parity: number) => {
-    const out = new Float32Array(half * dims)
-    for (let i = 0; i < half; i++) out.set(real.subarray((2 * i + parity) * dims, (2 * i + parity + 1) * dims), i * dims)
-    return out
-  }
+  const [even, odd] = halves(real, realCount, dims)
   // Precision/recall are O(n²): at most 2,000 of each (every k-th real row, as the real set comes sorted by class).
   const step = Math.ceil(realCount / 2000)
   const realRows = Math.floor(realCount / step)
@@ -191,8 +204,19 @@ function distances(fake: Float32Array, fakeCount: number, real: Float32Array, re
   return {
     frechetDistance: frechetDistance(fake, fakeCount, real, realCount, dims),
     ...pr,
-    realFrechetDistance: frechetDistance(rows(0), half, rows(1), half, dims),
+    realFrechetDistance: frechetDistance(even, half, odd, half, dims),
   }
+}
+
+/** The even rows and the odd rows of `count` rows of `size` numbers, ⌊count / 2⌋ each: two halves of a real set, as datasets come sorted by class. */
+function halves(rows: Float32Array, count: number, size: number): [Float32Array, Float32Array] {
+  const half = Math.floor(count / 2)
+  const [even, odd] = [new Float32Array(half * size), new Float32Array(half * size)]
+  for (let i = 0; i < half; i++) {
+    even.set(rows.subarray(2 * i * size, (2 * i + 1) * size), i * size)
+    odd.set(rows.subarray((2 * i + 1) * size, (2 * i + 2) * size), i * size)
+  }
+  return [even, odd]
 }
 
 /** Samples of a run's generator (its latest checkpoint) in TF.js, from the seed contract's latents at `truncation`. */

@@ -83,7 +83,7 @@ export function strongEdgeShare(
 }
 
 /** Channel `c` (0–2) of the pixel at `p`, grey replicated, transparency composited onto white. */
-function onWhite(pixels: Float32Array, p: number, c: number, channels: number): number {
+export function onWhite(pixels: Float32Array, p: number, c: number, channels: number): number {
   const alpha = channels === 4 ? pixels[p + 3]! : 1
   return (channels === 1 ? pixels[p]! : pixels[p + c]!) * alpha + (1 - alpha)
 }
