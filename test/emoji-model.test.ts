@@ -32,8 +32,9 @@ describe('the bundled emoji model', () => {
     expect(g.strongEdgeShare).toBeCloseTo(card.generated.strongEdgeShare!, 3)
     expect(report.realReference.frechetDistance).toBeCloseTo(card.realReference.frechetDistance, 2)
     expect(report.realReference.strongEdgeShare).toBeCloseTo(card.realReference.strongEdgeShare!, 3)
-    // The pyramid's distances, per level (finest first), as the card's table quotes them.
+    // The pyramid's distances, per level (finest first), under the bar and as the card's table quotes them.
     expect(g.slicedWasserstein!.map((l) => l.size)).toEqual([32, 16])
+    g.slicedWasserstein!.forEach((l, i) => expect(l.distance).toBeLessThanOrEqual(QUALITY_BAR.slicedWasserstein[i]!))
     g.slicedWasserstein!.forEach((l, i) => expect(l.distance).toBeCloseTo(card.generated.slicedWasserstein![i]!.distance, 1))
     report.realReference.slicedWasserstein!.forEach((l, i) =>
       expect(l.distance).toBeCloseTo(card.realReference.slicedWasserstein![i]!.distance, 1),
