@@ -43,8 +43,17 @@ describe('gan-train eval', () => {
     expect(r.stdout[0]).toMatch(/^.*mnist\.onnx: 50 samples, 28×28×1, conditional, truncation ψ 0\.5\n/)
   })
 
+  it("--class-mix real draws a conditional model's classes in the real images' proportions, and says so", async () => {
+    const r = await cli('eval', MNIST_ONNX, '--count', '50', '--evaluator', EVALUATOR, '--class-mix', 'real', '--json')
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout[0]!)).toMatchObject({ classMix: 'real', conditional: true })
+    const text = await cli('eval', MNIST_ONNX, '--count', '50', '--evaluator', EVALUATOR, '--class-mix', 'real')
+    expect(text.stdout[0]).toMatch(/^.*mnist\.onnx: 50 samples, 28×28×1, conditional, classes in the real images' mix\n/)
+  })
+
   it.each([
     [['eval'], '[gan-train] missing <run | model.onnx>'],
+    [['eval', 'x.onnx', '--class-mix', 'even'], '[gan-train] --class-mix "even" is invalid: use one of seed, real.'],
     [['eval', 'x.onnx', '--count', 'many'], '[gan-train] --count "many" is invalid: pass an integer ≥ 10.'],
     [['eval', 'x.onnx', '--truncation', 'half'], '[gan-train] --truncation "half" is invalid: pass ψ in (0, 1], e.g. 0.7.'],
     [['eval', 'x.onnx', '--truncation', '1.5'], '[gan-train] truncation 1.5 is invalid: pass ψ in (0, 1], e.g. 0.7 (1 is off).'],

@@ -1,7 +1,9 @@
 import { parseFlags, plainNumber, UsageError, type CliIo } from '@gan-sdk/internal'
 import { describeValue } from 'gan-sdk/core'
 import { TrainError } from './errors.js'
+import { CLASS_MIXES, type ClassMix } from './eval/class-mix.js'
 import { evaluate, type Evaluation } from './eval/evaluate.js'
+import { choice } from './train-flags.js'
 
 export const EVAL_USAGE = `Usage: gan-train eval <run | model.onnx> [options]
 
@@ -20,6 +22,9 @@ Options:
                      folder (default: the run's dataset)
   --truncation <ψ>   draw the samples with the truncation trick, ψ in (0, 1], as generate() does
                      (default: 1, off)
+  --class-mix <mix>  conditional models: seed (each seed's own class, evenly over the classes, as
+                     generate() draws them) | real (the real images' proportions, to compare class
+                     mixes on equal terms, e.g. with an unconditional model) (default: seed)
   --json             print the result as JSON
   -h, --help         show this help`
 
@@ -28,6 +33,7 @@ const FLAGS = {
   evaluator: { type: 'string' },
   data: { type: 'string' },
   truncation: { type: 'string' },
+  'class-mix': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -53,6 +59,7 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<0
     ...(values.evaluator !== undefined ? { evaluator: values.evaluator } : {}),
     ...(values.data !== undefined ? { data: values.data } : {}),
     ...(truncation !== undefined ? { truncation } : {}),
+    ...(values['class-mix'] !== undefined ? { classMix: choice('class-mix', values['class-mix'], CLASS_MIXES) as ClassMix } : {}),
   })
   io.stdout(values.json ? JSON.stringify(result) : describe(result))
   return 0
@@ -62,7 +69,7 @@ const pct = (share: number) => `${(share * 100).toFixed(1)} %`
 
 function describe(r: Evaluation): string {
   const lines = [
-    `${r.input}: ${r.samples} samples, ${r.image.width}×${r.image.height}×${r.image.channels}${r.conditional ? ', conditional' : ''}${r.truncation < 1 ? `, truncation ψ ${r.truncation}` : ''}`,
+    `${r.input}: ${r.samples} samples, ${r.image.width}×${r.image.height}×${r.image.channels}${r.conditional ? ', conditional' : ''}${r.truncation < 1 ? `, truncation ψ ${r.truncation}` : ''}${r.conditional && r.classMix === 'real' ? ", classes in the real images' mix" : ''}`,
     `  Fréchet distance     ${r.frechetDistance.toFixed(2)} (real against real: ${r.realFrechetDistance.toFixed(2)}; ${r.featureSpace === 'classifier' ? "the classifier's features" : '8×8 RGB thumbnails'}; against ${r.real.count} ${r.real.heldOut ? 'held-out' : 'training'} images)`,
     `  precision / recall   ${r.precision.toFixed(3)} / ${r.recall.toFixed(3)} (k = 3)`,
   ]

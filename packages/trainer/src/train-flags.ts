@@ -206,7 +206,8 @@ function text(flags: TrainCommandFlags, flag: TextFlag, expected: string): strin
   return raw
 }
 
-function choice(flag: string, raw: string, choices: readonly string[]): string {
+/** `raw` when it is one of `choices`, else the error naming the flag and the choices. */
+export function choice(flag: string, raw: string, choices: readonly string[]): string {
   if (!choices.includes(raw)) {
     throw new TrainError('ERR_INVALID_OPTION', `--${flag} ${describeValue(raw)} is invalid: use one of ${choices.join(', ')}.`)
   }

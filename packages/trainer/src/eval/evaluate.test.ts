@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
+import { loadMnist } from '../data/mnist.js'
 import { train } from '../train.js'
 import { evaluate } from './evaluate.js'
 
@@ -116,7 +117,29 @@ describe('evaluate', () => {
     })
   })
 
-  it('refuses a bad count or truncation', async () => {
+  it("classMix real generates a conditional model's samples in the real images' class proportions", async () => {
+    const seedMix = await evaluate({ input: MNIST_ONNX, count: 200, evaluator: EVALUATOR })
+    const realMix = await evaluate({ input: MNIST_ONNX, count: 200, evaluator: EVALUATOR, classMix: 'real' })
+    expect([seedMix.classMix, realMix.classMix]).toEqual(['seed', 'real'])
+    // Seeds 0–199 ask for each digit 20 times; the held-out digits' mix is uneven, and the samples follow it.
+    const test = loadMnist('test')
+    const share = (digit: number) => Array.from(test.labels).filter((l) => l === digit).length / test.count
+    const realShares = Array.from({ length: 10 }, (_, d) => Math.round(share(d) * 200))
+    expect(realShares).not.toEqual(new Array(10).fill(20))
+    expect(seedMix.sampleClasses).toEqual(new Array(10).fill(20))
+    realMix.sampleClasses!.forEach((n, d) => expect(Math.abs(n - realShares[d]!)).toBeLessThanOrEqual(1))
+    expect(realMix.sampleClasses!.reduce((a, b) => a + b)).toBe(200)
+    expect(realMix.frechetDistance).not.toBe(seedMix.frechetDistance)
+    // Names are matched: digits are not emoji categories.
+    await expect(evaluate({ input: MNIST_ONNX, count: 10, data: 'emoji', classMix: 'real' })).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: expect.stringMatching(
+        /the real images' class "smileys-emotion" is not one of the model's labels \(0, 1, .*class mix 'seed'/,
+      ),
+    })
+  })
+
+  it('refuses a bad count, truncation or class mix', async () => {
     await expect(evaluate({ input: MNIST_ONNX, count: 3 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
     for (const truncation of [0, 1.5, Number.NaN]) {
       await expect(evaluate({ input: MNIST_ONNX, truncation })).rejects.toMatchObject({
@@ -124,5 +147,9 @@ describe('evaluate', () => {
         message: expect.stringContaining('pass ψ in (0, 1]'),
       })
     }
+    await expect(evaluate({ input: MNIST_ONNX, classMix: 'even' as 'real' })).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: expect.stringContaining('classMix "even" is invalid: pass seed or real'),
+    })
   })
 })

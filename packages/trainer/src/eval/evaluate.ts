@@ -13,6 +13,7 @@ import { readRunManifest } from '../run-manifest.js'
 import { classify } from './classifier.js'
 import { frechetDistance } from './frechet.js'
 import { pixelFeatures, strongEdgeShare } from './pixel-features.js'
+import { CLASS_MIXES, classesInRealMix, type ClassMix } from './class-mix.js'
 import { precisionRecall } from './precision-recall.js'
 import { slicedWasserstein, type ImageSet } from './sliced-wasserstein.js'
 import { SampleScorer } from './score.js'
@@ -36,6 +37,14 @@ export interface EvaluateOptions {
    * draws them (docs/seeds.md): scores what users get at that ψ, to weigh typicality against variety. @default 1 (off)
    */
   truncation?: number
+  /**
+   * Conditional models: which class each sample is generated for. `seed`: each seed's own (seed mod
+   * the class count), as `generate(seed)` draws them, evenly over the classes; `real`: in the real
+   * images' proportions (`classesInRealMix`), so that the distances do not count another class mix
+   * against the model and conditional and unconditional models compare on equal terms. No effect on
+   * unconditional models. @default 'seed'
+   */
+  classMix?: ClassMix
 }
 
 /** What {@link evaluate} measured. */
@@ -46,6 +55,10 @@ export interface Evaluation {
   conditional: boolean
   /** The truncation ψ the samples were drawn with (1: none). */
   truncation: number
+  /** Conditional models: whose class mix the samples were generated in (`classMix`). */
+  classMix: ClassMix
+  /** Conditional models: how many samples were generated for each class, in the model's class order. */
+  sampleClasses?: number[]
   /** Where the distances are taken: the classifier's `features` layer, or 8×8 RGB thumbnails (pixel-features.ts). */
   featureSpace: 'classifier' | 'pixel-thumbnails-8x8-rgb'
   /** Fréchet distance between the samples' and the real images' features. */
@@ -96,24 +109,49 @@ interface Samples {
   truncation: number
 }
 
+type Shape = Samples['shape']
+
+/** The classes a conditional model's samples are generated for, given its labels, image shape and training data; undefined: each seed's own. */
+type ClassPlan = (labels: readonly string[], shape: Shape, dataset: DatasetSource | undefined) => Promise<Int32Array | undefined>
+
 /**
  * Score a generator as gan-train eval does: `count` samples from the seed contract's seeds, compared
  * with real images in a stated feature space. Digit models (28×28×1) with an evaluator get its
  * classifier's view too: confidence, class histogram, and label agreement for conditional models.
  */
 export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
-  const { input, count = 1000, evaluator, data, truncation = 1 } = options
+  const { input, count = 1000, evaluator, data, truncation = 1, classMix = 'seed' } = options
   if (!Number.isSafeInteger(count) || count < 10)
     throw new TrainError('ERR_INVALID_OPTION', `count ${describeValue(count)} is invalid: pass an integer ≥ 10 (samples to score).`)
   if (typeof truncation !== 'number' || !(truncation > 0 && truncation <= 1))
     throw new TrainError('ERR_INVALID_OPTION', `truncation ${describeValue(truncation)} is invalid: pass ψ in (0, 1], e.g. 0.7 (1 is off).`)
+  if (!(CLASS_MIXES as readonly unknown[]).includes(classMix))
+    throw new TrainError('ERR_INVALID_OPTION', `classMix ${describeValue(classMix)} is invalid: pass ${CLASS_MIXES.join(' or ')}.`)
   await selectBackend('auto')
-  const samples = input.endsWith('.onnx') ? await onnxSamples(input, count, truncation) : await runSamples(input, count, truncation)
+  const realSource = (shape: Shape, dataset: DatasetSource | undefined): DatasetSource => {
+    const digitModel = shape.width === 28 && shape.height === 28 && shape.channels === 1
+    const source = dataSource(data) ?? dataset ?? (digitModel ? { kind: 'mnist' as const } : undefined)
+    if (source === undefined)
+      throw new TrainError('ERR_INVALID_OPTION', `no real images to compare ${input} with: pass --data mnist, emoji or a folder.`)
+    return source
+  }
+  const plan: ClassPlan = async (labels, shape, dataset) => {
+    if (classMix === 'seed') return undefined
+    const source = realSource(shape, dataset)
+    const { dataset: real } = await loadDataset(
+      source,
+      { size: shape.width, channels: shape.channels, fit: 'crop' },
+      source.kind === 'folder',
+      'test',
+    )
+    return classesInRealMix(real, labels, count)
+  }
+  const samples = input.endsWith('.onnx')
+    ? await onnxSamples(input, count, truncation, plan)
+    : await runSamples(input, count, truncation, plan)
   const { shape } = samples
   const digitModel = shape.width === 28 && shape.height === 28 && shape.channels === 1
-  const source = dataSource(data) ?? samples.dataset ?? (digitModel ? { kind: 'mnist' as const } : undefined)
-  if (source === undefined)
-    throw new TrainError('ERR_INVALID_OPTION', `no real images to compare ${input} with: pass --data mnist, emoji or a folder.`)
+  const source = realSource(shape, samples.dataset)
   // The classifier scores digits against MNIST's test set: only for a digit model compared with MNIST.
   if (evaluator !== undefined && !(digitModel && source.kind === 'mnist')) {
     throw new TrainError(
@@ -124,13 +162,13 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   const evaluatorDir =
     digitModel && source.kind === 'mnist' ? (evaluator ?? (await existing(resolve('models/mnist/evaluator')))) : undefined
 
-  if (evaluatorDir !== undefined) return classifierEvaluation(input, samples, count, evaluatorDir)
+  if (evaluatorDir !== undefined) return classifierEvaluation(input, samples, count, evaluatorDir, classMix)
   const { dataset: real, heldOut } = await loadDataset(source, { size: shape.width, channels: shape.channels, fit: 'crop' }, false, 'test')
   const realPixels = pixelsAsFloats(real)
   const fake = pixelFeatures(samples.pixels, count, shape)
   const realFeatures = pixelFeatures(realPixels, real.count, shape)
   return {
-    ...base(input, samples, count),
+    ...base(input, samples, count, classMix),
     featureSpace: 'pixel-thumbnails-8x8-rgb',
     real: { count: real.count, heldOut },
     ...distances(fake, count, realFeatures, real.count, 192),
@@ -147,7 +185,13 @@ function pyramidDistances(samples: ImageSet, real: ImageSet): NonNullable<Evalua
   return slicedWasserstein(real, samples).map((level, l) => ({ size: level.size, samples: level.distance, real: floor[l]!.distance }))
 }
 
-async function classifierEvaluation(input: string, samples: Samples, count: number, evaluatorDir: string): Promise<Evaluation> {
+async function classifierEvaluation(
+  input: string,
+  samples: Samples,
+  count: number,
+  evaluatorDir: string,
+  classMix: ClassMix,
+): Promise<Evaluation> {
   const classifier = await loadLayersModel(evaluatorDir)
   try {
     const testSet = loadMnist('test')
@@ -170,7 +214,7 @@ async function classifierEvaluation(input: string, samples: Samples, count: numb
       }
     }
     return {
-      ...base(input, samples, count),
+      ...base(input, samples, count, classMix),
       featureSpace: 'classifier',
       real: { count: testSet.count, heldOut: true },
       ...distances(fake.features, count, real.features, testSet.count, fake.featureSize),
@@ -187,8 +231,19 @@ async function classifierEvaluation(input: string, samples: Samples, count: numb
   }
 }
 
-function base(input: string, samples: Samples, count: number) {
-  return { input, samples: count, image: samples.shape, conditional: samples.labels !== undefined, truncation: samples.truncation }
+function base(input: string, samples: Samples, count: number, classMix: ClassMix) {
+  const { labels, classOf } = samples
+  const sampleClasses =
+    labels === undefined || classOf === undefined ? undefined : labels.map((_, k) => classOf.filter((c) => c === k).length)
+  return {
+    input,
+    samples: count,
+    image: samples.shape,
+    conditional: labels !== undefined,
+    truncation: samples.truncation,
+    classMix,
+    ...(sampleClasses === undefined ? {} : { sampleClasses }),
+  }
 }
 
 /** FD, precision and recall of the samples against the real features, and the real set's own FD floor. */
@@ -219,8 +274,8 @@ function halves(rows: Float32Array, count: number, size: number): [Float32Array,
   return [even, odd]
 }
 
-/** Samples of a run's generator (its latest checkpoint) in TF.js, from the seed contract's latents at `truncation`. */
-async function runSamples(dir: string, count: number, truncation: number): Promise<Samples> {
+/** Samples of a run's generator (its latest checkpoint) in TF.js, from the seed contract's latents at `truncation`, for the classes `plan` gives. */
+async function runSamples(dir: string, count: number, truncation: number, plan: ClassPlan): Promise<Samples> {
   const manifest = await readRunManifest(dir)
   const model = await loadLayersModel(join(dir, manifest.generator))
   try {
@@ -228,37 +283,36 @@ async function runSamples(dir: string, count: number, truncation: number): Promi
     const [lo, hi] = manifest.range ?? [-1, 1]
     const labels = manifest.labels !== undefined && manifest.labels.length > 0 ? manifest.labels : undefined
     const seeds = Array.from({ length: count }, (_, i) => i)
-    const classOf = labels === undefined ? undefined : Int32Array.from(seeds, (s) => seedToInteger(s) % labels.length)
+    const dataset = await runDataset(dir)
+    const [, height, width, channels] = model.outputs[0]!.shape as number[]
+    const shape = { width: width!, height: height!, channels: channels as 1 | 3 | 4 }
+    const classOf =
+      labels === undefined
+        ? undefined
+        : ((await plan(labels, shape, dataset)) ?? Int32Array.from(seeds, (s) => seedToInteger(s) % labels.length))
     const out = tf.tidy(() => {
       const z = tf.tensor2d(seedsToLatents(seeds, latentSize, { truncation }), [count, latentSize])
       const y = labels === undefined ? model.predict(z) : model.predict([z, tf.tensor2d(classOf!, [count, 1], 'int32')])
       return tf.clipByValue(tf.div(tf.sub(y as tf.Tensor, lo), hi - lo), 0, 1)
     })
     const pixels = (await out.data()) as Float32Array
-    const [, height, width, channels] = out.shape as number[]
     out.dispose()
-    return {
-      pixels,
-      shape: { width: width!, height: height!, channels: channels as 1 | 3 | 4 },
-      labels,
-      classOf,
-      dataset: await runDataset(dir),
-      truncation,
-    }
+    return { pixels, shape, labels, classOf, dataset, truncation }
   } finally {
     model.dispose()
   }
 }
 
-/** Samples of an exported generator, run by gan-sdk (loaded here only: importing the trainer loads no native addon). */
-async function onnxSamples(path: string, count: number, truncation: number): Promise<Samples> {
+/** Samples of an exported generator, run by gan-sdk (loaded here only: importing the trainer loads no native addon), for the classes `plan` gives. */
+async function onnxSamples(path: string, count: number, truncation: number, plan: ClassPlan): Promise<Samples> {
   const { Generator } = await import('gan-sdk')
   const g = await Generator.load(path, { device: 'cpu' })
   try {
     const { width, height, channels, labels, labelInput } = g.info
+    const planned = labelInput === undefined ? undefined : await plan(labels, { width, height, channels }, undefined)
     const images = await g.generateBatch(
       Array.from({ length: count }, (_, i) => i),
-      { keepFloat: true, truncation },
+      { keepFloat: true, truncation, ...(planned === undefined ? {} : { label: Array.from(planned, (k) => labels[k]!) }) },
     )
     const [lo, hi] = g.info.range
     const pixels = new Float32Array(count * width * height * channels)
