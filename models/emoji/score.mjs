@@ -11,8 +11,8 @@ import { sampleScores } from '../scores.mjs'
  * fails CI. `strongEdgeRatio` bounds the samples' share of pixels on strong edges over the held-out
  * emoji's (0.72 for the shipped model): more blur falls under it, early training's speckle (1.3 at
  * step 1,000 of the card's second run, 2.2 at step 500) over it. `slicedWasserstein` bounds the
- * pyramid's distances, finest level (32 px) first: the shipped model scores 86 and 85, its run's
- * step 500 104 and 161, a run with the discriminator's input convolution 116 at step 1,000.
+ * pyramid's distances, finest level (32 px) first: the shipped model scores 90 and 85, its run's
+ * step 500 104 and 172, a run with the discriminator's input convolution 116 at step 1,000.
  */
 export const QUALITY_BAR = {
   frechetDistance: 1.5,

@@ -54,6 +54,14 @@ describe('evaluate', () => {
     expect(r.classifier!.labelAgreement).toBeGreaterThanOrEqual(0)
     expect(r.classifier!.labelAgreement).toBeLessThanOrEqual(1)
     expect(r.edges).toBeUndefined()
+    // In TF.js too, classMix 'real' draws the held-out digits' mix: 2,000 of them, each digit 8–12 %.
+    const mixed = await evaluate({ input: outDir, count: 100, evaluator: EVALUATOR, classMix: 'real' })
+    expect(mixed.sampleClasses!.reduce((a, b) => a + b)).toBe(100)
+    expect(r.sampleClasses).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 2])
+    const test = loadMnist('test')
+    mixed.sampleClasses!.forEach((n, d) =>
+      expect(Math.abs(n - (100 * Array.from(test.labels).filter((l) => l === d).length) / test.count)).toBeLessThanOrEqual(1),
+    )
   })
 
   it('scores a colour run in 8×8 thumbnail features against its own folder', async () => {

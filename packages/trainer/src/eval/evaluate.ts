@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import { selectBackend } from '../backend/ladder.js'
 import { isBuiltinDataset } from '../data/builtin-datasets.js'
 import { pixelsAsFloats } from '../data/dataset.js'
-import { loadDataset, type DatasetSource } from '../data/load-dataset.js'
+import { loadDataset, type DatasetSource, type LoadedDataset } from '../data/load-dataset.js'
 import { loadMnist } from '../data/mnist.js'
 import { TrainError } from '../errors.js'
 import { loadLayersModel } from '../io/layers-model-io.js'
@@ -55,7 +55,7 @@ export interface Evaluation {
   conditional: boolean
   /** The truncation ψ the samples were drawn with (1: none). */
   truncation: number
-  /** Conditional models: whose class mix the samples were generated in (`classMix`). */
+  /** The class mix asked for (`classMix`; recorded for unconditional models too, where it changes nothing). */
   classMix: ClassMix
   /** Conditional models: how many samples were generated for each class, in the model's class order. */
   sampleClasses?: number[]
@@ -135,15 +135,13 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
       throw new TrainError('ERR_INVALID_OPTION', `no real images to compare ${input} with: pass --data mnist, emoji or a folder.`)
     return source
   }
+  // The real images, when the class mix needed them before the samples were drawn (loaded once).
+  let loaded: LoadedDataset | undefined
   const plan: ClassPlan = async (labels, shape, dataset) => {
     if (classMix === 'seed') return undefined
     const source = realSource(shape, dataset)
-    const { dataset: real } = await loadDataset(
-      source,
-      { size: shape.width, channels: shape.channels, fit: 'crop' },
-      source.kind === 'folder',
-      'test',
-    )
+    loaded = await loadDataset(source, { size: shape.width, channels: shape.channels, fit: 'crop' }, source.kind === 'folder', 'test')
+    const real = loaded.dataset
     return classesInRealMix(real, labels, count)
   }
   const samples = input.endsWith('.onnx')
@@ -163,7 +161,8 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     digitModel && source.kind === 'mnist' ? (evaluator ?? (await existing(resolve('models/mnist/evaluator')))) : undefined
 
   if (evaluatorDir !== undefined) return classifierEvaluation(input, samples, count, evaluatorDir, classMix)
-  const { dataset: real, heldOut } = await loadDataset(source, { size: shape.width, channels: shape.channels, fit: 'crop' }, false, 'test')
+  const { dataset: real, heldOut } =
+    loaded ?? (await loadDataset(source, { size: shape.width, channels: shape.channels, fit: 'crop' }, false, 'test'))
   const realPixels = pixelsAsFloats(real)
   const fake = pixelFeatures(samples.pixels, count, shape)
   const realFeatures = pixelFeatures(realPixels, real.count, shape)

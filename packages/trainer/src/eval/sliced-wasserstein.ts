@@ -72,15 +72,27 @@ export function slicedWasserstein(reference: ImageSet, other: ImageSet, options:
       'ERR_INVALID_OPTION',
       `slicedWasserstein: both sets must have one image size, got ${width}×${height} and ${other.shape.width}×${other.shape.height}.`,
     )
+  for (const [name, set] of [
+    ['reference', reference],
+    ['other', other],
+  ] as const) {
+    if (set.pixels.length !== set.count * width * height * set.shape.channels)
+      throw new TrainError(
+        'ERR_INVALID_OPTION',
+        `slicedWasserstein: ${name} holds ${set.pixels.length} values, not the ${set.count} × ${width} × ${height} × ${set.shape.channels} its count and shape say: pass count and shape of the pixels.`,
+      )
+  }
   const sizes = levelSizes(Math.min(width, height), Math.max(minSize, patchSize))
   const perSet = patchesPerImage * Math.min(reference.count, other.count)
-  const rand = mulberry32(seed)
-  const a = describe(reference, sizes, perSet, patchSize, rand)
-  const b = describe(other, sizes, perSet, patchSize, rand)
   const dims = patchSize * patchSize * 3
+  // The directions have a stream of their own: the same for every pair of sets, whatever their counts.
+  const directionRand = mulberry32(seed)
   const dirs = Array.from({ length: Math.ceil(directions / 128) }, (_, r) =>
-    unitDirections(Math.min(128, directions - 128 * r), dims, rand),
+    unitDirections(Math.min(128, directions - 128 * r), dims, directionRand),
   )
+  const positionRand = mulberry32(seed ^ 0x5eed)
+  const a = describe(reference, sizes, perSet, patchSize, positionRand)
+  const b = describe(other, sizes, perSet, patchSize, positionRand)
   return sizes.map((size, level) => {
     standardise(a[level]!, b[level]!)
     let sum = 0
@@ -89,10 +101,10 @@ export function slicedWasserstein(reference: ImageSet, other: ImageSet, options:
   })
 }
 
-/** Sides of the pyramid's levels, finest first: halving while the next level is still at least `minSize`. */
+/** Sides of the pyramid's levels, finest first: halving (an odd side keeps its last pixel: 33 → 17) while the next level is still at least `minSize`. */
 function levelSizes(side: number, minSize: number): number[] {
   const sizes = [side]
-  while (Math.floor(sizes.at(-1)! / 2) >= minSize) sizes.push(Math.floor(sizes.at(-1)! / 2))
+  while (Math.ceil(sizes.at(-1)! / 2) >= minSize) sizes.push(Math.ceil(sizes.at(-1)! / 2))
   return sizes
 }
 
@@ -140,7 +152,7 @@ function centreSquare(rgb: Float32Array, width: number, height: number): Float32
  * The Laplacian pyramid of a square RGB image at `sizes` (finest first): each level but the last is
  * its Gaussian level minus the next level expanded back (the detail of one octave); the last is
  * the Gaussian level itself. Reduce: binomial blur then every other pixel; expand: zeros between
- * pixels then the blur ×4; borders mirrored.
+ * pixels then the blur ×4; borders mirrored. Each size is the one before halved, rounded up.
  */
 export function laplacianPyramid(rgb: Float32Array, sizes: number[]): Float32Array[] {
   const gaussian = [rgb]
