@@ -109,13 +109,19 @@ describe('slicedWasserstein', () => {
     expect(reds[1]!.distance).toBeGreaterThan(4 * same[1]!.distance)
   })
 
-  it('compares sets of different sizes, and grey with colour, at three levels for 64×64', () => {
+  it('compares sets of different sizes, and grey with colour, at three levels for 64×64 and two for 33×33', () => {
     const grey = (count: number, seed: number): ImageSet => {
       const rand = mulberry32(seed)
       return { pixels: Float32Array.from({ length: count * 64 * 64 }, () => rand()), count, shape: { width: 64, height: 64, channels: 1 } }
     }
     const r = slicedWasserstein(grey(3, 1), grey(10, 2), fast)
     expect(r.map((l) => l.size)).toEqual([64, 32, 16])
+    // An odd side halves rounding up, keeping its last pixel: 33 → 17 (not 16, which would leave the expand without its last row).
+    const odd = (seed: number): ImageSet => {
+      const rand = mulberry32(seed)
+      return { pixels: Float32Array.from({ length: 4 * 33 * 33 }, () => rand()), count: 4, shape: { width: 33, height: 33, channels: 1 } }
+    }
+    expect(slicedWasserstein(odd(1), odd(2), fast).map((l) => l.size)).toEqual([33, 17])
     for (const l of r) expect(Number.isFinite(l.distance)).toBe(true)
   })
 
