@@ -129,26 +129,26 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     throw new TrainError('ERR_INVALID_OPTION', `classMix ${describeValue(classMix)} is invalid: pass ${CLASS_MIXES.join(' or ')}.`)
   await selectBackend('auto')
   const realSource = (shape: Shape, dataset: DatasetSource | undefined): DatasetSource => {
-    const digitModel = shape.width === 28 && shape.height === 28 && shape.channels === 1
-    const source = dataSource(data) ?? dataset ?? (digitModel ? { kind: 'mnist' as const } : undefined)
+    const source = dataSource(data) ?? dataset ?? (isDigitModel(shape) ? { kind: 'mnist' as const } : undefined)
     if (source === undefined)
       throw new TrainError('ERR_INVALID_OPTION', `no real images to compare ${input} with: pass --data mnist, emoji or a folder.`)
     return source
   }
+  const loadReal = (source: DatasetSource, shape: Shape, conditional: boolean) =>
+    loadDataset(source, { size: shape.width, channels: shape.channels, fit: 'crop' }, conditional, 'test')
   // The real images, when the class mix needed them before the samples were drawn (loaded once).
   let loaded: LoadedDataset | undefined
   const plan: ClassPlan = async (labels, shape, dataset) => {
     if (classMix === 'seed') return undefined
     const source = realSource(shape, dataset)
-    loaded = await loadDataset(source, { size: shape.width, channels: shape.channels, fit: 'crop' }, source.kind === 'folder', 'test')
-    const real = loaded.dataset
-    return classesInRealMix(real, labels, count)
+    loaded = await loadReal(source, shape, source.kind === 'folder')
+    return classesInRealMix(loaded.dataset, labels, count)
   }
   const samples = input.endsWith('.onnx')
     ? await onnxSamples(input, count, truncation, plan)
     : await runSamples(input, count, truncation, plan)
   const { shape } = samples
-  const digitModel = shape.width === 28 && shape.height === 28 && shape.channels === 1
+  const digitModel = isDigitModel(shape)
   const source = realSource(shape, samples.dataset)
   // The classifier scores digits against MNIST's test set: only for a digit model compared with MNIST.
   if (evaluator !== undefined && !(digitModel && source.kind === 'mnist')) {
@@ -161,8 +161,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     digitModel && source.kind === 'mnist' ? (evaluator ?? (await existing(resolve('models/mnist/evaluator')))) : undefined
 
   if (evaluatorDir !== undefined) return classifierEvaluation(input, samples, count, evaluatorDir, classMix)
-  const { dataset: real, heldOut } =
-    loaded ?? (await loadDataset(source, { size: shape.width, channels: shape.channels, fit: 'crop' }, false, 'test'))
+  const { dataset: real, heldOut } = loaded ?? (await loadReal(source, shape, false))
   const realPixels = pixelsAsFloats(real)
   const fake = pixelFeatures(samples.pixels, count, shape)
   const realFeatures = pixelFeatures(realPixels, real.count, shape)
@@ -174,6 +173,11 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     edges: { samples: strongEdgeShare(samples.pixels, count, shape), real: strongEdgeShare(realPixels, real.count, shape) },
     slicedWasserstein: pyramidDistances({ pixels: samples.pixels, count, shape }, { pixels: realPixels, count: real.count, shape }),
   }
+}
+
+/** A 28×28 grey model: a digit model, scored against MNIST unless told otherwise. */
+function isDigitModel(shape: Shape): boolean {
+  return shape.width === 28 && shape.height === 28 && shape.channels === 1
 }
 
 /** The samples' sliced Wasserstein distances to the real images per level, beside the real images' halves'. */

@@ -53,16 +53,14 @@ export function strongEdgeShare(
   shape: { width: number; height: number; channels: number },
   threshold = STRONG_EDGE,
 ): number {
-  const { width, height, channels } = shape
+  const { width, height } = shape
   if (count === 0 || width < 2 || height < 2) return 0
   const limit = threshold * threshold
   // One image at a time, composited once: each pixel is read as itself and as two neighbours.
   const rgb = new Float32Array(width * height * 3)
   let total = 0
   for (let n = 0; n < count; n++) {
-    for (let i = 0; i < width * height; i++) {
-      for (let c = 0; c < 3; c++) rgb[i * 3 + c] = onWhite(pixels, (n * width * height + i) * channels, c, channels)
-    }
+    rgbOnWhite(pixels, n, shape, rgb)
     let edges = 0
     for (let y = 0; y < height - 1; y++) {
       for (let x = 0; x < width - 1; x++) {
@@ -82,8 +80,22 @@ export function strongEdgeShare(
   return total / count
 }
 
+/** Image `n` of `pixels` in RGB, grey replicated, transparency composited onto white: into `rgb` (width · height · 3 numbers), which it returns. */
+export function rgbOnWhite(
+  pixels: Float32Array,
+  n: number,
+  shape: { width: number; height: number; channels: number },
+  rgb = new Float32Array(shape.width * shape.height * 3),
+): Float32Array {
+  const { width, height, channels } = shape
+  for (let i = 0; i < width * height; i++) {
+    for (let c = 0; c < 3; c++) rgb[i * 3 + c] = onWhite(pixels, (n * width * height + i) * channels, c, channels)
+  }
+  return rgb
+}
+
 /** Channel `c` (0–2) of the pixel at `p`, grey replicated, transparency composited onto white. */
-export function onWhite(pixels: Float32Array, p: number, c: number, channels: number): number {
+function onWhite(pixels: Float32Array, p: number, c: number, channels: number): number {
   const alpha = channels === 4 ? pixels[p + 3]! : 1
   return (channels === 1 ? pixels[p]! : pixels[p + c]!) * alpha + (1 - alpha)
 }

@@ -1,7 +1,7 @@
 import { describeValue } from 'gan-sdk/core'
 import { TrainError } from '../errors.js'
 import { mulberry32 } from '../random.js'
-import { onWhite } from './pixel-features.js'
+import { rgbOnWhite } from './pixel-features.js'
 
 /** Images as floats in [0, 1], NHWC; grey or RGB(A), transparency composited onto white. */
 export interface ImageSet {
@@ -120,15 +120,12 @@ function describe(set: ImageSet, sizes: number[], total: number, patch: number, 
   for (let n = 0; n < set.count; n++) {
     const take = Math.floor(((n + 1) * total) / set.count) - Math.floor((n * total) / set.count)
     if (take === 0) continue
-    const rgb = new Float32Array(width * height * 3)
-    for (let i = 0; i < width * height; i++)
-      for (let c = 0; c < 3; c++) rgb[i * 3 + c] = onWhite(set.pixels, (n * width * height + i) * set.shape.channels, c, set.shape.channels)
-    laplacianPyramid(centreSquare(rgb, width, height), sizes).forEach((level, l) => {
+    laplacianPyramid(centreSquare(rgbOnWhite(set.pixels, n, set.shape), width, height), sizes).forEach((level, l) => {
       const side = sizes[l]!
+      const into = out[l]!
       for (let t = 0; t < take; t++) {
         const y0 = Math.floor(rand() * (side - patch + 1))
         const x0 = Math.floor(rand() * (side - patch + 1))
-        const into = out[l]!
         let k = (filled + t) * dims
         for (let y = y0; y < y0 + patch; y++) for (let i = (y * side + x0) * 3; i < (y * side + x0 + patch) * 3; i++) into[k++] = level[i]!
       }
