@@ -13,6 +13,7 @@ export function sampleScores(e) {
     precision: e.precision,
     recall: e.recall,
     ...(e.edges ? { strongEdgeShare: e.edges.samples } : {}),
+    ...(e.colourfulness ? { colourfulness: e.colourfulness.samples } : {}),
     ...(e.slicedWasserstein ? { slicedWasserstein: e.slicedWasserstein.map(({ size, samples }) => ({ size, distance: samples })) } : {}),
   }
 }

@@ -32,6 +32,8 @@ describe('the bundled emoji model', () => {
     expect(g.strongEdgeShare).toBeCloseTo(card.generated.strongEdgeShare!, 3)
     expect(report.realReference.frechetDistance).toBeCloseTo(card.realReference.frechetDistance, 2)
     expect(report.realReference.strongEdgeShare).toBeCloseTo(card.realReference.strongEdgeShare!, 3)
+    expect(g.colourfulness).toBeCloseTo(card.generated.colourfulness!, 1)
+    expect(report.realReference.colourfulness).toBeCloseTo(card.realReference.colourfulness!, 1)
     // The pyramid's distances, per level (finest first), under the bar and as the card's table quotes them.
     expect(g.slicedWasserstein!.map((l) => l.size)).toEqual([32, 16])
     g.slicedWasserstein!.forEach((l, i) => expect(l.distance).toBeLessThanOrEqual(QUALITY_BAR.slicedWasserstein[i]!))

@@ -38,6 +38,7 @@ export async function scoreModel(modelPath, { count = 10000 } = {}) {
     realReference: {
       frechetDistance: e.realFrechetDistance,
       ...(e.edges ? { strongEdgeShare: e.edges.real } : {}),
+      ...(e.colourfulness ? { colourfulness: e.colourfulness.real } : {}),
       ...(e.slicedWasserstein ? { slicedWasserstein: e.slicedWasserstein.map(({ size, real }) => ({ size, distance: real })) } : {}),
     },
   }

@@ -10,8 +10,8 @@ export const EVAL_USAGE = `Usage: gan-train eval <run | model.onnx> [options]
 Score a generator on seeds 0 … count−1 against real images: the Fréchet distance and improved
 precision/recall (k = 3) in a feature space; for 28×28 grey digit models the scoring classifier's
 view (mean confidence, class histogram, label agreement for conditional models), for other images
-the share of pixels on strong edges beside the real images' (blur lowers it, speckle raises it) and
-the sliced Wasserstein distance of 7×7 patches per Laplacian pyramid level (ProGAN's; the finest
+the share of pixels on strong edges beside the real images' (blur lowers it, speckle raises it), their
+colourfulness (Hasler and Süsstrunk's; washed-out colour lowers it) and the sliced Wasserstein distance of 7×7 patches per Laplacian pyramid level (ProGAN's; the finest
 level sees sharpness and detail, the coarsest colour and layout).
 
 Options:
@@ -76,6 +76,10 @@ function describe(r: Evaluation): string {
   if (r.edges)
     lines.push(
       `  strong edges         ${pct(r.edges.samples)} of pixels (real images: ${pct(r.edges.real)}; fewer: blurrier, more: noisier)`,
+    )
+  if (r.colourfulness)
+    lines.push(
+      `  colourfulness        ${r.colourfulness.samples.toFixed(1)} (real images: ${r.colourfulness.real.toFixed(1)}; 0 is grey; lower: washed out)`,
     )
   if (r.slicedWasserstein)
     lines.push(

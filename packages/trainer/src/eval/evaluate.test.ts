@@ -92,6 +92,9 @@ describe('evaluate', () => {
     expect(r.edges!.real).toBeCloseTo(1 / 31, 6)
     // A barely trained generator draws smooth smudges.
     expect(r.edges!.samples).toBeLessThan(r.edges!.real)
+    // Half of each image one of the four colours, half white: Hasler and Süsstrunk's 1.3 · √(μ²rg + μ²yb) (σ = |μ|), averaged.
+    const halfWhite = ([r, g, b]: number[]) => 1.3 * Math.hypot((r! - g!) / 2, ((r! + g!) / 2 - b!) / 2)
+    expect(r.colourfulness!.real).toBeCloseTo(colours.map(halfWhite).reduce((a, b) => a + b) / 4, 3)
     // The pyramid's finest level misses the real images' one hard edge: further from them than their halves are from each other.
     expect(r.slicedWasserstein!.map((l) => l.size)).toEqual([32, 16])
     expect(r.slicedWasserstein![0]!.samples).toBeGreaterThan(2 * r.slicedWasserstein![0]!.real)

@@ -12,7 +12,7 @@ import { loadLayersModel } from '../io/layers-model-io.js'
 import { readRunManifest } from '../run-manifest.js'
 import { classify } from './classifier.js'
 import { frechetDistance } from './frechet.js'
-import { pixelFeatures, strongEdgeShare } from './pixel-features.js'
+import { colourfulness, pixelFeatures, strongEdgeShare } from './pixel-features.js'
 import { CLASS_MIXES, classesInRealMix, type ClassMix } from './class-mix.js'
 import { precisionRecall } from './precision-recall.js'
 import { slicedWasserstein, type ImageSet } from './sliced-wasserstein.js'
@@ -79,6 +79,12 @@ export interface Evaluation {
    * score under the real images, speckled ones over them, crisp ones near them.
    */
   edges?: { samples: number; real: number }
+  /**
+   * Without a classifier: Hasler and Süsstrunk's colourfulness (`colourfulness`, pixel-features.ts)
+   * of the samples and of the real images, 0 for grey. Thumbnails average colour away; this does
+   * not: washed-out samples score under the real images, colourful ones near them.
+   */
+  colourfulness?: { samples: number; real: number }
   /**
    * Without a classifier: sliced Wasserstein distances ×10³ per Laplacian pyramid level, finest
    * first (`slicedWasserstein`, sliced-wasserstein.ts, defaults): the samples' against the real
@@ -171,6 +177,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     real: { count: real.count, heldOut },
     ...distances(fake, count, realFeatures, real.count, 192),
     edges: { samples: strongEdgeShare(samples.pixels, count, shape), real: strongEdgeShare(realPixels, real.count, shape) },
+    colourfulness: { samples: colourfulness(samples.pixels, count, shape), real: colourfulness(realPixels, real.count, shape) },
     slicedWasserstein: pyramidDistances({ pixels: samples.pixels, count, shape }, { pixels: realPixels, count: real.count, shape }),
   }
 }

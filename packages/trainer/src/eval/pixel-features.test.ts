@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { pixelFeatures, strongEdgeShare } from './pixel-features.js'
+import { colourfulness, pixelFeatures, strongEdgeShare } from './pixel-features.js'
 
 describe('pixelFeatures', () => {
   it('averages blocks into an 8×8 RGB thumbnail, grey replicated, alpha composited onto white', () => {
@@ -52,5 +52,41 @@ describe('strongEdgeShare', () => {
     expect(strongEdgeShare(alpha, 1, { width: 2, height: 2, channels: 4 })).toBe(1)
     const clear = Float32Array.from([0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1])
     expect(strongEdgeShare(clear, 1, { width: 2, height: 2, channels: 4 })).toBe(0)
+  })
+})
+
+describe('colourfulness', () => {
+  const shape = { width: 4, height: 4, channels: 4 }
+  /** A 4×4 RGBA image: the left half `rgb` at `alpha`, the right half transparent (white behind). */
+  const halfColour = (rgb: number[], alpha = 1) =>
+    Float32Array.from({ length: 4 * 4 * 4 }, (_, i) => (Math.floor(i / 4) % 4 < 2 ? (i % 4 === 3 ? alpha : rgb[i % 4]!) : 0))
+
+  it("is Hasler and Süsstrunk's measure on 0–255 channels over white", () => {
+    // Red beside white: rg is 255 or 0 and yb 127.5 or 0, so both means are half and both deviations half of those.
+    const rg = 127.5
+    const yb = 63.75
+    expect(colourfulness(halfColour([1, 0, 0]), 1, shape)).toBeCloseTo(1.3 * Math.hypot(rg, yb), 3)
+    // Blue beside white: rg is 0, yb −255 or 0.
+    expect(colourfulness(halfColour([0, 0, 1]), 1, shape)).toBeCloseTo(1.3 * 127.5, 3)
+    // The mean over images.
+    expect(colourfulness(Float32Array.of(...halfColour([1, 0, 0]), ...halfColour([0, 0, 1])), 2, shape)).toBeCloseTo(
+      (1.3 * Math.hypot(rg, yb) + 1.3 * 127.5) / 2,
+      3,
+    )
+  })
+
+  it('is 0 for grey and for transparent images, and lower for washed-out colour', () => {
+    expect(colourfulness(halfColour([0.3, 0.3, 0.3]), 1, shape)).toBeCloseTo(0, 6)
+    expect(colourfulness(halfColour([1, 0, 0], 0), 1, shape)).toBeCloseTo(0, 6)
+    expect(
+      colourfulness(
+        Float32Array.from({ length: 16 }, (_, i) => i / 16),
+        1,
+        { width: 4, height: 4, channels: 1 },
+      ),
+    ).toBeCloseTo(0, 6)
+    // Half-transparent red is pink over white: half the colourfulness.
+    expect(colourfulness(halfColour([1, 0, 0], 0.5), 1, shape)).toBeCloseTo(colourfulness(halfColour([1, 0, 0]), 1, shape) / 2, 3)
+    expect(colourfulness(new Float32Array(0), 0, shape)).toBe(0)
   })
 })
