@@ -77,6 +77,12 @@ describe('discriminator export (role discriminator: image [+ label] → logit)',
     // The embedding's columns are stored in the features' (channels-first) order: no Gather to align them per image.
     expect(ops.filter((op) => op === 'Gather')).toHaveLength(1)
     expect(result.optimization).toMatchObject({ removedLayoutNodes: 1 })
+
+    // The projection's Embedding normalised too (the trainer's spectralNormProjection): σ folded into the table.
+    const normedTable = randomize(discriminator({ size: 8, channels: 3, spectral: true, classes: 4, spectralProjection: true }), 25)
+    const folded = await exportOnnx(await artifactsOf(normedTable), { role: 'discriminator', range: [-1, 1], labels: ['a', 'b', 'c', 'd'] })
+    expect(folded.maxAbsDiff).toBeLessThan(ROUNDING)
+    expect((await parse(folded.bytes)).ops).toEqual((await parse(result.bytes)).ops)
   })
 
   it('from a run directory: the "discriminator" model, gan.json’s range, name and licence', async () => {

@@ -42,6 +42,7 @@ describe('resolveTrainOptions', () => {
       inputFilters: 0,
       seed: 1,
       spectralNorm: false,
+      spectralNormProjection: false,
       auxiliaryClassifier: false,
     })
     expect(resolveTrainOptions({ outDir: 'x', conditional: true, classLoss: 0.5 })).toMatchObject({
@@ -65,6 +66,12 @@ describe('resolveTrainOptions', () => {
     // Policies apply in the paper's order, whatever order they are listed in.
     expect(folder.augment).toEqual(['translation', 'cutout'])
     expect(resolveTrainOptions({ outDir: 'x', dataset: 'photos', size: 64 }).model.generatorFilters).toEqual([256, 128, 64])
+  })
+
+  it('spectralNormProjection reaches the model with spectralNorm on a conditional run', () => {
+    const o = resolveTrainOptions({ outDir: 'x', dataset: 'emoji', conditional: true, spectralNorm: true, spectralNormProjection: true })
+    expect(o.model).toMatchObject({ spectralNorm: true, spectralNormProjection: true })
+    expect(resolveTrainOptions({ outDir: 'x' }).model.spectralNormProjection).toBe(false)
   })
 
   it('does not mutate the caller object', () => {
@@ -92,6 +99,13 @@ describe('resolveTrainOptions', () => {
     [{ classLoss: -0.1, conditional: true }, /classLoss must be a number ≥ 0, got -0\.1\./],
     [{ lecam: -1 }, /lecam must be a number ≥ 0, got -1\./],
     [{ classLoss: 1 }, /classLoss 1 needs class labels: train a conditional model \(--conditional\), or leave --class-loss out\./],
+    [
+      { spectralNormProjection: true, spectralNorm: true },
+      /spectralNormProjection normalises a conditional discriminator's class embedding beside its spectrally normalised layers: add --conditional, or leave --spectral-norm-projection out\./,
+    ],
+    [{ spectralNormProjection: true, conditional: true }, /add --spectral-norm, or leave/],
+    [{ spectralNormProjection: true }, /add --conditional and --spectral-norm, or leave/],
+    [{ spectralNormProjection: 'yes', conditional: true, spectralNorm: true }, /spectralNormProjection must be true or false, got "yes"\./],
     [{ generatorFilters: [] }, /generatorFilters must be a non-empty list of positive integers, e\.g\. \[128, 64\], got \[\]\./],
     [{ dataset: '' }, /dataset "" is empty: use mnist, emoji, emoji-subcategories or the path of a folder of images\./],
     [{ size: 48 }, /size must be one of 28, 32, 64, 128, got 48\./],

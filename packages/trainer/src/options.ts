@@ -90,6 +90,13 @@ export interface TrainOptions {
   /** Spectral normalisation of the discriminator's layers. @default false */
   spectralNorm?: boolean
   /**
+   * With `spectralNorm` and `conditional`: normalise the projection discriminator's class embedding
+   * too, as SNGAN-projection (Miyato & Koyama 2018) and BigGAN do. Without it the label term's
+   * weights are free while the rest of D is held to a Lipschitz bound, so D can lean on "is this
+   * the class's look" more than on "is this real". @default false
+   */
+  spectralNormProjection?: boolean
+  /**
    * Weight of an auxiliary class loss, for conditional runs (AC-GAN, Odena et al. 2017): the
    * discriminator gains a classifier head trained with cross-entropy on real images, and the
    * generator is trained to make that classifier read each fake as the class it asked for, on top
@@ -237,6 +244,7 @@ export const TRAIN_DEFAULTS = {
   augment: [] as readonly AugmentPolicy[],
   mirror: false,
   spectralNorm: false,
+  spectralNormProjection: false,
   conditional: false,
 } as const
 
@@ -377,6 +385,14 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       `classLoss ${classLoss} needs class labels: train a conditional model (--conditional), or leave --class-loss out.`,
     )
   }
+  const spectralNorm = flag('spectralNorm', input.spectralNorm, TRAIN_DEFAULTS.spectralNorm)
+  const spectralNormProjection = flag('spectralNormProjection', input.spectralNormProjection, TRAIN_DEFAULTS.spectralNormProjection)
+  if (spectralNormProjection && !(spectralNorm && conditional)) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `spectralNormProjection normalises a conditional discriminator's class embedding beside its spectrally normalised layers: add ${[conditional ? '' : '--conditional', spectralNorm ? '' : '--spectral-norm'].filter(Boolean).join(' and ')}, or leave --spectral-norm-projection out.`,
+    )
+  }
   return {
     outDir: input.outDir,
     data,
@@ -415,7 +431,8 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       outputFilters: number('outputFilters'),
       inputFilters: number('discriminatorInputFilters'),
       seed: number('seed'),
-      spectralNorm: flag('spectralNorm', input.spectralNorm, TRAIN_DEFAULTS.spectralNorm),
+      spectralNorm,
+      spectralNormProjection,
       auxiliaryClassifier: classLoss > 0,
     },
   }

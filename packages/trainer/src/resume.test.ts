@@ -11,7 +11,7 @@ import type { TrainOptions } from './options.js'
 import { squares } from './testing/squares.js'
 import { readMetrics } from './metrics.js'
 
-/** Every model feature at once, tiny: conditional with a class loss, LeCam, mirrored images, spectral norm, DiffAugment, hinge loss, standing statistics. */
+/** Every model feature at once, tiny: conditional with a class loss, LeCam, mirrored images, spectral norm (the projection's too), DiffAugment, hinge loss, standing statistics. */
 const RUN = {
   dataset: squares(12, { channels: 3 }),
   conditional: true,
@@ -19,6 +19,7 @@ const RUN = {
   lecam: 0.3,
   mirror: true,
   spectralNorm: true,
+  spectralNormProjection: true,
   augment: ['translation', 'cutout', 'color'],
   loss: 'hinge',
   standingStats: 2,
@@ -69,6 +70,7 @@ describe('resume', () => {
         steps: 6,
         conditional: true,
         spectralNorm: true,
+        spectralNormProjection: true,
         classLoss: 0.5,
         lecam: 0.3,
         loss: 'hinge',

@@ -69,6 +69,7 @@ const ALL_FLAGS = {
   loss: 'hinge',
   augment: 'color, cutout',
   'spectral-norm': true,
+  'spectral-norm-projection': true,
   mirror: true,
   force: true,
 } satisfies TrainCommandFlags
@@ -101,6 +102,7 @@ describe('resolveTrainCommandOptions', () => {
       loss: 'hinge',
       augment: ['color', 'cutout'],
       spectralNorm: true,
+      spectralNormProjection: true,
       mirror: true,
       force: true,
       steps: 12000,

@@ -42,6 +42,8 @@ Model:
                                   start the discriminator with a 3×3 convolution of n maps at full
                                   resolution (SNGAN's discriminator); 0 = none (default: ${D.discriminatorInputFilters})
   --spectral-norm                 spectral normalisation in the discriminator
+  --spectral-norm-projection      with --spectral-norm and --conditional: normalise the projection's class
+                                  embedding too (SNGAN-projection, BigGAN)
   --class-loss <w>                with --conditional: weight of an auxiliary classifier loss (AC-GAN) that
                                   ties images to their labels, 0 = none (default: ${D.classLoss})
 Training:

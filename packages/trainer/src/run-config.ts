@@ -70,6 +70,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       augment: opts.augment,
       mirror: opts.mirror,
       spectralNorm: opts.model.spectralNorm ?? false,
+      spectralNormProjection: opts.model.spectralNormProjection ?? false,
       classLoss: opts.classLoss,
       lecam: opts.lecam,
       emaDecay: opts.emaDecay,

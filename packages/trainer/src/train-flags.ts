@@ -41,6 +41,7 @@ export const TRAIN_FLAGS = {
   augment: { type: 'string' },
   mirror: { type: 'boolean' },
   'spectral-norm': { type: 'boolean' },
+  'spectral-norm-projection': { type: 'boolean' },
   ema: { type: 'string' },
   'standing-stats': { type: 'string' },
   'class-loss': { type: 'string' },
@@ -96,6 +97,7 @@ const FLAG_OF: Partial<Record<keyof TrainOptions, string>> = {
   augment: 'augment',
   mirror: 'mirror',
   spectralNorm: 'spectral-norm',
+  spectralNormProjection: 'spectral-norm-projection',
   generatorFilters: 'generator-filters',
   discriminatorFilters: 'discriminator-filters',
   backend: 'backend',
@@ -126,6 +128,7 @@ export type TrainCommandFlags = Partial<
   conditional?: boolean
   mirror?: boolean
   'spectral-norm'?: boolean
+  'spectral-norm-projection'?: boolean
   'no-fast-kernels'?: boolean
   force?: boolean
 }
@@ -178,6 +181,7 @@ export function resolveTrainCommandOptions(flags: TrainCommandFlags, dataset?: s
   if (flags.conditional) options.conditional = true
   if (flags.mirror) options.mirror = true
   if (flags['spectral-norm']) options.spectralNorm = true
+  if (flags['spectral-norm-projection']) options.spectralNormProjection = true
   if (flags['no-fast-kernels']) options.fastKernels = false
   if (flags.force) options.force = true
   const name = text(flags, 'name', 'a model name')

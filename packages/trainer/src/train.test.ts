@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { selectBackend } from './backend/ladder.js'
 import type { TrainEvent } from './events.js'
 import { loadLayersModel } from './io/layers-model-io.js'
+import { SpectralNormalization } from './models/spectral-norm.js'
 import { readRunManifest } from './run-manifest.js'
 import { train } from './train.js'
 import type { TrainOptions } from './options.js'
@@ -192,6 +193,29 @@ describe('train', () => {
     D.dispose()
     const config = JSON.parse(await readFile(join(outDir, 'config.json'), 'utf8')) as { options: { discriminatorInputFilters: number } }
     expect(config.options.discriminatorInputFilters).toBe(3)
+  })
+
+  it("spectralNormProjection: the checkpointed D's class embedding is spectrally normalised and trained, and config.json keeps it", async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'gan-train-'))
+    const dataset = { ...squares(8), labels: Uint8Array.from({ length: 8 }, (_, n) => n % 2), classNames: ['a', 'b'] }
+    const options = { outDir, dataset, ...SMALL, conditional: true, spectralNorm: true, spectralNormProjection: true, steps: 2 }
+    await train({ ...options, steps: 1 })
+    const table = async (step: string) => {
+      const D = await loadLayersModel(join(outDir, 'checkpoints', step, 'discriminator'))
+      const wrapped = D.layers
+        .filter((l) => l instanceof SpectralNormalization)
+        .map((l) => (l as SpectralNormalization).layer.getClassName())
+      const weights = D.layers.find((l) => l instanceof SpectralNormalization && l.layer.getClassName() === 'Embedding')!.getWeights()
+      const values = Array.from(weights[0]!.dataSync())
+      D.dispose()
+      return { wrapped, values }
+    }
+    const first = await table('step-000001')
+    expect(first.wrapped).toContain('Embedding')
+    await train({ outDir, dataset, resume: true, steps: 2 })
+    expect((await table('step-000002')).values).not.toEqual(first.values)
+    const config = JSON.parse(await readFile(join(outDir, 'config.json'), 'utf8')) as { options: { spectralNormProjection: boolean } }
+    expect(config.options.spectralNormProjection).toBe(true)
   })
 
   it('mirror: D sees the flipped images too, and config.json keeps it for --resume', async () => {

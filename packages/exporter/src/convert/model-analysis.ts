@@ -1,5 +1,5 @@
 import { ExportError } from '../errors.js'
-import type { ModelInput, Topology } from '../read/topology.js'
+import type { LayerSpec, ModelInput, Topology } from '../read/topology.js'
 import type { GraphIo } from './onnx-graph.js'
 import { wrappedLayer } from './spectral-normalization.js'
 
@@ -103,15 +103,22 @@ const RANGE_PRESERVING = new Set([
   'ZeroPadding2D',
 ])
 
+/** An Embedding layer, as it is or inside a SpectralNormalization wrapper (a normalised projection): the layer that holds its config. */
+function embeddingOf(layer: LayerSpec): LayerSpec | undefined {
+  if (layer.className === 'Embedding') return layer
+  if (layer.className === 'SpectralNormalization' && wrappedLayer(layer).className === 'Embedding') return wrappedLayer(layer)
+  return undefined
+}
+
 /**
  * Which model input is the latent (or image) and which, if any, the label: an input of shape [1]
- * that only Embedding layers read.
+ * that only Embedding layers (spectrally normalised or not) read.
  */
 function classifyInputs(topology: Topology, role: Role): { main: ModelInput; label?: ModelInput } {
   const { inputs, layers } = topology
   const isLabel = (input: ModelInput) => {
     const readers = layers.filter((l) => l.inbound.includes(input.name))
-    return input.shape.length === 2 && input.shape[1] === 1 && readers.length > 0 && readers.every((l) => l.className === 'Embedding')
+    return input.shape.length === 2 && input.shape[1] === 1 && readers.length > 0 && readers.every((l) => embeddingOf(l) !== undefined)
   }
   if (inputs.length === 1) return { main: inputs[0]! }
   const labels = inputs.filter(isLabel)
@@ -125,7 +132,7 @@ function classifyInputs(topology: Topology, role: Role): { main: ModelInput; lab
 
 /** The number of classes: the input_dim of the Embeddings that read the label, which must agree. */
 function classesOf(topology: Topology, label: ModelInput): number {
-  const dims = topology.layers.filter((l) => l.inbound.includes(label.name)).map((l) => l.config['input_dim'])
+  const dims = topology.layers.filter((l) => l.inbound.includes(label.name)).map((l) => embeddingOf(l)!.config['input_dim'])
   if (!Number.isInteger(dims[0]) || (dims[0] as number) < 1) {
     throw new ExportError(
       'ERR_UNSUPPORTED_CONFIG',

@@ -4,9 +4,12 @@ import type { LayerSpec } from '../read/topology.js'
 import { conv2d } from './conv-layers.js'
 import type { Converter } from './converter.js'
 import { dense } from './core-layers.js'
+import { embedding } from './embedding.js'
 
-/** Layers a SpectralNormalization wrapper may hold: those whose kernel's last axis is the output. */
-const WRAPPABLE: Record<string, Converter> = { Dense: dense, Conv2D: conv2d }
+/** Layers a SpectralNormalization wrapper may hold: those whose weight matrix's last axis is the output. */
+const WRAPPABLE: Record<string, Converter> = { Dense: dense, Conv2D: conv2d, Embedding: embedding }
+/** The weight matrix each wrappable layer names: what σ divides. */
+const MATRICES = new Set(['kernel', 'embeddings'])
 
 /** The layer a SpectralNormalization wrapper holds (`config.layer = { class_name, config }`), named as the wrapper. */
 export function wrappedLayer(layer: LayerSpec): LayerSpec {
@@ -54,9 +57,10 @@ function l2normalize(x: Float64Array): void {
 }
 
 /**
- * SpectralNormalization(Dense | Conv2D): the wrapped layer with its kernel divided by σ, folded into
- * the exported weights. The wrapper's weights are the wrapped layer's own (`kernel`, `bias`) then
- * `u`, stored as `<wrapper>/<name>` (or `<wrapper>/<wrapped>/<name>`).
+ * SpectralNormalization(Dense | Conv2D | Embedding): the wrapped layer with its kernel (an
+ * Embedding's table) divided by σ, folded into the exported weights. The wrapper's weights are the
+ * wrapped layer's own (`kernel`, `bias`; `embeddings`) then `u`, stored as `<wrapper>/<name>` (or
+ * `<wrapper>/<wrapped>/<name>`).
  */
 export const spectralNormalization: Converter = (layer, inputs, ctx) => {
   const inner = wrappedLayer(layer)
@@ -67,7 +71,7 @@ export const spectralNormalization: Converter = (layer, inputs, ctx) => {
   const key = (k: string) => (!ctx.hasWeight(k) && innerName !== '' && ctx.hasWeight(`${innerName}/${k}`) ? `${innerName}/${k}` : k)
   const weight = (k: string, shape: readonly number[]): Float32Array => {
     const w = ctx.weight(key(k), shape)
-    if (k !== 'kernel') return w
+    if (!MATRICES.has(k)) return w
     const out = shape[shape.length - 1]!
     const sigma = spectralNorm(w, out, ctx.weight(key('u'), [1, out]))
     if (!Number.isFinite(sigma) || sigma <= 0) {

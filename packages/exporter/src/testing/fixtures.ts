@@ -133,6 +133,8 @@ export interface DiscriminatorShape {
   spectral?: boolean
   /** A conditional (projection) discriminator: features · Embedding(classes, features)(label) is added to the logit. */
   classes?: number
+  /** With `spectral` and `classes`: wrap the projection's Embedding too (the trainer's `spectralNormProjection`). */
+  spectralProjection?: boolean
 }
 
 /** The trainer's discriminator: strided Conv2D → LeakyReLU stages, Flatten, Dense(1); optionally spectral-normalised and projection-conditional. */
@@ -143,6 +145,7 @@ export function discriminator({
   kernel = 4,
   spectral = false,
   classes,
+  spectralProjection = false,
 }: DiscriminatorShape): tfl.LayersModel {
   const wrap = (layer: tfl.layers.Layer) => (spectral ? spectralNorm(layer) : layer)
   const image = tfl.input({ shape: [size, size, channels], name: 'image' })
@@ -156,7 +159,8 @@ export function discriminator({
   if (classes === undefined) return tfl.model({ name: 'discriminator', inputs: image, outputs: logit })
   const label = tfl.input({ shape: [1], name: 'label', dtype: 'int32' })
   const size_ = features.shape[1] as number
-  const embedded = tfl.layers.flatten().apply(tfl.layers.embedding({ inputDim: classes, outputDim: size_ }).apply(label)) as Sym
+  const table = tfl.layers.embedding({ inputDim: classes, outputDim: size_ })
+  const embedded = tfl.layers.flatten().apply((spectralProjection ? wrap(table) : table).apply(label)) as Sym
   const projection = tfl.layers.dot({ axes: 1 }).apply([features, embedded]) as Sym
   return tfl.model({ name: 'discriminator', inputs: [image, label], outputs: tfl.layers.add().apply([logit, projection]) as Sym })
 }

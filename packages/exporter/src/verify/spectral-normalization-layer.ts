@@ -7,8 +7,10 @@ type Shape = Array<number | null>
 
 /** The wrapped layer's settings that the forward pass uses (TF.js's camelCase, as fromConfig gets them). */
 interface Wrapped {
-  className: 'Conv2D' | 'Dense'
+  className: 'Conv2D' | 'Dense' | 'Embedding'
   config: {
+    inputDim?: number
+    outputDim?: number
     units?: number
     filters?: number
     kernelSize?: number | number[]
@@ -26,15 +28,16 @@ const pair = (v: number | number[] | undefined, fallback: number): [number, numb
 
 /**
  * An inference-only TF.js `SpectralNormalization` (the trainer's layer, as agreed): the wrapped
- * Conv2D or Dense runs with W / σ, σ from one power iteration from the stored `u`
+ * Conv2D, Dense or Embedding runs with W / σ, σ from one power iteration from the stored `u`
  * (v = l2norm(Wᵀu), u' = l2norm(W v), σ = u'ᵀ W v, W as [out, rest]). Its weights are
- * `<name>/kernel`, `<name>/bias`, `<name>/u`, like the trainer's. Verification registers it when
+ * `<name>/kernel`, `<name>/bias`, `<name>/u` (an Embedding's `<name>/embeddings`, `<name>/u`), like the trainer's. Verification registers it when
  * no class of that name is registered, so a model saved by the trainer loads in the exporter to be
  * compared with its conversion, without the exporter importing the trainer; tests build models with it.
  */
 export class SpectralNormalization extends tfl.layers.Layer {
   static className = 'SpectralNormalization'
   readonly wrapped: Wrapped
+  /** The weight matrix: a Conv2D's or Dense's kernel, an Embedding's table. */
   private kernel: LayerVariable | undefined
   private bias: LayerVariable | undefined
   private u: LayerVariable | undefined
@@ -48,10 +51,17 @@ export class SpectralNormalization extends tfl.layers.Layer {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape
     const { className, config } = this.wrapped
     const input = shape[shape.length - 1]!
-    const out = (className === 'Dense' ? config.units : config.filters)!
-    const kernelShape = className === 'Dense' ? [input, out] : [...pair(config.kernelSize, 1), input, out]
-    this.kernel = this.addWeight('kernel', kernelShape, 'float32', tfl.initializers.glorotNormal({ seed: 1 }))
-    if (config.useBias !== false) this.bias = this.addWeight('bias', [out], 'float32', tfl.initializers.zeros())
+    const out = (className === 'Dense' ? config.units : className === 'Embedding' ? config.outputDim : config.filters)!
+    const kernelShape =
+      className === 'Embedding'
+        ? [config.inputDim!, out]
+        : className === 'Dense'
+          ? [input, out]
+          : [...pair(config.kernelSize, 1), input, out]
+    const name = className === 'Embedding' ? 'embeddings' : 'kernel'
+    this.kernel = this.addWeight(name, kernelShape, 'float32', tfl.initializers.glorotNormal({ seed: 1 }))
+    if (className !== 'Embedding' && config.useBias !== false)
+      this.bias = this.addWeight('bias', [out], 'float32', tfl.initializers.zeros())
     this.u = this.addWeight('u', [1, out], 'float32', tfl.initializers.randomNormal({ seed: 2 }), undefined, false)
     this.built = true
   }
@@ -60,6 +70,7 @@ export class SpectralNormalization extends tfl.layers.Layer {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape
     const { className, config } = this.wrapped
     if (className === 'Dense') return [...shape.slice(0, -1), config.units!]
+    if (className === 'Embedding') return [...shape, config.outputDim!]
     const [kh, kw] = pair(config.kernelSize, 1)
     const [sh, sw] = pair(config.strides, 1)
     const side = (n: number | null, k: number, s: number) =>
@@ -78,6 +89,7 @@ export class SpectralNormalization extends tfl.layers.Layer {
       const sigma = tf.sum(tf.mul(l2normalize(wv), wv))
       const normalized = tf.div(kernel, sigma)
       const { className, config } = this.wrapped
+      if (className === 'Embedding') return tf.reshape(tf.gather(normalized, tf.reshape(tf.cast(x, 'int32'), [-1])), [...x.shape, out])
       const y =
         className === 'Dense'
           ? tf.matMul(x as tf.Tensor2D, normalized as tf.Tensor2D)

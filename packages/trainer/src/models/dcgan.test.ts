@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../backend/ladder.js'
 import { defaultFilters } from './architecture.js'
 import { buildDiscriminator, buildGenerator, type DcganConfig } from './dcgan.js'
+import { SpectralNormalization } from './spectral-norm.js'
 
 const base: DcganConfig = {
   latentSize: 6,
@@ -123,5 +124,24 @@ describe('DCGAN family', () => {
     expect(normed.outputs[0]!.shape).toEqual([null, 1])
     plain.dispose()
     normed.dispose()
+  })
+
+  it("spectralNormProjection normalises a conditional D's class embedding too, and only with spectralNorm", () => {
+    const cfg = { ...base, classes: 3, spectralNorm: true }
+    const wrapped = (d: tfl.LayersModel) =>
+      d.layers.filter((l) => l instanceof SpectralNormalization).map((l) => (l as SpectralNormalization).layer.getClassName())
+    const normed = buildDiscriminator({ ...cfg, spectralNormProjection: true })
+    expect(wrapped(normed)).toEqual(['Conv2D', 'Conv2D', 'Embedding', 'Dense'])
+    expect(layerNames(normed)).not.toContain('Embedding')
+    const plain = buildDiscriminator(cfg)
+    expect(wrapped(plain)).toEqual(['Conv2D', 'Conv2D', 'Dense'])
+    expect(layerNames(plain)).toContain('Embedding')
+    const images = tf.randomNormal([2, 16, 16, 3], 0, 1, 'float32', 2)
+    const logits = normed.predict([images, tf.tensor2d([[0], [2]], [2, 1], 'int32')]) as tf.Tensor
+    expect(logits.shape).toEqual([2, 1])
+    const off = buildDiscriminator({ ...base, classes: 3, spectralNormProjection: true })
+    expect(wrapped(off)).toEqual([])
+    tf.dispose([images, logits])
+    ;[normed, plain, off].forEach((d) => d.dispose())
   })
 })

@@ -43,6 +43,11 @@ export interface DcganConfig {
   /** Wrap the discriminator's convolutions and its Dense layer in {@link SpectralNormalization}. @default false */
   spectralNorm?: boolean
   /**
+   * With `spectralNorm` and `classes`: wrap the projection's class embedding too, as SNGAN-projection
+   * (Miyato & Koyama 2018) and BigGAN do, so the label term cannot outgrow the normalised logit. @default false
+   */
+  spectralNormProjection?: boolean
+  /**
    * Give a conditional discriminator a second output: one logit per class, from a Dense layer on
    * the same features as its real/fake logit (the auxiliary classifier of AC-GAN, Odena et al.
    * 2017), which the class loss trains. @default false
@@ -189,11 +194,8 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
   const label = tfl.input({ shape: [1], name: LABEL_INPUT, dtype: 'int32' })
   const features = chain(image, body)
   const featureSize = features.shape[1] as number
-  const embedded = tfl.layers
-    .flatten()
-    .apply(
-      tfl.layers.embedding({ inputDim: cfg.classes, outputDim: featureSize, embeddingsInitializer: init(cfg.seed + 500) }).apply(label),
-    ) as tfl.SymbolicTensor
+  const table = tfl.layers.embedding({ inputDim: cfg.classes, outputDim: featureSize, embeddingsInitializer: init(cfg.seed + 500) })
+  const embedded = tfl.layers.flatten().apply((cfg.spectralNormProjection ? normed(table) : table).apply(label)) as tfl.SymbolicTensor
   const projection = tfl.layers.dot({ axes: 1 }).apply([features, embedded]) as tfl.SymbolicTensor
   const output = tfl.layers.add().apply([logit.apply(features) as tfl.SymbolicTensor, projection]) as tfl.SymbolicTensor
   if (!cfg.auxiliaryClassifier) return tfl.model({ name: 'discriminator', inputs: [image, label], outputs: output })

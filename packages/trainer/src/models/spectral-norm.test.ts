@@ -90,8 +90,39 @@ describe('SpectralNormalization', () => {
     loaded.dispose()
   })
 
+  it('wraps an Embedding: the rows of its table / σ, saved and loaded back', async () => {
+    const sn = new SpectralNormalization({ layer: tfl.layers.embedding({ inputDim: 3, outputDim: 5, embeddingsInitializer: seeded(6) }) })
+    const input = tfl.input({ shape: [1], dtype: 'int32' })
+    const model = tfl.model({ inputs: input, outputs: sn.apply(input) as tfl.SymbolicTensor })
+    const [table, u] = model.layers[1]!.getWeights() as [tf.Tensor2D, tf.Tensor]
+    expect([table.shape, u.shape]).toEqual([
+      [3, 5],
+      [1, 5],
+    ])
+    const labels = tf.tensor2d([[2], [0], [2]], [3, 1], 'int32')
+    for (let i = 0; i < 50; i++) tf.dispose(model.apply(labels, { training: true }) as tf.Tensor)
+    // Converged: σ is the table's largest singular value (from its Gram matrix), and each row comes out divided by it.
+    const gram = tf.matMul(table, table, true, false)
+    let v = tf.ones([5, 1]) as tf.Tensor2D
+    for (let i = 0; i < 200; i++) v = tf.tidy(() => tf.div(tf.matMul(gram, v), tf.norm(tf.matMul(gram, v))) as tf.Tensor2D)
+    const sigma = Math.sqrt(tf.norm(tf.matMul(gram, v)).dataSync()[0]!)
+    const rows = model.predict(labels) as tf.Tensor
+    expect(rows.shape).toEqual([3, 1, 5])
+    const t = table.arraySync()
+    const expected = [t[2]!, t[0]!, t[2]!].map((row) => row.map((x) => x / sigma))
+    ;(rows.arraySync() as number[][][]).forEach((r, i) => r[0]!.forEach((x, j) => expect(x).toBeCloseTo(expected[i]![j]!, 5)))
+    const dir = join(await mkdtemp(join(tmpdir(), 'gan-sn-')), 'model')
+    await saveLayersModel(model, dir)
+    const loaded = await loadLayersModel(dir)
+    const again = loaded.predict(labels) as tf.Tensor
+    expect(Array.from(again.dataSync())).toEqual(Array.from(rows.dataSync()))
+    tf.dispose([labels, gram, v, rows, again])
+    model.dispose()
+    loaded.dispose()
+  })
+
   it('refuses layers it cannot wrap', () => {
-    expect(() => new SpectralNormalization({ layer: tfl.layers.flatten() })).toThrow('wraps Conv2D or Dense layers, not Flatten')
+    expect(() => new SpectralNormalization({ layer: tfl.layers.flatten() })).toThrow('wraps Conv2D, Dense or Embedding layers, not Flatten')
     expect(() => new SpectralNormalization({ layer: tfl.layers.dense({ units: 1, activation: 'relu' }) })).toThrow(
       'wraps layers without an activation; add relu as a layer of its own',
     )

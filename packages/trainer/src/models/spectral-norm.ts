@@ -4,7 +4,11 @@ import * as tfl from '@tensorflow/tfjs-layers'
 type LayerArgs = ConstructorParameters<typeof tfl.layers.Layer>[0]
 
 /** The layers {@link SpectralNormalization} can wrap. */
-type Wrapped = tfl.layers.Layer & { getClassName(): 'Conv2D' | 'Dense' }
+type WrappedClass = 'Conv2D' | 'Dense' | 'Embedding'
+type Wrapped = tfl.layers.Layer & { getClassName(): WrappedClass }
+/** Each wrappable layer's weight matrix, as tfjs-layers names it. */
+const MATRIX: Record<WrappedClass, 'kernel' | 'embeddings'> = { Conv2D: 'kernel', Dense: 'kernel', Embedding: 'embeddings' }
+const WRAPPABLE: readonly string[] = Object.keys(MATRIX)
 type LayerVariable = ReturnType<tfl.layers.Layer['addWeight']>
 
 /** Keras's serialized form of the wrapped layer, as `getConfig()` returns it (keys are snake_cased on save). */
@@ -25,12 +29,14 @@ const stopGradient = tf.customGrad((...inputs) => ({
 const l2normalize = (x: tf.Tensor) => tf.div(x, tf.maximum(tf.norm(x), NORM_EPSILON))
 
 /**
- * Spectral normalisation of a Conv2D or Dense layer (Miyato et al. 2018): the layer runs with W / σ,
- * σ being W's largest singular value estimated by one power iteration from a stored vector `u`
- * ([1, out]): with W reshaped to [out, in·kh·kw], v = l2norm(Wᵀu), u' = l2norm(W v), σ = u'ᵀ W v.
- * Training calls store u' back into `u`; inference uses the stored `u` unchanged. Weights: the
- * wrapped layer's own (kernel, bias), then `u`. Serialized as `SpectralNormalization` with config
- * `{ layer: { class_name, config } }`, registered so saved models load.
+ * Spectral normalisation of a Conv2D, Dense or Embedding layer (Miyato et al. 2018): the layer runs
+ * with W / σ, σ being W's largest singular value estimated by one power iteration from a stored
+ * vector `u` ([1, out]): with W reshaped to [out, in·kh·kw], v = l2norm(Wᵀu), u' = l2norm(W v),
+ * σ = u'ᵀ W v. An Embedding's W is its table ([classes, out]), as SNGAN-projection's and BigGAN's
+ * discriminators normalise their class embedding. Training calls store u' back into `u`; inference
+ * uses the stored `u` unchanged. Weights: the wrapped layer's own (kernel and bias, or embeddings),
+ * then `u`. Serialized as `SpectralNormalization` with config `{ layer: { class_name, config } }`,
+ * registered so saved models load.
  */
 export class SpectralNormalization extends tfl.layers.Layer {
   static className = 'SpectralNormalization'
@@ -40,8 +46,8 @@ export class SpectralNormalization extends tfl.layers.Layer {
   constructor(args: LayerArgs & { layer: tfl.layers.Layer }) {
     super(args)
     const name = args.layer.getClassName()
-    if (name !== 'Conv2D' && name !== 'Dense') {
-      throw new Error(`SpectralNormalization wraps Conv2D or Dense layers, not ${name}.`)
+    if (!WRAPPABLE.includes(name)) {
+      throw new Error(`SpectralNormalization wraps Conv2D, Dense or Embedding layers, not ${name}.`)
     }
     const activation = args.layer.getConfig()['activation']
     if (activation !== undefined && activation !== 'linear') {
@@ -78,7 +84,11 @@ export class SpectralNormalization extends tfl.layers.Layer {
       const config = this.layer.getConfig()
       const bias = (this.layer as unknown as { bias: LayerVariable | null }).bias?.read()
       let y: tf.Tensor
-      if (this.layer.getClassName() === 'Conv2D') {
+      if (this.layer.getClassName() === 'Embedding') {
+        // tfjs-layers' Embedding: the rows of the indices, flattened, then shaped [...indices, out].
+        const rows = tf.gather(normalized, tf.reshape(tf.cast(x, 'int32'), [-1]))
+        return tf.reshape(rows, [...x.shape, out])
+      } else if (this.layer.getClassName() === 'Conv2D') {
         y = tf.conv2d(
           x as tf.Tensor4D,
           normalized as tf.Tensor4D,
@@ -102,12 +112,12 @@ export class SpectralNormalization extends tfl.layers.Layer {
     config: tf.serialization.ConfigDict,
   ): T {
     const { layer, ...rest } = config as { layer: WrappedConfig } & tf.serialization.ConfigDict
-    const make = layer.className === 'Conv2D' ? tfl.layers.conv2d : tfl.layers.dense
+    const make = { Conv2D: tfl.layers.conv2d, Dense: tfl.layers.dense, Embedding: tfl.layers.embedding }[layer.className as WrappedClass]
     return new cls({ ...rest, layer: make(layer.config as never) })
   }
 
   private kernel(): LayerVariable {
-    return (this.layer as unknown as { kernel: LayerVariable }).kernel
+    return (this.layer as unknown as Record<'kernel' | 'embeddings', LayerVariable>)[MATRIX[this.layer.getClassName() as WrappedClass]]
   }
 }
 

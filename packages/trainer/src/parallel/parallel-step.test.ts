@@ -104,6 +104,7 @@ describe('data-parallel training (workers)', () => {
       classLoss: 0.5,
       lecam: 0.3,
       spectralNorm: true,
+      spectralNormProjection: true,
       augment: ['translation', 'cutout', 'color'],
       loss: 'hinge',
       batchSize: 6,
