@@ -26,6 +26,7 @@ describe('@gan-sdk/trainer', () => {
       'buildDiscriminator',
       'buildGenerator',
       'classify',
+      'colourfulness',
       'evaluate',
       'frechetDistance',
       'isTrainError',
