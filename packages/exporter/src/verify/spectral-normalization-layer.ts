@@ -30,9 +30,10 @@ const pair = (v: number | number[] | undefined, fallback: number): [number, numb
  * An inference-only TF.js `SpectralNormalization` (the trainer's layer, as agreed): the wrapped
  * Conv2D, Dense or Embedding runs with W / σ, σ from one power iteration from the stored `u`
  * (v = l2norm(Wᵀu), u' = l2norm(W v), σ = u'ᵀ W v, W as [out, rest]). Its weights are
- * `<name>/kernel`, `<name>/bias`, `<name>/u` (an Embedding's `<name>/embeddings`, `<name>/u`), like the trainer's. Verification registers it when
- * no class of that name is registered, so a model saved by the trainer loads in the exporter to be
- * compared with its conversion, without the exporter importing the trainer; tests build models with it.
+ * `<name>/kernel`, `<name>/bias`, `<name>/u` (an Embedding's `<name>/embeddings`, `<name>/u`), like
+ * the trainer's. Verification registers it when no class of that name is registered, so a model
+ * saved by the trainer loads in the exporter to be compared with its conversion, without the
+ * exporter importing the trainer; tests build models with it.
  */
 export class SpectralNormalization extends tfl.layers.Layer {
   static className = 'SpectralNormalization'
@@ -51,15 +52,13 @@ export class SpectralNormalization extends tfl.layers.Layer {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape
     const { className, config } = this.wrapped
     const input = shape[shape.length - 1]!
-    const out = (className === 'Dense' ? config.units : className === 'Embedding' ? config.outputDim : config.filters)!
-    const kernelShape =
-      className === 'Embedding'
-        ? [config.inputDim!, out]
-        : className === 'Dense'
-          ? [input, out]
-          : [...pair(config.kernelSize, 1), input, out]
-    const name = className === 'Embedding' ? 'embeddings' : 'kernel'
-    this.kernel = this.addWeight(name, kernelShape, 'float32', tfl.initializers.glorotNormal({ seed: 1 }))
+    const matrix = {
+      Dense: { name: 'kernel', shape: [input, config.units!] },
+      Conv2D: { name: 'kernel', shape: [...pair(config.kernelSize, 1), input, config.filters!] },
+      Embedding: { name: 'embeddings', shape: [config.inputDim!, config.outputDim!] },
+    }[className]
+    const out = matrix.shape.at(-1)!
+    this.kernel = this.addWeight(matrix.name, matrix.shape, 'float32', tfl.initializers.glorotNormal({ seed: 1 }))
     if (className !== 'Embedding' && config.useBias !== false)
       this.bias = this.addWeight('bias', [out], 'float32', tfl.initializers.zeros())
     this.u = this.addWeight('u', [1, out], 'float32', tfl.initializers.randomNormal({ seed: 2 }), undefined, false)

@@ -54,13 +54,10 @@ export function strongEdgeShare(
   threshold = STRONG_EDGE,
 ): number {
   const { width, height } = shape
-  if (count === 0 || width < 2 || height < 2) return 0
+  if (width < 2 || height < 2) return 0
   const limit = threshold * threshold
-  // One image at a time, composited once: each pixel is read as itself and as two neighbours.
-  const rgb = new Float32Array(width * height * 3)
-  let total = 0
-  for (let n = 0; n < count; n++) {
-    rgbOnWhite(pixels, n, shape, rgb)
+  // Each image composited once: each pixel is read as itself and as two neighbours.
+  return meanOverImages(pixels, count, shape, (rgb) => {
     let edges = 0
     for (let y = 0; y < height - 1; y++) {
       for (let x = 0; x < width - 1; x++) {
@@ -75,9 +72,8 @@ export function strongEdgeShare(
         }
       }
     }
-    total += edges / ((width - 1) * (height - 1))
-  }
-  return total / count
+    return edges / ((width - 1) * (height - 1))
+  })
 }
 
 /**
@@ -89,13 +85,9 @@ export function strongEdgeShare(
  * half-transparent over white) score under the real images they imitate: near them is best.
  */
 export function colourfulness(pixels: Float32Array, count: number, shape: { width: number; height: number; channels: number }): number {
-  const { width, height } = shape
-  const area = width * height
-  if (count === 0 || area === 0) return 0
-  const rgb = new Float32Array(area * 3)
-  let total = 0
-  for (let n = 0; n < count; n++) {
-    rgbOnWhite(pixels, n, shape, rgb)
+  const area = shape.width * shape.height
+  if (area === 0) return 0
+  return meanOverImages(pixels, count, shape, (rgb) => {
     let rgSum = 0
     let ybSum = 0
     let rgSquares = 0
@@ -111,8 +103,21 @@ export function colourfulness(pixels: Float32Array, count: number, shape: { widt
     const rgMean = rgSum / area
     const ybMean = ybSum / area
     const variance = Math.max(0, rgSquares / area - rgMean * rgMean + ybSquares / area - ybMean * ybMean)
-    total += Math.sqrt(variance) + 0.3 * Math.sqrt(rgMean * rgMean + ybMean * ybMean)
-  }
+    return Math.sqrt(variance) + 0.3 * Math.sqrt(rgMean * rgMean + ybMean * ybMean)
+  })
+}
+
+/** The mean of `score` over the images of `pixels`, each handed to it in RGB on white (one buffer, reused); 0 for no images. */
+function meanOverImages(
+  pixels: Float32Array,
+  count: number,
+  shape: { width: number; height: number; channels: number },
+  score: (rgb: Float32Array) => number,
+): number {
+  if (count === 0) return 0
+  const rgb = new Float32Array(shape.width * shape.height * 3)
+  let total = 0
+  for (let n = 0; n < count; n++) total += score(rgbOnWhite(pixels, n, shape, rgb))
   return total / count
 }
 

@@ -81,14 +81,15 @@ export class SpectralNormalization extends tfl.layers.Layer {
       const sigma = tf.sum(tf.mul(u, wv))
       if (kwargs['training'] === true) this.u!.write(u)
       const normalized = tf.div(kernel, sigma)
-      const config = this.layer.getConfig()
-      const bias = (this.layer as unknown as { bias: LayerVariable | null }).bias?.read()
-      let y: tf.Tensor
       if (this.layer.getClassName() === 'Embedding') {
         // tfjs-layers' Embedding: the rows of the indices, flattened, then shaped [...indices, out].
         const rows = tf.gather(normalized, tf.reshape(tf.cast(x, 'int32'), [-1]))
         return tf.reshape(rows, [...x.shape, out])
-      } else if (this.layer.getClassName() === 'Conv2D') {
+      }
+      const config = this.layer.getConfig()
+      const bias = (this.layer as unknown as { bias: LayerVariable | null }).bias?.read()
+      let y: tf.Tensor
+      if (this.layer.getClassName() === 'Conv2D') {
         y = tf.conv2d(
           x as tf.Tensor4D,
           normalized as tf.Tensor4D,
