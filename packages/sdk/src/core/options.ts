@@ -43,6 +43,7 @@ export interface LoadOptions {
    * Run the model in this many worker threads (Node: worker_threads), each with its own session, so
    * generation never blocks the event loop; 0 runs it on the calling thread. Each worker's runs use
    * `threads` threads, by default the cores divided among the workers. Same images either way.
+   * Node's `webgpu` takes at most one worker: its runs take turns across the process.
    * @default 0
    */
   workers?: number

@@ -16,7 +16,7 @@ export function nodeDeviceFix(device: RunDevice): string {
     case 'cuda':
       return "Install onnxruntime-node's CUDA 12 binaries (`npm i onnxruntime-node --onnxruntime-node-install=cuda12`; needs an NVIDIA driver, CUDA 12 and cuDNN 9, on Linux x64 or Windows x64)"
     case 'webgpu':
-      return 'Install a Vulkan driver for your GPU (Debian/Ubuntu: `apt install libvulkan1 mesa-vulkan-drivers`, or the vendor’s driver) and, in a container, pass the GPU in (`--device /dev/dri`, or `--gpus all` for NVIDIA); on Windows, D3D12 drivers; on macOS, Metal is built in'
+      return 'Install a Vulkan driver for your GPU (Debian/Ubuntu: `apt install libvulkan1 mesa-vulkan-drivers`; NVIDIA’s driver brings its own, which loads through `apt install libvulkan1 libegl1`) and, in a container, pass the GPU in (`--device /dev/dri`, or for NVIDIA `--gpus all -e NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics`); on Windows, D3D12 drivers; on macOS, Metal is built in'
     case 'dml':
       return 'DirectML runs on Windows 10+ with a DirectX 12 GPU'
     case 'coreml':

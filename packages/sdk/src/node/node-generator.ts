@@ -4,6 +4,8 @@ import { createDefaultGenerate } from '../core/default-generator.js'
 import { GeneratorBase } from '../core/generator.js'
 import type { LoadOptions } from '../core/options.js'
 import { createOrtSessionFactory } from '../core/ort-session.js'
+import type { InferenceSessionLike } from '../core/session.js'
+import { takingTurns, Turns } from '../core/take-turns.js'
 import type { ModelSource, Runtime } from '../core/runtime.js'
 import { linuxHasGpuDevice, linuxHasVulkan, nodeAutoDevices, nodeDeviceFix, nodeDeviceUnavailable, ortBindingDir } from './devices.js'
 import { readKnownModel, readModelFile } from './read-model.js'
@@ -22,6 +24,11 @@ const deviceEnv = {
 }
 
 const inThread = createOrtSessionFactory(ort)
+// onnxruntime-node's WebGPU provider shares one GPU device between all sessions of the process, and
+// work on it from two threads at once crashes it (microsoft/onnxruntime#32561; seen here with
+// workers on an NVIDIA H200): every webgpu session's creation, runs and release take turns, and
+// `workers` gives it at most one worker, which keeps runs off the calling thread.
+const webgpuTurns = new Turns()
 
 const nodeRuntime: Runtime = {
   readModel: readModelFile,
@@ -30,17 +37,23 @@ const nodeRuntime: Runtime = {
   unavailable: (device) => nodeDeviceUnavailable(device, ort.listSupportedBackends(), deviceEnv),
   fix: nodeDeviceFix,
   createSession: (bytes, model, device, settings) => {
-    if (settings.workers === 0) return inThread(bytes, model, device, settings)
-    // Workers share the cores: by default each run gets its share, not all of them.
-    const threads = settings.threads ?? Math.max(1, Math.floor(availableParallelism() / settings.workers))
-    const workerOrt = createWorkerOrt(ort.Tensor, (model, options) =>
-      WorkerPool.start<SessionRequest, Record<string, WireTensor>>(
-        () => nodeWorkerPort(new URL('./session-worker.js', import.meta.url), { model, options }),
-        settings.workers,
-      ),
-    )
-    return createOrtSessionFactory(workerOrt)(bytes, model, device, { ...settings, threads })
+    if (device !== 'webgpu') return createNodeSession(bytes, model, device, settings)
+    const oneWorker = { ...settings, workers: Math.min(settings.workers, 1) }
+    return webgpuTurns.take(async () => takingTurns(await createNodeSession(bytes, model, device, oneWorker), webgpuTurns))
   },
+}
+
+function createNodeSession(...[bytes, model, device, settings]: Parameters<Runtime['createSession']>): Promise<InferenceSessionLike> {
+  if (settings.workers === 0) return inThread(bytes, model, device, settings)
+  // Workers share the cores: by default each run gets its share, not all of them.
+  const threads = settings.threads ?? Math.max(1, Math.floor(availableParallelism() / settings.workers))
+  const workerOrt = createWorkerOrt(ort.Tensor, (model, options) =>
+    WorkerPool.start<SessionRequest, Record<string, WireTensor>>(
+      () => nodeWorkerPort(new URL('./session-worker.js', import.meta.url), { model, options }),
+      settings.workers,
+    ),
+  )
+  return createOrtSessionFactory(workerOrt)(bytes, model, device, { ...settings, threads })
 }
 
 /** A GAN generator running on onnxruntime-node: CPU, or a GPU through CUDA, DirectML, CoreML or WebGPU. */
