@@ -59,34 +59,38 @@ describe('exporting the trainer’s models', () => {
   })
 
   it.each([
-    ['float32 weights', false, 0],
-    ['float16 weights', true, 0],
-    ['a 3×3 output convolution', false, 6],
-  ] as const)('a conditional colour generator (%s) loads in the SDK and generates TF.js’s images', async (_, fp16, outputFilters) => {
-    const generator = buildGenerator({ ...CONFIG, outputFilters })
-    const { bytes, contract } = await exportOnnx(await saved(generator), { labels: LABELS, fp16 })
-    expect(contract).toMatchObject({ labelInput: 'label', labels: LABELS, channels: 3, width: 16 })
-    const g = await Generator.load(bytes)
-    const seeds = [0, 1, 2, 5]
-    const images = await g.generateBatch(seeds)
-    const tf = await import('@tensorflow/tfjs-core')
-    const predicted = generator.predict([
-      tf.tensor2d(seedsToLatents(seeds, CONFIG.latentSize), [seeds.length, CONFIG.latentSize]),
-      tf.tensor2d(
-        seeds.map((s) => seedToInteger(s) % LABELS.length),
-        [seeds.length, 1],
-        'int32',
-      ),
-    ]) as import('@tensorflow/tfjs-core').Tensor
-    const values = (await predicted.data()) as Float32Array
-    const byte = (x: number) => Math.min(255, Math.max(0, Math.floor(((x + 1) * 255) / 2 + 0.5)))
-    let worst = 0
-    images.forEach((image, i) => {
-      for (let p = 0; p < 16 * 16; p++)
-        for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(image.data[p * 4 + c]! - byte(values[(i * 256 + p) * 3 + c]!)))
-    })
-    expect(worst).toBeLessThanOrEqual(1)
-  })
+    ['float32 weights', false, 0, 'multiply'],
+    ['float16 weights', true, 0, 'multiply'],
+    ['a 3×3 output convolution', false, 6, 'multiply'],
+    ['the class embedding concatenated', false, 0, 'concat'],
+  ] as const)(
+    'a conditional colour generator (%s) loads in the SDK and generates TF.js’s images',
+    async (_, fp16, outputFilters, labelConditioning) => {
+      const generator = buildGenerator({ ...CONFIG, outputFilters, labelConditioning })
+      const { bytes, contract } = await exportOnnx(await saved(generator), { labels: LABELS, fp16 })
+      expect(contract).toMatchObject({ labelInput: 'label', labels: LABELS, channels: 3, width: 16 })
+      const g = await Generator.load(bytes)
+      const seeds = [0, 1, 2, 5]
+      const images = await g.generateBatch(seeds)
+      const tf = await import('@tensorflow/tfjs-core')
+      const predicted = generator.predict([
+        tf.tensor2d(seedsToLatents(seeds, CONFIG.latentSize), [seeds.length, CONFIG.latentSize]),
+        tf.tensor2d(
+          seeds.map((s) => seedToInteger(s) % LABELS.length),
+          [seeds.length, 1],
+          'int32',
+        ),
+      ]) as import('@tensorflow/tfjs-core').Tensor
+      const values = (await predicted.data()) as Float32Array
+      const byte = (x: number) => Math.min(255, Math.max(0, Math.floor(((x + 1) * 255) / 2 + 0.5)))
+      let worst = 0
+      images.forEach((image, i) => {
+        for (let p = 0; p < 16 * 16; p++)
+          for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(image.data[p * 4 + c]! - byte(values[(i * 256 + p) * 3 + c]!)))
+      })
+      expect(worst).toBeLessThanOrEqual(1)
+    },
+  )
 
   it('a spectral-normalised projection discriminator verifies with the trainer’s own SpectralNormalization', async () => {
     const result = await exportOnnx(await saved(buildDiscriminator(CONFIG)), { role: 'discriminator', labels: LABELS, range: [-1, 1] })

@@ -41,6 +41,7 @@ describe('resolveTrainOptions', () => {
       outputFilters: 0,
       inputFilters: 0,
       seed: 1,
+      labelConditioning: 'multiply',
       spectralNorm: false,
       spectralNormProjection: false,
       auxiliaryClassifier: false,
@@ -72,6 +73,11 @@ describe('resolveTrainOptions', () => {
     const o = resolveTrainOptions({ outDir: 'x', dataset: 'emoji', conditional: true, spectralNorm: true, spectralNormProjection: true })
     expect(o.model).toMatchObject({ spectralNorm: true, spectralNormProjection: true })
     expect(resolveTrainOptions({ outDir: 'x' }).model.spectralNormProjection).toBe(false)
+  })
+
+  it('labelConditioning reaches the model of a conditional run', () => {
+    expect(resolveTrainOptions({ outDir: 'x', conditional: true, labelConditioning: 'concat' }).model.labelConditioning).toBe('concat')
+    expect(resolveTrainOptions({ outDir: 'x', conditional: true }).model.labelConditioning).toBe('multiply')
   })
 
   it('does not mutate the caller object', () => {
@@ -106,6 +112,11 @@ describe('resolveTrainOptions', () => {
     [{ spectralNormProjection: true, conditional: true }, /add --spectral-norm, or leave/],
     [{ spectralNormProjection: true }, /add --conditional and --spectral-norm, or leave/],
     [{ spectralNormProjection: 'yes', conditional: true, spectralNorm: true }, /spectralNormProjection must be true or false, got "yes"\./],
+    [{ labelConditioning: 'add', conditional: true }, /labelConditioning must be one of multiply, concat, got "add"\./],
+    [
+      { labelConditioning: 'concat' },
+      /labelConditioning "concat" sets how a conditional generator takes its class: add --conditional, or leave --label-conditioning out\./,
+    ],
     [{ generatorFilters: [] }, /generatorFilters must be a non-empty list of positive integers, e\.g\. \[128, 64\], got \[\]\./],
     [{ dataset: '' }, /dataset "" is empty: use mnist, emoji, emoji-subcategories or the path of a folder of images\./],
     [{ size: 48 }, /size must be one of 28, 32, 64, 128, got 48\./],

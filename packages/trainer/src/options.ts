@@ -9,7 +9,7 @@ import { TrainError } from './errors.js'
 import type { TrainEvent } from './events.js'
 import { LOSS_NAMES, type LossName } from './losses.js'
 import { defaultFilters, IMAGE_SIZES, type ImageSize } from './models/architecture.js'
-import type { DcganConfig } from './models/dcgan.js'
+import { LABEL_CONDITIONINGS, type DcganConfig, type LabelConditioning } from './models/dcgan.js'
 
 export { BUILTIN_DATASETS, type BuiltinDataset } from './data/builtin-datasets.js'
 
@@ -35,6 +35,11 @@ export interface TrainOptions {
    * folder's sub-folders), written to gan.json as `labels`. @default false
    */
   conditional?: boolean
+  /**
+   * With `conditional`: how the generator's class embedding meets the latent, `multiply` (scales it)
+   * or `concat` (appended to it). @default 'multiply'
+   */
+  labelConditioning?: LabelConditioning
   /** Optimiser steps (one discriminator + one generator update each): the total, also when resuming. @default 3000 */
   steps?: number
   /** Real images per step (and fakes per step); at most the dataset's size. @default 64 */
@@ -246,6 +251,7 @@ export const TRAIN_DEFAULTS = {
   spectralNorm: false,
   spectralNormProjection: false,
   conditional: false,
+  labelConditioning: 'multiply' as LabelConditioning,
 } as const
 
 const EMOJI_DEFAULTS = { size: 32, channels: 4 } as const
@@ -385,6 +391,13 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       `classLoss ${classLoss} needs class labels: train a conditional model (--conditional), or leave --class-loss out.`,
     )
   }
+  const labelConditioning = oneOf('labelConditioning', input.labelConditioning ?? TRAIN_DEFAULTS.labelConditioning, LABEL_CONDITIONINGS)
+  if (input.labelConditioning !== undefined && !conditional) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `labelConditioning ${JSON.stringify(labelConditioning)} sets how a conditional generator takes its class: add --conditional, or leave --label-conditioning out.`,
+    )
+  }
   const spectralNorm = flag('spectralNorm', input.spectralNorm, TRAIN_DEFAULTS.spectralNorm)
   const spectralNormProjection = flag('spectralNormProjection', input.spectralNormProjection, TRAIN_DEFAULTS.spectralNormProjection)
   if (spectralNormProjection && !(spectralNorm && conditional)) {
@@ -431,6 +444,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       outputFilters: number('outputFilters'),
       inputFilters: number('discriminatorInputFilters'),
       seed: number('seed'),
+      labelConditioning,
       spectralNorm,
       spectralNormProjection,
       auxiliaryClassifier: classLoss > 0,

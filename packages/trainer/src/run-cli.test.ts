@@ -62,6 +62,7 @@ const ALL_FLAGS = {
   channels: '3',
   fit: 'pad',
   conditional: true,
+  'label-conditioning': 'concat',
   beta1: '0.9',
   'kernel-size': '3',
   'output-filters': '16',
@@ -95,6 +96,7 @@ describe('resolveTrainCommandOptions', () => {
       channels: 3,
       fit: 'pad',
       conditional: true,
+      labelConditioning: 'concat',
       beta1: 0.9,
       kernelSize: 3,
       outputFilters: 16,
@@ -214,6 +216,7 @@ describe('gan-train CLI', () => {
     [['--size', '48'], '[gan-train] --size "48" is invalid: use one of 28, 32, 64, 128.'],
     [['--channels', '2'], '[gan-train] --channels "2" is invalid: use one of 1, 3, 4.'],
     [['--loss', 'wgan'], '[gan-train] --loss "wgan" is invalid: use one of ns, hinge.'],
+    [['--conditional', '--label-conditioning', 'add'], '[gan-train] --label-conditioning "add" is invalid: use one of multiply, concat.'],
     [
       ['--augment', 'color,flip'],
       '[gan-train] --augment "color,flip" is invalid: pass distinct policies out of translation, cutout, color',

@@ -54,6 +54,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
         ? {}
         : { size: opts.shape.size as 28 | 32 | 64 | 128, channels: opts.shape.channels, fit: opts.shape.fit }),
       conditional: opts.conditional,
+      ...(opts.conditional ? { labelConditioning: opts.model.labelConditioning ?? 'multiply' } : {}),
       steps: opts.steps,
       batchSize: opts.batchSize,
       learningRate: opts.learningRate,

@@ -7,6 +7,7 @@ import { FITS, type Fit } from './data/decode-image.js'
 import { TrainError } from './errors.js'
 import { LOSS_NAMES, type LossName } from './losses.js'
 import { IMAGE_SIZES, type ImageSize } from './models/architecture.js'
+import { LABEL_CONDITIONINGS, type LabelConditioning } from './models/dcgan.js'
 import {
   BUILTIN_DATASETS,
   NUMBER_OPTIONS,
@@ -25,6 +26,7 @@ export const TRAIN_FLAGS = {
   channels: { type: 'string' },
   fit: { type: 'string' },
   conditional: { type: 'boolean' },
+  'label-conditioning': { type: 'string' },
   steps: { type: 'string' },
   'batch-size': { type: 'string' },
   lr: { type: 'string' },
@@ -93,6 +95,7 @@ const FLAG_OF: Partial<Record<keyof TrainOptions, string>> = {
   channels: 'channels',
   fit: 'fit',
   conditional: 'conditional',
+  labelConditioning: 'label-conditioning',
   loss: 'loss',
   augment: 'augment',
   mirror: 'mirror',
@@ -119,6 +122,7 @@ export type TrainCommandFlags = Partial<
     | 'generator-filters'
     | 'discriminator-filters'
     | 'loss'
+    | 'label-conditioning'
     | 'augment'
     | 'backend'
     | 'workers',
@@ -168,6 +172,8 @@ export function resolveTrainCommandOptions(flags: TrainCommandFlags, dataset?: s
   if (flags.channels !== undefined) options.channels = Number(choice('channels', flags.channels, ['1', '3', '4'])) as 1 | 3 | 4
   if (flags.fit !== undefined) options.fit = choice('fit', flags.fit, FITS) as Fit
   if (flags.loss !== undefined) options.loss = choice('loss', flags.loss, LOSS_NAMES) as LossName
+  if (flags['label-conditioning'] !== undefined)
+    options.labelConditioning = choice('label-conditioning', flags['label-conditioning'], LABEL_CONDITIONINGS) as LabelConditioning
   if (flags.backend !== undefined) options.backend = choice('backend', flags.backend, ['auto', ...BACKEND_NAMES]) as BackendPreference
   if (flags.augment !== undefined) options.augment = parseAugment(flags.augment)
   if (flags.workers !== undefined) options.workers = parseWorkers(flags.workers)

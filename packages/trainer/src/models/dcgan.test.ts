@@ -75,6 +75,24 @@ describe('DCGAN family', () => {
     d.dispose()
   })
 
+  it('labelConditioning: multiply scales the latent by the class embedding, concat appends it (a class term without the latent)', () => {
+    const zero = tf.zeros([2, 6])
+    const labels = tf.tensor2d([[0], [1]], [2, 1], 'int32')
+    const imagesOf = (g: tfl.LayersModel) => (g.predict([zero, labels]) as tf.Tensor).arraySync() as number[][][][]
+    const multiply = buildGenerator({ ...base, classes: 2 })
+    const concat = buildGenerator({ ...base, classes: 2, labelConditioning: 'concat' })
+    expect(layerNames(concat)).toEqual(expect.arrayContaining(['Embedding', 'Concatenate']))
+    expect(layerNames(concat)).not.toContain('Multiply')
+    expect(concat.layers.find((l) => l.getClassName() === 'Dense')!.getWeights()[0]!.shape).toEqual([12, 8 * 4 * 4])
+    // The zero latent: times any embedding it is zero, so both classes draw one image; appended, they differ.
+    const [m0, m1] = imagesOf(multiply)
+    const [c0, c1] = imagesOf(concat)
+    expect(JSON.stringify(m0)).toBe(JSON.stringify(m1))
+    expect(JSON.stringify(c0)).not.toBe(JSON.stringify(c1))
+    multiply.dispose()
+    concat.dispose()
+  })
+
   it('auxiliaryClassifier: a conditional D also returns one logit per class, from the features its logit sees', () => {
     const cfg = { ...base, classes: 5, auxiliaryClassifier: true, spectralNorm: true }
     const d = buildDiscriminator(cfg)

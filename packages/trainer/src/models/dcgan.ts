@@ -36,10 +36,18 @@ export interface DcganConfig {
   seed: number
   /**
    * Number of classes of a conditional pair, 0 for an unconditional one. A conditional generator
-   * takes a second input, the class index (`[1]`), whose embedding multiplies the latent; the
-   * discriminator adds a projection term (Miyato & Koyama 2018). @default 0
+   * takes a second input, the class index (`[1]`), whose embedding meets the latent as
+   * `labelConditioning` says; the discriminator adds a projection term (Miyato & Koyama 2018). @default 0
    */
   classes?: number
+  /**
+   * How a conditional generator's class embedding (`latentSize` wide) meets the latent: `multiply`
+   * scales the latent by it (the Keras AC-GAN example's way), so the class shows only in which
+   * latent directions are stressed and averages out over latents; `concat` appends it to the latent
+   * (conditional GANs as Mirza & Osindero 2014 wrote them), so the first layer gets a term of the
+   * class alone. @default 'multiply'
+   */
+  labelConditioning?: LabelConditioning
   /** Wrap the discriminator's convolutions and its Dense layer in {@link SpectralNormalization}. @default false */
   spectralNorm?: boolean
   /**
@@ -60,6 +68,10 @@ const LEAKY_ALPHA = 0.2
 /** Value range of the generator's output (its last activation is tanh); real images are scaled to it. */
 export const DCGAN_RANGE = [-1, 1] as const
 
+/** The ways a conditional generator's class embedding meets the latent: see {@link DcganConfig.labelConditioning}. */
+export const LABEL_CONDITIONINGS = ['multiply', 'concat'] as const
+export type LabelConditioning = (typeof LABEL_CONDITIONINGS)[number]
+
 /** Names of a conditional model's inputs: the latent (or image) first, then the class index. */
 export const LABEL_INPUT = 'label'
 
@@ -72,7 +84,8 @@ function init(seed: number) {
  * Dense → BN → LeakyReLU → Reshape → (Conv2DTranspose → BN → LeakyReLU)* → Conv2DTranspose → tanh;
  * with `outputFilters`, the last Conv2DTranspose is followed by BN → LeakyReLU → Conv2D(3×3) → tanh.
  * Output: NHWC images in [-1, 1]. Unconditional: a Sequential model; conditional: a functional one
- * with inputs `[latent, label]`, the latent multiplied by Embedding(classes, latentSize)(label).
+ * with inputs `[latent, label]`, the latent multiplied by Embedding(classes, latentSize)(label), or
+ * with `labelConditioning: 'concat'` followed by it.
  */
 export function buildGenerator(cfg: DcganConfig): tfl.LayersModel {
   const stages = cfg.generatorFilters.length
@@ -148,7 +161,8 @@ export function buildGenerator(cfg: DcganConfig): tfl.LayersModel {
       })
       .apply(label),
   ) as tfl.SymbolicTensor
-  let x = tfl.layers.multiply().apply([latent, embedded]) as tfl.SymbolicTensor
+  const meet = cfg.labelConditioning === 'concat' ? tfl.layers.concatenate() : tfl.layers.multiply()
+  let x = meet.apply([latent, embedded]) as tfl.SymbolicTensor
   for (const layer of body) x = layer.apply(x) as tfl.SymbolicTensor
   return tfl.model({ name: 'generator', inputs: [latent, label], outputs: x })
 }
