@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config'
 // One run covers every package's unit tests (beside their code) and the cross-package tests in test/.
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/scripts/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

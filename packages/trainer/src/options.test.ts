@@ -78,6 +78,8 @@ describe('resolveTrainOptions', () => {
   it('labelConditioning reaches the model of a conditional run', () => {
     expect(resolveTrainOptions({ outDir: 'x', conditional: true, labelConditioning: 'concat' }).model.labelConditioning).toBe('concat')
     expect(resolveTrainOptions({ outDir: 'x', conditional: true }).model.labelConditioning).toBe('multiply')
+    // The default says nothing about classes, so an unconditional run takes it, as classLoss 0.
+    expect(resolveTrainOptions({ outDir: 'x', labelConditioning: 'multiply' }).model.labelConditioning).toBe('multiply')
   })
 
   it('does not mutate the caller object', () => {

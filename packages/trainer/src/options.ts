@@ -392,7 +392,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     )
   }
   const labelConditioning = oneOf('labelConditioning', input.labelConditioning ?? TRAIN_DEFAULTS.labelConditioning, LABEL_CONDITIONINGS)
-  if (input.labelConditioning !== undefined && !conditional) {
+  if (labelConditioning !== TRAIN_DEFAULTS.labelConditioning && !conditional) {
     throw new TrainError(
       'ERR_INVALID_OPTION',
       `labelConditioning ${JSON.stringify(labelConditioning)} sets how a conditional generator takes its class: add --conditional, or leave --label-conditioning out.`,

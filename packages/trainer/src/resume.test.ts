@@ -150,6 +150,31 @@ describe('resume', () => {
     expect((await resumeOptions({ outDir, dataset: RUN.dataset, workers: 'auto' })).workers).toBe('auto')
   })
 
+  it('a conditional run whose config.json predates labelConditioning resumes multiplying, the way it trained', async () => {
+    const outDir = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
+    await train({ ...RUN, labelConditioning: 'multiply', outDir, steps: 2, workers: 2 })
+    const path = join(outDir, 'config.json')
+    const config = JSON.parse(await readFile(path, 'utf8'))
+    expect(config.options.labelConditioning).toBe('multiply')
+    delete config.options.labelConditioning
+    await writeFile(path, JSON.stringify(config))
+    expect((await resumeOptions({ outDir, dataset: RUN.dataset })).labelConditioning).toBeUndefined()
+    // Both replicas rebuild a multiplying generator and load its checkpoint.
+    await train({ outDir, dataset: RUN.dataset, resume: true, steps: 3 })
+    expect(await readRunManifest(outDir)).toMatchObject({ steps: 3 })
+    const unconditional = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
+    await train({
+      ...RUN,
+      conditional: false,
+      classLoss: 0,
+      spectralNormProjection: false,
+      labelConditioning: 'multiply',
+      outDir: unconditional,
+      steps: 1,
+    })
+    expect(JSON.parse(await readFile(join(unconditional, 'config.json'), 'utf8')).options).not.toHaveProperty('labelConditioning')
+  })
+
   it('resumes a folder run whose images moved, given the new folder; refuses another dataset', async () => {
     const root = await mkdtemp(join(tmpdir(), 'gan-resume-moved-'))
     const folder = join(root, 'photos')

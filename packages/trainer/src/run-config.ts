@@ -5,7 +5,7 @@ import { isBuiltinDataset, type BuiltinDataset } from './data/builtin-datasets.j
 import type { ImageDataset } from './data/dataset.js'
 import { TrainError } from './errors.js'
 import { writeRunFile } from './io/run-files.js'
-import { RESUMABLE_OPTIONS, type ResolvedTrainOptions, type TrainOptions } from './options.js'
+import { RESUMABLE_OPTIONS, TRAIN_DEFAULTS, type ResolvedTrainOptions, type TrainOptions } from './options.js'
 
 /** The resolved options of a run, relative to the run directory: what --resume trains on with. */
 export const RUN_CONFIG_FILE = 'config.json'
@@ -54,7 +54,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
         ? {}
         : { size: opts.shape.size as 28 | 32 | 64 | 128, channels: opts.shape.channels, fit: opts.shape.fit }),
       conditional: opts.conditional,
-      ...(opts.conditional ? { labelConditioning: opts.model.labelConditioning ?? 'multiply' } : {}),
+      ...(opts.conditional ? { labelConditioning: opts.model.labelConditioning ?? TRAIN_DEFAULTS.labelConditioning } : {}),
       steps: opts.steps,
       batchSize: opts.batchSize,
       learningRate: opts.learningRate,

@@ -44,5 +44,7 @@ describe('Node devices', () => {
   it('every device has a fix that says what to install', () => {
     expect(nodeDeviceFix('cuda')).toMatch(/npm i onnxruntime-node --onnxruntime-node-install=cuda12/)
     expect(nodeDeviceFix('webgpu')).toMatch(/Vulkan driver/)
+    // NVIDIA's Vulkan driver loads through glvnd's EGL; in Docker its graphics libraries are mounted only when asked for.
+    expect(nodeDeviceFix('webgpu')).toMatch(/`apt install libvulkan1 libegl1`.*NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics/)
   })
 })

@@ -2,11 +2,13 @@ import * as ort from 'onnxruntime-node'
 import { BUNDLED_MODEL_URL, bundledModel } from '../bundled-model.js'
 import { createDefaultGenerate } from '../core/default-generator.js'
 import { GeneratorBase } from '../core/generator.js'
+import type { RunDevice, SessionSettings } from '../core/devices.js'
+import type { ModelInfo } from '../core/model-info.js'
 import type { LoadOptions } from '../core/options.js'
 import { createOrtSessionFactory } from '../core/ort-session.js'
-import type { InferenceSessionLike } from '../core/session.js'
-import { takingTurns, Turns } from '../core/take-turns.js'
 import type { ModelSource, Runtime } from '../core/runtime.js'
+import type { InferenceSessionLike } from '../core/session.js'
+import { takingTurnsOn, Turns } from '../core/take-turns.js'
 import { linuxHasGpuDevice, linuxHasVulkan, nodeAutoDevices, nodeDeviceFix, nodeDeviceUnavailable, ortBindingDir } from './devices.js'
 import { readKnownModel, readModelFile } from './read-model.js'
 import { WorkerPool } from '../core/worker-pool.js'
@@ -25,9 +27,8 @@ const deviceEnv = {
 
 const inThread = createOrtSessionFactory(ort)
 // onnxruntime-node's WebGPU provider shares one GPU device between all sessions of the process, and
-// work on it from two threads at once crashes it (microsoft/onnxruntime#32561; seen here with
-// workers on an NVIDIA H200): every webgpu session's creation, runs and release take turns, and
-// `workers` gives it at most one worker, which keeps runs off the calling thread.
+// work on it from two threads at once crashes it (microsoft/onnxruntime#32561): webgpu sessions
+// take turns, in this thread and in their worker.
 const webgpuTurns = new Turns()
 
 const nodeRuntime: Runtime = {
@@ -36,14 +37,15 @@ const nodeRuntime: Runtime = {
   auto: nodeAutoDevices(),
   unavailable: (device) => nodeDeviceUnavailable(device, ort.listSupportedBackends(), deviceEnv),
   fix: nodeDeviceFix,
-  createSession: (bytes, model, device, settings) => {
-    if (device !== 'webgpu') return createNodeSession(bytes, model, device, settings)
-    const oneWorker = { ...settings, workers: Math.min(settings.workers, 1) }
-    return webgpuTurns.take(async () => takingTurns(await createNodeSession(bytes, model, device, oneWorker), webgpuTurns))
-  },
+  createSession: takingTurnsOn('webgpu', webgpuTurns, createNodeSession),
 }
 
-function createNodeSession(...[bytes, model, device, settings]: Parameters<Runtime['createSession']>): Promise<InferenceSessionLike> {
+function createNodeSession(
+  bytes: Uint8Array,
+  model: ModelInfo,
+  device: RunDevice,
+  settings: SessionSettings,
+): Promise<InferenceSessionLike> {
   if (settings.workers === 0) return inThread(bytes, model, device, settings)
   // Workers share the cores: by default each run gets its share, not all of them.
   const threads = settings.threads ?? Math.max(1, Math.floor(availableParallelism() / settings.workers))
