@@ -75,6 +75,11 @@ describe('resolveTrainOptions', () => {
     expect(resolveTrainOptions({ outDir: 'x' }).model.spectralNormProjection).toBe(false)
   })
 
+  it('takes Adam β1 from 0 (no momentum, as SNGAN and BigGAN train) to below 1', () => {
+    expect(resolveTrainOptions({ outDir: 'x', beta1: 0 }).beta1).toBe(0)
+    expect(() => resolveTrainOptions({ outDir: 'x', beta1: 1 })).toThrow(/beta1 must be a number in \[0, 1\), got 1\./)
+  })
+
   it('labelConditioning reaches the model of a conditional run', () => {
     expect(resolveTrainOptions({ outDir: 'x', conditional: true, labelConditioning: 'concat' }).model.labelConditioning).toBe('concat')
     expect(resolveTrainOptions({ outDir: 'x', conditional: true }).model.labelConditioning).toBe('multiply')

@@ -60,7 +60,7 @@ export interface TrainOptions {
    * @default 0 (constant)
    */
   learningRateDecaySteps?: number
-  /** Adam β1; 0.5 keeps GAN training stable (Radford et al.). @default 0.5 */
+  /** Adam β1; 0.5 keeps GAN training stable (Radford et al.); 0, no momentum, is SNGAN's and BigGAN's with the hinge loss. @default 0.5 */
   beta1?: number
   /** Length of the latent vector. @default 100 */
   latentSize?: number
@@ -289,7 +289,7 @@ export const NUMBER_OPTIONS = {
   learningRate: OPEN_UNIT,
   discriminatorLearningRate: OPEN_UNIT,
   learningRateDecaySteps: integerFrom(0),
-  beta1: OPEN_UNIT,
+  beta1: HALF_OPEN_UNIT,
   latentSize: integerFrom(1),
   kernelSize: integerFrom(1),
   outputFilters: integerFrom(0),

@@ -54,7 +54,7 @@ Training:
   --lr <x>                        Adam learning rate, in (0, 1) (default: ${D.learningRate})
   --d-lr <x>                      the discriminator's own rate, e.g. 4e-4 with --lr 1e-4 (TTUR) (default: --lr)
   --lr-decay-steps <n>            anneal the rates linearly to 0 over the last n steps (default: ${D.learningRateDecaySteps}, constant)
-  --beta1 <x>                     Adam β1, in (0, 1) (default: ${D.beta1})
+  --beta1 <x>                     Adam β1, in [0, 1): 0 is SNGAN's and BigGAN's (default: ${D.beta1})
   --loss <name>                   ns (non-saturating) | hinge (default: ${D.loss})
   --augment <list>                DiffAugment policies: ${AUGMENT_POLICIES.join(',')} (default: none)
   --mirror                        also train on each image flipped left to right (doubles a small dataset;
