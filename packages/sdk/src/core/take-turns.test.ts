@@ -35,8 +35,8 @@ function platform(ms = 3) {
   }
   return { seen, create }
 }
-const open = (create: ReturnType<typeof takingTurnsOn<{ workers: number }>>, device: RunDevice, workers = 2) =>
-  create(new Uint8Array(), MODEL, device, { workers })
+const open = (create: ReturnType<typeof takingTurnsOn>, device: RunDevice, workers = 2) =>
+  create(new Uint8Array(), MODEL, device, { workers, threads: undefined, sessionOptions: {} })
 
 describe('takingTurnsOn', () => {
   it('never overlaps the creation, runs and release of sessions on that device, and keeps each run its own result', async () => {

@@ -1,6 +1,7 @@
-import type { RunDevice } from './device-names.js'
-import type { ModelInfo } from './model-info.js'
+import type { DevicePlatform, RunDevice } from './devices.js'
 import type { InferenceSessionLike } from './session.js'
+
+type CreateSession = DevicePlatform['createSession']
 
 const nothing = () => undefined
 
@@ -18,24 +19,12 @@ export class Turns {
   }
 }
 
-/** A session factory's signature, as a platform's {@link DevicePlatform.createSession} has it. */
-type CreateSession<Settings extends { workers: number }> = (
-  bytes: Uint8Array,
-  model: ModelInfo,
-  device: RunDevice,
-  settings: Settings,
-) => Promise<InferenceSessionLike>
-
 /**
  * `create` with every session on `device` taking turns on `turns`: its creation, each run and its
  * release, and at most one worker thread for it (a second could only wait for its turn). Sessions
  * on other devices are created as they are.
  */
-export function takingTurnsOn<Settings extends { workers: number }>(
-  device: RunDevice,
-  turns: Turns,
-  create: CreateSession<Settings>,
-): CreateSession<Settings> {
+export function takingTurnsOn(device: RunDevice, turns: Turns, create: CreateSession): CreateSession {
   return (bytes, model, on, settings) => {
     if (on !== device) return create(bytes, model, on, settings)
     const oneWorker = { ...settings, workers: Math.min(settings.workers, 1) }
