@@ -1,10 +1,10 @@
 import { describeValue } from 'gan-sdk/core'
 import { AUGMENT_POLICIES, type AugmentPolicy } from './augment/diff-augment.js'
 import { BACKEND_NAMES, type BackendPreference } from './backend/ladder.js'
-import { BUILTIN_DATASETS, isBuiltinDataset, type BuiltinDataset } from './data/builtin-datasets.js'
+import type { BuiltinDataset } from './data/builtin-datasets.js'
 import { checkDataset, type ImageDataset } from './data/dataset.js'
 import { FITS, type Fit, type ImageShape } from './data/decode-image.js'
-import type { DatasetSource } from './data/load-dataset.js'
+import { namedDatasetSource, type DatasetSource } from './data/load-dataset.js'
 import { TrainError } from './errors.js'
 import type { TrainEvent } from './events.js'
 import { LOSS_NAMES, type LossName } from './losses.js'
@@ -464,15 +464,7 @@ function workers(value: TrainOptions['workers']): number | 'auto' {
 }
 
 function datasetSource(dataset: NonNullable<TrainOptions['dataset']>): DatasetSource {
-  if (typeof dataset === 'string') {
-    if (dataset === '') {
-      throw new TrainError(
-        'ERR_INVALID_OPTION',
-        `dataset "" is empty: use ${BUILTIN_DATASETS.join(', ')} or the path of a folder of images.`,
-      )
-    }
-    return isBuiltinDataset(dataset) ? { kind: dataset } : { kind: 'folder', path: dataset }
-  }
+  if (typeof dataset === 'string') return namedDatasetSource(dataset, 'dataset')
   checkDataset(dataset)
   return { kind: 'memory', dataset }
 }

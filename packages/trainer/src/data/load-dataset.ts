@@ -4,7 +4,7 @@ import { TrainError } from '../errors.js'
 import type { ImageDataset } from './dataset.js'
 import { decodeImages, type SkippedImage } from './decode-images.js'
 import type { ImageShape } from './decode-image.js'
-import type { BuiltinDataset } from './builtin-datasets.js'
+import { BUILTIN_DATASETS, isBuiltinDataset, type BuiltinDataset } from './builtin-datasets.js'
 import { EMOJI_LICENSE, loadEmoji } from './emoji.js'
 import { loadFolder } from './folder.js'
 import { IMAGE_FORMATS } from './image-files.js'
@@ -12,6 +12,21 @@ import { loadMnist } from './mnist.js'
 
 /** Where a run's images come from, as resolved from the `dataset` option. */
 export type DatasetSource = { kind: BuiltinDataset } | { kind: 'folder'; path: string } | { kind: 'memory'; dataset: ImageDataset }
+
+/**
+ * The source a dataset name names: a built-in set, or else a folder of images (relative to the
+ * working directory). `option` is the option or flag the name came from, for the error.
+ * @throws TrainError `ERR_INVALID_OPTION` for an empty name, which would name the working directory.
+ */
+export function namedDatasetSource(name: string, option: string): DatasetSource {
+  if (name === '') {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `${option} "" is empty: use ${BUILTIN_DATASETS.join(', ')} or the path of a folder of images.`,
+    )
+  }
+  return isBuiltinDataset(name) ? { kind: name } : { kind: 'folder', path: name }
+}
 
 /** A dataset ready to train on, with the images that were skipped on the way. */
 export interface LoadedDataset {

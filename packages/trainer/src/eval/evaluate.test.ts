@@ -150,7 +150,7 @@ describe('evaluate', () => {
     })
   })
 
-  it('refuses a bad count, truncation or class mix', async () => {
+  it('refuses a bad count, truncation, class mix or data', async () => {
     await expect(evaluate({ input: MNIST_ONNX, count: 3 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
     for (const truncation of [0, 1.5, Number.NaN]) {
       await expect(evaluate({ input: MNIST_ONNX, truncation })).rejects.toMatchObject({
@@ -161,6 +161,11 @@ describe('evaluate', () => {
     await expect(evaluate({ input: MNIST_ONNX, classMix: 'even' as 'real' })).rejects.toMatchObject({
       code: 'ERR_INVALID_OPTION',
       message: expect.stringContaining('classMix "even" is invalid: pass seed or real'),
+    })
+    // "" would name the working directory, whose images (if any) are not what was meant.
+    await expect(evaluate({ input: MNIST_ONNX, data: '' })).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: '[gan-train] data "" is empty: use mnist, emoji, emoji-subcategories or the path of a folder of images.',
     })
   })
 })

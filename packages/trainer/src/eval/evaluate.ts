@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import { selectBackend } from '../backend/ladder.js'
 import { isBuiltinDataset } from '../data/builtin-datasets.js'
 import { pixelsAsFloats } from '../data/dataset.js'
-import { loadDataset, type DatasetSource, type LoadedDataset } from '../data/load-dataset.js'
+import { loadDataset, namedDatasetSource, type DatasetSource, type LoadedDataset } from '../data/load-dataset.js'
 import { loadMnist } from '../data/mnist.js'
 import { TrainError } from '../errors.js'
 import { loadLayersModel } from '../io/layers-model-io.js'
@@ -133,9 +133,10 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     throw new TrainError('ERR_INVALID_OPTION', `truncation ${describeValue(truncation)} is invalid: pass ψ in (0, 1], e.g. 0.7 (1 is off).`)
   if (!(CLASS_MIXES as readonly unknown[]).includes(classMix))
     throw new TrainError('ERR_INVALID_OPTION', `classMix ${describeValue(classMix)} is invalid: pass ${CLASS_MIXES.join(' or ')}.`)
+  const named = data === undefined ? undefined : namedDatasetSource(data, 'data')
   await selectBackend('auto')
   const realSource = (shape: Shape, dataset: DatasetSource | undefined): DatasetSource => {
-    const source = dataSource(data) ?? dataset ?? (isDigitModel(shape) ? { kind: 'mnist' as const } : undefined)
+    const source = named ?? dataset ?? (isDigitModel(shape) ? { kind: 'mnist' as const } : undefined)
     if (source === undefined)
       throw new TrainError('ERR_INVALID_OPTION', `no real images to compare ${input} with: pass --data mnist, emoji or a folder.`)
     return source
@@ -359,11 +360,6 @@ async function runDataset(dir: string): Promise<DatasetSource | undefined> {
     // No config.json (a run of an older trainer): the caller asks for --data.
   }
   return undefined
-}
-
-function dataSource(data: string | undefined): DatasetSource | undefined {
-  if (data === undefined) return undefined
-  return isBuiltinDataset(data) ? { kind: data } : { kind: 'folder', path: resolve(data) }
 }
 
 async function existing(path: string): Promise<string | undefined> {
