@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { describeValue, seedsToLatents, seedToInteger } from 'gan-sdk/core'
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { selectBackend } from '../backend/ladder.js'
 import { isBuiltinDataset } from '../data/builtin-datasets.js'
@@ -351,7 +351,6 @@ async function onnxSamples(path: string, count: number, truncation: number, plan
 /** The dataset a run trained on, from its config.json; undefined when it cannot be rebuilt (in-memory data). */
 async function runDataset(dir: string): Promise<DatasetSource | undefined> {
   try {
-    const { readFile } = await import('node:fs/promises')
     const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { dataset?: { kind?: string; path?: string } }
     const kind = config.dataset?.kind
     if (kind !== undefined && isBuiltinDataset(kind)) return { kind }
