@@ -62,6 +62,7 @@ describe('resolveTrainOptions', () => {
       shape: { size: 32, channels: 4 },
     })
     const folder = resolveTrainOptions({ outDir: 'x', dataset: './photos', size: 128, augment: ['cutout', 'translation'] })
+    expect(resolveTrainOptions({ outDir: 'x', augment: ['contrast', 'brightness'] }).augment).toEqual(['brightness', 'contrast'])
     expect(folder).toMatchObject({ data: { kind: 'folder', path: './photos' }, shape: { size: 128, channels: 3 } })
     expect(folder.model).toMatchObject({ generatorFilters: [256, 128, 64, 32], discriminatorFilters: [32, 64, 128, 256] })
     // Policies apply in the paper's order, whatever order they are listed in.
@@ -130,7 +131,14 @@ describe('resolveTrainOptions', () => {
     [{ channels: 2 }, /channels must be one of 1, 3, 4, got 2\./],
     [{ fit: 'stretch' }, /fit must be one of crop, pad, got "stretch"\./],
     [{ loss: 'wgan' }, /loss must be one of ns, hinge, got "wgan"\./],
-    [{ augment: ['flip'] }, /augment must list distinct policies out of translation, cutout, color \(or none\), got \["flip"\]\./],
+    [
+      { augment: ['flip'] },
+      /augment must list distinct policies out of translation, cutout, color, brightness, saturation, contrast \(or none\), got \["flip"\]\./,
+    ],
+    [
+      { augment: ['color', 'saturation'] },
+      /augment lists color and saturation, which color already applies: pass color alone \(brightness, saturation and contrast\) or only the parts you want\./,
+    ],
     [{ backend: 'webgl' }, /backend must be one of auto, tfjs-node-gpu, tfjs-node, wasm, cpu, got "webgl"\./],
     [{ workers: 0 }, /workers must be auto or an integer ≥ 1, got 0\./],
     [{ workers: 'all' }, /workers must be auto or an integer ≥ 1, got "all"\./],

@@ -1,5 +1,5 @@
 import { describeValue } from 'gan-sdk/core'
-import { AUGMENT_POLICIES, type AugmentPolicy } from './augment/diff-augment.js'
+import { AUGMENT_POLICIES, COLOR_PARTS, type AugmentPolicy } from './augment/diff-augment.js'
 import { BACKEND_NAMES, type BackendPreference } from './backend/ladder.js'
 import type { BuiltinDataset } from './data/builtin-datasets.js'
 import { checkDataset, type ImageDataset } from './data/dataset.js'
@@ -84,7 +84,10 @@ export interface TrainOptions {
   discriminatorInputFilters?: number
   /** `ns` (non-saturating) or `hinge`. @default 'ns' */
   loss?: LossName
-  /** DiffAugment policies for the discriminator's inputs; helps small datasets. @default [] */
+  /**
+   * DiffAugment policies for the discriminator's inputs; helps small datasets. `color` is
+   * `brightness`, `saturation` and `contrast` together; list parts to leave one out. @default []
+   */
   augment?: readonly AugmentPolicy[]
   /**
    * Also train on every image flipped left to right (StyleGAN's `--mirror`): an epoch shows each
@@ -372,6 +375,13 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     throw new TrainError(
       'ERR_INVALID_OPTION',
       `augment must list distinct policies out of ${AUGMENT_POLICIES.join(', ')} (or none), got ${describeValue(augment)}.`,
+    )
+  }
+  const parts = COLOR_PARTS.filter((p) => augment.includes(p))
+  if (augment.includes('color') && parts.length > 0) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `augment lists color and ${parts.join(', ')}, which color already applies: pass color alone (brightness, saturation and contrast) or only the parts you want.`,
     )
   }
   const steps = number('steps')

@@ -80,6 +80,29 @@ describe('diffAugment', () => {
     tf.dispose([x, weights, grad])
   })
 
+  it('color is its three parts, drawn alike; each part alone changes only what it names', () => {
+    const x = ramp(4)
+    const values = (t: tf.Tensor) => Array.from(t.dataSync())
+    expect(values(diffAugment(x, ['color'], mulberry32(3)))).toEqual(
+      values(diffAugment(x, ['brightness', 'saturation', 'contrast'], mulberry32(3))),
+    )
+    const rgb = (t: tf.Tensor) => tf.slice(t, [0, 0, 0, 0], [-1, -1, -1, 3])
+    const close = (a: tf.Tensor, b: tf.Tensor) => expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-5)
+    // brightness: one shift per image, the same for every pixel and channel
+    const shift = tf.sub(rgb(diffAugment(x, ['brightness'], mulberry32(4))), rgb(x))
+    close(shift, tf.add(tf.zerosLike(shift), tf.mean(shift, [1, 2, 3], true)))
+    expect(tf.max(tf.abs(shift)).dataSync()[0]).toBeGreaterThan(0)
+    // saturation: each pixel's channel mean kept, the spread around it scaled
+    const saturated = rgb(diffAugment(x, ['saturation'], mulberry32(4)))
+    close(tf.mean(saturated, 3), tf.mean(rgb(x), 3))
+    expect(values(saturated)).not.toEqual(values(rgb(x)))
+    // contrast: each image's mean kept
+    const contrasted = rgb(diffAugment(x, ['contrast'], mulberry32(4)))
+    close(tf.mean(contrasted, [1, 2, 3]), tf.mean(rgb(x), [1, 2, 3]))
+    expect(values(contrasted)).not.toEqual(values(rgb(x)))
+    tf.dispose([x, shift, saturated, contrasted])
+  })
+
   it('colour leaves alpha alone, and gradients flow to the input on wasm', () => {
     const x = ramp(4)
     const y = diffAugment(x, ['color'], mulberry32(5))

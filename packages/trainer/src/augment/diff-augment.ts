@@ -3,11 +3,15 @@ import * as tf from '@tensorflow/tfjs-core'
 /**
  * The DiffAugment policies (Zhao et al. 2020): differentiable changes applied to every image the
  * discriminator sees, real and fake alike, so it cannot memorise a small dataset.
- * `color`: brightness ±0.5, saturation ×[0, 2], contrast ×[0.5, 1.5]; `translation`: a shift of up to
- * 1/8 of the size, zero-filled; `cutout`: a square of half the size set to zero.
+ * `color`: brightness ±0.5, saturation ×[0, 2], contrast ×[0.5, 1.5], in that order; `brightness`,
+ * `saturation` and `contrast` each alone, so a colour policy can leave out a part (a factor that
+ * greys images makes a greyed sample hard to tell from a greyed real one); `translation`: a shift of
+ * up to 1/8 of the size, zero-filled; `cutout`: a square of half the size set to zero.
  */
-export type AugmentPolicy = 'translation' | 'cutout' | 'color'
-export const AUGMENT_POLICIES: readonly AugmentPolicy[] = ['translation', 'cutout', 'color']
+export type AugmentPolicy = 'translation' | 'cutout' | 'color' | ColorPart
+export type ColorPart = 'brightness' | 'saturation' | 'contrast'
+export const COLOR_PARTS: readonly ColorPart[] = ['brightness', 'saturation', 'contrast']
+export const AUGMENT_POLICIES: readonly AugmentPolicy[] = ['translation', 'cutout', 'color', ...COLOR_PARTS]
 
 /** Which rows of a larger batch `x` holds: a data-parallel replica augments its shard as the whole batch would. */
 export interface BatchRows {
@@ -18,8 +22,8 @@ export interface BatchRows {
 }
 
 /**
- * Apply `policies` (in the paper's order: color, translation, cutout) to a batch in [-1, 1], with
- * per-image random draws from `rand`. Gradients flow through to `x`. Alpha (a fourth channel) is
+ * Apply `policies` (in the paper's order: color, translation, cutout; `color` is its three parts) to
+ * a batch in [-1, 1], with per-image random draws from `rand`. Gradients flow through to `x`. Alpha (a fourth channel) is
  * shifted and cut like colour but not recoloured. With `rows`, `x` is a slice of a larger batch and
  * gets the same augmentation as its images would have in that batch.
  */
@@ -27,7 +31,8 @@ export function diffAugment(x: tf.Tensor4D, policies: readonly AugmentPolicy[], 
   const at = rows ?? { batch: x.shape[0], offset: 0 }
   return tf.tidy(() => {
     let y = x
-    if (policies.includes('color')) y = color(y, rand, at)
+    const parts = policies.includes('color') ? COLOR_PARTS : COLOR_PARTS.filter((p) => policies.includes(p))
+    if (parts.length > 0) y = color(y, parts, rand, at)
     if (policies.includes('translation')) y = translation(y, rand, at)
     if (policies.includes('cutout')) y = cutout(y, rand, at)
     return y
@@ -40,14 +45,18 @@ function perImage(rows: BatchRows, count: number, draw: () => number): tf.Tensor
   return tf.tensor4d(all.subarray(rows.offset, rows.offset + count), [count, 1, 1, 1])
 }
 
-function color(x: tf.Tensor4D, rand: () => number, rows: BatchRows): tf.Tensor4D {
+/** The colour `parts` in DiffAugment's order, each with its own draws: `color` draws as its three parts do. */
+function color(x: tf.Tensor4D, parts: readonly ColorPart[], rand: () => number, rows: BatchRows): tf.Tensor4D {
   const [batch, , , channels] = x.shape
   const [rgb, alpha] = channels === 4 ? tf.split(x, [3, 1], 3) : [x, undefined]
-  let y = tf.add(
-    rgb!,
-    perImage(rows, batch, () => rand() - 0.5),
-  ) as tf.Tensor4D
-  if (y.shape[3] > 1) {
+  let y = rgb as tf.Tensor4D
+  if (parts.includes('brightness')) {
+    y = tf.add(
+      y,
+      perImage(rows, batch, () => rand() - 0.5),
+    ) as tf.Tensor4D
+  }
+  if (parts.includes('saturation') && y.shape[3] > 1) {
     const mean = tf.mean(y, 3, true)
     y = tf.add(
       tf.mul(
@@ -57,14 +66,16 @@ function color(x: tf.Tensor4D, rand: () => number, rows: BatchRows): tf.Tensor4D
       mean,
     ) as tf.Tensor4D
   }
-  const mean = tf.mean(y, [1, 2, 3], true)
-  y = tf.add(
-    tf.mul(
-      tf.sub(y, mean),
-      perImage(rows, batch, () => rand() + 0.5),
-    ),
-    mean,
-  ) as tf.Tensor4D
+  if (parts.includes('contrast')) {
+    const mean = tf.mean(y, [1, 2, 3], true)
+    y = tf.add(
+      tf.mul(
+        tf.sub(y, mean),
+        perImage(rows, batch, () => rand() + 0.5),
+      ),
+      mean,
+    ) as tf.Tensor4D
+  }
   return alpha ? (tf.concat([y, alpha], 3) as tf.Tensor4D) : y
 }
 
