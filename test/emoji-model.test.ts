@@ -24,6 +24,8 @@ describe('the bundled emoji model', () => {
     const [low, high] = QUALITY_BAR.strongEdgeRatio as [number, number]
     expect(edges).toBeGreaterThanOrEqual(low)
     expect(edges).toBeLessThanOrEqual(high)
+    // Not washed out: nearly the real emoji's colourfulness.
+    expect(g.colourfulness! / report.realReference.colourfulness!).toBeGreaterThanOrEqual(QUALITY_BAR.colourfulnessRatio)
 
     // Same weights, same images: a fresh run lands on the card's numbers, up to float reassociation.
     expect(g.frechetDistance).toBeCloseTo(card.generated.frechetDistance, 2)
