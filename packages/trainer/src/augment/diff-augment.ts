@@ -4,9 +4,10 @@ import * as tf from '@tensorflow/tfjs-core'
  * The DiffAugment policies (Zhao et al. 2020): differentiable changes applied to every image the
  * discriminator sees, real and fake alike, so it cannot memorise a small dataset.
  * `color`: brightness ±0.5, saturation ×[0, 2], contrast ×[0.5, 1.5], in that order; `brightness`,
- * `saturation` and `contrast` each alone, so a colour policy can leave out a part (a factor that
- * greys images makes a greyed sample hard to tell from a greyed real one); `translation`: a shift of
- * up to 1/8 of the size, zero-filled; `cutout`: a square of half the size set to zero.
+ * `saturation` and `contrast` each alone, so a colour policy can leave out a part (D shown every
+ * image at a random saturation or contrast stops holding G to the data's colour or edges);
+ * `translation`: a shift of up to 1/8 of the size, zero-filled; `cutout`: a square of half the
+ * size set to zero.
  */
 export type AugmentPolicy = 'translation' | 'cutout' | 'color' | ColorPart
 export type ColorPart = 'brightness' | 'saturation' | 'contrast'
@@ -22,9 +23,9 @@ export interface BatchRows {
 }
 
 /**
- * Apply `policies` (in the paper's order: color, translation, cutout; `color` is its three parts) to
- * a batch in [-1, 1], with per-image random draws from `rand`. Gradients flow through to `x`. Alpha (a fourth channel) is
- * shifted and cut like colour but not recoloured. With `rows`, `x` is a slice of a larger batch and
+ * Apply `policies` (in the paper's order: color, translation, cutout; `color` is its three parts)
+ * to a batch in [-1, 1], with per-image random draws from `rand`. Gradients flow through to `x`.
+ * Alpha (a fourth channel) is shifted and cut like colour but not recoloured. With `rows`, `x` is a slice of a larger batch and
  * gets the same augmentation as its images would have in that batch.
  */
 export function diffAugment(x: tf.Tensor4D, policies: readonly AugmentPolicy[], rand: () => number, rows?: BatchRows): tf.Tensor4D {
