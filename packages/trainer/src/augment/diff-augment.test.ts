@@ -90,7 +90,7 @@ describe('diffAugment', () => {
     const close = (a: tf.Tensor, b: tf.Tensor) => expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-5)
     // brightness: one shift per image, the same for every pixel and channel
     const shift = tf.sub(rgb(diffAugment(x, ['brightness'], mulberry32(4))), rgb(x))
-    close(shift, tf.add(tf.zerosLike(shift), tf.mean(shift, [1, 2, 3], true)))
+    close(shift, tf.mean(shift, [1, 2, 3], true))
     expect(tf.max(tf.abs(shift)).dataSync()[0]).toBeGreaterThan(0)
     // saturation: each pixel's channel mean kept, the spread around it scaled
     const saturated = rgb(diffAugment(x, ['saturation'], mulberry32(4)))

@@ -25,8 +25,8 @@ export interface BatchRows {
 /**
  * Apply `policies` (in the paper's order: color, translation, cutout; `color` is its three parts)
  * to a batch in [-1, 1], with per-image random draws from `rand`. Gradients flow through to `x`.
- * Alpha (a fourth channel) is shifted and cut like colour but not recoloured. With `rows`, `x` is a slice of a larger batch and
- * gets the same augmentation as its images would have in that batch.
+ * Alpha (a fourth channel) is shifted and cut like colour but not recoloured. With `rows`, `x` is a
+ * slice of a larger batch and gets the same augmentation as its images would have in that batch.
  */
 export function diffAugment(x: tf.Tensor4D, policies: readonly AugmentPolicy[], rand: () => number, rows?: BatchRows): tf.Tensor4D {
   const at = rows ?? { batch: x.shape[0], offset: 0 }
