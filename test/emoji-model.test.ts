@@ -43,7 +43,7 @@ describe('the bundled emoji model', () => {
     report.realReference.slicedWasserstein!.forEach((l, i) =>
       expect(l.distance).toBeCloseTo(card.realReference.slicedWasserstein![i]!.distance, 1),
     )
-  }, 600_000) // a hang guard, not a speed bar: ~50 s alone, several times that beside a training run
+  }, 600_000) // a hang guard, not a speed bar: about a minute alone, several times that beside a training run
 
   it('loads by name: 32×32 RGBA, one class per emoji category, the category asked for', async () => {
     const generator = await Generator.load('emoji')
