@@ -1,6 +1,6 @@
 import { parseFlags, runCommand, type CliIo, type ExitCode } from '@gan-sdk/internal'
 import { BACKEND_NAMES } from './backend/ladder.js'
-import { AUGMENT_POLICIES, COLOR_PARTS } from './augment/diff-augment.js'
+import { COLOR_PARTS, WHOLE_POLICIES } from './augment/diff-augment.js'
 import { DATASET_DEFAULTS, TRAIN_DEFAULTS } from './options.js'
 import type { Terminal } from '@gan-sdk/internal'
 import { createEventRenderer } from './render-events.js'
@@ -56,7 +56,7 @@ Training:
   --lr-decay-steps <n>            anneal the rates linearly to 0 over the last n steps (default: ${D.learningRateDecaySteps}, constant)
   --beta1 <x>                     Adam β1, in [0, 1): 0 is SNGAN's and BigGAN's (default: ${D.beta1})
   --loss <name>                   ns (non-saturating) | hinge (default: ${D.loss})
-  --augment <list>                DiffAugment policies: ${AUGMENT_POLICIES.filter((p) => !(COLOR_PARTS as readonly string[]).includes(p)).join(',')}; or of color only some
+  --augment <list>                DiffAugment policies: ${WHOLE_POLICIES.join(',')}; or of color only some
                                   of its parts: ${COLOR_PARTS.join(',')} (default: none)
   --mirror                        also train on each image flipped left to right (doubles a small dataset;
                                   not for images with a side: text, flags, digits)

@@ -1,7 +1,7 @@
 import { basename, posix, resolve } from 'node:path'
 import { describeValue } from 'gan-sdk/core'
 import { plainNumber } from '@gan-sdk/internal'
-import { AUGMENT_POLICIES, type AugmentPolicy } from './augment/diff-augment.js'
+import { AUGMENT_POLICIES, WHOLE_POLICIES, type AugmentPolicy } from './augment/diff-augment.js'
 import { BACKEND_NAMES, type BackendPreference } from './backend/ladder.js'
 import { FITS, type Fit } from './data/decode-image.js'
 import { TrainError } from './errors.js'
@@ -266,7 +266,7 @@ function parseAugment(raw: string): AugmentPolicy[] {
   if (!parts.every((p) => AUGMENT_POLICIES.includes(p as AugmentPolicy)) || new Set(parts).size !== parts.length) {
     throw new TrainError(
       'ERR_INVALID_OPTION',
-      `--augment ${describeValue(raw)} is invalid: pass distinct policies out of ${AUGMENT_POLICIES.join(', ')} separated by commas, e.g. --augment ${AUGMENT_POLICIES.join(',')}.`,
+      `--augment ${describeValue(raw)} is invalid: pass distinct policies out of ${AUGMENT_POLICIES.join(', ')} separated by commas, e.g. --augment ${WHOLE_POLICIES.join(',')}.`,
     )
   }
   return parts as AugmentPolicy[]

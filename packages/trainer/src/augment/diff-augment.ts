@@ -12,7 +12,9 @@ import * as tf from '@tensorflow/tfjs-core'
 export type AugmentPolicy = 'translation' | 'cutout' | 'color' | ColorPart
 export type ColorPart = 'brightness' | 'saturation' | 'contrast'
 export const COLOR_PARTS: readonly ColorPart[] = ['brightness', 'saturation', 'contrast']
-export const AUGMENT_POLICIES: readonly AugmentPolicy[] = ['translation', 'cutout', 'color', ...COLOR_PARTS]
+/** The policies that are not a part of another: `color` stands for all of {@link COLOR_PARTS}. */
+export const WHOLE_POLICIES: readonly AugmentPolicy[] = ['translation', 'cutout', 'color']
+export const AUGMENT_POLICIES: readonly AugmentPolicy[] = [...WHOLE_POLICIES, ...COLOR_PARTS]
 
 /** Which rows of a larger batch `x` holds: a data-parallel replica augments its shard as the whole batch would. */
 export interface BatchRows {
