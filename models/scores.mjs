@@ -14,6 +14,7 @@ export function sampleScores(e) {
     recall: e.recall,
     ...(e.edges ? { strongEdgeShare: e.edges.samples } : {}),
     ...(e.colourfulness ? { colourfulness: e.colourfulness.samples } : {}),
+    ...(e.pixelPairContrast ? { pixelPairContrast: e.pixelPairContrast.samples } : {}),
     ...(e.slicedWasserstein ? { slicedWasserstein: e.slicedWasserstein.map(({ size, samples }) => ({ size, distance: samples })) } : {}),
   }
 }

@@ -26,6 +26,8 @@ describe('the bundled emoji model', () => {
     expect(edges).toBeLessThanOrEqual(high)
     // Not washed out: nearly the real emoji's colourfulness.
     expect(g.colourfulness! / report.realReference.colourfulness!).toBeGreaterThanOrEqual(QUALITY_BAR.colourfulnessRatio)
+    // No pixel-pair pattern from a stride-2 upsampling (speckle the edge share would count as edges).
+    expect(g.pixelPairContrast).toBeLessThanOrEqual(QUALITY_BAR.pixelPairContrast)
 
     // Same weights, same images: a fresh run lands on the card's numbers, up to float reassociation.
     expect(g.frechetDistance).toBeCloseTo(card.generated.frechetDistance, 2)
@@ -36,6 +38,8 @@ describe('the bundled emoji model', () => {
     expect(report.realReference.strongEdgeShare).toBeCloseTo(card.realReference.strongEdgeShare!, 3)
     expect(g.colourfulness).toBeCloseTo(card.generated.colourfulness!, 1)
     expect(report.realReference.colourfulness).toBeCloseTo(card.realReference.colourfulness!, 1)
+    expect(g.pixelPairContrast).toBeCloseTo(card.generated.pixelPairContrast!, 3)
+    expect(report.realReference.pixelPairContrast).toBeCloseTo(card.realReference.pixelPairContrast!, 3)
     // The pyramid's distances, per level (finest first), under the bar and as the card's table quotes them.
     expect(g.slicedWasserstein!.map((l) => l.size)).toEqual([32, 16])
     g.slicedWasserstein!.forEach((l, i) => expect(l.distance).toBeLessThanOrEqual(QUALITY_BAR.slicedWasserstein[i]!))

@@ -12,6 +12,9 @@ import { sampleScores } from '../scores.mjs'
  * shipped model): the previous model's blur (0.72) falls under it, early training's speckle (1.7 at
  * step 1,000 of its run) over it. `colourfulnessRatio` is the least colourfulness over the held-out
  * emoji's (0.91 for the shipped model; the previous model's washed-out colour 0.78).
+ * `pixelPairContrast` bounds the pixel-pair pattern of a stride-2 upsampling (0.004 for the shipped
+ * model, 0.008 for the held-out emoji, 0.058 and 0.032 for the previous and first models; 0.34–0.37
+ * for a 64×64 run whose grids were 2-pixel speckle).
  * `slicedWasserstein` bounds the pyramid's distances, finest level (32 px) first: the shipped model
  * scores 32 and 104, the previous model 90 and 85, the shipped run's step 1,000 100 and 69.
  */
@@ -21,6 +24,7 @@ export const QUALITY_BAR = {
   recall: 0.2,
   strongEdgeRatio: [0.8, 1.25],
   colourfulnessRatio: 0.85,
+  pixelPairContrast: 0.1,
   slicedWasserstein: [60, 115],
 }
 
@@ -41,6 +45,7 @@ export async function scoreModel(modelPath, { count = 10000 } = {}) {
       frechetDistance: e.realFrechetDistance,
       ...(e.edges ? { strongEdgeShare: e.edges.real } : {}),
       ...(e.colourfulness ? { colourfulness: e.colourfulness.real } : {}),
+      ...(e.pixelPairContrast ? { pixelPairContrast: e.pixelPairContrast.real } : {}),
       ...(e.slicedWasserstein ? { slicedWasserstein: e.slicedWasserstein.map(({ size, real }) => ({ size, distance: real })) } : {}),
     },
   }

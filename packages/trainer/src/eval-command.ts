@@ -11,8 +11,10 @@ Score a generator on seeds 0 … count−1 against real images: the Fréchet dis
 precision/recall (k = 3) in a feature space; for 28×28 grey digit models the scoring classifier's
 view (mean confidence, class histogram, label agreement for conditional models), for other images
 the share of pixels on strong edges beside the real images' (blur lowers it, speckle raises it), their
-colourfulness (Hasler and Süsstrunk's; washed-out colour lowers it) and the sliced Wasserstein distance of 7×7 patches per Laplacian pyramid level (ProGAN's; the finest
-level sees sharpness and detail, the coarsest colour and layout).
+colourfulness (Hasler and Süsstrunk's; washed-out colour lowers it), their pixel-pair contrast (the
+pattern a stride-2 transposed convolution leaves in the image it makes; 0 is none) and the sliced
+Wasserstein distance of 7×7 patches per Laplacian pyramid level (ProGAN's; the finest level sees
+sharpness and detail, the coarsest colour and layout).
 
 Options:
   --count <n>        samples to score (default: 1000)
@@ -80,6 +82,10 @@ function describe(r: Evaluation): string {
   if (r.colourfulness)
     lines.push(
       `  colourfulness        ${r.colourfulness.samples.toFixed(1)} (real images: ${r.colourfulness.real.toFixed(1)}; 0 is grey; lower: washed out)`,
+    )
+  if (r.pixelPairContrast)
+    lines.push(
+      `  pixel-pair contrast  ${r.pixelPairContrast.samples.toFixed(3)} (real images: ${r.pixelPairContrast.real.toFixed(3)}; 0 is none, 0.333: twice the change at one phase)`,
     )
   if (r.slicedWasserstein)
     lines.push(

@@ -33,6 +33,7 @@ describe('@gan-sdk/trainer', () => {
       'loadLayersModel',
       'loadMnist',
       'pixelFeatures',
+      'pixelPairContrast',
       'pixelsAsFloats',
       'precisionRecall',
       'readMetrics',

@@ -95,6 +95,10 @@ describe('evaluate', () => {
     // Half of each image one of the four colours, half white: Hasler and Süsstrunk's 1.3 · √(μ²rg + μ²yb) (σ = |μ|), averaged.
     const halfWhite = ([r, g, b]: number[]) => 1.3 * Math.hypot((r! - g!) / 2, ((r! + g!) / 2 - b!) / 2)
     expect(r.colourfulness!.real).toBeCloseTo(colours.map(halfWhite).reduce((a, b) => a + b) / 4, 3)
+    // Their one edge lies between columns 15 and 16, across a pixel pair: all their change at one phase.
+    expect(r.pixelPairContrast!.real).toBe(1)
+    expect(r.pixelPairContrast!.samples).toBeGreaterThanOrEqual(0)
+    expect(r.pixelPairContrast!.samples).toBeLessThan(1)
     // The pyramid's finest level misses the real images' one hard edge: further from them than their halves are from each other.
     expect(r.slicedWasserstein!.map((l) => l.size)).toEqual([32, 16])
     expect(r.slicedWasserstein![0]!.samples).toBeGreaterThan(2 * r.slicedWasserstein![0]!.real)

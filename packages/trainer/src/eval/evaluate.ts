@@ -12,7 +12,7 @@ import { loadLayersModel } from '../io/layers-model-io.js'
 import { readRunManifest } from '../run-manifest.js'
 import { classify } from './classifier.js'
 import { frechetDistance } from './frechet.js'
-import { colourfulness, pixelFeatures, strongEdgeShare } from './pixel-features.js'
+import { colourfulness, pixelFeatures, pixelPairContrast, strongEdgeShare } from './pixel-features.js'
 import { CLASS_MIXES, classesInRealMix, type ClassMix } from './class-mix.js'
 import { precisionRecall } from './precision-recall.js'
 import { slicedWasserstein, type ImageSet } from './sliced-wasserstein.js'
@@ -85,6 +85,13 @@ export interface Evaluation {
    * not: washed-out samples score under the real images, colourful ones near them.
    */
   colourfulness?: { samples: number; real: number }
+  /**
+   * Without a classifier: the pixel-pair pattern a stride-2 transposed convolution leaves in the
+   * image it makes (`pixelPairContrast`, pixel-features.ts), of the samples and of the real images:
+   * 0 is none, 1/3 changes at one phase twice those at the other. Strong edges count such a pattern
+   * as edges, so a share near the real one means crisp only where this is near the real images'.
+   */
+  pixelPairContrast?: { samples: number; real: number }
   /**
    * Without a classifier: sliced Wasserstein distances ×10³ per Laplacian pyramid level, finest
    * first (`slicedWasserstein`, sliced-wasserstein.ts, defaults): the samples' against the real
@@ -179,6 +186,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     ...distances(fake, count, realFeatures, real.count, 192),
     edges: { samples: strongEdgeShare(samples.pixels, count, shape), real: strongEdgeShare(realPixels, real.count, shape) },
     colourfulness: { samples: colourfulness(samples.pixels, count, shape), real: colourfulness(realPixels, real.count, shape) },
+    pixelPairContrast: { samples: pixelPairContrast(samples.pixels, count, shape), real: pixelPairContrast(realPixels, real.count, shape) },
     slicedWasserstein: pyramidDistances({ pixels: samples.pixels, count, shape }, { pixels: realPixels, count: real.count, shape }),
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { colourfulness, pixelFeatures, strongEdgeShare } from './pixel-features.js'
+import { colourfulness, pixelFeatures, pixelPairContrast, strongEdgeShare } from './pixel-features.js'
 
 describe('pixelFeatures', () => {
   it('averages blocks into an 8×8 RGB thumbnail, grey replicated, alpha composited onto white', () => {
@@ -88,5 +88,40 @@ describe('colourfulness', () => {
     // Half-transparent red is pink over white: half the colourfulness.
     expect(colourfulness(halfColour([1, 0, 0], 0.5), 1, shape)).toBeCloseTo(colourfulness(halfColour([1, 0, 0]), 1, shape) / 2, 3)
     expect(colourfulness(new Float32Array(0), 0, shape)).toBe(0)
+  })
+})
+
+describe('pixelPairContrast', () => {
+  // A seeded grey 16×16 image of independent pixels, and the same upscaled ×2 by copying pixels.
+  const noise = Float32Array.from({ length: 16 * 16 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1).map(Math.abs)
+  const copied = Float32Array.from({ length: 32 * 32 }, (_, i) => noise[Math.floor(i / 32 / 2) * 16 + Math.floor((i % 32) / 2)]!)
+
+  it('is 1 for an image upscaled by copying pixels, near 0 for independent pixels', () => {
+    expect(pixelPairContrast(copied, 1, { width: 32, height: 32, channels: 1 })).toBe(1)
+    expect(pixelPairContrast(noise, 1, { width: 16, height: 16, channels: 1 })).toBeLessThan(0.1)
+  })
+
+  it('weighs the two phases: 1/3 when changes within pairs are twice those across them', () => {
+    // 4×1 grey rows, 0 | 0.2 ‖ 0.3 | 0.5 ‖ ...: within pairs 0.2, across 0.1.
+    const row = Float32Array.of(0, 0.2, 0.3, 0.5, 0.6, 0.8)
+    expect(pixelPairContrast(row, 1, { width: 6, height: 1, channels: 1 })).toBeCloseTo(1 / 3, 6)
+  })
+
+  it('sums over images, so edges at both phases across a set cancel', () => {
+    // One hard step per 9×9 image (as many neighbours within pairs as across): between columns 3
+    // and 4 (across pairs), then 4 and 5 (within).
+    const step = (at: number) => Float32Array.from({ length: 81 }, (_, i) => (i % 9 > at ? 1 : 0))
+    const shape = { width: 9, height: 9, channels: 1 }
+    expect(pixelPairContrast(step(3), 1, shape)).toBe(1)
+    expect(pixelPairContrast(Float32Array.of(...step(3), ...step(4)), 2, shape)).toBe(0)
+  })
+
+  it('composites transparency onto white, and is 0 for flat or too small images', () => {
+    // 4×1 RGBA: opaque black, transparent, opaque black, transparent: every neighbour pair changes alike.
+    const alpha = Float32Array.of(0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0)
+    expect(pixelPairContrast(alpha, 1, { width: 4, height: 1, channels: 4 })).toBe(0)
+    expect(pixelPairContrast(new Float32Array(64).fill(0.5), 1, { width: 8, height: 8, channels: 1 })).toBe(0)
+    expect(pixelPairContrast(Float32Array.of(0, 1, 1, 0), 1, { width: 2, height: 2, channels: 1 })).toBe(0)
+    expect(pixelPairContrast(new Float32Array(0), 0, { width: 8, height: 8, channels: 1 })).toBe(0)
   })
 })
