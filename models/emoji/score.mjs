@@ -14,7 +14,7 @@ import { sampleScores } from '../scores.mjs'
  * emoji's (0.91 for the shipped model; the previous model's washed-out colour 0.78).
  * `pixelPairContrast` bounds the pixel-pair pattern of a stride-2 upsampling (0.004 for the shipped
  * model, 0.008 for the held-out emoji, 0.058 and 0.032 for the previous and first models; 0.34–0.37
- * for a 64×64 run whose grids were 2-pixel speckle).
+ * on 1,000 samples of a 64×64 run whose grids were 2-pixel speckle).
  * `slicedWasserstein` bounds the pyramid's distances, finest level (32 px) first: the shipped model
  * scores 32 and 104, the previous model 90 and 85, the shipped run's step 1,000 100 and 69.
  */

@@ -102,7 +102,7 @@ describe('pixelPairContrast', () => {
   })
 
   it('weighs the two phases: 1/3 when changes within pairs are twice those across them', () => {
-    // 4×1 grey rows, 0 | 0.2 ‖ 0.3 | 0.5 ‖ ...: within pairs 0.2, across 0.1.
+    // A 6×1 grey row, 0 | 0.2 ‖ 0.3 | 0.5 ‖ 0.6 | 0.8: within pairs 0.2, across 0.1.
     const row = Float32Array.of(0, 0.2, 0.3, 0.5, 0.6, 0.8)
     expect(pixelPairContrast(row, 1, { width: 6, height: 1, channels: 1 })).toBeCloseTo(1 / 3, 6)
   })
@@ -117,9 +117,10 @@ describe('pixelPairContrast', () => {
   })
 
   it('composites transparency onto white, and is 0 for flat or too small images', () => {
-    // 4×1 RGBA: opaque black, transparent, opaque black, transparent: every neighbour pair changes alike.
-    const alpha = Float32Array.of(0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0)
-    expect(pixelPairContrast(alpha, 1, { width: 4, height: 1, channels: 4 })).toBe(0)
+    // 4×1 RGBA: opaque black, transparent black twice, opaque black: white behind the transparent
+    // pair, so the colour changes only within pairs (uncomposited, the row would be flat: 0).
+    const alpha = Float32Array.of(0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)
+    expect(pixelPairContrast(alpha, 1, { width: 4, height: 1, channels: 4 })).toBe(1)
     expect(pixelPairContrast(new Float32Array(64).fill(0.5), 1, { width: 8, height: 8, channels: 1 })).toBe(0)
     expect(pixelPairContrast(Float32Array.of(0, 1, 1, 0), 1, { width: 2, height: 2, channels: 1 })).toBe(0)
     expect(pixelPairContrast(new Float32Array(0), 0, { width: 8, height: 8, channels: 1 })).toBe(0)
