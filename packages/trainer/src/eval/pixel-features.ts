@@ -108,16 +108,16 @@ export function colourfulness(pixels: Float32Array, count: number, shape: { widt
 }
 
 /**
- * How strongly images show the pixel-pair pattern that a stride-2 transposed convolution leaves when
- * it makes the image (Odena, Dumoulin & Olah 2016, "Deconvolution and checkerboard artifacts"):
- * each output pixel's parity takes different kernel taps, so neighbours within a pair (x = 2k,
- * 2k + 1) differ by more, or less, than neighbours across pairs (2k + 1, 2k + 2). With the colour
- * change between neighbours measured as the sum of the absolute R, G and B differences (transparency
- * composited onto white), averaged over every image and both axes into the two phases' mean changes
- * a and b: |a − b| / (a + b). 0 is no pattern; 1/3, changes at one phase twice those at the other; 1,
- * no change at all at one phase (an image upscaled ×2 by copying pixels). The real emoji sit near
- * 0. Strong-edge shares count such a pattern as edges, so read them beside this. 0
- * for images without two pixels in a row across a pair, or without any change.
+ * How strongly images show the pixel-pair pattern that a stride-2 transposed convolution leaves
+ * when it makes the image (Odena, Dumoulin & Olah 2016, "Deconvolution and checkerboard
+ * artifacts"): each output pixel's parity takes different kernel taps, so neighbours within a pair
+ * (x = 2k, 2k + 1) differ by more, or less, than neighbours across pairs (2k + 1, 2k + 2). With the
+ * colour change between neighbours measured as the sum of the absolute R, G and B differences
+ * (transparency composited onto white), averaged over every image and both axes into the two
+ * phases' mean changes a and b: |a − b| / (a + b). 0 is no pattern; 1/3, changes at one phase twice
+ * those at the other; 1, no change at all at one phase (an image upscaled ×2 by copying pixels).
+ * The real emoji sit near 0. Strong-edge shares count such a pattern as edges, so read them beside
+ * this. 0 for images without two pixels in a row across a pair, or without any change.
  */
 export function pixelPairContrast(pixels: Float32Array, count: number, shape: { width: number; height: number; channels: number }): number {
   const { width, height } = shape
