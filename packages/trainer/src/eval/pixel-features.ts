@@ -121,27 +121,30 @@ export function colourfulness(pixels: Float32Array, count: number, shape: { widt
  */
 export function pixelPairContrast(pixels: Float32Array, count: number, shape: { width: number; height: number; channels: number }): number {
   const { width, height } = shape
-  const rgb = new Float32Array(width * height * 3)
-  // Summed change, and number of neighbour pairs, by the phase of the first pixel: within a pair (0), across pairs (1).
-  const change = [0, 0]
-  const pairs = [0, 0]
-  const add = (p: number, q: number, phase: number) => {
-    for (let c = 0; c < 3; c++) change[phase]! += Math.abs(rgb[q + c]! - rgb[p + c]!)
-    pairs[phase]!++
+  // Neighbour pairs whose first pixel is at phase 0 (within a pixel pair) or 1 (across pairs): of
+  // the n − 1 positions along a line of n pixels, the even ones and the odd ones.
+  const pairs = (phase: number) => {
+    const along = (n: number) => (phase === 0 ? Math.ceil((n - 1) / 2) : Math.floor((n - 1) / 2))
+    return count * (height * along(width) + width * along(height))
   }
+  if (pairs(0) === 0 || pairs(1) === 0) return 0
+  const rgb = new Float32Array(width * height * 3)
+  // Summed change by phase.
+  const change = [0, 0]
   for (let n = 0; n < count; n++) {
     rgbOnWhite(pixels, n, shape, rgb)
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
         const p = (y * width + x) * 3
-        if (x + 1 < width) add(p, p + 3, x % 2)
-        if (y + 1 < height) add(p, p + width * 3, y % 2)
+        for (let c = 0; c < 3; c++) {
+          if (x + 1 < width) change[x % 2]! += Math.abs(rgb[p + 3 + c]! - rgb[p + c]!)
+          if (y + 1 < height) change[y % 2]! += Math.abs(rgb[p + width * 3 + c]! - rgb[p + c]!)
+        }
       }
     }
   }
-  if (pairs[0] === 0 || pairs[1] === 0) return 0
-  const within = change[0]! / pairs[0]!
-  const across = change[1]! / pairs[1]!
+  const within = change[0]! / pairs(0)
+  const across = change[1]! / pairs(1)
   return within + across === 0 ? 0 : Math.abs(within - across) / (within + across)
 }
 
