@@ -59,14 +59,15 @@ describe('exporting the trainer’s models', () => {
   })
 
   it.each([
-    ['float32 weights', false, 0, 'multiply'],
-    ['float16 weights', true, 0, 'multiply'],
-    ['a 3×3 output convolution', false, 6, 'multiply'],
-    ['the class embedding concatenated', false, 0, 'concat'],
+    ['float32 weights', false, 0, 'multiply', 'transposed'],
+    ['float16 weights', true, 0, 'multiply', 'transposed'],
+    ['a 3×3 output convolution', false, 6, 'multiply', 'transposed'],
+    ['the class embedding concatenated', false, 0, 'concat', 'transposed'],
+    ['nearest upsampling and 3×3 convolutions', false, 6, 'multiply', 'nearest'],
   ] as const)(
     'a conditional colour generator (%s) loads in the SDK and generates TF.js’s images',
-    async (_, fp16, outputFilters, labelConditioning) => {
-      const generator = buildGenerator({ ...CONFIG, outputFilters, labelConditioning })
+    async (_, fp16, outputFilters, labelConditioning, upsampling) => {
+      const generator = buildGenerator({ ...CONFIG, outputFilters, labelConditioning, upsampling })
       const { bytes, contract } = await exportOnnx(await saved(generator), { labels: LABELS, fp16 })
       expect(contract).toMatchObject({ labelInput: 'label', labels: LABELS, channels: 3, width: 16 })
       const g = await Generator.load(bytes)

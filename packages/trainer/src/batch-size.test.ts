@@ -19,6 +19,9 @@ describe('checkBatchSize', () => {
     }
     // A full-resolution output convolution's feature maps count too.
     expect(stepBytesPerImage({ ...big, outputFilters: 32 })).toBe(stepBytesPerImage(big) + 4 * 2 * 2 * 3 * 128 * 128 * 32)
+    // Nearest upsampling holds each stage's input again at twice the size: 256 maps at 16², 128 at 32², 64 at 64², 32 at 128².
+    const upsampled = 256 * 16 * 16 + 128 * 32 * 32 + 64 * 64 * 64 + 32 * 128 * 128
+    expect(stepBytesPerImage({ ...big, upsampling: 'nearest' })).toBe(stepBytesPerImage(big) + 4 * 2 * 2 * upsampled)
     // So do the maps of a full-resolution input convolution in the discriminator (three passes, conv and activation).
     expect(stepBytesPerImage({ ...big, inputFilters: 32 })).toBe(stepBytesPerImage(big) + 4 * 2 * 3 * 2 * 128 * 128 * 32)
     const fits = Math.floor((3 * 2 ** 30) / stepBytesPerImage(big))

@@ -13,13 +13,18 @@ const WASM_BUDGET = 3 * 2 ** 30
  * to refuse batch sizes that cannot fit, not to plan memory to the byte.
  */
 export function stepBytesPerImage(
-  cfg: Pick<DcganConfig, 'width' | 'height' | 'channels' | 'generatorFilters' | 'discriminatorFilters' | 'outputFilters' | 'inputFilters'>,
+  cfg: Pick<
+    DcganConfig,
+    'width' | 'height' | 'channels' | 'generatorFilters' | 'discriminatorFilters' | 'outputFilters' | 'inputFilters' | 'upsampling'
+  >,
 ): number {
   const stages = cfg.generatorFilters.length
   let g = 0
   cfg.generatorFilters.forEach((filters, i) => {
     const scale = 2 ** (stages - i)
     g += 3 * (cfg.height / scale) * (cfg.width / scale) * filters // conv or dense, batch norm, activation
+    // Nearest upsampling holds each stage's input again at twice the size, before its convolution.
+    if (cfg.upsampling === 'nearest') g += (cfg.height / scale) * (cfg.width / scale) * 4 * filters
   })
   g += 3 * cfg.height * cfg.width * (cfg.outputFilters ?? 0)
   g += 2 * cfg.height * cfg.width * cfg.channels

@@ -38,6 +38,7 @@ describe('resolveTrainOptions', () => {
       generatorFilters: [128, 64],
       discriminatorFilters: [64, 128],
       kernelSize: 4,
+      upsampling: 'transposed',
       outputFilters: 0,
       inputFilters: 0,
       seed: 1,
@@ -121,6 +122,7 @@ describe('resolveTrainOptions', () => {
     [{ spectralNormProjection: true }, /add --conditional and --spectral-norm, or leave/],
     [{ spectralNormProjection: 'yes', conditional: true, spectralNorm: true }, /spectralNormProjection must be true or false, got "yes"\./],
     [{ labelConditioning: 'add', conditional: true }, /labelConditioning must be one of multiply, concat, got "add"\./],
+    [{ upsampling: 'bilinear' }, /upsampling must be one of transposed, nearest, got "bilinear"\./],
     [
       { labelConditioning: 'concat' },
       /labelConditioning "concat" sets how a conditional generator takes its class: add --conditional, or leave --label-conditioning out\./,

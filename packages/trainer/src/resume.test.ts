@@ -11,11 +11,12 @@ import type { TrainOptions } from './options.js'
 import { squares } from './testing/squares.js'
 import { readMetrics } from './metrics.js'
 
-/** Every model feature at once, tiny: conditional (the class embedding concatenated) with a class loss, LeCam, mirrored images, spectral norm (the projection's too), DiffAugment, hinge loss, standing statistics. */
+/** Every model feature at once, tiny: conditional (the class embedding concatenated) with a class loss, LeCam, mirrored images, spectral norm (the projection's too), DiffAugment, hinge loss, standing statistics, nearest upsampling. */
 const RUN = {
   dataset: squares(12, { channels: 3 }),
   conditional: true,
   labelConditioning: 'concat',
+  upsampling: 'nearest',
   classLoss: 0.5,
   lecam: 0.3,
   mirror: true,
@@ -71,6 +72,7 @@ describe('resume', () => {
         steps: 6,
         conditional: true,
         labelConditioning: 'concat',
+        upsampling: 'nearest',
         spectralNorm: true,
         spectralNormProjection: true,
         classLoss: 0.5,
@@ -173,6 +175,20 @@ describe('resume', () => {
       steps: 1,
     })
     expect(JSON.parse(await readFile(join(unconditional, 'config.json'), 'utf8')).options).not.toHaveProperty('labelConditioning')
+  })
+
+  it('a run whose config.json predates upsampling resumes with transposed convolutions, the way it trained', async () => {
+    const outDir = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
+    await train({ ...RUN, upsampling: 'transposed', outDir, steps: 2, workers: 2 })
+    const path = join(outDir, 'config.json')
+    const config = JSON.parse(await readFile(path, 'utf8'))
+    expect(config.options.upsampling).toBe('transposed')
+    delete config.options.upsampling
+    await writeFile(path, JSON.stringify(config))
+    // Both replicas rebuild the generator from the config and load the checkpoint's weights: a
+    // nearest-upsampling one could not take its transposed convolutions'.
+    await train({ outDir, dataset: RUN.dataset, resume: true, steps: 3 })
+    expect(await readRunManifest(outDir)).toMatchObject({ steps: 3 })
   })
 
   it('resumes a folder run whose images moved, given the new folder; refuses another dataset', async () => {

@@ -65,6 +65,7 @@ const ALL_FLAGS = {
   'label-conditioning': 'concat',
   beta1: '0.9',
   'kernel-size': '3',
+  upsampling: 'nearest',
   'output-filters': '16',
   'discriminator-input-filters': '32',
   loss: 'hinge',
@@ -99,6 +100,7 @@ describe('resolveTrainCommandOptions', () => {
       labelConditioning: 'concat',
       beta1: 0.9,
       kernelSize: 3,
+      upsampling: 'nearest',
       outputFilters: 16,
       discriminatorInputFilters: 32,
       loss: 'hinge',
@@ -216,6 +218,7 @@ describe('gan-train CLI', () => {
     [['--size', '48'], '[gan-train] --size "48" is invalid: use one of 28, 32, 64, 128.'],
     [['--channels', '2'], '[gan-train] --channels "2" is invalid: use one of 1, 3, 4.'],
     [['--loss', 'wgan'], '[gan-train] --loss "wgan" is invalid: use one of ns, hinge.'],
+    [['--upsampling', 'bilinear'], '[gan-train] --upsampling "bilinear" is invalid: use one of transposed, nearest.'],
     [['--conditional', '--label-conditioning', 'add'], '[gan-train] --label-conditioning "add" is invalid: use one of multiply, concat.'],
     [
       ['--augment', 'color,flip'],

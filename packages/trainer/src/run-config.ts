@@ -65,6 +65,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       generatorFilters: opts.model.generatorFilters,
       discriminatorFilters: opts.model.discriminatorFilters,
       kernelSize: opts.model.kernelSize,
+      upsampling: opts.model.upsampling ?? TRAIN_DEFAULTS.upsampling,
       outputFilters: opts.model.outputFilters ?? 0,
       discriminatorInputFilters: opts.model.inputFilters ?? 0,
       loss: opts.loss,

@@ -7,7 +7,7 @@ import { FITS, type Fit } from './data/decode-image.js'
 import { TrainError } from './errors.js'
 import { LOSS_NAMES, type LossName } from './losses.js'
 import { IMAGE_SIZES, type ImageSize } from './models/architecture.js'
-import { LABEL_CONDITIONINGS, type LabelConditioning } from './models/dcgan.js'
+import { LABEL_CONDITIONINGS, UPSAMPLINGS, type LabelConditioning, type Upsampling } from './models/dcgan.js'
 import {
   BUILTIN_DATASETS,
   NUMBER_OPTIONS,
@@ -37,6 +37,7 @@ export const TRAIN_FLAGS = {
   'generator-filters': { type: 'string' },
   'discriminator-filters': { type: 'string' },
   'kernel-size': { type: 'string' },
+  upsampling: { type: 'string' },
   'output-filters': { type: 'string' },
   'discriminator-input-filters': { type: 'string' },
   loss: { type: 'string' },
@@ -96,6 +97,7 @@ const FLAG_OF: Partial<Record<keyof TrainOptions, string>> = {
   fit: 'fit',
   conditional: 'conditional',
   labelConditioning: 'label-conditioning',
+  upsampling: 'upsampling',
   loss: 'loss',
   augment: 'augment',
   mirror: 'mirror',
@@ -123,6 +125,7 @@ export type TrainCommandFlags = Partial<
     | 'discriminator-filters'
     | 'loss'
     | 'label-conditioning'
+    | 'upsampling'
     | 'augment'
     | 'backend'
     | 'workers',
@@ -174,6 +177,7 @@ export function resolveTrainCommandOptions(flags: TrainCommandFlags, dataset?: s
   if (flags.loss !== undefined) options.loss = choice('loss', flags.loss, LOSS_NAMES) as LossName
   if (flags['label-conditioning'] !== undefined)
     options.labelConditioning = choice('label-conditioning', flags['label-conditioning'], LABEL_CONDITIONINGS) as LabelConditioning
+  if (flags.upsampling !== undefined) options.upsampling = choice('upsampling', flags.upsampling, UPSAMPLINGS) as Upsampling
   if (flags.backend !== undefined) options.backend = choice('backend', flags.backend, ['auto', ...BACKEND_NAMES]) as BackendPreference
   if (flags.augment !== undefined) options.augment = parseAugment(flags.augment)
   if (flags.workers !== undefined) options.workers = parseWorkers(flags.workers)

@@ -52,6 +52,25 @@ describe('DCGAN family', () => {
     plain.dispose()
   })
 
+  it("upsampling: 'nearest' makes every ×2 stage UpSampling2D → Conv2D(3×3), with and without outputFilters", () => {
+    const transposed = buildGenerator({ ...base, outputFilters: 5 })
+    const g = buildGenerator({ ...base, outputFilters: 5, upsampling: 'nearest' })
+    expect(layerNames(g)).toEqual(layerNames(transposed).flatMap((n) => (n === 'Conv2DTranspose' ? ['UpSampling2D', 'Conv2D'] : [n])))
+    const convs = g.layers.filter((l) => l.getClassName() === 'Conv2D').map((l) => l.getConfig())
+    expect(convs.map((c) => [c.kernelSize, c.strides, c.padding, c.filters])).toEqual([
+      [[3, 3], [1, 1], 'same', 4],
+      [[3, 3], [1, 1], 'same', 5],
+      [[3, 3], [1, 1], 'same', 3],
+    ])
+    expect(g.outputs[0]!.shape).toEqual([null, 16, 16, 3])
+    const plain = buildGenerator({ ...base, upsampling: 'nearest' })
+    expect(plain.layers.at(-1)!.getConfig()).toMatchObject({ filters: 3, kernelSize: [3, 3], activation: 'tanh' })
+    expect(plain.outputs[0]!.shape).toEqual([null, 16, 16, 3])
+    // 'transposed' is the default: the same layers as leaving it out.
+    expect(layerNames(buildGenerator({ ...base, outputFilters: 5, upsampling: 'transposed' }))).toEqual(layerNames(transposed))
+    for (const m of [transposed, g, plain]) m.dispose()
+  })
+
   it('conditional: G takes [latent, label] through Embedding × latent; D adds a projection of the label', () => {
     const cfg = { ...base, classes: 5 }
     const g = buildGenerator(cfg)

@@ -19,6 +19,16 @@ export interface DcganConfig {
   /** Kernel size of every (transposed) convolution; 4 divides stride 2 evenly (no checkerboard). @default 4 */
   kernelSize: number
   /**
+   * How each of the generator's ×2 stages upsamples: `transposed`, a stride-2 transposed
+   * convolution of `kernelSize` (DCGAN's); `nearest`, each pixel copied to a 2×2 block, then a 3×3
+   * stride-1 convolution (the resize-convolution of Odena, Dumoulin & Olah 2016, as BigGAN's and
+   * StyleGAN's generators upsample), so every output pixel sees the same kernel taps and no
+   * pixel-pair or checkerboard pattern is built in; 2.25 times the multiply-adds per stage (9 taps
+   * per output pixel, where the transposed convolution has 4).
+   * @default 'transposed'
+   */
+  upsampling?: Upsampling
+  /**
    * End the generator at full resolution, as SNGAN's DCGAN generator does (Miyato et al. 2018): the
    * last ×2 upsampling makes this many feature maps (with BN and LeakyReLU), and a 3×3 stride-1
    * convolution turns them into the image, so each pixel is drawn from a neighbourhood of
@@ -72,6 +82,10 @@ export const DCGAN_RANGE = [-1, 1] as const
 export const LABEL_CONDITIONINGS = ['multiply', 'concat'] as const
 export type LabelConditioning = (typeof LABEL_CONDITIONINGS)[number]
 
+/** The ways the generator's stages upsample: see {@link DcganConfig.upsampling}. */
+export const UPSAMPLINGS = ['transposed', 'nearest'] as const
+export type Upsampling = (typeof UPSAMPLINGS)[number]
+
 /** Names of a conditional model's inputs: the latent (or image) first, then the class index. */
 export const LABEL_INPUT = 'label'
 
@@ -81,8 +95,9 @@ function init(seed: number) {
 }
 
 /**
- * Dense → BN → LeakyReLU → Reshape → (Conv2DTranspose → BN → LeakyReLU)* → Conv2DTranspose → tanh;
- * with `outputFilters`, the last Conv2DTranspose is followed by BN → LeakyReLU → Conv2D(3×3) → tanh.
+ * Dense → BN → LeakyReLU → Reshape → (Up → BN → LeakyReLU)* → Up → tanh, where Up is a
+ * Conv2DTranspose (stride 2) or, with `upsampling: 'nearest'`, UpSampling2D(2) → Conv2D(3×3); with
+ * `outputFilters`, the last Up is followed by BN → LeakyReLU → Conv2D(3×3) → tanh.
  * Output: NHWC images in [-1, 1]. Unconditional: a Sequential model; conditional: a functional one
  * with inputs `[latent, label]`, the latent multiplied by Embedding(classes, latentSize)(label), or
  * with `labelConditioning: 'concat'` followed by it.
@@ -110,31 +125,25 @@ export function buildGenerator(cfg: DcganConfig): tfl.LayersModel {
     tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }),
     tfl.layers.reshape({ targetShape: [h0, w0, first] }),
   ]
+  // One ×2 stage: a stride-2 transposed convolution, or nearest-neighbour upsampling and a 3×3 convolution.
+  const upsample = (args: { filters: number; useBias?: boolean; activation?: 'tanh'; kernelInitializer: ReturnType<typeof init> }) =>
+    cfg.upsampling === 'nearest'
+      ? [tfl.layers.upSampling2d({ size: [2, 2] }), tfl.layers.conv2d({ ...args, kernelSize: 3, padding: 'same' })]
+      : [tfl.layers.conv2dTranspose({ ...args, kernelSize: cfg.kernelSize, strides: 2, padding: 'same' })]
   cfg.generatorFilters.slice(1).forEach((filters, i) => {
     body.push(
-      tfl.layers.conv2dTranspose({
-        filters,
-        kernelSize: cfg.kernelSize,
-        strides: 2,
-        padding: 'same',
-        useBias: false,
-        kernelInitializer: init(cfg.seed + 1 + i),
-      }),
+      ...upsample({ filters, useBias: false, kernelInitializer: init(cfg.seed + 1 + i) }),
       tfl.layers.batchNormalization(),
       tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }),
     )
   })
   const outputFilters = cfg.outputFilters ?? 0
   body.push(
-    tfl.layers.conv2dTranspose({
-      filters: outputFilters || cfg.channels,
-      kernelSize: cfg.kernelSize,
-      strides: 2,
-      padding: 'same',
-      ...(outputFilters
-        ? { useBias: false, kernelInitializer: init(cfg.seed + stages) }
-        : { activation: 'tanh', kernelInitializer: init(cfg.seed + 100) }),
-    }),
+    ...upsample(
+      outputFilters
+        ? { filters: outputFilters, useBias: false, kernelInitializer: init(cfg.seed + stages) }
+        : { filters: cfg.channels, activation: 'tanh', kernelInitializer: init(cfg.seed + 100) },
+    ),
   )
   if (outputFilters) {
     body.push(
