@@ -16,7 +16,14 @@ export type { SkippedImage } from './data/decode-images.js'
 export type { TrainEvent } from './events.js'
 export { TrainError, isTrainError, TRAIN_ERROR_CODES, type TrainErrorCode } from './errors.js'
 export { selectBackend, type BackendName, type BackendPreference } from './backend/ladder.js'
-export { buildGenerator, buildDiscriminator, LABEL_INPUT, type DcganConfig, type LabelConditioning } from './models/dcgan.js'
+export {
+  buildGenerator,
+  buildDiscriminator,
+  LABEL_INPUT,
+  type DcganConfig,
+  type LabelConditioning,
+  type Upsampling,
+} from './models/dcgan.js'
 export { setStandingStats, type StandingStatsOptions } from './models/standing-stats.js'
 export { loadMnist, MNIST_TEST_FRACTION, type MnistSplit } from './data/mnist.js'
 export { EMOJI_CREDIT, EMOJI_LICENSE, EMOJI_TEST_EVERY, type EmojiSplit } from './data/emoji.js'

@@ -72,8 +72,8 @@ export interface TrainOptions {
   kernelSize?: number
   /**
    * How the generator upsamples: `transposed` (stride-2 transposed convolutions, DCGAN's) or
-   * `nearest` (nearest-neighbour ×2, then a 3×3 convolution: no pixel-pair pattern built in, 2.25
-   * times the multiply-adds per stage). @default 'transposed'
+   * `nearest` (nearest-neighbour ×2, then a 3×3 convolution: no pixel-pair pattern built in; at
+   * kernel size 4, 2.25 times the multiply-adds per stage). @default 'transposed'
    */
   upsampling?: Upsampling
   /**

@@ -35,10 +35,10 @@ Model:
   --generator-filters <list>      feature maps per ×2 upsampling stage (default: ${D.generatorFilters.join(',')} up to --size 32,
                                   256,128,64 at 64, 256,128,64,32 at 128)
   --discriminator-filters <list>  feature maps per stride-2 conv (default: ${D.discriminatorFilters.join(',')}; 64,128,256; 32,64,128,256)
-  --kernel-size <n>               (transposed) convolution kernel size (default: ${D.kernelSize})
+  --kernel-size <n>               kernel size of D's convolutions and G's transposed ones (default: ${D.kernelSize})
   --upsampling <how>              how G's stages upsample: transposed (stride-2 transposed convolution) |
                                   nearest (copy each pixel to 2×2, then a 3×3 convolution: no pixel-pair
-                                  pattern, 2.25× the multiply-adds) (default: ${D.upsampling})
+                                  pattern built in; 2.25× the multiply-adds at kernel size 4) (default: ${D.upsampling})
   --output-filters <n>            end the generator with a 3×3 convolution at full resolution, on the last
                                   upsampling's n feature maps (SNGAN's generator); 0 = none (default: ${D.outputFilters})
   --discriminator-input-filters <n>

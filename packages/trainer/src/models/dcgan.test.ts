@@ -57,10 +57,12 @@ describe('DCGAN family', () => {
     const g = buildGenerator({ ...base, outputFilters: 5, upsampling: 'nearest' })
     expect(layerNames(g)).toEqual(layerNames(transposed).flatMap((n) => (n === 'Conv2DTranspose' ? ['UpSampling2D', 'Conv2D'] : [n])))
     const convs = g.layers.filter((l) => l.getClassName() === 'Conv2D').map((l) => l.getConfig())
-    expect(convs.map((c) => [c.kernelSize, c.strides, c.padding, c.filters])).toEqual([
-      [[3, 3], [1, 1], 'same', 4],
-      [[3, 3], [1, 1], 'same', 5],
-      [[3, 3], [1, 1], 'same', 3],
+    // Each with the filters, bias and initialiser seed of the transposed convolution it replaces; then the output convolution.
+    const seed = (c: tfl.serialization.ConfigDict) => (c.kernelInitializer as { config: { seed: number } }).config.seed
+    expect(convs.map((c) => [c.kernelSize, c.strides, c.padding, c.filters, c.useBias, seed(c)])).toEqual([
+      [[3, 3], [1, 1], 'same', 4, false, 2],
+      [[3, 3], [1, 1], 'same', 5, false, 3],
+      [[3, 3], [1, 1], 'same', 3, true, 101],
     ])
     expect(g.outputs[0]!.shape).toEqual([null, 16, 16, 3])
     const plain = buildGenerator({ ...base, upsampling: 'nearest' })

@@ -16,15 +16,18 @@ export interface DcganConfig {
   generatorFilters: readonly number[]
   /** Discriminator feature maps, one per stride-2 conv. @default [64, 128] */
   discriminatorFilters: readonly number[]
-  /** Kernel size of every (transposed) convolution; 4 divides stride 2 evenly (no checkerboard). @default 4 */
+  /**
+   * Kernel size of the discriminator's convolutions and the generator's transposed ones (with
+   * `upsampling: 'nearest'` the generator's are 3×3); 4 divides stride 2 evenly (no checkerboard). @default 4
+   */
   kernelSize: number
   /**
    * How each of the generator's ×2 stages upsamples: `transposed`, a stride-2 transposed
    * convolution of `kernelSize` (DCGAN's); `nearest`, each pixel copied to a 2×2 block, then a 3×3
    * stride-1 convolution (the resize-convolution of Odena, Dumoulin & Olah 2016, as BigGAN's and
    * StyleGAN's generators upsample), so every output pixel sees the same kernel taps and no
-   * pixel-pair or checkerboard pattern is built in; 2.25 times the multiply-adds per stage (9 taps
-   * per output pixel, where the transposed convolution has 4).
+   * pixel-pair or checkerboard pattern is built in; at `kernelSize` 4, 2.25 times the multiply-adds
+   * per stage (9 taps per output pixel, where the transposed convolution has 4).
    * @default 'transposed'
    */
   upsampling?: Upsampling
