@@ -58,7 +58,7 @@ describe('DCGAN family', () => {
     expect(layerNames(g)).toEqual(layerNames(transposed).flatMap((n) => (n === 'Conv2DTranspose' ? ['UpSampling2D', 'Conv2D'] : [n])))
     const convs = g.layers.filter((l) => l.getClassName() === 'Conv2D').map((l) => l.getConfig())
     // Each with the filters, bias and initialiser seed of the transposed convolution it replaces; then the output convolution.
-    const seed = (c: tfl.serialization.ConfigDict) => (c.kernelInitializer as { config: { seed: number } }).config.seed
+    const seed = (c: (typeof convs)[number]) => (c.kernelInitializer as { config: { seed: number } }).config.seed
     expect(convs.map((c) => [c.kernelSize, c.strides, c.padding, c.filters, c.useBias, seed(c)])).toEqual([
       [[3, 3], [1, 1], 'same', 4, false, 2],
       [[3, 3], [1, 1], 'same', 5, false, 3],
