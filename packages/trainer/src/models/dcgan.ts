@@ -25,9 +25,9 @@ export interface DcganConfig {
    * How each of the generator's ×2 stages upsamples: `transposed`, a stride-2 transposed
    * convolution of `kernelSize` (DCGAN's); `nearest`, each pixel copied to a 2×2 block, then a 3×3
    * stride-1 convolution (the resize-convolution of Odena, Dumoulin & Olah 2016, as BigGAN's and
-   * StyleGAN's generators upsample), so every output pixel sees the same kernel taps and no
-   * pixel-pair or checkerboard pattern is built in; at `kernelSize` 4, 2.25 times the multiply-adds
-   * per stage (9 taps per output pixel, where the transposed convolution has 4).
+   * StyleGAN's generators upsample), so a flat input gives a flat output: no pixel-pair or
+   * checkerboard pattern is built in (one can still be learned); at `kernelSize` 4, 2.25 times the
+   * multiply-adds per stage (9 taps per output pixel, where the transposed convolution has 4).
    * @default 'transposed'
    */
   upsampling?: Upsampling
