@@ -127,12 +127,11 @@ export function pixelPairContrast(pixels: Float32Array, count: number, shape: { 
     const along = (n: number) => (phase === 0 ? Math.ceil((n - 1) / 2) : Math.floor((n - 1) / 2))
     return count * (height * along(width) + width * along(height))
   }
-  if (pairs(0) === 0 || pairs(1) === 0) return 0
-  const rgb = new Float32Array(width * height * 3)
+  const [withinPairs, acrossPairs] = [pairs(0), pairs(1)]
+  if (withinPairs === 0 || acrossPairs === 0) return 0
   // Summed change by phase.
   const change = [0, 0]
-  for (let n = 0; n < count; n++) {
-    rgbOnWhite(pixels, n, shape, rgb)
+  forEachImageOnWhite(pixels, count, shape, (rgb) => {
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
         const p = (y * width + x) * 3
@@ -142,25 +141,26 @@ export function pixelPairContrast(pixels: Float32Array, count: number, shape: { 
         }
       }
     }
-  }
-  const within = change[0]! / pairs(0)
-  const across = change[1]! / pairs(1)
+  })
+  const within = change[0]! / withinPairs
+  const across = change[1]! / acrossPairs
   return within + across === 0 ? 0 : Math.abs(within - across) / (within + across)
 }
 
-/** The mean of `score` over the images of `pixels`, each handed to it in RGB on white (one buffer, reused); 0 for no images. */
-function meanOverImages(
-  pixels: Float32Array,
-  count: number,
-  shape: { width: number; height: number; channels: number },
-  score: (rgb: Float32Array) => number,
-): number {
-  if (count === 0) return 0
-  const rgb = new Float32Array(shape.width * shape.height * 3)
+/** The mean of `score` over the images of `pixels`, each handed to it in RGB on white; 0 for no images. */
+function meanOverImages(pixels: Float32Array, count: number, shape: ImageShape, score: (rgb: Float32Array) => number): number {
   let total = 0
-  for (let n = 0; n < count; n++) total += score(rgbOnWhite(pixels, n, shape, rgb))
-  return total / count
+  forEachImageOnWhite(pixels, count, shape, (rgb) => void (total += score(rgb)))
+  return count === 0 ? 0 : total / count
 }
+
+/** Hands `visit` each image of `pixels` in turn, in RGB on white (one buffer, reused). */
+function forEachImageOnWhite(pixels: Float32Array, count: number, shape: ImageShape, visit: (rgb: Float32Array) => void): void {
+  const rgb = new Float32Array(shape.width * shape.height * 3)
+  for (let n = 0; n < count; n++) visit(rgbOnWhite(pixels, n, shape, rgb))
+}
+
+type ImageShape = { width: number; height: number; channels: number }
 
 /** Image `n` of `pixels` in RGB, grey replicated, transparency composited onto white: into `rgb` (width · height · 3 numbers), which it returns. */
 export function rgbOnWhite(
