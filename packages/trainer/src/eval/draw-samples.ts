@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { seedsToLatents, seedToInteger } from 'gan-sdk/core'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isBuiltinDataset } from '../data/builtin-datasets.js'
 import type { DatasetSource } from '../data/load-dataset.js'
 import { loadLayersModel } from '../io/layers-model-io.js'
+import { readRunConfig, type RunConfig } from '../run-config.js'
 import { readRunManifest } from '../run-manifest.js'
 
 /** Samples as floats in [0, 1], NHWC, with the class index each was generated for (conditional models). */
@@ -92,13 +92,15 @@ async function onnxSamples(path: string, count: number, truncation: number, plan
 
 /** The dataset a run trained on, from its config.json; undefined when it cannot be rebuilt (in-memory data). */
 async function runDataset(dir: string): Promise<DatasetSource | undefined> {
+  let config: Partial<RunConfig>
   try {
-    const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { dataset?: { kind?: string; path?: string } }
-    const kind = config.dataset?.kind
-    if (kind !== undefined && isBuiltinDataset(kind)) return { kind }
-    if (kind === 'folder' && typeof config.dataset?.path === 'string') return { kind, path: config.dataset.path }
+    config = await readRunConfig(dir)
   } catch {
     // No config.json (a run of an older trainer): the caller asks for --data.
+    return undefined
   }
+  const kind = config.dataset?.kind
+  if (kind !== undefined && isBuiltinDataset(kind)) return { kind }
+  if (kind === 'folder' && typeof config.dataset?.path === 'string') return { kind, path: config.dataset.path }
   return undefined
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -106,6 +106,13 @@ describe('evaluate', () => {
     const truncated = await evaluate({ input: outDir, count: 16, truncation: 0.5 })
     expect(truncated.truncation).toBe(0.5)
     expect(truncated.frechetDistance).not.toBe(r.frechetDistance)
+    // Without its config.json (a run of an older trainer) a colour run does not say what it trained on: --data does.
+    await rm(join(outDir, 'config.json'))
+    await expect(evaluate({ input: outDir, count: 16 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: expect.stringContaining('pass --data mnist, emoji or a folder'),
+    })
+    expect((await evaluate({ input: outDir, count: 16, data: folder })).frechetDistance).toBe(r.frechetDistance)
   })
 
   it('scores a digit model against another folder in pixel features: the MNIST classifier only judges against MNIST', async () => {
