@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { resolveTrainCommandOptions, runCli, type RunCliOptions, type TrainCommandFlags } from './run-cli.js'
+import { TRAIN_FLAGS } from './train-flags.js'
 
 async function cli(argv: string[], options?: RunCliOptions, onLine?: (line: string) => void) {
   const stdout: string[] = []
@@ -188,6 +189,13 @@ describe('gan-train CLI', () => {
       expect(r.stdout[0]).toContain('--steps <n>                     total training steps (default: 3000)')
       expect(r.stdout[0]).toContain('--no-fast-kernels')
     }
+  })
+
+  it('--help lists every flag gan-train takes', async () => {
+    const [help] = (await cli(['--help'])).stdout
+    const flags = Object.keys(TRAIN_FLAGS)
+    expect(flags.length).toBeGreaterThan(40)
+    for (const flag of flags) expect(help).toMatch(new RegExp(`^ +(-h, )?--${flag}\\b`, 'm'))
   })
 
   it('--version prints the package version', async () => {
