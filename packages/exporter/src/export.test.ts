@@ -140,6 +140,36 @@ describe('inputs and the contract they give', () => {
     })
   })
 
+  it("a run's earlier checkpoint (step): its own weights and steps; a step it did not keep, or a step without a run, is refused", async () => {
+    const dir = await tempDir('steps')
+    for (const [step, seed] of [
+      [2, 5],
+      [4, 6],
+    ] as const)
+      await writeLayersModelFiles(
+        join(dir, `checkpoints/step-00000${step}/generator`),
+        await artifactsOf(randomize(dcgan({ latent: 8 }), seed)),
+      )
+    const run = { format: RUN_MANIFEST_FORMAT, generator: 'checkpoints/step-000004/generator', dataset: 'squares', steps: 4, elapsedSec: 9 }
+    await writeFile(join(dir, 'gan.json'), JSON.stringify(run))
+    const last = await exportOnnx(dir)
+    const earlier = await exportOnnx(dir, { step: 2 })
+    expect(earlier.maxAbsDiff).toBeLessThan(1e-5)
+    expect(earlier.contract.description).toContain('(2 steps)')
+    expect(last.contract.description).toContain('(4 steps)')
+    expect(Buffer.compare(Buffer.from(earlier.bytes), Buffer.from(last.bytes))).not.toBe(0)
+    expect(Buffer.compare(Buffer.from((await exportOnnx(dir, { step: 4 })).bytes), Buffer.from(last.bytes))).toBe(0)
+    await expect(exportOnnx(dir, { step: 3 })).rejects.toMatchObject({
+      code: 'ERR_INPUT',
+      message: `[gan-export] ${dir} has no checkpoint of step 3 (it keeps 2, 4): pass one of those, or train with --keep-checkpoints to keep earlier ones.`,
+    })
+    await expect(exportOnnx(join(dir, 'checkpoints/step-000002/generator'), { step: 2 })).rejects.toMatchObject({
+      code: 'ERR_INPUT',
+      message: expect.stringContaining('is a model directory: leave out the step'),
+    })
+    await expect(exportOnnx(dir, { step: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+  })
+
   it('a TF.js model directory or model.json without gan.json: inferred from the model', async () => {
     const dir = await tempDir('model')
     await writeLayersModelFiles(dir, await artifactsOf(tiny('sigmoid')))

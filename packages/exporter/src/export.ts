@@ -64,7 +64,7 @@ export async function exportOnnx(
   options: ExportOptions = {},
 ): Promise<ExportResult<ModelContract | DiscriminatorContract>> {
   const opts = resolveExportOptions(options)
-  const { artifacts, run, origin, dir } = await readSource(source, opts.role)
+  const { artifacts, run, origin, dir } = await readSource(source, opts.role, opts.step)
   if (opts.out !== undefined) await checkOutPath(opts.out, dir)
   const topology = parseTopology(artifacts.modelTopology)
   if (artifacts.weightSpecs === undefined || artifacts.weightData === undefined) {

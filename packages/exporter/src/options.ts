@@ -29,6 +29,11 @@ export interface ExportOptions {
   tolerance?: number
   /** Export the generator, or the discriminator (a run's `discriminator` directory), with `gan.role` = `discriminator`. @default 'generator' */
   role?: Role
+  /**
+   * Export a run's checkpoint of this step instead of its last one (gan.json's): one the trainer
+   * kept (`keepCheckpoints`). Run directories only. @default undefined (the last checkpoint)
+   */
+  step?: number
   /** Fold batch norms into the layers before them and drop redundant layout nodes (same outputs, fewer nodes); native engine only. @default true */
   optimize?: boolean
   /** Store the weights as float16 (half the size); inputs, outputs and arithmetic stay float32. Native engine only. @default false */
@@ -62,6 +67,7 @@ export interface ResolvedExportOptions {
   verify: boolean
   tolerance: number
   role: Role
+  step: number | undefined
   optimize: boolean
   fp16: boolean
   engine: Engine
@@ -74,6 +80,7 @@ const KNOWN = [
   'verify',
   'tolerance',
   'role',
+  'step',
   'optimize',
   'fp16',
   'engine',
@@ -99,6 +106,8 @@ export function resolveExportOptions(input: ExportOptions = {}): ResolvedExportO
   for (const [key, value] of Object.entries({ verify, optimize, fp16 }))
     if (typeof value !== 'boolean') invalid(key, value, 'true or false')
   if (!ROLES.includes(role)) invalid('role', role, `one of ${ROLES.join(', ')}`)
+  const { step } = input
+  if (step !== undefined && (!Number.isSafeInteger(step) || step < 1)) invalid('step', step, 'the positive step of a kept checkpoint')
   if (!ENGINES.includes(engine)) invalid('engine', engine, `one of ${ENGINES.join(', ')}`)
   if (fp16 && engine !== 'native')
     invalid('fp16', fp16, `false with the ${engine} engine (float16 weights are the native engine's); drop fp16 or the engine`)
@@ -139,7 +148,7 @@ export function resolveExportOptions(input: ExportOptions = {}): ResolvedExportO
       invalid('latentDistribution', input.latentDistribution, `one of ${LATENT_DISTRIBUTIONS.join(', ')}`)
     overrides.latentDistribution = input.latentDistribution
   }
-  return { out, verify, tolerance, role, optimize, fp16, engine, overrides, onEvent }
+  return { out, verify, tolerance, role, step, optimize, fp16, engine, overrides, onEvent }
 }
 
 function invalid(key: string, value: unknown, expected: string): never {

@@ -109,6 +109,11 @@ describe('gan-export CLI', () => {
       '[gan-export] --range is followed by "-1,1", which reads as an option: give --range a value, or write --range=-1,1 if that is its value',
     ],
     [['run', '--out', 'x.onnx', '--tolerance', 'abc'], '[gan-export] --tolerance "abc" is invalid: pass a positive number written plainly'],
+    [
+      ['run', '--out', 'x.onnx', '--step', '4k'],
+      '[gan-export] --step "4k" is invalid: pass the step of a kept checkpoint, e.g. --step 4000.',
+    ],
+    [['run', '--out', 'x.onnx', '--step', '0'], '[gan-export] option step is 0; expected the positive step of a kept checkpoint.'],
     [['run', '--out', 'x.onnx', '--tolerance', '0x1'], '[gan-export] --tolerance "0x1" is invalid: pass a positive number written plainly'],
     [['run', '--out', 'x.onnx', '--tolerance', '0'], '[gan-export] option tolerance is 0; expected a positive number'],
     [

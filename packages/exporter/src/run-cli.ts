@@ -17,6 +17,8 @@ Options:
   --no-verify                  skip comparing ONNX Runtime with TF.js predict
   --tolerance <x>              largest allowed max |ONNX − TF.js| (default: 1e-4; 2e-2 with --fp16)
   --discriminator              export the run's discriminator (image → logit, gan.role=discriminator)
+  --step <n>                   export the run's kept checkpoint of step n (gan-train --keep-checkpoints),
+                               not its last
   --fp16                       store the weights as float16 (half the size; inputs and outputs stay float32)
   --no-optimize                keep batch norms and layout nodes as converted (same outputs, more nodes)
   --engine <e>                 native (default) or tf2onnx (needs tensorflowjs_converter and tf2onnx)
@@ -39,6 +41,7 @@ const FLAGS = {
   'no-verify': { type: 'boolean' },
   tolerance: { type: 'string' },
   discriminator: { type: 'boolean' },
+  step: { type: 'string' },
   fp16: { type: 'boolean' },
   'no-optimize': { type: 'boolean' },
   engine: { type: 'string' },
@@ -59,6 +62,7 @@ export interface ExportFlags {
   'no-verify'?: boolean
   tolerance?: string
   discriminator?: boolean
+  step?: string
   fp16?: boolean
   'no-optimize'?: boolean
   engine?: string
@@ -91,6 +95,15 @@ export function exportOptionsFromFlags(flags: ExportFlags): ExportOptions {
     options['tolerance'] = tolerance
   }
   if (flags.discriminator) options['role'] = 'discriminator'
+  if (flags.step !== undefined) {
+    const step = plainNumber(flags.step, true)
+    if (Number.isNaN(step))
+      throw new ExportError(
+        'ERR_INVALID_OPTION',
+        `--step ${describeValue(flags.step)} is invalid: pass the step of a kept checkpoint, e.g. --step 4000.`,
+      )
+    options['step'] = step
+  }
   if (flags.fp16) options['fp16'] = true
   if (flags['no-optimize']) options['optimize'] = false
   if (flags.engine !== undefined) options['engine'] = flags.engine

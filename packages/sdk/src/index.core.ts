@@ -23,6 +23,8 @@ export {
   RUN_MANIFEST_VERSION,
   parseRunManifest,
   formatRunManifest,
+  runManifestAtStep,
+  checkpointStep,
   type RunManifest,
 } from './core/run-manifest.js'
 export { resolveLoadOptions, type LoadOptions } from './core/options.js'

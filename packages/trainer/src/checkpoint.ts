@@ -1,7 +1,7 @@
 import { writeFileAtomic } from '@gan-sdk/internal'
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
-import { RUN_MANIFEST_FILE, type RunManifest } from 'gan-sdk/core'
+import { checkpointStep, RUN_MANIFEST_FILE, type RunManifest } from 'gan-sdk/core'
 import { open, readdir, readFile, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { TrainError } from './errors.js'
@@ -46,7 +46,8 @@ interface StateFile extends TrainingProgress {
  * Save a checkpoint of `step` in `outDir/checkpoints/step-NNNNNN/` and point gan.json at it. The
  * folder is written under a temporary name and renamed when complete; gan.json, rewritten
  * atomically after that, is the commit: a process killed at any moment leaves gan.json naming a
- * complete checkpoint (the previous one, or this one). Older checkpoints are deleted afterwards.
+ * complete checkpoint (the previous one, or this one). Afterwards the checkpoints older than the
+ * newest `keep` (0: none) are deleted.
  * @throws TrainError `ERR_WRITE` when a file cannot be written.
  */
 export async function writeCheckpoint(
@@ -54,6 +55,7 @@ export async function writeCheckpoint(
   state: TrainingState,
   manifest: RunManifest,
   progress: TrainingProgress,
+  keep: number,
 ): Promise<void> {
   const root = join(outDir, CHECKPOINTS_DIR)
   const name = `step-${String(progress.step).padStart(6, '0')}`
@@ -85,7 +87,7 @@ export async function writeCheckpoint(
     generator: `${CHECKPOINTS_DIR}/${name}/${GENERATOR_DIR}`,
     discriminator: `${CHECKPOINTS_DIR}/${name}/${DISCRIMINATOR_DIR}`,
   })
-  await removeCheckpointsExcept(root, name)
+  await pruneCheckpoints(root, progress.step, keep)
 }
 
 /** A checkpoint read back for resuming: the models, optimizer state applied to fresh optimizers by the caller, and the progress. */
@@ -162,8 +164,17 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Delete every checkpoint folder in `root` but `keep`, and temporary ones that killed runs left. */
-async function removeCheckpointsExcept(root: string, keep: string): Promise<void> {
+/**
+ * After the checkpoint of step `current` is committed, delete the folders in `root` that are not
+ * among the newest `keep` checkpoints up to it (0 keeps them all), temporary ones that killed runs
+ * left, and any of a later step: a killed run's uncommitted leftover, which this run has retraced.
+ */
+async function pruneCheckpoints(root: string, current: number, keep: number): Promise<void> {
   const entries = await readdir(root)
-  await Promise.all(entries.filter((e) => e !== keep).map((e) => rm(join(root, e), { recursive: true, force: true })))
+  const stepOf = (e: string) => checkpointStep(e) ?? Number.NaN
+  const kept = entries
+    .filter((e) => stepOf(e) <= current)
+    .sort((a, b) => stepOf(b) - stepOf(a))
+    .slice(0, keep === 0 ? undefined : keep)
+  await Promise.all(entries.filter((e) => !kept.includes(e)).map((e) => rm(join(root, e), { recursive: true, force: true })))
 }

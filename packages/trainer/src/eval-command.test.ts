@@ -55,6 +55,8 @@ describe('gan-train eval', () => {
     [['eval'], '[gan-train] missing <run | model.onnx>'],
     [['eval', 'x.onnx', '--class-mix', 'even'], '[gan-train] --class-mix "even" is invalid: use one of seed, real.'],
     [['eval', 'x.onnx', '--count', 'many'], '[gan-train] --count "many" is invalid: pass an integer ≥ 10.'],
+    [['eval', 'run', '--step', '0'], '[gan-train] --step "0" is invalid: pass the step of a kept checkpoint, e.g. --step 4000.'],
+    [['eval', 'run', '--step', '4k'], '[gan-train] --step "4k" is invalid: pass the step of a kept checkpoint, e.g. --step 4000.'],
     [['eval', 'x.onnx', '--truncation', 'half'], '[gan-train] --truncation "half" is invalid: pass ψ in (0, 1], e.g. 0.7.'],
     [['eval', 'x.onnx', '--truncation', '1.5'], '[gan-train] truncation 1.5 is invalid: pass ψ in (0, 1], e.g. 0.7 (1 is off).'],
     [['eval', 'x.onnx', '--bogus'], "[gan-train] Unknown option '--bogus'"],

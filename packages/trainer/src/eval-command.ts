@@ -18,6 +18,7 @@ sharpness and detail, the coarsest colour and layout).
 
 Options:
   --count <n>        samples to score (default: 1000)
+  --step <n>         a run's kept checkpoint of step n, not its latest (gan-train --keep-checkpoints)
   --evaluator <dir>  scoring classifier for digit models against mnist (default: ./models/mnist/evaluator
                      when it exists and the real images are mnist)
   --data <data>      the real images: mnist, emoji (the held-out emoji; emoji-subcategories: the same) or a
@@ -32,6 +33,7 @@ Options:
 
 const FLAGS = {
   count: { type: 'string' },
+  step: { type: 'string' },
   evaluator: { type: 'string' },
   data: { type: 'string' },
   truncation: { type: 'string' },
@@ -52,12 +54,19 @@ export async function evalCommand(argv: readonly string[], io: CliIo): Promise<0
   const count = values.count === undefined ? undefined : plainNumber(values.count, true)
   if (count !== undefined && Number.isNaN(count))
     throw new TrainError('ERR_INVALID_OPTION', `--count ${describeValue(values.count)} is invalid: pass an integer ≥ 10.`)
+  const step = values.step === undefined ? undefined : plainNumber(values.step, true)
+  if (step !== undefined && !(step >= 1))
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `--step ${describeValue(values.step)} is invalid: pass the step of a kept checkpoint, e.g. --step 4000.`,
+    )
   const truncation = values.truncation === undefined ? undefined : plainNumber(values.truncation, false)
   if (truncation !== undefined && Number.isNaN(truncation))
     throw new TrainError('ERR_INVALID_OPTION', `--truncation ${describeValue(values.truncation)} is invalid: pass ψ in (0, 1], e.g. 0.7.`)
   const result = await evaluate({
     input,
     ...(count !== undefined ? { count } : {}),
+    ...(step !== undefined ? { step } : {}),
     ...(values.evaluator !== undefined ? { evaluator: values.evaluator } : {}),
     ...(values.data !== undefined ? { data: values.data } : {}),
     ...(truncation !== undefined ? { truncation } : {}),

@@ -145,6 +145,11 @@ export interface TrainOptions {
   sampleEvery?: number
   /** Save checkpoints every this many steps (and at the end). @default 1000 */
   checkpointEvery?: number
+  /**
+   * How many of the newest checkpoints stay in `checkpoints/`, to export or score an earlier one
+   * (`gan-train eval` and `gan-export` take a run's `--step`); 0 keeps every one. @default 1
+   */
+  keepCheckpoints?: number
   /** Emit a `step` event and a `metrics.jsonl` line every this many steps. @default 50 */
   logEvery?: number
   /** Seed of initialisers, data order, latents and augmentations. @default 1 */
@@ -188,6 +193,7 @@ export const RESUMABLE_OPTIONS = [
   'standingStats',
   'sampleEvery',
   'checkpointEvery',
+  'keepCheckpoints',
   'logEvery',
   'backend',
   'fastKernels',
@@ -215,6 +221,7 @@ export interface ResolvedTrainOptions {
   mirror: boolean
   sampleEvery: number
   checkpointEvery: number
+  keepCheckpoints: number
   logEvery: number
   backend: BackendPreference
   fastKernels: boolean
@@ -245,6 +252,7 @@ export const TRAIN_DEFAULTS = {
   discriminatorInputFilters: 0,
   sampleEvery: 500,
   checkpointEvery: 1000,
+  keepCheckpoints: 1,
   logEvery: 50,
   seed: 1,
   emaDecay: 0.999,
@@ -310,6 +318,7 @@ export const NUMBER_OPTIONS = {
   lecam: NON_NEGATIVE,
   sampleEvery: integerFrom(1),
   checkpointEvery: integerFrom(1),
+  keepCheckpoints: integerFrom(0),
   logEvery: integerFrom(1),
   seed: integerFrom(0),
 } as const satisfies Record<string, NumberRule>
@@ -443,6 +452,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     mirror: flag('mirror', input.mirror, TRAIN_DEFAULTS.mirror),
     sampleEvery: number('sampleEvery'),
     checkpointEvery: number('checkpointEvery'),
+    keepCheckpoints: number('keepCheckpoints'),
     logEvery: number('logEvery'),
     backend: oneOf('backend', input.backend ?? TRAIN_DEFAULTS.backend, ['auto', ...BACKEND_NAMES] as const),
     fastKernels: flag('fastKernels', input.fastKernels, TRAIN_DEFAULTS.fastKernels),

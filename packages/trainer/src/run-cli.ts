@@ -72,6 +72,8 @@ Training:
   --seed <n>                      seed of initialisers, data order, latents, augmentation (default: ${D.seed})
   --sample-every <n>              steps between sample grids (default: ${D.sampleEvery})
   --checkpoint-every <n>          steps between checkpoints (default: ${D.checkpointEvery})
+  --keep-checkpoints <n>          the newest checkpoints to keep, to score or export an earlier one
+                                  (--step), 0 = all (default: ${D.keepCheckpoints})
   --log-every <n>                 steps between loss lines and metrics (default: ${D.logEvery})
   --backend <name>                auto | ${BACKEND_NAMES.join(' | ')} (default: ${D.backend})
   --no-fast-kernels               on wasm, keep the stock Conv2DBackpropInput kernel (for benchmarks)

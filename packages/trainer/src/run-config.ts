@@ -79,6 +79,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       standingStats: opts.standingStats,
       sampleEvery: opts.sampleEvery,
       checkpointEvery: opts.checkpointEvery,
+      keepCheckpoints: opts.keepCheckpoints,
       logEvery: opts.logEvery,
       seed: opts.model.seed,
       backend: opts.backend,

@@ -52,6 +52,7 @@ export const TRAIN_FLAGS = {
   seed: { type: 'string' },
   'sample-every': { type: 'string' },
   'checkpoint-every': { type: 'string' },
+  'keep-checkpoints': { type: 'string' },
   'log-every': { type: 'string' },
   backend: { type: 'string' },
   // parseArgs has no negation: the flag itself is the boolean.
@@ -85,6 +86,7 @@ const NUMBER_FLAGS = {
   seed: 'seed',
   'sample-every': 'sampleEvery',
   'checkpoint-every': 'checkpointEvery',
+  'keep-checkpoints': 'keepCheckpoints',
   'log-every': 'logEvery',
 } as const satisfies Record<string, NumberOption>
 type NumberFlag = keyof typeof NUMBER_FLAGS

@@ -25,6 +25,17 @@ const SMALL = {
 } as const satisfies Partial<TrainOptions>
 
 describe('train', () => {
+  it('keeps the newest keepCheckpoints checkpoints (0: all), a setting a resumed run may change', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'gan-train-keep-'))
+    const dataset = squares(16, { floats: true })
+    const tiny = { dataset, batchSize: 8, latentSize: 8, generatorFilters: [8, 4], discriminatorFilters: [4, 8], backend: 'wasm' as const }
+    await train({ ...tiny, outDir, steps: 4, checkpointEvery: 1, keepCheckpoints: 2 })
+    expect(await readdir(join(outDir, 'checkpoints'))).toEqual(['step-000003', 'step-000004'])
+    await train({ outDir, dataset, backend: 'wasm', resume: true, steps: 6, keepCheckpoints: 0 })
+    expect(await readdir(join(outDir, 'checkpoints'))).toEqual(['step-000003', 'step-000004', 'step-000005', 'step-000006'])
+    expect((await readRunManifest(outDir)).generator).toBe('checkpoints/step-000006/generator')
+  })
+
   it('writes checkpoints, samples, metrics and gan.json, and the generator reloads', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'gan-train-'))
     const events: TrainEvent[] = []

@@ -169,7 +169,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         elapsedSec,
       })
       settle(at)
-      await writeCheckpoint(opts.outDir, state, manifest, { step: at, elapsedSec, ...(lecamAnchors ? { lecamAnchors } : {}) })
+      await writeCheckpoint(
+        opts.outDir,
+        state,
+        manifest,
+        { step: at, elapsedSec, ...(lecamAnchors ? { lecamAnchors } : {}) },
+        opts.keepCheckpoints,
+      )
       opts.onEvent({ type: 'checkpoint', step: at, dir: opts.outDir })
     }
 

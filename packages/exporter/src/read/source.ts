@@ -1,7 +1,7 @@
 import { LayersModelFilesError, MODEL_JSON, readLayersModelFiles } from '@gan-sdk/internal'
 import type { io } from '@tensorflow/tfjs-core'
-import { isGanError, parseRunManifest, RUN_MANIFEST_FILE, type RunManifest } from 'gan-sdk/core'
-import { readFile, realpath, stat } from 'node:fs/promises'
+import { checkpointStep, isGanError, parseRunManifest, RUN_MANIFEST_FILE, runManifestAtStep, type RunManifest } from 'gan-sdk/core'
+import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, sep } from 'node:path'
 import type { Role } from '../convert/model-analysis.js'
 import { ExportError } from '../errors.js'
@@ -24,11 +24,14 @@ const DEFAULT_DISCRIMINATOR = 'discriminator'
 
 /**
  * Resolve what `exportOnnx()` was given: in-memory artifacts, a training run directory (gan.json
- * names the generator and discriminator directories; `role` picks one), a TF.js model directory, or
- * a model.json file.
+ * names the generator and discriminator directories; `role` picks one, `step` an earlier kept
+ * checkpoint), a TF.js model directory, or a model.json file.
  */
-export async function readSource(source: string | io.ModelArtifacts, role: Role = 'generator'): Promise<ModelSource> {
+export async function readSource(source: string | io.ModelArtifacts, role: Role = 'generator', step?: number): Promise<ModelSource> {
+  const notARun = (what: string) =>
+    new ExportError('ERR_INPUT', `a step picks a checkpoint of a training run directory (gan.json), and ${what}: leave out the step.`)
   if (typeof source !== 'string') {
+    if (step !== undefined) throw notARun('the input is in memory')
     if (source === null || typeof source !== 'object') {
       throw new ExportError(
         'ERR_INPUT',
@@ -39,7 +42,10 @@ export async function readSource(source: string | io.ModelArtifacts, role: Role 
   }
   const info = await stat(source).catch(() => undefined)
   if (info === undefined) throw new ExportError('ERR_INPUT', `${source} does not exist. ${EXPECTED}`)
-  if (info.isFile()) return { artifacts: await readModel(source), run: undefined, origin: source, dir: dirname(source) }
+  if (info.isFile()) {
+    if (step !== undefined) throw notARun(`${source} is a model file`)
+    return { artifacts: await readModel(source), run: undefined, origin: source, dir: dirname(source) }
+  }
 
   const manifestPath = join(source, RUN_MANIFEST_FILE)
   const manifestText = await readFile(manifestPath, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -49,12 +55,34 @@ export async function readSource(source: string | io.ModelArtifacts, role: Role 
   if (manifestText === undefined) {
     if ((await stat(join(source, MODEL_JSON)).catch(() => undefined)) === undefined)
       throw new ExportError('ERR_INPUT', `${source} has neither ${RUN_MANIFEST_FILE} nor ${MODEL_JSON}. ${EXPECTED}`)
+    if (step !== undefined) throw notARun(`${source} is a model directory`)
     return { artifacts: await readModel(source), run: undefined, origin: source, dir: source }
   }
-  const run = readRunManifest(manifestText, manifestPath)
+  const last = readRunManifest(manifestText, manifestPath)
+  const run = step === undefined ? last : await atStep(source, last, step)
   const field = role === 'generator' ? 'generator' : 'discriminator'
   const modelDir = await insideRun(source, run[field] ?? DEFAULT_DISCRIMINATOR, field)
   return { artifacts: await readModel(modelDir), run, origin: source, dir: source }
+}
+
+/** The run's manifest at its kept checkpoint of `step`, or an error that lists the steps it kept. */
+async function atStep(runDir: string, last: RunManifest, step: number): Promise<RunManifest> {
+  let run: RunManifest
+  try {
+    run = runManifestAtStep(last, step)
+  } catch (err) {
+    if (!isGanError(err, 'ERR_INVALID_OPTION')) throw err
+    throw new ExportError('ERR_INPUT', err.message.replace(/^\[gan-sdk\] /, ''), { cause: err })
+  }
+  if ((await stat(join(runDir, run.generator)).catch(() => undefined)) === undefined) {
+    const folder = dirname(dirname(join(runDir, run.generator)))
+    const kept = (await readdir(folder).catch(() => [] as string[])).map(checkpointStep).filter((s) => s !== undefined)
+    throw new ExportError(
+      'ERR_INPUT',
+      `${runDir} has no checkpoint of step ${step} (it keeps ${kept.sort((a, b) => a - b).join(', ') || 'none'}): pass one of those, or train with --keep-checkpoints to keep earlier ones.`,
+    )
+  }
+  return run
 }
 
 /**

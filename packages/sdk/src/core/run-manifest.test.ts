@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { errorOf } from '../testing/gan-error.js'
-import { formatRunManifest, parseRunManifest, type RunManifest } from './run-manifest.js'
+import { formatRunManifest, parseRunManifest, runManifestAtStep, type RunManifest } from './run-manifest.js'
 
 const full: RunManifest = {
   format: 'gan-sdk-run',
@@ -61,4 +61,31 @@ describe('run manifest (gan.json)', () => {
       expect(err.message).toMatch(/"generator" is .*; expected a relative path inside the run directory/)
     },
   )
+
+  it('names an earlier checkpoint of the same run (runManifestAtStep), or says why it cannot', () => {
+    const last: RunManifest = {
+      format: 'gan-sdk-run',
+      version: 1,
+      generator: 'checkpoints/step-006000/generator',
+      discriminator: 'checkpoints/step-006000/discriminator',
+      steps: 6000,
+      elapsedSec: 6247.5,
+      labels: ['a', 'b'],
+    }
+    expect(runManifestAtStep(last, 4000)).toEqual({
+      format: 'gan-sdk-run',
+      version: 1,
+      generator: 'checkpoints/step-004000/generator',
+      discriminator: 'checkpoints/step-004000/discriminator',
+      steps: 4000,
+      labels: ['a', 'b'],
+    })
+    expect(runManifestAtStep({ ...last, generator: 'step-000010/generator' }, 1234567).generator).toBe('step-1234567/generator')
+    for (const step of [0, 1.5, -3, Number.NaN]) expect(errorOf(() => runManifestAtStep(last, step)).code).toBe('ERR_INVALID_OPTION')
+    const flat = errorOf(() => runManifestAtStep({ format: 'gan-sdk-run', version: 1, generator: 'generator' }, 4000))
+    expect(flat).toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: expect.stringContaining('is not in a checkpoints/step-NNNNNN/ folder'),
+    })
+  })
 })

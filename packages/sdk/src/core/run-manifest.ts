@@ -123,6 +123,41 @@ export function parseRunManifest(text: string, where: string = RUN_MANIFEST_FILE
   return out
 }
 
+/** A checkpoint folder of the trainer's layout, `checkpoints/step-NNNNNN/`, as a path segment. */
+const CHECKPOINT_SEGMENT = /(^|\/)step-\d+\//
+
+/** The step of a checkpoint folder's name in the trainer's layout (`step-NNNNNN`); undefined for any other name. */
+export function checkpointStep(name: string): number | undefined {
+  return /^step-\d+$/.test(name) ? Number(name.slice(5)) : undefined
+}
+
+/**
+ * The manifest of the same run at an earlier checkpoint: gan.json names the last one, and a run
+ * trained with `keepCheckpoints` keeps the ones before it in the same layout
+ * (`checkpoints/step-NNNNNN/`). Its `steps` is `step`; `elapsedSec`, the last checkpoint's, is
+ * left out. Whether the folder exists is the caller's to check.
+ * @throws GanError `ERR_INVALID_OPTION` for a step that is not a positive integer, or a manifest
+ *   whose generator is not in a `step-NNNNNN/` folder (not a run of @gan-sdk/trainer).
+ */
+export function runManifestAtStep(manifest: RunManifest, step: number): RunManifest {
+  if (!Number.isSafeInteger(step) || step < 1)
+    throw new GanError('ERR_INVALID_OPTION', `step ${describeValue(step)} is invalid: pass the positive step of a kept checkpoint.`)
+  if (!CHECKPOINT_SEGMENT.test(manifest.generator)) {
+    throw new GanError(
+      'ERR_INVALID_OPTION',
+      `the run's generator (${JSON.stringify(manifest.generator)}) is not in a checkpoints/step-NNNNNN/ folder, so it has no other steps to pick: leave out the step.`,
+    )
+  }
+  const at = (path: string) => path.replace(CHECKPOINT_SEGMENT, `$1step-${String(step).padStart(6, '0')}/`)
+  const { elapsedSec: _last, ...rest } = manifest
+  return {
+    ...rest,
+    generator: at(manifest.generator),
+    ...(manifest.discriminator ? { discriminator: at(manifest.discriminator) } : {}),
+    steps: step,
+  }
+}
+
 /** The manifest as its file's text (two-space JSON, one trailing newline). */
 export function formatRunManifest(manifest: RunManifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`

@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { seedsToLatents, seedToInteger } from 'gan-sdk/core'
+import { checkpointStep, isGanError, runManifestAtStep, seedsToLatents, seedToInteger, type RunManifest } from 'gan-sdk/core'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isBuiltinDataset } from '../data/builtin-datasets.js'
 import type { DatasetSource } from '../data/load-dataset.js'
+import { CHECKPOINTS_DIR } from '../checkpoint.js'
+import { TrainError } from '../errors.js'
 import { loadLayersModel } from '../io/layers-model-io.js'
 import { readRunConfig, type RunConfig } from '../run-config.js'
 import { readRunManifest } from '../run-manifest.js'
@@ -22,14 +25,41 @@ export type Shape = Samples['shape']
 /** The classes a conditional model's samples are generated for, given its labels, image shape and training data; undefined: each seed's own. */
 export type ClassPlan = (labels: readonly string[], shape: Shape, dataset: DatasetSource | undefined) => Promise<Int32Array | undefined>
 
-/** `count` samples of `input`, a training run directory or a generator `.onnx`, at `truncation`, for the classes `plan` gives. */
-export function drawSamples(input: string, count: number, truncation: number, plan: ClassPlan): Promise<Samples> {
-  return input.endsWith('.onnx') ? onnxSamples(input, count, truncation, plan) : runSamples(input, count, truncation, plan)
+/**
+ * `count` samples of `input`, a training run directory (its checkpoint of `step`, else its latest)
+ * or a generator `.onnx`, at `truncation`, for the classes `plan` gives.
+ */
+export async function drawSamples(input: string, count: number, truncation: number, plan: ClassPlan, step?: number): Promise<Samples> {
+  if (!input.endsWith('.onnx')) return runSamples(input, await runManifest(input, step), count, truncation, plan)
+  if (step !== undefined)
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `a step picks a checkpoint of a training run, and ${input} is an exported model: leave out the step.`,
+    )
+  return onnxSamples(input, count, truncation, plan)
 }
 
-/** Samples of a run's generator (its latest checkpoint) in TF.js, from the seed contract's latents at `truncation`, for the classes `plan` gives. */
-async function runSamples(dir: string, count: number, truncation: number, plan: ClassPlan): Promise<Samples> {
-  const manifest = await readRunManifest(dir)
+/** The manifest of the run in `dir`, at its kept checkpoint of `step` when one is asked for. */
+async function runManifest(dir: string, step: number | undefined): Promise<RunManifest> {
+  const latest = await readRunManifest(dir)
+  if (step === undefined) return latest
+  const kept = (await readdir(join(dir, CHECKPOINTS_DIR)).catch(() => [])).map(checkpointStep).filter((s) => s !== undefined)
+  if (!kept.includes(step)) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `${dir} has no checkpoint of step ${step} (it keeps ${kept.sort((a, b) => a - b).join(', ') || 'none'}): pass one of those, or train with --keep-checkpoints to keep earlier ones.`,
+    )
+  }
+  try {
+    return runManifestAtStep(latest, step)
+  } catch (err) {
+    if (!isGanError(err, 'ERR_INVALID_OPTION')) throw err
+    throw new TrainError('ERR_INVALID_OPTION', err.message.replace(/^\[gan-sdk\] /, ''), { cause: err })
+  }
+}
+
+/** Samples of a run's generator (the checkpoint `manifest` names) in TF.js, from the seed contract's latents at `truncation`, for the classes `plan` gives. */
+async function runSamples(dir: string, manifest: RunManifest, count: number, truncation: number, plan: ClassPlan): Promise<Samples> {
   const model = await loadLayersModel(join(dir, manifest.generator))
   try {
     const latentSize = manifest.latentSize ?? (model.inputs[0]!.shape[1] as number)

@@ -83,7 +83,7 @@ describe('evaluate', () => {
       ),
     )
     const outDir = await mkdtemp(join(tmpdir(), 'gan-eval-run-'))
-    await train({ ...TINY, outDir, dataset: folder, size: 32, channels: 3 })
+    await train({ ...TINY, outDir, dataset: folder, size: 32, channels: 3, checkpointEvery: 1, keepCheckpoints: 0 })
     const r = await evaluate({ input: outDir, count: 16 })
     expect(r).toMatchObject({ featureSpace: 'pixel-thumbnails-8x8-rgb', image: { width: 32, height: 32, channels: 3 } })
     expect(r.real).toEqual({ count: 16, heldOut: false }) // a folder holds nothing out: its own images
@@ -106,6 +106,17 @@ describe('evaluate', () => {
     const truncated = await evaluate({ input: outDir, count: 16, truncation: 0.5 })
     expect(truncated.truncation).toBe(0.5)
     expect(truncated.frechetDistance).not.toBe(r.frechetDistance)
+    // An earlier checkpoint the run kept (keepCheckpoints 0: all) scores on its own weights; one it did not keep is named.
+    expect((await evaluate({ input: outDir, count: 16, step: 1 })).frechetDistance).not.toBe(r.frechetDistance)
+    expect((await evaluate({ input: outDir, count: 16, step: 2 })).frechetDistance).toBe(r.frechetDistance)
+    await expect(evaluate({ input: outDir, count: 16, step: 3 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: `[gan-train] ${outDir} has no checkpoint of step 3 (it keeps 1, 2): pass one of those, or train with --keep-checkpoints to keep earlier ones.`,
+    })
+    await expect(evaluate({ input: MNIST_ONNX, count: 16, step: 1 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: expect.stringContaining('is an exported model: leave out the step'),
+    })
     // Without its config.json (a run of an older trainer) a colour run does not say what it trained on: --data does.
     await rm(join(outDir, 'config.json'))
     await expect(evaluate({ input: outDir, count: 16 })).rejects.toMatchObject({

@@ -20,6 +20,8 @@ import { SampleScorer } from './score.js'
 export interface EvaluateOptions {
   /** A training run directory (its latest checkpoint's generator) or a generator `.onnx` (run by gan-sdk). */
   input: string
+  /** A run's kept checkpoint of this step instead of its latest (the run trained with `keepCheckpoints`). @default the latest */
+  step?: number
   /** Samples to score: seeds 0 … count − 1 (for conditional models, each seed's own class, as gan-sdk draws it). @default 1000 */
   count?: number
   /**
@@ -141,7 +143,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     loaded = await loadReal(source, shape, source.kind === 'folder')
     return classesInRealMix(loaded.dataset, labels, count)
   }
-  const samples = await drawSamples(input, count, truncation, plan)
+  const samples = await drawSamples(input, count, truncation, plan, options.step)
   const { shape } = samples
   const digitModel = isDigitModel(shape)
   const source = realSource(shape, samples.dataset)
