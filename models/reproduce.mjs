@@ -133,7 +133,7 @@ function integerFlag(args, name) {
 }
 
 /** Options of config.json that set how a run reports, not what it trains. */
-const REPORTING = new Set(['sampleEvery', 'checkpointEvery', 'logEvery'])
+const REPORTING = new Set(['sampleEvery', 'checkpointEvery', 'keepCheckpoints', 'logEvery'])
 
 /**
  * What eval.json records of a finished run: the settings it trained with (its config.json, as the

@@ -161,13 +161,18 @@ describe('inputs and the contract they give', () => {
     expect(Buffer.compare(Buffer.from((await exportOnnx(dir, { step: 4 })).bytes), Buffer.from(last.bytes))).toBe(0)
     await expect(exportOnnx(dir, { step: 3 })).rejects.toMatchObject({
       code: 'ERR_INPUT',
-      message: `[gan-export] ${dir} has no checkpoint of step 3 (it keeps 2, 4): pass one of those, or train with --keep-checkpoints to keep earlier ones.`,
+      message: `[gan-export] ${dir} has no checkpoint of step 3 (it keeps 2, 4): pass one of those; to keep every checkpoint, train or resume with --keep-checkpoints 0.`,
     })
     await expect(exportOnnx(join(dir, 'checkpoints/step-000002/generator'), { step: 2 })).rejects.toMatchObject({
       code: 'ERR_INPUT',
       message: expect.stringContaining('is a model directory: leave out the step'),
     })
     await expect(exportOnnx(dir, { step: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' })
+    // This gan.json names no discriminator: none of step 2 either (not the run's top-level discriminator/).
+    await expect(exportOnnx(dir, { step: 2, role: 'discriminator' })).rejects.toMatchObject({
+      code: 'ERR_INPUT',
+      message: expect.stringContaining('names no discriminator in its checkpoints, so it has none of step 2'),
+    })
   })
 
   it('a TF.js model directory or model.json without gan.json: inferred from the model', async () => {

@@ -113,7 +113,10 @@ describe('gan-export CLI', () => {
       ['run', '--out', 'x.onnx', '--step', '4k'],
       '[gan-export] --step "4k" is invalid: pass the step of a kept checkpoint, e.g. --step 4000.',
     ],
-    [['run', '--out', 'x.onnx', '--step', '0'], '[gan-export] option step is 0; expected the positive step of a kept checkpoint.'],
+    [
+      ['run', '--out', 'x.onnx', '--step', '0'],
+      '[gan-export] --step "0" is invalid: pass the step of a kept checkpoint, e.g. --step 4000.',
+    ],
     [['run', '--out', 'x.onnx', '--tolerance', '0x1'], '[gan-export] --tolerance "0x1" is invalid: pass a positive number written plainly'],
     [['run', '--out', 'x.onnx', '--tolerance', '0'], '[gan-export] option tolerance is 0; expected a positive number'],
     [

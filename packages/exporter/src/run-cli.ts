@@ -97,7 +97,7 @@ export function exportOptionsFromFlags(flags: ExportFlags): ExportOptions {
   if (flags.discriminator) options['role'] = 'discriminator'
   if (flags.step !== undefined) {
     const step = plainNumber(flags.step, true)
-    if (Number.isNaN(step))
+    if (!(step >= 1))
       throw new ExportError(
         'ERR_INVALID_OPTION',
         `--step ${describeValue(flags.step)} is invalid: pass the step of a kept checkpoint, e.g. --step 4000.`,

@@ -166,8 +166,8 @@ async function syncDirectory(dir: string): Promise<void> {
 
 /**
  * After the checkpoint of step `current` is committed, delete the folders in `root` that are not
- * among the newest `keep` checkpoints up to it (0 keeps them all), temporary ones that killed runs
- * left, and any of a later step: a killed run's uncommitted leftover, which this run has retraced.
+ * among the newest `keep` checkpoints up to it (0 keeps them all), and temporary ones that killed
+ * runs left.
  */
 async function pruneCheckpoints(root: string, current: number, keep: number): Promise<void> {
   const entries = await readdir(root)
@@ -177,4 +177,15 @@ async function pruneCheckpoints(root: string, current: number, keep: number): Pr
     .sort((a, b) => stepOf(b) - stepOf(a))
     .slice(0, keep === 0 ? undefined : keep)
   await Promise.all(entries.filter((e) => !kept.includes(e)).map((e) => rm(join(root, e), { recursive: true, force: true })))
+}
+
+/**
+ * When a run resumes from `step`: delete the checkpoint folders of later steps, which a killed run
+ * left uncommitted and the resumed run retraces (perhaps on another schedule), and temporary ones.
+ */
+export async function removeCheckpointsAfter(outDir: string, step: number): Promise<void> {
+  const root = join(outDir, CHECKPOINTS_DIR)
+  const entries = await readdir(root).catch(() => [] as string[])
+  const later = entries.filter((e) => !((checkpointStep(e) ?? Number.POSITIVE_INFINITY) <= step))
+  await Promise.all(later.map((e) => rm(join(root, e), { recursive: true, force: true })))
 }

@@ -80,7 +80,7 @@ const pct = (share: number) => `${(share * 100).toFixed(1)} %`
 
 function describe(r: Evaluation): string {
   const lines = [
-    `${r.input}: ${r.samples} samples, ${r.image.width}×${r.image.height}×${r.image.channels}${r.conditional ? ', conditional' : ''}${r.truncation < 1 ? `, truncation ψ ${r.truncation}` : ''}${r.conditional && r.classMix === 'real' ? ", classes in the real images' mix" : ''}`,
+    `${r.input}${r.step === undefined ? '' : ` at step ${r.step}`}: ${r.samples} samples, ${r.image.width}×${r.image.height}×${r.image.channels}${r.conditional ? ', conditional' : ''}${r.truncation < 1 ? `, truncation ψ ${r.truncation}` : ''}${r.conditional && r.classMix === 'real' ? ", classes in the real images' mix" : ''}`,
     `  Fréchet distance     ${r.frechetDistance.toFixed(2)} (real against real: ${r.realFrechetDistance.toFixed(2)}; ${r.featureSpace === 'classifier' ? "the classifier's features" : '8×8 RGB thumbnails'}; against ${r.real.count} ${r.real.heldOut ? 'held-out' : 'training'} images)`,
     `  precision / recall   ${r.precision.toFixed(3)} / ${r.recall.toFixed(3)} (k = 3)`,
   ]

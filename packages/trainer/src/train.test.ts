@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { RUN_MANIFEST_FORMAT } from 'gan-sdk/core'
-import { mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -31,9 +31,15 @@ describe('train', () => {
     const tiny = { dataset, batchSize: 8, latentSize: 8, generatorFilters: [8, 4], discriminatorFilters: [4, 8], backend: 'wasm' as const }
     await train({ ...tiny, outDir, steps: 4, checkpointEvery: 1, keepCheckpoints: 2 })
     expect(await readdir(join(outDir, 'checkpoints'))).toEqual(['step-000003', 'step-000004'])
+    // A killed run's uncommitted checkpoint of a later step, and a temporary folder: gone when a run resumes before them.
+    await mkdir(join(outDir, 'checkpoints', 'step-000009', 'generator'), { recursive: true })
+    await mkdir(join(outDir, 'checkpoints', '.step-000005.tmp-1'))
     await train({ outDir, dataset, backend: 'wasm', resume: true, steps: 6, keepCheckpoints: 0 })
     expect(await readdir(join(outDir, 'checkpoints'))).toEqual(['step-000003', 'step-000004', 'step-000005', 'step-000006'])
     expect((await readRunManifest(outDir)).generator).toBe('checkpoints/step-000006/generator')
+    // Fewer kept on a later resume: the older ones go with its next checkpoint.
+    await train({ outDir, dataset, backend: 'wasm', resume: true, steps: 7, keepCheckpoints: 1 })
+    expect(await readdir(join(outDir, 'checkpoints'))).toEqual(['step-000007'])
   })
 
   it('writes checkpoints, samples, metrics and gan.json, and the generator reloads', async () => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
 import { selectBackend } from './backend/ladder.js'
 import { checkBatchSize } from './batch-size.js'
-import { readCheckpoint, writeCheckpoint, type TrainingState } from './checkpoint.js'
+import { readCheckpoint, removeCheckpointsAfter, writeCheckpoint, type TrainingState } from './checkpoint.js'
 import { createRealBatches } from './data/batches.js'
 import { loadDataset } from './data/load-dataset.js'
 import { nextAnchors } from './lecam.js'
@@ -185,7 +185,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       return { outDir: opts.outDir, steps: startStep, startStep, backend: backend.name, elapsedSec: 0, imagesPerSec: 0 }
     }
     await writeRunConfig(opts.outDir, config)
-    if (checkpoint) await removeSamplesAfter(opts.outDir, startStep)
+    if (checkpoint) await Promise.all([removeSamplesAfter(opts.outDir, startStep), removeCheckpointsAfter(opts.outDir, startStep)])
     const metrics = await createMetricsLog(opts.outDir, checkpoint && { step: startStep, elapsedSec: checkpoint.elapsedSec })
     const sessionStart = performance.now()
     opts.onEvent({

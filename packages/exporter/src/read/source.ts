@@ -61,6 +61,11 @@ export async function readSource(source: string | io.ModelArtifacts, role: Role 
   const last = readRunManifest(manifestText, manifestPath)
   const run = step === undefined ? last : await atStep(source, last, step)
   const field = role === 'generator' ? 'generator' : 'discriminator'
+  if (step !== undefined && run[field] === undefined)
+    throw new ExportError(
+      'ERR_INPUT',
+      `${source}'s gan.json names no ${field} in its checkpoints, so it has none of step ${step}: leave out the step.`,
+    )
   const modelDir = await insideRun(source, run[field] ?? DEFAULT_DISCRIMINATOR, field)
   return { artifacts: await readModel(modelDir), run, origin: source, dir: source }
 }
@@ -79,7 +84,7 @@ async function atStep(runDir: string, last: RunManifest, step: number): Promise<
     const kept = (await readdir(folder).catch(() => [] as string[])).map(checkpointStep).filter((s) => s !== undefined)
     throw new ExportError(
       'ERR_INPUT',
-      `${runDir} has no checkpoint of step ${step} (it keeps ${kept.sort((a, b) => a - b).join(', ') || 'none'}): pass one of those, or train with --keep-checkpoints to keep earlier ones.`,
+      `${runDir} has no checkpoint of step ${step} (it keeps ${kept.sort((a, b) => a - b).join(', ')}): pass one of those; to keep every checkpoint, train or resume with --keep-checkpoints 0.`,
     )
   }
   return run

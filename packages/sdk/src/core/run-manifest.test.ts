@@ -85,7 +85,7 @@ describe('run manifest (gan.json)', () => {
     const flat = errorOf(() => runManifestAtStep({ format: 'gan-sdk-run', version: 1, generator: 'generator' }, 4000))
     expect(flat).toMatchObject({
       code: 'ERR_INVALID_OPTION',
-      message: expect.stringContaining('is not in a checkpoints/step-NNNNNN/ folder'),
+      message: expect.stringContaining('is not in a step-NNNNNN/ checkpoint folder'),
     })
   })
 })

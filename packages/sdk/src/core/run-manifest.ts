@@ -123,7 +123,7 @@ export function parseRunManifest(text: string, where: string = RUN_MANIFEST_FILE
   return out
 }
 
-/** A checkpoint folder of the trainer's layout, `checkpoints/step-NNNNNN/`, as a path segment. */
+/** A checkpoint folder of the trainer's layout (`checkpoints/step-NNNNNN/`), as a path segment: `step-NNNNNN/`. */
 const CHECKPOINT_SEGMENT = /(^|\/)step-\d+\//
 
 /** The step of a checkpoint folder's name in the trainer's layout (`step-NNNNNN`); undefined for any other name. */
@@ -145,7 +145,7 @@ export function runManifestAtStep(manifest: RunManifest, step: number): RunManif
   if (!CHECKPOINT_SEGMENT.test(manifest.generator)) {
     throw new GanError(
       'ERR_INVALID_OPTION',
-      `the run's generator (${JSON.stringify(manifest.generator)}) is not in a checkpoints/step-NNNNNN/ folder, so it has no other steps to pick: leave out the step.`,
+      `the run's generator (${JSON.stringify(manifest.generator)}) is not in a step-NNNNNN/ checkpoint folder, so it has no other steps to pick: leave out the step.`,
     )
   }
   const at = (path: string) => path.replace(CHECKPOINT_SEGMENT, `$1step-${String(step).padStart(6, '0')}/`)

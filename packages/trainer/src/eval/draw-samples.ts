@@ -18,6 +18,8 @@ export interface Samples {
   classOf: Int32Array | undefined
   dataset: DatasetSource | undefined
   truncation: number
+  /** A run's checkpoint: the steps it had trained (gan.json's `steps`); undefined for an .onnx or a run that does not say. */
+  step: number | undefined
 }
 
 export type Shape = Samples['shape']
@@ -43,19 +45,21 @@ export async function drawSamples(input: string, count: number, truncation: numb
 async function runManifest(dir: string, step: number | undefined): Promise<RunManifest> {
   const latest = await readRunManifest(dir)
   if (step === undefined) return latest
-  const kept = (await readdir(join(dir, CHECKPOINTS_DIR)).catch(() => [])).map(checkpointStep).filter((s) => s !== undefined)
-  if (!kept.includes(step)) {
-    throw new TrainError(
-      'ERR_INVALID_OPTION',
-      `${dir} has no checkpoint of step ${step} (it keeps ${kept.sort((a, b) => a - b).join(', ') || 'none'}): pass one of those, or train with --keep-checkpoints to keep earlier ones.`,
-    )
-  }
+  let run: RunManifest
   try {
-    return runManifestAtStep(latest, step)
+    run = runManifestAtStep(latest, step)
   } catch (err) {
     if (!isGanError(err, 'ERR_INVALID_OPTION')) throw err
     throw new TrainError('ERR_INVALID_OPTION', err.message.replace(/^\[gan-sdk\] /, ''), { cause: err })
   }
+  const kept = (await readdir(join(dir, CHECKPOINTS_DIR)).catch(() => [])).map(checkpointStep).filter((s) => s !== undefined)
+  if (!kept.includes(step)) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `${dir} has no checkpoint of step ${step} (it keeps ${kept.sort((a, b) => a - b).join(', ')}): pass one of those; to keep every checkpoint, train or resume with --keep-checkpoints 0.`,
+    )
+  }
+  return run
 }
 
 /** Samples of a run's generator (the checkpoint `manifest` names) in TF.js, from the seed contract's latents at `truncation`, for the classes `plan` gives. */
@@ -80,7 +84,7 @@ async function runSamples(dir: string, manifest: RunManifest, count: number, tru
     })
     const pixels = (await out.data()) as Float32Array
     out.dispose()
-    return { pixels, shape, labels, classOf, dataset, truncation }
+    return { pixels, shape, labels, classOf, dataset, truncation, step: manifest.steps }
   } finally {
     model.dispose()
   }
@@ -113,6 +117,7 @@ async function onnxSamples(path: string, count: number, truncation: number, plan
       labels: conditional ? [...labels] : undefined,
       classOf,
       dataset: undefined,
+      step: undefined,
       truncation,
     }
   } finally {

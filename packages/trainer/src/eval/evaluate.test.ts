@@ -107,11 +107,18 @@ describe('evaluate', () => {
     expect(truncated.truncation).toBe(0.5)
     expect(truncated.frechetDistance).not.toBe(r.frechetDistance)
     // An earlier checkpoint the run kept (keepCheckpoints 0: all) scores on its own weights; one it did not keep is named.
-    expect((await evaluate({ input: outDir, count: 16, step: 1 })).frechetDistance).not.toBe(r.frechetDistance)
+    const first = await evaluate({ input: outDir, count: 16, step: 1 })
+    expect(first.step).toBe(1)
+    expect(first.frechetDistance).not.toBe(r.frechetDistance)
+    expect(r.step).toBe(2)
     expect((await evaluate({ input: outDir, count: 16, step: 2 })).frechetDistance).toBe(r.frechetDistance)
+    await expect(evaluate({ input: outDir, count: 16, step: 1.5 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: '[gan-train] step 1.5 is invalid: pass the step of a kept checkpoint, e.g. 4000.',
+    })
     await expect(evaluate({ input: outDir, count: 16, step: 3 })).rejects.toMatchObject({
       code: 'ERR_INVALID_OPTION',
-      message: `[gan-train] ${outDir} has no checkpoint of step 3 (it keeps 1, 2): pass one of those, or train with --keep-checkpoints to keep earlier ones.`,
+      message: `[gan-train] ${outDir} has no checkpoint of step 3 (it keeps 1, 2): pass one of those; to keep every checkpoint, train or resume with --keep-checkpoints 0.`,
     })
     await expect(evaluate({ input: MNIST_ONNX, count: 16, step: 1 })).rejects.toMatchObject({
       code: 'ERR_INVALID_OPTION',

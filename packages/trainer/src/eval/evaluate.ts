@@ -55,6 +55,8 @@ export interface Evaluation {
   conditional: boolean
   /** The truncation ψ the samples were drawn with (1: none). */
   truncation: number
+  /** A run's input: the step of the checkpoint scored (its latest, or the `step` asked for), when gan.json records it. */
+  step?: number
   /** The class mix asked for (`classMix`; recorded for unconditional models too, where it changes nothing). */
   classMix: ClassMix
   /** Conditional models: how many samples were generated for each class, in the model's class order. */
@@ -123,6 +125,11 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     throw new TrainError('ERR_INVALID_OPTION', `count ${describeValue(count)} is invalid: pass an integer ≥ 10 (samples to score).`)
   if (typeof truncation !== 'number' || !(truncation > 0 && truncation <= 1))
     throw new TrainError('ERR_INVALID_OPTION', `truncation ${describeValue(truncation)} is invalid: pass ψ in (0, 1], e.g. 0.7 (1 is off).`)
+  if (options.step !== undefined && !(Number.isSafeInteger(options.step) && options.step >= 1))
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `step ${describeValue(options.step)} is invalid: pass the step of a kept checkpoint, e.g. 4000.`,
+    )
   if (!(CLASS_MIXES as readonly unknown[]).includes(classMix))
     throw new TrainError('ERR_INVALID_OPTION', `classMix ${describeValue(classMix)} is invalid: pass ${CLASS_MIXES.join(' or ')}.`)
   const named = data === undefined ? undefined : namedDatasetSource(data, 'data')
@@ -243,6 +250,7 @@ function base(input: string, samples: Samples, count: number, classMix: ClassMix
     image: samples.shape,
     conditional: labels !== undefined,
     truncation: samples.truncation,
+    ...(samples.step === undefined ? {} : { step: samples.step }),
     classMix,
     ...(sampleClasses === undefined ? {} : { sampleClasses }),
   }
