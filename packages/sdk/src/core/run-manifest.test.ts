@@ -81,6 +81,7 @@ describe('run manifest (gan.json)', () => {
       labels: ['a', 'b'],
     })
     expect(runManifestAtStep({ ...last, generator: 'step-000010/generator' }, 1234567).generator).toBe('step-1234567/generator')
+    expect(runManifestAtStep({ ...last, discriminator: 'discriminator' }, 4000)).not.toHaveProperty('discriminator')
     for (const step of [0, 1.5, -3, Number.NaN]) expect(errorOf(() => runManifestAtStep(last, step)).code).toBe('ERR_INVALID_OPTION')
     const flat = errorOf(() => runManifestAtStep({ format: 'gan-sdk-run', version: 1, generator: 'generator' }, 4000))
     expect(flat).toMatchObject({

@@ -135,7 +135,7 @@ export function checkpointStep(name: string): number | undefined {
  * The manifest of the same run at an earlier checkpoint: gan.json names the last one, and a run
  * trained with `keepCheckpoints` keeps the ones before it in the same layout
  * (`checkpoints/step-NNNNNN/`). Its `steps` is `step`; `elapsedSec`, the last checkpoint's, is
- * left out. Whether the folder exists is the caller's to check.
+ * left out, and so is a discriminator outside the checkpoint folders. Whether the folder exists is the caller's to check.
  * @throws GanError `ERR_INVALID_OPTION` for a step that is not a positive integer, or a manifest
  *   whose generator is not in a `step-NNNNNN/` folder (not a run of @gan-sdk/trainer).
  */
@@ -149,11 +149,12 @@ export function runManifestAtStep(manifest: RunManifest, step: number): RunManif
     )
   }
   const at = (path: string) => path.replace(CHECKPOINT_SEGMENT, `$1step-${String(step).padStart(6, '0')}/`)
-  const { elapsedSec: _last, ...rest } = manifest
+  const { elapsedSec: _last, discriminator, ...rest } = manifest
   return {
     ...rest,
     generator: at(manifest.generator),
-    ...(manifest.discriminator ? { discriminator: at(manifest.discriminator) } : {}),
+    // A discriminator outside the checkpoint folders is not one of step `step`: left out, not mislabelled.
+    ...(discriminator && CHECKPOINT_SEGMENT.test(discriminator) ? { discriminator: at(discriminator) } : {}),
     steps: step,
   }
 }
