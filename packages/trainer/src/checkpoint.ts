@@ -87,7 +87,7 @@ export async function writeCheckpoint(
     generator: `${CHECKPOINTS_DIR}/${name}/${GENERATOR_DIR}`,
     discriminator: `${CHECKPOINTS_DIR}/${name}/${DISCRIMINATOR_DIR}`,
   })
-  await pruneCheckpoints(root, progress.step, keep)
+  await pruneCheckpoints(root, keep)
 }
 
 /** A checkpoint read back for resuming: the models, optimizer state applied to fresh optimizers by the caller, and the progress. */
@@ -165,16 +165,15 @@ async function syncDirectory(dir: string): Promise<void> {
 }
 
 /**
- * After the checkpoint of step `current` is committed, delete the folders in `root` that are not
- * among the newest `keep` checkpoints up to it (0 keeps them all), and temporary ones that killed
- * runs left.
+ * After a checkpoint is committed, delete the folders in `root` that are not among the newest
+ * `keep` checkpoints (0 keeps them all), and temporary ones that killed runs left. (A resumed run
+ * has already removed those of later steps: removeCheckpointsAfter.)
  */
-async function pruneCheckpoints(root: string, current: number, keep: number): Promise<void> {
+async function pruneCheckpoints(root: string, keep: number): Promise<void> {
   const entries = await readdir(root)
-  const stepOf = (e: string) => checkpointStep(e) ?? Number.NaN
   const kept = entries
-    .filter((e) => stepOf(e) <= current)
-    .sort((a, b) => stepOf(b) - stepOf(a))
+    .filter((e) => checkpointStep(e) !== undefined)
+    .sort((a, b) => checkpointStep(b)! - checkpointStep(a)!)
     .slice(0, keep === 0 ? undefined : keep)
   await Promise.all(entries.filter((e) => !kept.includes(e)).map((e) => rm(join(root, e), { recursive: true, force: true })))
 }

@@ -1,6 +1,6 @@
 import { LayersModelFilesError, MODEL_JSON, readLayersModelFiles } from '@gan-sdk/internal'
 import type { io } from '@tensorflow/tfjs-core'
-import { checkpointStep, isGanError, parseRunManifest, RUN_MANIFEST_FILE, runManifestAtStep, type RunManifest } from 'gan-sdk/core'
+import { isGanError, parseRunManifest, RUN_MANIFEST_FILE, runManifestAtStep, type RunManifest } from 'gan-sdk/core'
 import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, sep } from 'node:path'
 import type { Role } from '../convert/model-analysis.js'
@@ -72,22 +72,13 @@ export async function readSource(source: string | io.ModelArtifacts, role: Role 
 
 /** The run's manifest at its kept checkpoint of `step`, or an error that lists the steps it kept. */
 async function atStep(runDir: string, last: RunManifest, step: number): Promise<RunManifest> {
-  let run: RunManifest
+  const folders = await readdir(dirname(dirname(join(runDir, last.generator)))).catch(() => [])
   try {
-    run = runManifestAtStep(last, step)
+    return runManifestAtStep(last, step, { where: runDir, folders })
   } catch (err) {
     if (!isGanError(err, 'ERR_INVALID_OPTION')) throw err
     throw new ExportError('ERR_INPUT', err.message.replace(/^\[gan-sdk\] /, ''), { cause: err })
   }
-  if ((await stat(join(runDir, run.generator)).catch(() => undefined)) === undefined) {
-    const folder = dirname(dirname(join(runDir, run.generator)))
-    const kept = (await readdir(folder).catch(() => [] as string[])).map(checkpointStep).filter((s) => s !== undefined)
-    throw new ExportError(
-      'ERR_INPUT',
-      `${runDir} has no checkpoint of step ${step} (it keeps ${kept.sort((a, b) => a - b).join(', ')}): pass one of those; to keep every checkpoint, train or resume with --keep-checkpoints 0.`,
-    )
-  }
-  return run
 }
 
 /**

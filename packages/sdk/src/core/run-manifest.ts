@@ -135,17 +135,27 @@ export function checkpointStep(name: string): number | undefined {
  * The manifest of the same run at an earlier checkpoint: gan.json names the last one, and a run
  * trained with `keepCheckpoints` keeps the ones before it in the same layout
  * (`checkpoints/step-NNNNNN/`). Its `steps` is `step`; `elapsedSec`, the last checkpoint's, is
- * left out, and so is a discriminator outside the checkpoint folders. Whether the folder exists is the caller's to check.
- * @throws GanError `ERR_INVALID_OPTION` for a step that is not a positive integer, or a manifest
- *   whose generator is not in a `step-NNNNNN/` folder (not a run of @gan-sdk/trainer).
+ * left out, and so is a discriminator outside the checkpoint folders. With `kept` (the run
+ * directory, for messages, and the names in its checkpoints folder), a step the run did not keep is
+ * refused with the steps it kept; without it, whether the folder exists is the caller's to check.
+ * @throws GanError `ERR_INVALID_OPTION` for a step that is not a positive integer, a manifest
+ *   whose generator is not in a `step-NNNNNN/` folder (not a run of @gan-sdk/trainer), or a step
+ *   not among `kept`.
  */
-export function runManifestAtStep(manifest: RunManifest, step: number): RunManifest {
+export function runManifestAtStep(manifest: RunManifest, step: number, kept?: { where: string; folders: readonly string[] }): RunManifest {
   if (!Number.isSafeInteger(step) || step < 1)
     throw new GanError('ERR_INVALID_OPTION', `step ${describeValue(step)} is invalid: pass the positive step of a kept checkpoint.`)
   if (!CHECKPOINT_SEGMENT.test(manifest.generator)) {
     throw new GanError(
       'ERR_INVALID_OPTION',
       `the run's generator (${JSON.stringify(manifest.generator)}) is not in a step-NNNNNN/ checkpoint folder, so it has no other steps to pick: leave out the step.`,
+    )
+  }
+  const steps = kept?.folders.map(checkpointStep).filter((s) => s !== undefined)
+  if (kept && !steps!.includes(step)) {
+    throw new GanError(
+      'ERR_INVALID_OPTION',
+      `${kept.where} has no checkpoint of step ${step} (it keeps ${steps!.sort((a, b) => a - b).join(', ')}): pass one of those; to keep every checkpoint, train or resume with --keep-checkpoints 0.`,
     )
   }
   const at = (path: string) => path.replace(CHECKPOINT_SEGMENT, `$1step-${String(step).padStart(6, '0')}/`)

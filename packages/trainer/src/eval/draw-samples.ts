@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { checkpointStep, isGanError, runManifestAtStep, seedsToLatents, seedToInteger, type RunManifest } from 'gan-sdk/core'
+import { isGanError, runManifestAtStep, seedsToLatents, seedToInteger, type RunManifest } from 'gan-sdk/core'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { isBuiltinDataset } from '../data/builtin-datasets.js'
@@ -45,21 +45,13 @@ export async function drawSamples(input: string, count: number, truncation: numb
 async function runManifest(dir: string, step: number | undefined): Promise<RunManifest> {
   const latest = await readRunManifest(dir)
   if (step === undefined) return latest
-  let run: RunManifest
+  const folders = await readdir(join(dir, CHECKPOINTS_DIR)).catch(() => [])
   try {
-    run = runManifestAtStep(latest, step)
+    return runManifestAtStep(latest, step, { where: dir, folders })
   } catch (err) {
     if (!isGanError(err, 'ERR_INVALID_OPTION')) throw err
     throw new TrainError('ERR_INVALID_OPTION', err.message.replace(/^\[gan-sdk\] /, ''), { cause: err })
   }
-  const kept = (await readdir(join(dir, CHECKPOINTS_DIR)).catch(() => [])).map(checkpointStep).filter((s) => s !== undefined)
-  if (!kept.includes(step)) {
-    throw new TrainError(
-      'ERR_INVALID_OPTION',
-      `${dir} has no checkpoint of step ${step} (it keeps ${kept.sort((a, b) => a - b).join(', ')}): pass one of those; to keep every checkpoint, train or resume with --keep-checkpoints 0.`,
-    )
-  }
-  return run
 }
 
 /** Samples of a run's generator (the checkpoint `manifest` names) in TF.js, from the seed contract's latents at `truncation`, for the classes `plan` gives. */
