@@ -2,7 +2,7 @@
 // run manifest, option parsing, value description and errors. It loads no runtime, native addon or
 // file system, so tools that write models (the exporter, the trainer) and any JavaScript engine can
 // import it. The platform entries (index.node.ts) add a runtime on top.
-export { seedToLatent, seedsToLatents, seedToInteger, type LatentOptions, type Seed } from './core/seed.js'
+export { checkTruncation, seedToLatent, seedsToLatents, seedToInteger, type LatentOptions, type Seed } from './core/seed.js'
 export {
   CONTRACT_VERSION,
   METADATA_KEYS,

@@ -90,7 +90,7 @@ export async function readRunManifest(dir: string): Promise<RunManifest> {
     return parseRunManifest(text, path)
   } catch (err) {
     if (isGanError(err, 'ERR_RUN_MANIFEST'))
-      throw new TrainError('ERR_RUN_MANIFEST', err.message.replace(/^\[gan-sdk\] /, ''), { cause: err })
+      throw new TrainError('ERR_RUN_MANIFEST', err.detail, { cause: err })
     throw err
   }
 }

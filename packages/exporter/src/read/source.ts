@@ -77,7 +77,7 @@ async function atStep(runDir: string, last: RunManifest, step: number): Promise<
     return runManifestAtStep(last, step, { where: runDir, folders })
   } catch (err) {
     if (!isGanError(err, 'ERR_INVALID_OPTION')) throw err
-    throw new ExportError('ERR_INPUT', err.message.replace(/^\[gan-sdk\] /, ''), { cause: err })
+    throw new ExportError('ERR_INPUT', err.detail, { cause: err })
   }
 }
 
@@ -108,7 +108,7 @@ function readRunManifest(text: string, path: string): RunManifest {
     return parseRunManifest(text, path)
   } catch (err) {
     if (!isGanError(err, 'ERR_RUN_MANIFEST')) throw err
-    throw new ExportError('ERR_INPUT', err.message.replace(/^\[gan-sdk\] /, ''), { cause: err })
+    throw new ExportError('ERR_INPUT', err.detail, { cause: err })
   }
 }
 

@@ -137,10 +137,7 @@ async function tryDevice(
  */
 function messageOf(err: unknown): string {
   const root = err instanceof GanError && err.cause instanceof Error ? err.cause : err
-  const text = root instanceof Error ? root.message : String(root)
-  const line = text
-    .replace(/^\[gan-sdk\] /, '')
-    .split('\n')[0]!
-    .trim()
+  const text = root instanceof GanError ? root.detail : root instanceof Error ? root.message : String(root)
+  const line = text.split('\n')[0]!.trim()
   return line.replace(/^\/\S+:\d+ .*? was false\. /, '')
 }

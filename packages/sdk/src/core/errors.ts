@@ -38,10 +38,13 @@ export type GanErrorCode = (typeof ERROR_CODES)[number]
 export class GanError extends Error {
   override readonly name = 'GanError'
   readonly code: GanErrorCode
+  /** The message without its `[gan-sdk]` prefix: for a caller that says the same in its own error. */
+  readonly detail: string
 
   constructor(code: GanErrorCode, message: string, options?: { cause?: unknown }) {
     super(`[gan-sdk] ${message}`, options)
     this.code = code
+    this.detail = message
   }
 }
 

@@ -99,5 +99,6 @@ describe('resolveLatentOptions', () => {
     const err = errorOf(() => resolveLatentOptions(input))
     expect(err.code).toBe('ERR_INVALID_OPTION')
     expect(err.message).toContain(`[gan-sdk] ${message}`)
+    expect(`[gan-sdk] ${err.detail}`).toBe(err.message)
   })
 })

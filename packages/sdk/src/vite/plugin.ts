@@ -65,7 +65,7 @@ export default function ganSdk(options: GanVitePluginOptions = {}): Plugin {
       const { images } = await bake({ ...bakeOptions, model, outDir, cacheDir: join(cacheDir(), 'bake') }).catch((err: unknown) => {
         // Say which import failed: a page may have many.
         if (!(err instanceof GanError)) throw err
-        throw new GanError(err.code, `${written.get(id) ?? id.slice(1)}: ${err.message.replace(/^\[gan-sdk\] /, '')}`, { cause: err })
+        throw new GanError(err.code, `${written.get(id) ?? id.slice(1)}: ${err.detail}`, { cause: err })
       })
       if (model.startsWith('/')) this.addWatchFile(model)
       const entries = await Promise.all(

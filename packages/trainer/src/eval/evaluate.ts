@@ -1,4 +1,4 @@
-import { describeValue } from 'gan-sdk/core'
+import { checkTruncation, describeValue, isGanError } from 'gan-sdk/core'
 import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { selectBackend } from '../backend/ladder.js'
@@ -123,8 +123,12 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   const { input, count = 1000, evaluator, data, truncation = 1, classMix = 'seed' } = options
   if (!Number.isSafeInteger(count) || count < 10)
     throw new TrainError('ERR_INVALID_OPTION', `count ${describeValue(count)} is invalid: pass an integer ≥ 10 (samples to score).`)
-  if (typeof truncation !== 'number' || !(truncation > 0 && truncation <= 1))
-    throw new TrainError('ERR_INVALID_OPTION', `truncation ${describeValue(truncation)} is invalid: pass ψ in (0, 1], e.g. 0.7 (1 is off).`)
+  try {
+    checkTruncation(truncation)
+  } catch (err) {
+    if (!isGanError(err)) throw err
+    throw new TrainError('ERR_INVALID_OPTION', err.detail, { cause: err })
+  }
   if (options.step !== undefined && !(Number.isSafeInteger(options.step) && options.step >= 1))
     throw new TrainError(
       'ERR_INVALID_OPTION',
