@@ -6,7 +6,7 @@ export const TRAIN_ERROR_CODES = [
   'ERR_DATASET',
   /** No TF.js backend could start, or the wasm backend lacks what the trainer's kernels need. */
   'ERR_BACKEND',
-  /** A checkpoint (TF.js `model.json` + weights) cannot be read, or a model has no weights to save. */
+  /** A checkpoint (TF.js `model.json` + weights) cannot be read or was not kept (`evaluate`'s `step`), or a model has no weights to save. */
   'ERR_CHECKPOINT',
   /** A run's `gan.json` is missing, unreadable, or not a valid run manifest. */
   'ERR_RUN_MANIFEST',

@@ -50,7 +50,7 @@ async function runManifest(dir: string, step: number | undefined): Promise<RunMa
     return runManifestAtStep(latest, step, { where: dir, folders })
   } catch (err) {
     if (!isGanError(err, 'ERR_INVALID_OPTION')) throw err
-    throw new TrainError('ERR_INVALID_OPTION', err.detail, { cause: err })
+    throw new TrainError('ERR_CHECKPOINT', err.detail, { cause: err })
   }
 }
 

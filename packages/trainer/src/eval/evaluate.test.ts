@@ -117,7 +117,7 @@ describe('evaluate', () => {
       message: '[gan-train] step 1.5 is invalid: pass the step of a kept checkpoint, e.g. 4000.',
     })
     await expect(evaluate({ input: outDir, count: 16, step: 3 })).rejects.toMatchObject({
-      code: 'ERR_INVALID_OPTION',
+      code: 'ERR_CHECKPOINT',
       message: `[gan-train] ${outDir} has no checkpoint of step 3 (it keeps 1, 2): pass one of those; to keep every checkpoint, train or resume with --keep-checkpoints 0.`,
     })
     await expect(evaluate({ input: MNIST_ONNX, count: 16, step: 1 })).rejects.toMatchObject({
