@@ -18,7 +18,7 @@ export interface TrainOptions {
   /** Directory for checkpoints, samples, `metrics.jsonl`, `config.json` and `gan.json`. */
   outDir: string
   /**
-   * `mnist` (28×28 grey digits), `emoji` (about 1,900 Twemoji, 64×64 RGBA; training uses four in five, the rest are held out for `evaluate`;
+   * `mnist` (28×28 grey digits), `emoji` (about 1,900 Twemoji, 32×32 RGBA by default; training uses four in five, the rest are held out for `evaluate`;
    * classes: their 9 categories), `emoji-subcategories` (the same images, classes: their 98 subcategories such as
    * `face-smiling` or `country-flag`), the path of a folder of
    * PNG/JPEG/WebP images (read recursively), or images already in memory. @default 'mnist'
@@ -156,7 +156,7 @@ export interface TrainOptions {
   seed?: number
   /** TF.js backend; `auto` tries tfjs-node-gpu → tfjs-node → wasm. @default 'auto' */
   backend?: BackendPreference
-  /** On wasm, replace Conv2DBackpropInput by the faster sub-pixel kernel. @default true */
+  /** On wasm, run convolutions on ONNX Runtime's kernels and Conv2DBackpropInput as the faster sub-pixel kernel. @default true */
   fastKernels?: boolean
   /**
    * Replicas that train each step's batch in parallel, this thread included: each computes the

@@ -19,7 +19,7 @@ const USAGE = `Usage: gan-train [mnist | emoji | emoji-subcategories | <folder>]
 
 Train a DCGAN with TensorFlow.js on MNIST digits (default), the built-in emoji (Twemoji, CC-BY 4.0;
 classed by their 9 categories, or as emoji-subcategories by their 98 subcategories), or a folder of
-your own PNG/JPEG/WebP images (read recursively), writing checkpoints, sample grids (samples/step-N.png,
+your own PNG/JPEG/WebP/GIF/AVIF/TIFF images (read recursively), writing checkpoints, sample grids (samples/step-N.png,
 seeds 0 … 63), metrics.jsonl, config.json and gan.json to --out; gan-export turns the run into an ONNX
 model. Ctrl-C (or SIGTERM) stops after the current step and saves it.
 
@@ -76,7 +76,8 @@ Training:
                                   (--step), 0 = all (default: ${D.keepCheckpoints})
   --log-every <n>                 steps between loss lines and metrics (default: ${D.logEvery})
   --backend <name>                auto | ${BACKEND_NAMES.join(' | ')} (default: ${D.backend})
-  --no-fast-kernels               on wasm, keep the stock Conv2DBackpropInput kernel (for benchmarks)
+  --no-fast-kernels               on wasm, use neither the ONNX Runtime kernels nor the sub-pixel
+                                  Conv2DBackpropInput (for benchmarks)
   --workers <n|auto>              replicas training each batch in parallel threads; auto: one per core
                                   on wasm/cpu, 1 on tfjs-node (default: ${D.workers})
 Run:
