@@ -58,7 +58,10 @@ describe('gan-train eval', () => {
     [['eval', 'run', '--step', '0'], '[gan-train] --step "0" is invalid: pass the step of a kept checkpoint, e.g. --step 4000.'],
     [['eval', 'run', '--step', '4k'], '[gan-train] --step "4k" is invalid: pass the step of a kept checkpoint, e.g. --step 4000.'],
     [['eval', 'x.onnx', '--truncation', 'half'], '[gan-train] --truncation "half" is invalid: pass ψ in (0, 1], e.g. 0.7.'],
-    [['eval', 'x.onnx', '--truncation', '1.5'], '[gan-train] truncation 1.5 is invalid: pass ψ in (0, 1], e.g. 0.7 (1 turns truncation off).'],
+    [
+      ['eval', 'x.onnx', '--truncation', '1.5'],
+      '[gan-train] truncation 1.5 is invalid: pass ψ in (0, 1], e.g. 0.7 (1 turns truncation off).',
+    ],
     [['eval', 'x.onnx', '--bogus'], "[gan-train] Unknown option '--bogus'"],
   ])('%j is a usage error: exit 2, one line', async (argv, message) => {
     const r = await cli(...argv)

@@ -89,8 +89,7 @@ export async function readRunManifest(dir: string): Promise<RunManifest> {
   try {
     return parseRunManifest(text, path)
   } catch (err) {
-    if (isGanError(err, 'ERR_RUN_MANIFEST'))
-      throw new TrainError('ERR_RUN_MANIFEST', err.detail, { cause: err })
+    if (isGanError(err, 'ERR_RUN_MANIFEST')) throw new TrainError('ERR_RUN_MANIFEST', err.detail, { cause: err })
     throw err
   }
 }
