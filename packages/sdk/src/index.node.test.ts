@@ -60,6 +60,7 @@ describe('gan-sdk/core (platform-free entry)', () => {
       'RUN_MANIFEST_VERSION',
       'RgbaImage',
       'SDK_VERSION',
+      'checkTruncation',
       'checkpointStep',
       'contractToMetadata',
       'describeValue',
