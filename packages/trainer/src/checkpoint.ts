@@ -185,6 +185,6 @@ async function pruneCheckpoints(root: string, keep: number): Promise<void> {
 export async function removeCheckpointsAfter(outDir: string, step: number): Promise<void> {
   const root = join(outDir, CHECKPOINTS_DIR)
   const entries = await readdir(root).catch(() => [] as string[])
-  const later = entries.filter((e) => !((checkpointStep(e) ?? Number.POSITIVE_INFINITY) <= step))
+  const later = entries.filter((e) => (checkpointStep(e) ?? Number.POSITIVE_INFINITY) > step)
   await Promise.all(later.map((e) => rm(join(root, e), { recursive: true, force: true })))
 }

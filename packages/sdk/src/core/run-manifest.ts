@@ -152,10 +152,10 @@ export function runManifestAtStep(manifest: RunManifest, step: number, kept?: { 
     )
   }
   const steps = kept?.folders.map(checkpointStep).filter((s) => s !== undefined)
-  if (kept && !steps!.includes(step)) {
+  if (kept && steps && !steps.includes(step)) {
     throw new GanError(
       'ERR_INVALID_OPTION',
-      `${kept.where} has no checkpoint of step ${step} (it keeps ${steps!.sort((a, b) => a - b).join(', ')}): pass one of those; to keep every checkpoint, train or resume with --keep-checkpoints 0.`,
+      `${kept.where} has no checkpoint of step ${step} (it keeps ${steps.sort((a, b) => a - b).join(', ')}): pass one of those; to keep every checkpoint, train or resume with --keep-checkpoints 0.`,
     )
   }
   const at = (path: string) => path.replace(CHECKPOINT_SEGMENT, `$1step-${String(step).padStart(6, '0')}/`)
