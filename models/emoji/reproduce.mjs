@@ -3,9 +3,10 @@
 // Run from the repo root: `npm run train:emoji` (the options of models/reproduce.mjs).
 // The shipped model: 32×32 RGBA, conditional on the emoji's category (label embedding in G,
 // projection D with spectral norm), hinge loss, DiffAugment translation + cutout (no colour: it
-// washed the colour out; see the card), the trainer's default widths at 32 (G 128→64, D 64→128)
-// with G ending in a 3×3 conv at full resolution on 64 maps (outputFilters), batch 64, EMA 0.999,
-// seed 1, two training threads, 6,500 steps; exported with float16 weights. Writes
+// washed the colour out; see the card), G at the trainer's default widths at 32 (128→64) ending in
+// a 3×3 conv at full resolution on 64 maps (outputFilters), D one stage deeper than its default
+// (64→128→256), batch 64, EMA 0.999, seed 1, two training threads, 6,500 steps; exported with
+// float16 weights. Writes
 // models/emoji/emoji.onnx, samples.png and eval.json.
 import { fileURLToPath } from 'node:url'
 import { EMOJI_CREDIT } from '@gan-sdk/trainer'
@@ -27,6 +28,7 @@ await reproduce({
     augment: ['translation', 'cutout'],
     spectralNorm: true,
     outputFilters: 64,
+    discriminatorFilters: [64, 128, 256],
     emaDecay: 0.999,
     workers: 2,
   },
