@@ -6,8 +6,7 @@
 // washed the colour out; see the card), G at the trainer's default widths at 32 (128→64) ending in
 // a 3×3 conv at full resolution on 64 maps (outputFilters), D one stage deeper than its default
 // (64→128→256), batch 64, EMA 0.999, seed 1, two training threads, 6,500 steps; exported with
-// float16 weights. Writes
-// models/emoji/emoji.onnx, samples.png and eval.json.
+// float16 weights. Writes models/emoji/emoji.onnx, samples.png and eval.json.
 import { fileURLToPath } from 'node:url'
 import { EMOJI_CREDIT } from '@gan-sdk/trainer'
 import { reproduce } from '../reproduce.mjs'
@@ -19,7 +18,7 @@ await reproduce({
   name: 'gan-sdk/emoji-conditional',
   description: `Category-conditional GAN (hinge loss, DiffAugment, projection discriminator with spectral norm) trained on four in five of the Twemoji of each category (${EMOJI_CREDIT}); 32×32 RGBA in [-1, 1], labels the 9 emoji categories.`,
   license: 'CC-BY-4.0',
-  // Float16 weights: half the package's share (3.8 → 1.9 MB), within a pixel level of float32.
+  // Float16 weights: half the package's share (4.1 → 2.1 MB), within a pixel level of float32.
   exportOptions: { fp16: true },
   recipe: {
     dataset: 'emoji',
