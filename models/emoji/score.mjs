@@ -4,22 +4,22 @@ import { evaluate } from '@gan-sdk/trainer'
 import { sampleScores } from '../scores.mjs'
 
 /**
- * The bar the shipped model must clear on 10,000 samples, in 8×8 RGB thumbnail features against
- * the held-out emoji (a weak feature space: see the model card). A margin below what the shipped
- * model scores (FD 1.17, precision 0.69, recall 0.45), above what its run scored at step 1,000
- * (FD 2.05, precision 0.46), so a regression to blobs or a collapse fails CI. Precision is held at
- * 0.65, not at the previous model's 0.70: this model scores 0.69 and reviewers preferred it to the
- * previous model, whose 0.70 came with less recall (the card's twenty-eighth run). `strongEdgeRatio`
- * bounds the samples' share of pixels on strong edges over the held-out emoji's (0.91 for the
- * shipped model): the eleventh run's blur (0.72) falls under it, early training's speckle (1.7 at
- * step 1,000 of the eighteenth run) over it. `colourfulnessRatio` is the least colourfulness over
- * the held-out emoji's (0.89 for the shipped model; the eleventh run's washed-out colour 0.78).
- * `pixelPairContrast` bounds the pixel-pair pattern of a stride-2 upsampling (0.058 for the shipped
- * model, 0.008 for the held-out emoji, 0.058 and 0.032 for the eleventh run and the first model;
- * 0.34–0.37 on 1,000 samples of a 64×64 run whose grids were 2-pixel speckle).
- * `slicedWasserstein` bounds the pyramid's distances, finest level (32 px) first: the shipped model
- * scores 25 and 66, the previous model 32 and 104, the eleventh run 90 and 85, the eighteenth run's
- * step 1,000 100 and 69.
+ * The bar the shipped model must clear on 10,000 samples, in 8×8 RGB thumbnail features against the
+ * held-out emoji (a weak feature space: see the model card). A margin below what the shipped model
+ * scores (FD 1.17, precision 0.69, recall 0.45), above what its run scored at step 1,000 (FD 2.05,
+ * precision 0.46), so a regression to blobs or a collapse fails CI. Precision is held at 0.65, not
+ * at the previous model's 0.70: the shipped model scores 0.69 and reviewers preferred it to the
+ * previous model, whose 0.70 came with less recall (the card's twenty-eighth run).
+ * `strongEdgeRatio` bounds the samples' share of pixels on strong edges over the held-out emoji's
+ * (0.91 for the shipped model): the eleventh run's blur (0.72) falls under it, early training's
+ * speckle (1.7 at step 1,000 of the eighteenth run) over it. `colourfulnessRatio` is the least
+ * colourfulness over the held-out emoji's (0.89 for the shipped model; the eleventh run's
+ * washed-out colour 0.78). `pixelPairContrast` bounds the pixel-pair pattern of a stride-2
+ * upsampling (0.058 for the shipped model, 0.008 for the held-out emoji, 0.058 and 0.032 for the
+ * eleventh run and the first model; 0.34–0.37 on 1,000 samples of a 64×64 run whose grids were
+ * 2-pixel speckle). `slicedWasserstein` bounds the pyramid's distances, finest level (32 px) first:
+ * the shipped model scores 25 and 66, the previous model 32 and 104, the eleventh run 90 and 85,
+ * the eighteenth run's step 1,000 100 and 69.
  */
 export const QUALITY_BAR = {
   frechetDistance: 1.5,
