@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One temporary folder per run, removed at its end (test/temp-dir.ts).
+    globalSetup: ['test/temp-dir.ts'],
   },
 })

@@ -64,6 +64,23 @@ describe('examples/playground', () => {
         timeout: 120_000,
       })
       expect(await page.textContent('#status')).toMatch(/^gan-sdk\/mnist-conditional, 28×28 on (webgpu|wasm).* — [\d.]+ ms per image\.$/)
+      // The other bundled model, picked from the list: 32×32 colour emoji, drawn with their colours.
+      await page.evaluate(() => (document.getElementById('status')!.textContent = ''))
+      await page.selectOption('#model', 'emoji')
+      await page.waitForFunction(() => /ms per image|error/i.test(document.getElementById('status')?.textContent ?? ''), undefined, {
+        timeout: 120_000,
+      })
+      expect(await page.textContent('#status')).toMatch(/^gan-sdk\/emoji-conditional, 32×32 on (webgpu|wasm).* — [\d.]+ ms per image\.$/)
+      const coloured = await page.evaluate(() => {
+        const canvas = document.getElementById('grid') as HTMLCanvasElement
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+        let colourful = 0
+        for (let i = 0; i < data.length; i += 4)
+          if (Math.max(data[i]!, data[i + 1]!, data[i + 2]!) - Math.min(data[i]!, data[i + 1]!, data[i + 2]!) > 64) colourful++
+        return { width: canvas.width, height: canvas.height, colourful }
+      })
+      expect(coloured).toMatchObject({ width: 4 * 32 + 5 * 2, height: 4 * 32 + 5 * 2 })
+      expect(coloured.colourful).toBeGreaterThan(16 * 20) // every emoji has some colour
       // One copy of onnxruntime-web's runtime in the build.
       const wasm = (await readdir(outDir, { recursive: true })).filter((f) => f.endsWith('.wasm'))
       expect(wasm).toHaveLength(1)

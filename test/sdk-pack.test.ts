@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 
 const run = promisify(execFile)
 const SDK = fileURLToPath(new URL('../packages/sdk/', import.meta.url))
+const TSC = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url))
 
 // What users get is what is tested: the packed tarball, installed into an empty project from the
 // registry (its dependencies) and the tarball (gan-sdk itself), used as a user would.
@@ -55,6 +56,29 @@ describe('gan-sdk as packed by npm', () => {
       await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project })
       const png = decode(await readFile(join(project, 'digit.png')))
       expect([png.width, png.height, png.channels]).toEqual([28, 28, 1])
+
+      // A browser TypeScript project (the README's tsconfig) type-checks against the browser build's types.
+      await writeFile(
+        join(project, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            strict: true,
+            noEmit: true,
+            skipLibCheck: true,
+            target: 'es2022',
+            module: 'esnext',
+            moduleResolution: 'bundler',
+            customConditions: ['browser'],
+            lib: ['es2022', 'dom'],
+          },
+          files: ['page.ts'],
+        }),
+      )
+      await writeFile(
+        join(project, 'page.ts'),
+        "import { Generator } from 'gan-sdk'\nconst g = await Generator.load('/models/my-gan.onnx', { worker: true, wasmPaths: '/ort/' })\nconst threads: number = Generator.wasmThreads\nconst image = await g.generate(42)\nimage.drawTo(document.createElement('canvas'))\nexport { threads }\n",
+      )
+      await run(process.execPath, [TSC, '-p', project])
 
       await run('npx', ['gan-sdk', 'generate', '--seed', '1', '--count', '3', '--out', 'out'], { cwd: project })
       expect((await readdir(join(project, 'out'))).sort()).toEqual(['1.png', '2.png', '3.png'])

@@ -93,8 +93,8 @@ function useFile(file) {
 
 $('model').addEventListener('change', () => {
   $('drop').hidden = $('model').value !== 'file'
-  if ($('model').value === 'mnist') {
-    source = 'mnist'
+  if ($('model').value !== 'file') {
+    source = $('model').value
     load()
   }
 })
