@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { chromium, type Page } from 'playwright-core'
 import { build } from 'vite'
 import { describe, expect, it } from 'vitest'
 
@@ -41,46 +41,23 @@ describe('examples/playground', () => {
       const errors: string[] = []
       page.on('pageerror', (e) => errors.push(e.message))
       await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)
-      await page.waitForFunction(() => /ms per image|error/i.test(document.getElementById('status')?.textContent ?? ''), undefined, {
-        timeout: 120_000,
-      })
-      const status = await page.textContent('#status')
-      expect(status).toMatch(/^gan-sdk\/mnist-conditional, 28×28 on (webgpu|wasm).* — [\d.]+ ms per image\.$/)
-      const inked = await page.evaluate(() => {
-        const canvas = document.getElementById('grid') as HTMLCanvasElement
-        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
-        let bright = 0
-        for (let i = 0; i < data.length; i += 4) if (data[i]! > 128) bright++
-        return { width: canvas.width, height: canvas.height, bright }
-      })
-      expect(inked).toMatchObject({ width: 4 * 28 + 5 * 2, height: 4 * 28 + 5 * 2 })
-      expect(inked.bright).toBeGreaterThan(16 * 20) // every digit has some ink
+      expect(await settledStatus(page)).toMatch(/^gan-sdk\/mnist-conditional, 28×28 on (webgpu|wasm).* — [\d.]+ ms per image\.$/)
+      const digits = await gridPixels(page)
+      expect(digits).toMatchObject({ width: 4 * 28 + 5 * 2, height: 4 * 28 + 5 * 2 })
+      expect(countPixels(digits.rgba, (r) => r > 128)).toBeGreaterThan(16 * 20) // every digit has some ink
       await mkdir(OUTPUT, { recursive: true })
       await page.screenshot({ path: join(OUTPUT, 'playground.png') })
       // worker: true in a Vite build: the worker's script must be bundled (its imports resolved).
-      await page.evaluate(() => (document.getElementById('status')!.textContent = ''))
-      await page.check('#worker')
-      await page.waitForFunction(() => /ms per image|error/i.test(document.getElementById('status')?.textContent ?? ''), undefined, {
-        timeout: 120_000,
-      })
-      expect(await page.textContent('#status')).toMatch(/^gan-sdk\/mnist-conditional, 28×28 on (webgpu|wasm).* — [\d.]+ ms per image\.$/)
+      expect(await settledStatus(page, () => page.check('#worker'))).toMatch(
+        /^gan-sdk\/mnist-conditional, 28×28 on (webgpu|wasm).* — [\d.]+ ms per image\.$/,
+      )
       // The other bundled model, picked from the list: 32×32 colour emoji, drawn with their colours.
-      await page.evaluate(() => (document.getElementById('status')!.textContent = ''))
-      await page.selectOption('#model', 'emoji')
-      await page.waitForFunction(() => /ms per image|error/i.test(document.getElementById('status')?.textContent ?? ''), undefined, {
-        timeout: 120_000,
-      })
-      expect(await page.textContent('#status')).toMatch(/^gan-sdk\/emoji-conditional, 32×32 on (webgpu|wasm).* — [\d.]+ ms per image\.$/)
-      const coloured = await page.evaluate(() => {
-        const canvas = document.getElementById('grid') as HTMLCanvasElement
-        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
-        let colourful = 0
-        for (let i = 0; i < data.length; i += 4)
-          if (Math.max(data[i]!, data[i + 1]!, data[i + 2]!) - Math.min(data[i]!, data[i + 1]!, data[i + 2]!) > 64) colourful++
-        return { width: canvas.width, height: canvas.height, colourful }
-      })
-      expect(coloured).toMatchObject({ width: 4 * 32 + 5 * 2, height: 4 * 32 + 5 * 2 })
-      expect(coloured.colourful).toBeGreaterThan(16 * 20) // every emoji has some colour
+      expect(await settledStatus(page, () => page.selectOption('#model', 'emoji'))).toMatch(
+        /^gan-sdk\/emoji-conditional, 32×32 on (webgpu|wasm).* — [\d.]+ ms per image\.$/,
+      )
+      const emoji = await gridPixels(page)
+      expect(emoji).toMatchObject({ width: 4 * 32 + 5 * 2, height: 4 * 32 + 5 * 2 })
+      expect(countPixels(emoji.rgba, (r, g, b) => Math.max(r, g, b) - Math.min(r, g, b) > 64)).toBeGreaterThan(16 * 20) // every emoji has some colour
       // One copy of onnxruntime-web's runtime in the build.
       const wasm = (await readdir(outDir, { recursive: true })).filter((f) => f.endsWith('.wasm'))
       expect(wasm).toHaveLength(1)
@@ -91,3 +68,31 @@ describe('examples/playground', () => {
     }
   })
 })
+
+/** The page's status once it says how fast images are made (or an error), after `action` if given (the old status is cleared first). */
+async function settledStatus(page: Page, action?: () => Promise<unknown>): Promise<string | null> {
+  if (action) {
+    await page.evaluate(() => (document.getElementById('status')!.textContent = ''))
+    await action()
+  }
+  await page.waitForFunction(() => /ms per image|error/i.test(document.getElementById('status')?.textContent ?? ''), undefined, {
+    timeout: 120_000,
+  })
+  return page.textContent('#status')
+}
+
+/** The grid canvas's size and RGBA bytes. */
+function gridPixels(page: Page): Promise<{ width: number; height: number; rgba: number[] }> {
+  return page.evaluate(() => {
+    const canvas = document.getElementById('grid') as HTMLCanvasElement
+    const rgba = Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data)
+    return { width: canvas.width, height: canvas.height, rgba }
+  })
+}
+
+/** How many pixels of `rgba` pass `test`. */
+function countPixels(rgba: readonly number[], test: (r: number, g: number, b: number) => boolean): number {
+  let n = 0
+  for (let i = 0; i < rgba.length; i += 4) if (test(rgba[i]!, rgba[i + 1]!, rgba[i + 2]!)) n++
+  return n
+}
