@@ -34,11 +34,11 @@ describe('GAN losses', () => {
 
     const real = { logits: tf.tensor1d([2, -1]), classLogits: logits }
     const fake = { logits: tf.tensor1d([0.5, -3]), classLogits: tf.zerosLike(logits) }
-    const hinge = stepObjectives('hinge', 0.5)
+    const hinge = stepObjectives('hinge', { classLoss: 0.5 })
     // D's classifier learns from real images only; G is scored on its fakes' class logits.
     expect(hinge.discriminator(real, fake, labels).dataSync()[0]).toBeCloseTo(1.75 + 0.5 * ce, 5)
     expect(hinge.generator(fake, labels).dataSync()[0]).toBeCloseTo(1.25 + 0.5 * Math.log(3), 5)
-    expect(stepObjectives('hinge', 0).generator(fake, labels).dataSync()[0]).toBeCloseTo(1.25, 6)
+    expect(stepObjectives('hinge').generator(fake, labels).dataSync()[0]).toBeCloseTo(1.25, 6)
     expect(() => hinge.generator({ logits: fake.logits }, labels)).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_OPTION', message: expect.stringMatching(/auxiliary classifier/) }),
     )
@@ -52,12 +52,32 @@ describe('GAN losses', () => {
     const anchors = { real: 1, fake: -0.5 }
     const penalty = lecamPenalty(real.logits, fake.logits, anchors).dataSync()[0]!
     expect(penalty).toBeGreaterThan(1)
-    const lecam = stepObjectives('hinge', 0, 0.3)
+    const lecam = stepObjectives('hinge', { lecam: 0.3 })
     expect(lecam.discriminator(real, fake, undefined, anchors).dataSync()[0]).toBeCloseTo(1.75 + 0.3 * penalty, 5)
     // The first step has no anchors yet; a run without LeCam ignores them.
     expect(lecam.discriminator(real, fake, undefined).dataSync()[0]).toBeCloseTo(1.75, 6)
-    expect(stepObjectives('hinge', 0).discriminator(real, fake, undefined, anchors).dataSync()[0]).toBeCloseTo(1.75, 6)
+    expect(stepObjectives('hinge').discriminator(real, fake, undefined, anchors).dataSync()[0]).toBeCloseTo(1.75, 6)
     expect(lecam.generator(fake, undefined).dataSync()[0]).toBeCloseTo(1.25, 6)
     tf.dispose([real.logits, fake.logits])
+  })
+
+  it("with a reconstruction weight, D's loss gains the decoder's mean squared error on the real images; G's is untouched", async () => {
+    await selectBackend('cpu')
+    const target = tf.tensor4d([1, -1, 0.5, 0], [1, 2, 2, 1])
+    const decoded = tf.tensor4d([0, -1, 0.5, 1], [1, 2, 2, 1])
+    const real = { logits: tf.tensor1d([2, -1]), reconstruction: { decoded, target } }
+    const fake = { logits: tf.tensor1d([0.5, -3]), reconstruction: { decoded: target, target: decoded } }
+    const objectives = stepObjectives('hinge', { reconstruction: 2 })
+    // Squared errors 1, 0, 0, 1 over 4 pixels; the fakes' rebuild is not scored.
+    expect(objectives.discriminator(real, fake, undefined).dataSync()[0]).toBeCloseTo(1.75 + 2 * 0.5, 6)
+    expect(objectives.generator(fake, undefined).dataSync()[0]).toBeCloseTo(1.25, 6)
+    expect(stepObjectives('hinge').discriminator(real, fake, undefined).dataSync()[0]).toBeCloseTo(1.75, 6)
+    expect(() => objectives.discriminator({ logits: real.logits }, fake, undefined)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_OPTION',
+        message: expect.stringMatching(/reconstruction needs a discriminator with a decoder/),
+      }),
+    )
+    tf.dispose([target, decoded, real.logits, fake.logits])
   })
 })

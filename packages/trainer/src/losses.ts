@@ -29,15 +29,28 @@ export const LOSSES: Record<LossName, GanLoss> = {
 export interface Judgement {
   logits: tf.Tensor
   classLogits?: tf.Tensor
+  /** With a decoder (DcganConfig.decoder): its image decoded from D's features, and the images D judged. */
+  reconstruction?: { decoded: tf.Tensor; target: tf.Tensor }
+}
+
+/** The weights of the terms a step adds to the GAN loss; each 0 (none) by default. */
+export interface ObjectiveWeights {
+  /** The auxiliary classifier's cross-entropy, for D on real images and for G on its fakes. */
+  classLoss?: number
+  /** The LeCam penalty, in D's loss. */
+  lecam?: number
+  /** The decoder's mean squared error on the real images, in D's loss. */
+  reconstruction?: number
 }
 
 /**
  * The objectives of a training step: the GAN loss, plus the class loss weighted by `classLoss` when
- * D has a classifier, plus for D the LeCam penalty weighted by `lecam`.
+ * D has a classifier, plus for D the LeCam penalty weighted by `lecam` and the reconstruction loss
+ * weighted by `reconstruction`.
  */
 export interface StepObjectives {
   /**
-   * On real images with their labels and on fakes. The classifier learns from real images only.
+   * On real images with their labels and on fakes. The classifier and the decoder learn from real images only.
    * `anchors`: the LeCam anchors of the steps before (none on a run's first step: no penalty).
    */
   discriminator(real: Judgement, fake: Judgement, realLabels: tf.Tensor | undefined, anchors?: LecamAnchors): tf.Scalar
@@ -46,13 +59,17 @@ export interface StepObjectives {
 }
 
 /**
- * The step's objectives with loss `name`, class-loss weight `classLoss` (0: none) and LeCam weight
- * `lecam` (0: none). The class loss is the mean softmax cross-entropy between D's class logits and
- * the labels; D minimises it on real images, so its classifier models the training data, and G on
- * its fakes, which ties each image to the class it was asked for (AC-GAN with a real-only classifier).
+ * The step's objectives with loss `name` and the extra terms' `weights`. The class loss is the mean
+ * softmax cross-entropy between D's class logits and the labels; D minimises it on real images, so
+ * its classifier models the training data, and G on its fakes, which ties each image to the class it
+ * was asked for (AC-GAN with a real-only classifier). The reconstruction loss is the mean squared
+ * error between D's decoding of the real images and those images (as D saw them, augmented): D alone
+ * minimises it, which makes its features describe the whole image (FastGAN's self-supervised
+ * discriminator, Liu et al. 2021, with a pixel loss where FastGAN uses a perceptual one).
  */
-export function stepObjectives(name: LossName, classLoss: number, lecam = 0): StepObjectives {
+export function stepObjectives(name: LossName, weights: ObjectiveWeights = {}): StepObjectives {
   const loss = LOSSES[name]
+  const { classLoss = 0, lecam = 0, reconstruction = 0 } = weights
   const withClass = (adversarial: tf.Scalar, judged: Judgement, labels: tf.Tensor | undefined): tf.Scalar => {
     if (classLoss === 0) return adversarial
     if (!judged.classLogits || !labels) {
@@ -63,9 +80,17 @@ export function stepObjectives(name: LossName, classLoss: number, lecam = 0): St
     }
     return tf.add(adversarial, tf.mul(classCrossEntropy(judged.classLogits, labels), classLoss)) as tf.Scalar
   }
+  const withReconstruction = (objective: tf.Scalar, real: Judgement): tf.Scalar => {
+    if (reconstruction === 0) return objective
+    if (!real.reconstruction) {
+      throw new TrainError('ERR_INVALID_OPTION', 'reconstruction needs a discriminator with a decoder: build it with decoder: true.')
+    }
+    const { decoded, target } = real.reconstruction
+    return tf.add(objective, tf.mul(tf.mean(tf.squaredDifference(decoded, target)), reconstruction)) as tf.Scalar
+  }
   return {
     discriminator: (real, fake, realLabels, anchors) => {
-      const objective = withClass(loss.discriminator(real.logits, fake.logits), real, realLabels)
+      const objective = withReconstruction(withClass(loss.discriminator(real.logits, fake.logits), real, realLabels), real)
       if (lecam === 0 || !anchors) return objective
       return tf.add(objective, tf.mul(lecamPenalty(real.logits, fake.logits, anchors), lecam)) as tf.Scalar
     },

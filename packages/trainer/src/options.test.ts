@@ -21,6 +21,7 @@ describe('resolveTrainOptions', () => {
       standingStats: 0,
       classLoss: 0,
       lecam: 0,
+      reconstruction: 0,
       beta1: 0.5,
       backend: 'auto',
       fastKernels: true,
@@ -46,11 +47,13 @@ describe('resolveTrainOptions', () => {
       spectralNorm: false,
       spectralNormProjection: false,
       auxiliaryClassifier: false,
+      decoder: false,
     })
     expect(resolveTrainOptions({ outDir: 'x', conditional: true, classLoss: 0.5 })).toMatchObject({
       classLoss: 0.5,
       model: { auxiliaryClassifier: true },
     })
+    expect(resolveTrainOptions({ outDir: 'x', reconstruction: 0.5 })).toMatchObject({ reconstruction: 0.5, model: { decoder: true } })
   })
 
   it('takes size, channels and the network widths from the dataset, and a folder from any other name', () => {
@@ -113,6 +116,7 @@ describe('resolveTrainOptions', () => {
     [{ discriminatorInputFilters: 1.5 }, /discriminatorInputFilters must be an integer ≥ 0, got 1\.5\./],
     [{ classLoss: -0.1, conditional: true }, /classLoss must be a number ≥ 0, got -0\.1\./],
     [{ lecam: -1 }, /lecam must be a number ≥ 0, got -1\./],
+    [{ reconstruction: -1 }, /reconstruction must be a number ≥ 0, got -1\./],
     [{ classLoss: 1 }, /classLoss 1 needs class labels: train a conditional model \(--conditional\), or leave --class-loss out\./],
     [
       { spectralNormProjection: true, spectralNorm: true },

@@ -127,6 +127,17 @@ export interface TrainOptions {
    */
   lecam?: number
   /**
+   * Weight of a self-supervised reconstruction loss in the discriminator's loss, for small datasets
+   * (FastGAN, Liu et al. 2021): D gains a decoder that rebuilds each real image it judges from the
+   * feature maps of its last strided convolution, and D minimises the mean squared error of that
+   * rebuild (pixels in [−1, 1]) beside the GAN loss, so its features must describe the whole image,
+   * not only what tells real from fake. The generator's loss and the exported generator are
+   * unchanged; the decoder costs time each step and is saved with the discriminator (which
+   * `gan-export --discriminator` then refuses, as it does one with a classifier: it exports a
+   * discriminator with one output). 0 = none. @default 0
+   */
+  reconstruction?: number
+  /**
    * Decay of the exponential moving average of the generator's weights that is sampled, saved and
    * exported; averaging smooths the oscillation of adversarial training (Yazıcı et al. 2019).
    * 0 exports the raw generator. @default 0.999
@@ -216,6 +227,7 @@ export interface ResolvedTrainOptions {
   standingStats: number
   classLoss: number
   lecam: number
+  reconstruction: number
   loss: LossName
   augment: readonly AugmentPolicy[]
   mirror: boolean
@@ -259,6 +271,7 @@ export const TRAIN_DEFAULTS = {
   standingStats: 0,
   classLoss: 0,
   lecam: 0,
+  reconstruction: 0,
   backend: 'auto' as BackendPreference,
   fastKernels: true,
   workers: 'auto' as number | 'auto',
@@ -316,6 +329,7 @@ export const NUMBER_OPTIONS = {
   standingStats: integerFrom(0),
   classLoss: NON_NEGATIVE,
   lecam: NON_NEGATIVE,
+  reconstruction: NON_NEGATIVE,
   sampleEvery: integerFrom(1),
   checkpointEvery: integerFrom(1),
   keepCheckpoints: integerFrom(0),
@@ -417,6 +431,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       `classLoss ${classLoss} needs class labels: train a conditional model (--conditional), or leave --class-loss out.`,
     )
   }
+  const reconstruction = number('reconstruction')
   const labelConditioning = oneOf('labelConditioning', input.labelConditioning ?? TRAIN_DEFAULTS.labelConditioning, LABEL_CONDITIONINGS)
   if (labelConditioning !== TRAIN_DEFAULTS.labelConditioning && !conditional) {
     throw new TrainError(
@@ -447,6 +462,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     standingStats: number('standingStats'),
     classLoss,
     lecam: number('lecam'),
+    reconstruction,
     loss: oneOf('loss', input.loss ?? TRAIN_DEFAULTS.loss, LOSS_NAMES),
     augment: AUGMENT_POLICIES.filter((p) => augment.includes(p)),
     mirror: flag('mirror', input.mirror, TRAIN_DEFAULTS.mirror),
@@ -476,6 +492,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       spectralNorm,
       spectralNormProjection,
       auxiliaryClassifier: classLoss > 0,
+      decoder: reconstruction > 0,
     },
   }
 }

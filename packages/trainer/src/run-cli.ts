@@ -65,6 +65,9 @@ Training:
                                   not for images with a side: text, flags, digits)
   --lecam <w>                     weight of the LeCam penalty in D's loss, for small datasets (0.3 in its
                                   paper, beside --augment), 0 = none (default: ${D.lecam})
+  --reconstruction <w>            weight of a reconstruction loss in D's loss: D gains a decoder that rebuilds
+                                  the real images from its features (FastGAN's self-supervised D, for small
+                                  datasets), 0 = none (default: ${D.reconstruction})
   --ema <decay>                   generator weight EMA decay in [0, 1), 0 = raw weights (default: ${D.emaDecay})
   --standing-stats <n>            batches to re-estimate the exported generator's BatchNorm statistics on
                                   before each sample grid and checkpoint, 0 = keep the moving averages

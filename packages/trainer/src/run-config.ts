@@ -75,6 +75,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       spectralNormProjection: opts.model.spectralNormProjection ?? false,
       classLoss: opts.classLoss,
       lecam: opts.lecam,
+      reconstruction: opts.reconstruction,
       emaDecay: opts.emaDecay,
       standingStats: opts.standingStats,
       sampleEvery: opts.sampleEvery,

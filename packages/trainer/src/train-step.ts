@@ -32,6 +32,8 @@ export interface TrainStepParts {
   classLoss?: number
   /** Weight of the LeCam penalty in D's loss (lecam.ts); the caller carries the anchors from step to step. @default 0 */
   lecam?: number
+  /** Weight of the reconstruction loss in D's loss ({@link stepObjectives}); needs a discriminator built with a decoder. @default 0 */
+  reconstruction?: number
 }
 
 /** The losses of one step, before its update. The caller disposes the tensors. */
@@ -53,7 +55,7 @@ export type TrainStep = (step: number, real: RealBatch, anchors?: LecamAnchors) 
 export function createTrainStep(parts: TrainStepParts): TrainStep {
   const { generator: G, discriminator: D, latentSize, batchSize, seed } = parts
   const lecam = parts.lecam ?? 0
-  const objectives = stepObjectives(parts.loss ?? 'ns', parts.classLoss ?? 0, lecam)
+  const objectives = stepObjectives(parts.loss ?? 'ns', parts)
   const augment = parts.augment ?? []
   const classes = parts.classes ?? 0
   const gVars = G.trainableWeights.map((w) => w.read() as tf.Variable)
@@ -111,7 +113,15 @@ export function createTrainStep(parts: TrainStepParts): TrainStep {
 /** D's judgement of `images` (with the labels of a conditional pair), in training mode. */
 export function judge(D: tfl.LayersModel, images: tf.Tensor, labels: tf.Tensor | undefined): Judgement {
   const output = D.apply(labels ? [images, labels] : images, { training: true }) as tf.Tensor | tf.Tensor[]
-  return Array.isArray(output) ? { logits: output[0]!, classLogits: output[1] } : { logits: output }
+  if (!Array.isArray(output)) return { logits: output }
+  // After the logit: the class logits (one row per image), the decoded image (NHWC), as the model has them.
+  const [logits, ...heads] = output
+  const decoded = heads.find((t) => t.rank === 4)
+  return {
+    logits: logits!,
+    classLogits: heads.find((t) => t.rank === 2),
+    ...(decoded ? { reconstruction: { decoded, target: images } } : {}),
+  }
 }
 
 /** Set both optimizers to their rates of step `step` in `parts`' schedule. */

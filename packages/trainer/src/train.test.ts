@@ -280,6 +280,41 @@ describe('train', () => {
     },
   )
 
+  it.each([1, 2])(
+    "reconstruction: D's loss gains its decoder's error on the real images, in replicas too, and the decoder learns; the checkpoint keeps it (workers %i)",
+    async (workers) => {
+      const dataset = squares(8)
+      const run = async (reconstruction: number, steps: number) => {
+        const outDir = await mkdtemp(join(tmpdir(), 'gan-train-'))
+        // A high rate, so that a few steps move the decoder measurably.
+        await train({ outDir, dataset, ...SMALL, batchSize: 8, learningRate: 1e-2, reconstruction, workers, steps, logEvery: 1 })
+        const D = await loadLayersModel(join(outDir, 'checkpoints', `step-${String(steps).padStart(6, '0')}`, 'discriminator'))
+        const images = tf.tensor4d(
+          Float32Array.from(dataset.pixels, (v) => v / 127.5 - 1),
+          [8, 8, 8, 1],
+        )
+        const outputs = [D.predict(images)].flat() as tf.Tensor[]
+        const shapes = outputs.map((o) => o.shape)
+        const error = outputs[1] && tf.tidy(() => tf.mean(tf.squaredDifference(outputs[1]!, images)).dataSync()[0]!)
+        const config = JSON.parse(await readFile(join(outDir, 'config.json'), 'utf8')) as { options: { reconstruction: number } }
+        tf.dispose([images, ...outputs])
+        D.dispose()
+        return { dLoss: (await readMetrics(outDir))[0]!.dLoss, shapes, error, recorded: config.options.reconstruction }
+      }
+      const [plain, first, later] = [await run(0, 1), await run(1, 1), await run(1, 30)]
+      expect(plain.shapes).toEqual([[8, 1]])
+      expect(first.shapes).toEqual([
+        [8, 1],
+        [8, 8, 8, 1],
+      ])
+      expect([plain.recorded, first.recorded]).toEqual([0, 1])
+      // Same weights and draws; the new decoder starts near 0, and every pixel of the squares is ±1:
+      // its error is near 1, in every replica's share.
+      expect(first.dLoss - plain.dLoss).toBeCloseTo(1, 1)
+      expect(later.error!).toBeLessThan(0.5 * first.error!)
+    },
+  )
+
   it("with classLoss, D's loss gains its classifier's cross-entropy on the real images, and the checkpointed D has the classifier", async () => {
     const firstStep = async (classLoss: number) => {
       const outDir = await mkdtemp(join(tmpdir(), 'gan-train-'))

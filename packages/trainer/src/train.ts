@@ -115,6 +115,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       classes: cfg.classes,
       classLoss: opts.classLoss,
       lecam: opts.lecam,
+      reconstruction: opts.reconstruction,
       learningRate: {
         generator: opts.learningRate,
         discriminator: opts.discriminatorLearningRate,

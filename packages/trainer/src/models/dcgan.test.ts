@@ -141,6 +141,46 @@ describe('DCGAN family', () => {
     plain.dispose()
   })
 
+  it('decoder: D also returns the image rebuilt from its last feature maps, after its other outputs, outside spectral norm', () => {
+    const cfg = { ...base, classes: 5, auxiliaryClassifier: true, spectralNorm: true }
+    const d = buildDiscriminator({ ...cfg, decoder: true })
+    const plain = buildDiscriminator(cfg)
+    expect(d.outputs.map((o) => o.shape)).toEqual([
+      [null, 1],
+      [null, 5],
+      [null, 16, 16, 3],
+    ])
+    // One ×2 stage per strided conv, a quarter of its filters (at least 8) widest first, then the image.
+    const convs = d.layers.filter((l) => l.getClassName() === 'Conv2D').map((l) => l.getConfig())
+    expect(convs.map((c) => [c.filters, c.kernelSize, c.activation])).toEqual([
+      [8, [3, 3], 'linear'],
+      [8, [3, 3], 'linear'],
+      [3, [3, 3], 'tanh'],
+    ])
+    expect(layerNames(d).filter((n) => n === 'UpSampling2D')).toHaveLength(2)
+    expect(layerNames(d).filter((n) => n === 'SpectralNormalization')).toHaveLength(
+      layerNames(plain).filter((n) => n === 'SpectralNormalization').length,
+    )
+    // The trunk and heads start as without the decoder: the same logits and class logits.
+    const inputs = [tf.randomNormal([2, 16, 16, 3], 0, 1, 'float32', 3), tf.tensor2d([[0], [4]], [2, 1], 'int32')]
+    const judged = (m: tfl.LayersModel) => (m.predict(inputs) as tf.Tensor[]).slice(0, 2).map((t) => Array.from(t.dataSync()))
+    expect(judged(d)).toEqual(judged(plain))
+    const unconditional = buildDiscriminator({ ...base, decoder: true })
+    const outputs = unconditional.predict(tf.zeros([2, 16, 16, 3])) as tf.Tensor[]
+    expect(outputs.map((o) => o.shape)).toEqual([
+      [2, 1],
+      [2, 16, 16, 3],
+    ])
+    expect(() => buildDiscriminator({ ...base, width: 18, height: 18, decoder: true })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_OPTION',
+        message: expect.stringMatching(/the decoder cannot rebuild 18×18 images from 2 stride-2 convolutions/),
+      }),
+    )
+    tf.dispose([...outputs, ...inputs])
+    ;[d, plain, unconditional].forEach((m) => m.dispose())
+  })
+
   it('inputFilters: D starts with a 3×3 stride-1 conv of that many maps at full resolution, spectrally normed with the rest', () => {
     const plain = buildDiscriminator(base)
     const d = buildDiscriminator({ ...base, inputFilters: 5 })

@@ -74,6 +74,16 @@ export interface DcganConfig {
    * 2017), which the class loss trains. @default false
    */
   auxiliaryClassifier?: boolean
+  /**
+   * Give the discriminator a decoder, as FastGAN's self-supervised discriminator has (Liu et al.
+   * 2021): from the feature maps of its last strided convolution back to an image of the input's
+   * shape, so that the reconstruction loss can make its features describe the whole image rather
+   * than only what tells real from fake. One stage per strided convolution, each nearest ×2
+   * upsampling → Conv2D(3×3) with a quarter of the matching convolution's filters (at least 8) →
+   * LeakyReLU, widest first, then Conv2D(3×3) to the image's channels → tanh; no spectral norm (the
+   * decoder is outside the logit's path). Its output comes last among D's outputs. @default false
+   */
+  decoder?: boolean
 }
 
 const LEAKY_ALPHA = 0.2
@@ -182,7 +192,8 @@ export function buildGenerator(cfg: DcganConfig): tfl.LayersModel {
 /**
  * Strided convs with LeakyReLU → Flatten → Dense(1): one logit per image (real > 0). Conditional:
  * inputs `[image, label]`, and the logit gains features · Embedding(classes, features)(label); with
- * `auxiliaryClassifier`, the outputs are `[logit, classLogits]`, the second Dense(classes) on the features.
+ * `auxiliaryClassifier`, a second output, Dense(classes) on the features; with `decoder`, a last
+ * output, the image decoded from the last convolution's feature maps.
  */
 export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
   if (cfg.auxiliaryClassifier && !cfg.classes) {
@@ -191,14 +202,22 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
       'auxiliaryClassifier needs classes (a conditional discriminator): pass classes ≥ 2, or leave auxiliaryClassifier out.',
     )
   }
+  const scale = 2 ** cfg.discriminatorFilters.length
+  if (cfg.decoder && (cfg.width % scale !== 0 || cfg.height % scale !== 0)) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `the decoder cannot rebuild ${cfg.width}×${cfg.height} images from ${cfg.discriminatorFilters.length} stride-2 convolutions (the size is not divisible by ${scale}): use fewer discriminator filters, or leave the reconstruction loss out.`,
+    )
+  }
   const normed = (layer: tfl.layers.Layer) => (cfg.spectralNorm ? new SpectralNormalization({ layer }) : layer)
-  const body: tfl.layers.Layer[] = []
+  const functional = cfg.spectralNorm || cfg.classes || cfg.decoder
+  const convs: tfl.layers.Layer[] = []
   // Each conv (the first one declaring the input of a Sequential D) with its activation.
   const conv = (args: Parameters<typeof tfl.layers.conv2d>[0]) =>
-    body.push(
+    convs.push(
       normed(
         tfl.layers.conv2d({
-          ...(body.length === 0 && !cfg.spectralNorm && !cfg.classes ? { inputShape: [cfg.height, cfg.width, cfg.channels] } : {}),
+          ...(convs.length === 0 && !functional ? { inputShape: [cfg.height, cfg.width, cfg.channels] } : {}),
           padding: 'same',
           ...args,
         }),
@@ -209,26 +228,53 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
   cfg.discriminatorFilters.forEach((filters, i) =>
     conv({ filters, kernelSize: cfg.kernelSize, strides: 2, kernelInitializer: init(cfg.seed + 200 + i) }),
   )
-  body.push(tfl.layers.flatten())
+  const flatten = tfl.layers.flatten()
   const logit = normed(tfl.layers.dense({ units: 1, kernelInitializer: init(cfg.seed + 300) }))
-  if (!cfg.classes) {
-    if (!cfg.spectralNorm) return tfl.sequential({ name: 'discriminator', layers: [...body, logit] })
-    const image = tfl.input({ shape: [cfg.height, cfg.width, cfg.channels], name: 'image' })
-    return tfl.model({ name: 'discriminator', inputs: image, outputs: chain(image, [...body, logit]) })
-  }
+  if (!functional) return tfl.sequential({ name: 'discriminator', layers: [...convs, flatten, logit] })
   const image = tfl.input({ shape: [cfg.height, cfg.width, cfg.channels], name: 'image' })
-  const label = tfl.input({ shape: [1], name: LABEL_INPUT, dtype: 'int32' })
-  const features = chain(image, body)
-  const featureSize = features.shape[1] as number
-  const table = tfl.layers.embedding({ inputDim: cfg.classes, outputDim: featureSize, embeddingsInitializer: init(cfg.seed + 500) })
-  const embedded = tfl.layers.flatten().apply((cfg.spectralNormProjection ? normed(table) : table).apply(label)) as tfl.SymbolicTensor
-  const projection = tfl.layers.dot({ axes: 1 }).apply([features, embedded]) as tfl.SymbolicTensor
-  const output = tfl.layers.add().apply([logit.apply(features) as tfl.SymbolicTensor, projection]) as tfl.SymbolicTensor
-  if (!cfg.auxiliaryClassifier) return tfl.model({ name: 'discriminator', inputs: [image, label], outputs: output })
-  const classLogits = normed(tfl.layers.dense({ units: cfg.classes, kernelInitializer: init(cfg.seed + 600) })).apply(
-    features,
-  ) as tfl.SymbolicTensor
-  return tfl.model({ name: 'discriminator', inputs: [image, label], outputs: [output, classLogits] })
+  const maps = chain(image, convs)
+  const features = flatten.apply(maps) as tfl.SymbolicTensor
+  const label = cfg.classes ? tfl.input({ shape: [1], name: LABEL_INPUT, dtype: 'int32' }) : undefined
+  let output: tfl.SymbolicTensor
+  if (label) {
+    const featureSize = features.shape[1] as number
+    const table = tfl.layers.embedding({ inputDim: cfg.classes!, outputDim: featureSize, embeddingsInitializer: init(cfg.seed + 500) })
+    const embedded = tfl.layers.flatten().apply((cfg.spectralNormProjection ? normed(table) : table).apply(label)) as tfl.SymbolicTensor
+    const projection = tfl.layers.dot({ axes: 1 }).apply([features, embedded]) as tfl.SymbolicTensor
+    output = tfl.layers.add().apply([logit.apply(features) as tfl.SymbolicTensor, projection]) as tfl.SymbolicTensor
+  } else output = logit.apply(features) as tfl.SymbolicTensor
+  const outputs = [output]
+  if (cfg.auxiliaryClassifier) {
+    outputs.push(
+      normed(tfl.layers.dense({ units: cfg.classes!, kernelInitializer: init(cfg.seed + 600) })).apply(features) as tfl.SymbolicTensor,
+    )
+  }
+  if (cfg.decoder) outputs.push(chain(maps, decoderLayers(cfg)))
+  return tfl.model({ name: 'discriminator', inputs: label ? [image, label] : image, outputs: outputs.length === 1 ? output : outputs })
+}
+
+/** The layers of {@link DcganConfig.decoder}: one ×2 stage per strided convolution, then the image. */
+function decoderLayers(cfg: DcganConfig): tfl.layers.Layer[] {
+  const stages = [...cfg.discriminatorFilters]
+    .reverse()
+    .flatMap((filters, i) => [
+      tfl.layers.upSampling2d({ size: [2, 2] }),
+      tfl.layers.conv2d({
+        filters: Math.max(8, Math.ceil(filters / 4)),
+        kernelSize: 3,
+        padding: 'same',
+        kernelInitializer: init(cfg.seed + 800 + i),
+      }),
+      tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }),
+    ])
+  const image = tfl.layers.conv2d({
+    filters: cfg.channels,
+    kernelSize: 3,
+    padding: 'same',
+    activation: 'tanh',
+    kernelInitializer: init(cfg.seed + 900),
+  })
+  return [...stages, image]
 }
 
 function chain(input: tfl.SymbolicTensor, layers: readonly tfl.layers.Layer[]): tfl.SymbolicTensor {

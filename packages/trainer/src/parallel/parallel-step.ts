@@ -99,6 +99,7 @@ export async function createParallelStep(parts: ParallelStepParts): Promise<Para
       classes: parts.classes,
       classLoss: parts.classLoss,
       lecam: parts.lecam,
+      reconstruction: parts.reconstruction,
       learningRate: parts.learningRate,
     },
     generatorWeights: wireWeights(parts.generator),

@@ -17,7 +17,10 @@ export interface ReplicaInit {
   fastKernels: boolean
   model: DcganConfig
   beta1: number
-  step: Pick<TrainStepParts, 'latentSize' | 'batchSize' | 'seed' | 'loss' | 'augment' | 'classes' | 'classLoss' | 'lecam' | 'learningRate'>
+  step: Pick<
+    TrainStepParts,
+    'latentSize' | 'batchSize' | 'seed' | 'loss' | 'augment' | 'classes' | 'classLoss' | 'lecam' | 'reconstruction' | 'learningRate'
+  >
   shard: Shard
   /** Every weight of each model (trainable or not), in `model.weights` order. */
   generatorWeights: WireTensor[]

@@ -56,7 +56,7 @@ export interface ReplicaStep {
 export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaStep {
   const { generator: G, discriminator: D, latentSize, batchSize, seed } = parts
   const lecam = parts.lecam ?? 0
-  const objectives = stepObjectives(parts.loss ?? 'ns', parts.classLoss ?? 0, lecam)
+  const objectives = stepObjectives(parts.loss ?? 'ns', parts)
   const augment = parts.augment ?? []
   const classes = parts.classes ?? 0
   const share = shard.count / batchSize
