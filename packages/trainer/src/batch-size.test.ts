@@ -24,6 +24,10 @@ describe('checkBatchSize', () => {
     expect(stepBytesPerImage({ ...big, upsampling: 'nearest' })).toBe(stepBytesPerImage(big) + 4 * 2 * 2 * upsampled)
     // So do the maps of a full-resolution input convolution in the discriminator (three passes, conv and activation).
     expect(stepBytesPerImage({ ...big, inputFilters: 32 })).toBe(stepBytesPerImage(big) + 4 * 2 * 3 * 2 * 128 * 128 * 32)
+    // A reconstruction decoder's maps count once (real images only): per stage the upsampled input,
+    // the conv and its activation, with 64, 32, 16 and 8 filters from 16² up, then the image and its tanh.
+    const decoder = 16 * 16 * (256 + 2 * 64) + 32 * 32 * (64 + 2 * 32) + 64 * 64 * (32 + 2 * 16) + 128 * 128 * (16 + 2 * 8)
+    expect(stepBytesPerImage({ ...big, decoder: true })).toBe(stepBytesPerImage(big) + 4 * 2 * (decoder + 2 * 128 * 128 * 3))
     const fits = Math.floor((3 * 2 ** 30) / stepBytesPerImage(big))
     expect(() => checkBatchSize(fits, 100_000, big, 'wasm')).not.toThrow()
     expect(() => checkBatchSize(fits + 1, 100_000, big, 'wasm')).toThrow(

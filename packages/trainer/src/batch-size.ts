@@ -1,7 +1,7 @@
 import { totalmem } from 'node:os'
 import type { BackendPreference } from './backend/ladder.js'
 import { TrainError } from './errors.js'
-import type { DcganConfig } from './models/dcgan.js'
+import { decoderFilters, type DcganConfig } from './models/dcgan.js'
 
 /** Bytes the wasm backend can address (wasm32), less room for weights, optimizer state and fragmentation. */
 const WASM_BUDGET = 3 * 2 ** 30
@@ -9,13 +9,22 @@ const WASM_BUDGET = 3 * 2 ** 30
 /**
  * Activation memory of one training step per image, in bytes: every layer output of the generator
  * (computed twice: for the discriminator's update and the generator's) and the discriminator (three
- * times: real, fake, and the generator's update), each held with its gradient. An estimate, meant
- * to refuse batch sizes that cannot fit, not to plan memory to the byte.
+ * times: real, fake, and the generator's update), each held with its gradient, and D's decoder
+ * (once: it rebuilds the real images only). An estimate, meant to refuse batch sizes that cannot
+ * fit, not to plan memory to the byte.
  */
 export function stepBytesPerImage(
   cfg: Pick<
     DcganConfig,
-    'width' | 'height' | 'channels' | 'generatorFilters' | 'discriminatorFilters' | 'outputFilters' | 'inputFilters' | 'upsampling'
+    | 'width'
+    | 'height'
+    | 'channels'
+    | 'generatorFilters'
+    | 'discriminatorFilters'
+    | 'outputFilters'
+    | 'inputFilters'
+    | 'upsampling'
+    | 'decoder'
   >,
 ): number {
   const stages = cfg.generatorFilters.length
@@ -33,7 +42,18 @@ export function stepBytesPerImage(
     const scale = 2 ** (i + 1)
     d += 2 * Math.ceil(cfg.height / scale) * Math.ceil(cfg.width / scale) * filters // conv, activation
   })
-  return 4 * 2 * (2 * g + 3 * d)
+  let decoder = 0
+  if (cfg.decoder) {
+    const stages = cfg.discriminatorFilters.length
+    let inputs = cfg.discriminatorFilters.at(-1)!
+    decoderFilters(cfg.discriminatorFilters).forEach((filters, i) => {
+      const pixels = (cfg.height / 2 ** (stages - 1 - i)) * (cfg.width / 2 ** (stages - 1 - i))
+      decoder += pixels * (inputs + 2 * filters) // upsampled input, conv, activation
+      inputs = filters
+    })
+    decoder += 2 * cfg.height * cfg.width * cfg.channels
+  }
+  return 4 * 2 * (2 * g + 3 * d + decoder)
 }
 
 /**

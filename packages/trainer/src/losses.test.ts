@@ -66,9 +66,9 @@ describe('GAN losses', () => {
     const target = tf.tensor4d([1, -1, 0.5, 0], [1, 2, 2, 1])
     const decoded = tf.tensor4d([0, -1, 0.5, 1], [1, 2, 2, 1])
     const real = { logits: tf.tensor1d([2, -1]), reconstruction: { decoded, target } }
-    const fake = { logits: tf.tensor1d([0.5, -3]), reconstruction: { decoded: target, target: decoded } }
+    const fake = { logits: tf.tensor1d([0.5, -3]), reconstruction: { decoded: target, target: target } }
     const objectives = stepObjectives('hinge', { reconstruction: 2 })
-    // Squared errors 1, 0, 0, 1 over 4 pixels; the fakes' rebuild is not scored.
+    // Squared errors 1, 0, 0, 1 over 4 pixels; the fakes' rebuild (error 0) is not scored.
     expect(objectives.discriminator(real, fake, undefined).dataSync()[0]).toBeCloseTo(1.75 + 2 * 0.5, 6)
     expect(objectives.generator(fake, undefined).dataSync()[0]).toBeCloseTo(1.25, 6)
     expect(stepObjectives('hinge').discriminator(real, fake, undefined).dataSync()[0]).toBeCloseTo(1.75, 6)

@@ -5,7 +5,7 @@ import { buildDiscriminator, buildGenerator, type DcganConfig } from './models/d
 import { createReplicaStep } from './parallel/replica-step.js'
 import { mulberry32 } from './random.js'
 import { adamInternals } from './optimizer-state.js'
-import { createTrainStep, judge, latentSeed, mixSeed, setStepLearningRate, type TrainStepParts } from './train-step.js'
+import { createTrainStep, fakeJudge, judge, latentSeed, mixSeed, setStepLearningRate, type TrainStepParts } from './train-step.js'
 
 const BATCH = 16
 const SEED = 4
@@ -83,6 +83,38 @@ describe('training step with a class loss', () => {
       expect(withClass.g - without.g).toBeCloseTo(classTerm(ones(1)), 3)
     }
     images.dispose()
+  })
+})
+
+describe('fakeJudge', () => {
+  it("is D without its decoder's output, on D's own layers and weights; D itself when it has no decoder", async () => {
+    await selectBackend('cpu')
+    const plain = buildDiscriminator(cfg)
+    expect(fakeJudge(plain)).toBe(plain)
+    const D = buildDiscriminator({ ...cfg, decoder: true })
+    const ofFakes = fakeJudge(D)
+    const images = tf.randomUniform([BATCH, 8, 8, 1], -1, 1, 'float32', 5)
+    const labels = tf.tensor2d(realLabels, [BATCH, 1], 'int32')
+    const read = (t: tf.Tensor | undefined) => Array.from(t!.dataSync())
+    const both = () =>
+      tf.tidy(() => {
+        const [full, fakes] = [judge(D, images, labels), judge(ofFakes, images, labels)]
+        expect(full.reconstruction?.decoded.shape).toEqual([BATCH, 8, 8, 1])
+        expect(fakes.reconstruction).toBeUndefined()
+        expect(read(fakes.classLogits)).toEqual(read(full.classLogits))
+        return [read(full.logits), read(fakes.logits)]
+      })
+    const [before, beforeOfFakes] = both()
+    expect(beforeOfFakes).toEqual(before)
+    // A change to D's weights is a change to the judge of fakes.
+    const logit = D.layers.find((l) => l.getClassName() === 'Dense' && l.getConfig().units === 1)!
+    logit.setWeights([logit.getWeights()[0]!, tf.tensor1d([3])])
+    const [after, afterOfFakes] = both()
+    expect(afterOfFakes).toEqual(after)
+    expect(after[0]! - before[0]!).toBeCloseTo(3, 4)
+    tf.dispose([images, labels])
+    D.dispose()
+    plain.dispose()
   })
 })
 

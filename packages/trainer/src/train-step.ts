@@ -1,6 +1,6 @@
 import type { LatentDistribution } from 'gan-sdk/core'
 import * as tf from '@tensorflow/tfjs-core'
-import type * as tfl from '@tensorflow/tfjs-layers'
+import * as tfl from '@tensorflow/tfjs-layers'
 import { diffAugment, type AugmentPolicy } from './augment/diff-augment.js'
 import type { RealBatch } from './data/batches.js'
 import { logitMeansRecorder, type LecamAnchors, type LogitMeans } from './lecam.js'
@@ -60,6 +60,7 @@ export function createTrainStep(parts: TrainStepParts): TrainStep {
   const classes = parts.classes ?? 0
   const gVars = G.trainableWeights.map((w) => w.read() as tf.Variable)
   const dVars = D.trainableWeights.map((w) => w.read() as tf.Variable)
+  const judgeOfFakes = fakeJudge(D)
   return (step, real, anchors) => {
     const means = lecam > 0 ? logitMeansRecorder() : undefined
     try {
@@ -85,7 +86,7 @@ export function createTrainStep(parts: TrainStepParts): TrainStep {
         const dLoss = parts.discriminatorOptimizer.minimize(
           () => {
             const judgedReal = judge(D, view(real.images, 2), realLabels)
-            const judgedFake = judge(D, view(fake, 3), yD)
+            const judgedFake = judge(judgeOfFakes, view(fake, 3), yD)
             means?.record(judgedReal.logits, judgedFake.logits)
             return objectives.discriminator(judgedReal, judgedFake, realLabels, anchors)
           },
@@ -95,7 +96,7 @@ export function createTrainStep(parts: TrainStepParts): TrainStep {
         const gLoss = parts.generatorOptimizer.minimize(
           () => {
             const images = G.apply(withLabel(zG, yG), { training: true }) as tf.Tensor
-            return objectives.generator(judge(D, view(images, 4), yG), yG)
+            return objectives.generator(judge(judgeOfFakes, view(images, 4), yG), yG)
           },
           true,
           gVars,
@@ -122,6 +123,17 @@ export function judge(D: tfl.LayersModel, images: tf.Tensor, labels: tf.Tensor |
     classLogits: heads.find((t) => t.rank === 2),
     ...(decoded ? { reconstruction: { decoded, target: images } } : {}),
   }
+}
+
+/**
+ * D for judging fakes: D without its decoder's output (the same layers and weights), since no loss
+ * uses a fake's rebuild, so a step spends the decoder's work on real images only; D itself when it
+ * has no decoder.
+ */
+export function fakeJudge(D: tfl.LayersModel): tfl.LayersModel {
+  if (D.outputs.length === 1 || D.outputs.at(-1)!.rank !== 4) return D
+  const kept = D.outputs.slice(0, -1)
+  return tfl.model({ name: `${D.name}_of_fakes`, inputs: D.inputs, outputs: kept.length === 1 ? kept[0]! : kept })
 }
 
 /** Set both optimizers to their rates of step `step` in `parts`' schedule. */

@@ -7,7 +7,7 @@ import { createRealBatches } from './data/batches.js'
 import { loadDataset } from './data/load-dataset.js'
 import { nextAnchors } from './lecam.js'
 import { createMetricsLog } from './metrics.js'
-import { buildDiscriminator, buildGenerator, type DcganConfig } from './models/dcgan.js'
+import { buildDiscriminator, buildGenerator, checkImageSize, type DcganConfig } from './models/dcgan.js'
 import { createEma } from './models/ema.js'
 import { setStandingStats } from './models/standing-stats.js'
 import { resolveTrainOptions, type TrainOptions } from './options.js'
@@ -65,6 +65,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     skippedExamples: skipped.slice(0, 5),
   })
   const cfg: DcganConfig = { ...opts.model, width: data.width, height: data.height, channels: data.channels, classes: classNames.length }
+  checkImageSize(cfg)
   checkBatchSize(opts.batchSize, data.count, cfg, opts.backend)
   const config = buildRunConfig(opts, data)
   if (saved) checkSameData(config, saved)

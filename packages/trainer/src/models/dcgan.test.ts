@@ -3,7 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../backend/ladder.js'
 import { defaultFilters } from './architecture.js'
-import { buildDiscriminator, buildGenerator, type DcganConfig } from './dcgan.js'
+import { buildDiscriminator, buildGenerator, checkImageSize, type DcganConfig } from './dcgan.js'
 import { SpectralNormalization } from './spectral-norm.js'
 
 const base: DcganConfig = {
@@ -142,7 +142,7 @@ describe('DCGAN family', () => {
   })
 
   it('decoder: D also returns the image rebuilt from its last feature maps, after its other outputs, outside spectral norm', () => {
-    const cfg = { ...base, classes: 5, auxiliaryClassifier: true, spectralNorm: true }
+    const cfg = { ...base, discriminatorFilters: [64, 16], classes: 5, auxiliaryClassifier: true, spectralNorm: true }
     const d = buildDiscriminator({ ...cfg, decoder: true })
     const plain = buildDiscriminator(cfg)
     expect(d.outputs.map((o) => o.shape)).toEqual([
@@ -150,20 +150,20 @@ describe('DCGAN family', () => {
       [null, 5],
       [null, 16, 16, 3],
     ])
-    // One ×2 stage per strided conv, a quarter of its filters (at least 8) widest first, then the image.
+    // One ×2 stage per strided conv, from the smallest maps up: a quarter of its filters, at least 8; then the image.
     const convs = d.layers.filter((l) => l.getClassName() === 'Conv2D').map((l) => l.getConfig())
     expect(convs.map((c) => [c.filters, c.kernelSize, c.activation])).toEqual([
       [8, [3, 3], 'linear'],
-      [8, [3, 3], 'linear'],
+      [16, [3, 3], 'linear'],
       [3, [3, 3], 'tanh'],
     ])
     expect(layerNames(d).filter((n) => n === 'UpSampling2D')).toHaveLength(2)
-    expect(layerNames(d).filter((n) => n === 'SpectralNormalization')).toHaveLength(
-      layerNames(plain).filter((n) => n === 'SpectralNormalization').length,
-    )
+    const normedLayers = (m: tfl.LayersModel) => layerNames(m).filter((n) => n === 'SpectralNormalization').length
+    expect(normedLayers(d)).toBe(normedLayers(plain))
     // The trunk and heads start as without the decoder: the same logits and class logits.
     const inputs = [tf.randomNormal([2, 16, 16, 3], 0, 1, 'float32', 3), tf.tensor2d([[0], [4]], [2, 1], 'int32')]
-    const judged = (m: tfl.LayersModel) => (m.predict(inputs) as tf.Tensor[]).slice(0, 2).map((t) => Array.from(t.dataSync()))
+    const judged = (m: tfl.LayersModel) =>
+      tf.tidy(() => (m.predict(inputs) as tf.Tensor[]).slice(0, 2).map((t) => Array.from(t.dataSync())))
     expect(judged(d)).toEqual(judged(plain))
     const unconditional = buildDiscriminator({ ...base, decoder: true })
     const outputs = unconditional.predict(tf.zeros([2, 16, 16, 3])) as tf.Tensor[]
@@ -171,14 +171,32 @@ describe('DCGAN family', () => {
       [2, 1],
       [2, 16, 16, 3],
     ])
-    expect(() => buildDiscriminator({ ...base, width: 18, height: 18, decoder: true })).toThrow(
-      expect.objectContaining({
-        code: 'ERR_INVALID_OPTION',
-        message: expect.stringMatching(/the decoder cannot rebuild 18×18 images from 2 stride-2 convolutions/),
-      }),
-    )
     tf.dispose([...outputs, ...inputs])
     ;[d, plain, unconditional].forEach((m) => m.dispose())
+  })
+
+  it('checkImageSize: the image must halve once per generator filter, and with a decoder once per discriminator filter', () => {
+    expect(() => checkImageSize({ ...base, width: 12, height: 12, decoder: true })).not.toThrow()
+    expect(() => checkImageSize({ ...base, width: 12, height: 12, generatorFilters: [8, 8, 8] })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_OPTION',
+        message: expect.stringMatching(
+          /image size 12×12 is not divisible by 2\^3 = 8 .*: use at most 2 generator filters, or resize the images\./,
+        ),
+      }),
+    )
+    expect(() => checkImageSize({ ...base, width: 12, height: 12, discriminatorFilters: [4, 8, 16] })).not.toThrow()
+    expect(() => checkImageSize({ ...base, width: 12, height: 12, discriminatorFilters: [4, 8, 16], decoder: true })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_OPTION',
+        message: expect.stringMatching(
+          /the reconstruction decoder cannot rebuild 12×12 images from 3 stride-2 convolutions .*: use at most 2 discriminator filters, or leave --reconstruction out\./,
+        ),
+      }),
+    )
+    expect(() => buildDiscriminator({ ...base, width: 12, height: 12, discriminatorFilters: [4, 8, 16], decoder: true })).toThrow(
+      /use at most 2 discriminator filters/,
+    )
   })
 
   it('inputFilters: D starts with a 3×3 stride-1 conv of that many maps at full resolution, spectrally normed with the rest', () => {

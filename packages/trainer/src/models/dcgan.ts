@@ -116,14 +116,9 @@ function init(seed: number) {
  * with `labelConditioning: 'concat'` followed by it.
  */
 export function buildGenerator(cfg: DcganConfig): tfl.LayersModel {
+  checkImageSize(cfg)
   const stages = cfg.generatorFilters.length
   const scale = 2 ** stages
-  if (cfg.width % scale !== 0 || cfg.height % scale !== 0) {
-    throw new TrainError(
-      'ERR_INVALID_OPTION',
-      `image size ${cfg.width}×${cfg.height} is not divisible by 2^${stages} = ${scale} (one ×2 upsampling per generator filter). Use ${stages - 1} generator filters or resize the images.`,
-    )
-  }
   const h0 = cfg.height / scale
   const w0 = cfg.width / scale
   const first = cfg.generatorFilters[0]!
@@ -202,13 +197,7 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
       'auxiliaryClassifier needs classes (a conditional discriminator): pass classes ≥ 2, or leave auxiliaryClassifier out.',
     )
   }
-  const scale = 2 ** cfg.discriminatorFilters.length
-  if (cfg.decoder && (cfg.width % scale !== 0 || cfg.height % scale !== 0)) {
-    throw new TrainError(
-      'ERR_INVALID_OPTION',
-      `the decoder cannot rebuild ${cfg.width}×${cfg.height} images from ${cfg.discriminatorFilters.length} stride-2 convolutions (the size is not divisible by ${scale}): use fewer discriminator filters, or leave the reconstruction loss out.`,
-    )
-  }
+  checkImageSize(cfg)
   const normed = (layer: tfl.layers.Layer) => (cfg.spectralNorm ? new SpectralNormalization({ layer }) : layer)
   const functional = cfg.spectralNorm || cfg.classes || cfg.decoder
   const convs: tfl.layers.Layer[] = []
@@ -253,20 +242,55 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
   return tfl.model({ name: 'discriminator', inputs: label ? [image, label] : image, outputs: outputs.length === 1 ? output : outputs })
 }
 
+/**
+ * Check that the image size suits the networks: the generator upsamples ×2 once per generator
+ * filter, and a decoder rebuilds the image from the last of D's stride-2 convolutions, so the
+ * width and height must divide by 2 to the power of each count. The builders call it, and `train()`
+ * before a backend starts.
+ * @throws TrainError `ERR_INVALID_OPTION` naming the most filters that fit.
+ */
+export function checkImageSize(cfg: Pick<DcganConfig, 'width' | 'height' | 'generatorFilters' | 'discriminatorFilters' | 'decoder'>): void {
+  const halvings = Math.min(twos(cfg.width), twos(cfg.height))
+  const generator = cfg.generatorFilters.length
+  if (generator > halvings) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `image size ${cfg.width}×${cfg.height} is not divisible by 2^${generator} = ${2 ** generator} (one ×2 upsampling per generator filter): use at most ${halvings} generator filters, or resize the images.`,
+    )
+  }
+  const discriminator = cfg.discriminatorFilters.length
+  if (cfg.decoder && discriminator > halvings) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `the reconstruction decoder cannot rebuild ${cfg.width}×${cfg.height} images from ${discriminator} stride-2 convolutions (the size is not divisible by 2^${discriminator} = ${2 ** discriminator}): use at most ${halvings} discriminator filters, or leave --reconstruction out.`,
+    )
+  }
+}
+
+/** How many times `n` divides by 2. */
+function twos(n: number): number {
+  let count = 0
+  while (n > 0 && n % 2 === 0) [n, count] = [n / 2, count + 1]
+  return count
+}
+
+/** The decoder's filters, one per stage from D's smallest feature maps up: a quarter of D's filters in reverse order, at least 8. */
+export function decoderFilters(discriminatorFilters: readonly number[]): number[] {
+  return [...discriminatorFilters].reverse().map((filters) => Math.max(8, Math.ceil(filters / 4)))
+}
+
 /** The layers of {@link DcganConfig.decoder}: one ×2 stage per strided convolution, then the image. */
 function decoderLayers(cfg: DcganConfig): tfl.layers.Layer[] {
-  const stages = [...cfg.discriminatorFilters]
-    .reverse()
-    .flatMap((filters, i) => [
-      tfl.layers.upSampling2d({ size: [2, 2] }),
-      tfl.layers.conv2d({
-        filters: Math.max(8, Math.ceil(filters / 4)),
-        kernelSize: 3,
-        padding: 'same',
-        kernelInitializer: init(cfg.seed + 800 + i),
-      }),
-      tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }),
-    ])
+  const stages = decoderFilters(cfg.discriminatorFilters).flatMap((filters, i) => [
+    tfl.layers.upSampling2d({ size: [2, 2] }),
+    tfl.layers.conv2d({
+      filters,
+      kernelSize: 3,
+      padding: 'same',
+      kernelInitializer: init(cfg.seed + 800 + i),
+    }),
+    tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }),
+  ])
   const image = tfl.layers.conv2d({
     filters: cfg.channels,
     kernelSize: 3,

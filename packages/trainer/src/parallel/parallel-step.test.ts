@@ -103,6 +103,7 @@ describe('data-parallel training (workers)', () => {
       conditional: true,
       classLoss: 0.5,
       lecam: 0.3,
+      reconstruction: 0.5,
       spectralNorm: true,
       spectralNormProjection: true,
       augment: ['translation', 'cutout', 'color'],

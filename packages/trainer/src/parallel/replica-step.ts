@@ -3,7 +3,7 @@ import { diffAugment } from '../augment/diff-augment.js'
 import { logitMeansRecorder, type LecamAnchors, type LogitMeans } from '../lecam.js'
 import { stepObjectives } from '../losses.js'
 import { mulberry32 } from '../random.js'
-import { judge, latentSeed, mixSeed, setStepLearningRate, type TrainStepParts } from '../train-step.js'
+import { fakeJudge, judge, latentSeed, mixSeed, setStepLearningRate, type TrainStepParts } from '../train-step.js'
 
 /** The rows of each step's batch one replica trains on. */
 export interface Shard {
@@ -62,6 +62,7 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
   const share = shard.count / batchSize
   const gVars = G.trainableWeights.map((w) => w.read() as tf.Variable)
   const dVars = D.trainableWeights.map((w) => w.read() as tf.Variable)
+  const judgeOfFakes = fakeJudge(D)
   const rows = <T extends tf.Tensor>(x: T): T => tf.slice(x, shard.offset, shard.count)
   // The same streams and seeds as createTrainStep's, drawn for the whole batch.
   const stream = (step: number, purpose: number) => mulberry32(mixSeed(seed, step, purpose))
@@ -120,7 +121,7 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
           const fake = G.apply(withLabel(latents(step, 0), yD), { training: true }) as tf.Tensor
           result = gradients(() => {
             const judgedReal = judge(D, view(real, step, 2), yReal)
-            const judgedFake = judge(D, view(fake, step, 3), yD)
+            const judgedFake = judge(judgeOfFakes, view(fake, step, 3), yD)
             means?.record(judgedReal.logits, judgedFake.logits)
             return objectives.discriminator(judgedReal, judgedFake, yReal, anchors)
           }, dVars)
@@ -139,7 +140,7 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
         const z = latents(step, 1)
         result = gradients(() => {
           const images = G.apply(withLabel(z, yG), { training: true }) as tf.Tensor
-          return objectives.generator(judge(D, view(images, step, 4), yG), yG)
+          return objectives.generator(judge(judgeOfFakes, view(images, step, 4), yG), yG)
         }, gVars)
       })
       return result!
