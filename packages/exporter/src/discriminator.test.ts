@@ -85,6 +85,29 @@ describe('discriminator export (role discriminator: image [+ label] → logit)',
     expect((await parse(folded.bytes)).ops).toEqual((await parse(result.bytes)).ops)
   })
 
+  it("with training heads (the trainer's classifier and decoder) after the logit: the logit alone converts, native engine only", async () => {
+    const model = randomize(discriminator({ size: 8, channels: 3, spectral: true, classes: 4, heads: true }), 26)
+    expect(model.outputs).toHaveLength(3)
+    const result = await exportOnnx(await artifactsOf(model), { role: 'discriminator', range: [-1, 1], labels: ['a', 'b', 'c', 'd'] })
+    // Verified against TF.js's first output; the heads' layers are not in the graph.
+    expect(result.maxAbsDiff).toBeLessThan(ROUNDING)
+    const { outputs, ops } = await parse(result.bytes)
+    expect(outputs).toEqual(['logit'])
+    expect(ops).not.toContain('Resize')
+    expect(ops.filter((op) => op === 'Gemm')).toHaveLength(1)
+    await expect(
+      exportOnnx(await artifactsOf(model), { role: 'discriminator', range: [-1, 1], labels: ['a', 'b', 'c', 'd'], engine: 'tf2onnx' }),
+    ).rejects.toMatchObject({
+      code: 'ERR_UNSUPPORTED_TOPOLOGY',
+      message: expect.stringMatching(/has 2 output\(s\) after its logit .*: export it with the native engine/),
+    })
+    // A generator still has one output.
+    await expect(exportOnnx(await artifactsOf(model), { range: [-1, 1] })).rejects.toMatchObject({
+      code: 'ERR_UNSUPPORTED_TOPOLOGY',
+      message: expect.stringMatching(/the model has 3 outputs/),
+    })
+  })
+
   it('from a run directory: the "discriminator" model, gan.json’s range, name and licence', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gan-export-d-'))
     await writeRunDir(dir, await artifactsOf(dcgan({ latent: 4 })), {

@@ -66,7 +66,7 @@ export async function exportOnnx(
   const opts = resolveExportOptions(options)
   const { artifacts, run, origin, dir } = await readSource(source, opts.role, opts.step)
   if (opts.out !== undefined) await checkOutPath(opts.out, dir)
-  const topology = parseTopology(artifacts.modelTopology)
+  const topology = parseTopology(artifacts.modelTopology, opts.role === 'discriminator' ? 'first' : 'one')
   if (artifacts.weightSpecs === undefined || artifacts.weightData === undefined) {
     throw new ExportError('ERR_INPUT', 'the model artifacts carry no weights (weightSpecs/weightData). Save the model with its weights.')
   }
@@ -86,6 +86,12 @@ export async function exportOnnx(
   let contract: ModelContract | DiscriminatorContract
   let inputs: VerificationInputs
   if (opts.engine === 'tf2onnx') {
+    if (topology.extraOutputs > 0) {
+      throw new ExportError(
+        'ERR_UNSUPPORTED_TOPOLOGY',
+        `the discriminator has ${topology.extraOutputs} output(s) after its logit (a classifier or decoder head), which the tf2onnx engine would convert too: export it with the native engine (leave --engine out).`,
+      )
+    }
     weights.checkAll()
     const adopted = adoptGraph(await runTf2onnx(artifacts), analyzeInputs(topology, opts.role))
     shape = adopted.shape

@@ -132,9 +132,8 @@ export interface TrainOptions {
    * feature maps of its last strided convolution, and D minimises the mean squared error of that
    * rebuild (pixels in [−1, 1]) beside the GAN loss, so its features must describe the whole image,
    * not only what tells real from fake. The generator's loss and the exported generator are
-   * unchanged; the decoder costs time each step and is saved with the discriminator (which
-   * `gan-export --discriminator` then refuses, as it does one with a classifier: it exports a
-   * discriminator with one output). 0 = none. @default 0
+   * unchanged; the decoder costs time each step (on real images only) and is saved with the
+   * discriminator, whose export (`gan-export --discriminator`) leaves it out. 0 = none. @default 0
    */
   reconstruction?: number
   /**

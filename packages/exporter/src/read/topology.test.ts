@@ -18,6 +18,7 @@ describe('parseTopology', () => {
         expect.objectContaining({ className: 'Reshape', name: 'r', inbound: ['d'] }),
       ],
       output: 'r',
+      extraOutputs: 0,
     })
   })
 
@@ -58,7 +59,7 @@ describe('parseTopology', () => {
     expect(t.output).toBe('sum')
   })
 
-  it('refuses shared layers and several outputs', async () => {
+  it("refuses shared layers and several outputs, unless told to keep the first (a discriminator's logit before its training heads)", async () => {
     const input = tfl.input({ shape: [4], name: 'z' })
     const shared = tfl.layers.dense({ units: 4, name: 'shared' })
     const twice = shared.apply(shared.apply(input) as Sym) as Sym
@@ -73,6 +74,8 @@ describe('parseTopology', () => {
     const b = tfl.layers.dense({ units: 1, name: 'b' }).apply(input) as Sym
     const two = (await artifactsOf(tfl.model({ inputs: input, outputs: [a, b] }))).modelTopology
     expect(() => parseTopology(two)).toThrow(/the model has 2 outputs; a generator has one image output and a discriminator one logit/)
+    const first = parseTopology(two, 'first')
+    expect([first.output, first.extraOutputs, first.layers.map((l) => l.name)]).toEqual(['a', 1, ['a']])
   })
 
   it('rejects nested models, graph models and unbuilt models with ERR_* codes', async () => {

@@ -30,6 +30,8 @@ export interface Topology {
   layers: LayerNode[]
   /** The layer whose output is the model's output. */
   output: string
+  /** Outputs the model has after `output`, which the graph leaves out (a discriminator's training heads). */
+  extraOutputs: number
 }
 
 interface RawLayer {
@@ -44,9 +46,11 @@ const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional'])
 /**
  * Read a Keras model topology (what `model.toJSON()` / model.json hold) as a graph of layers.
  * Sequential models are chains; a functional Model may branch and merge and have several inputs,
- * as long as each layer is called once (no shared layers) and there is one output.
+ * as long as each layer is called once (no shared layers) and there is one output, or with
+ * `outputs: 'first'` (for discriminators, whose logit comes first and whose training heads, a
+ * classifier or a decoder, follow it) any number, of which the graph keeps the first.
  */
-export function parseTopology(modelTopology: unknown): Topology {
+export function parseTopology(modelTopology: unknown, outputs: 'one' | 'first' = 'one'): Topology {
   if (modelTopology instanceof ArrayBuffer || modelTopology === null || typeof modelTopology !== 'object') {
     throw new ExportError(
       'ERR_INPUT',
@@ -82,7 +86,7 @@ export function parseTopology(modelTopology: unknown): Topology {
     }
   }
   const modelName = typeof config.name === 'string' ? config.name : 'model'
-  const graph = className === 'Sequential' ? sequentialGraph(raw) : functionalGraph(raw, config.input_layers, config.output_layers)
+  const graph = className === 'Sequential' ? sequentialGraph(raw) : functionalGraph(raw, config.input_layers, config.output_layers, outputs)
   return { modelName, ...graph }
 }
 
@@ -112,14 +116,14 @@ function sequentialGraph(raw: RawLayer[]): Omit<Topology, 'modelName'> {
   const input = declaredInput(raw[0]!, explicit ? nameOf(raw[0]!) : `${nameOf(raw[0]!)}/input`)
   const chain = explicit ? raw.slice(1) : raw
   const layers = chain.map((layer, i) => toNode(layer, [i === 0 ? input.name : nameOf(chain[i - 1]!)]))
-  return { inputs: [input], layers, output: layers.length ? layers[layers.length - 1]!.name : input.name }
+  return { inputs: [input], layers, output: layers.length ? layers[layers.length - 1]!.name : input.name, extraOutputs: 0 }
 }
 
-/** A functional model: the layers the output depends on, each after its inputs. */
-function functionalGraph(raw: RawLayer[], inputLayers: unknown, outputLayers: unknown): Omit<Topology, 'modelName'> {
+/** A functional model: the layers the (first) output depends on, each after its inputs. */
+function functionalGraph(raw: RawLayer[], inputLayers: unknown, outputLayers: unknown, keep: 'one' | 'first'): Omit<Topology, 'modelName'> {
   const inputNames = endpoints(inputLayers)
   const outputs = endpoints(outputLayers)
-  if (outputs.length !== 1) {
+  if (outputs.length === 0 || (outputs.length > 1 && keep === 'one')) {
     throw new ExportError(
       'ERR_UNSUPPORTED_TOPOLOGY',
       `the model has ${outputs.length} outputs; a generator has one image output and a discriminator one logit.`,
@@ -153,7 +157,7 @@ function functionalGraph(raw: RawLayer[], inputLayers: unknown, outputLayers: un
     ordered.push(toNode(layer, inbound.get(name)!))
   }
   visit(outputs[0]!, outputs[0]!)
-  return { inputs, layers: ordered, output: outputs[0]! }
+  return { inputs, layers: ordered, output: outputs[0]!, extraOutputs: outputs.length - 1 }
 }
 
 /** The layers a functional layer takes, from its one call (`inbound_nodes` [[[name, 0, 0, {}], …]]). */

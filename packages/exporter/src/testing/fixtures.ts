@@ -135,6 +135,8 @@ export interface DiscriminatorShape {
   classes?: number
   /** With `spectral` and `classes`: wrap the projection's Embedding too (the trainer's `spectralNormProjection`). */
   spectralProjection?: boolean
+  /** Training heads after the logit, as the trainer's `--class-loss` and `--reconstruction` add: a 3-class classifier and a decoder back to the image. */
+  heads?: boolean
 }
 
 /** The trainer's discriminator: strided Conv2D → LeakyReLU stages, Flatten, Dense(1); optionally spectral-normalised and projection-conditional. */
@@ -146,6 +148,7 @@ export function discriminator({
   spectral = false,
   classes,
   spectralProjection = false,
+  heads = false,
 }: DiscriminatorShape): tfl.LayersModel {
   const wrap = (layer: tfl.layers.Layer) => (spectral ? spectralNorm(layer) : layer)
   const image = tfl.input({ shape: [size, size, channels], name: 'image' })
@@ -156,13 +159,25 @@ export function discriminator({
   }
   const features = tfl.layers.flatten().apply(x) as Sym
   const logit = wrap(tfl.layers.dense({ units: 1 })).apply(features) as Sym
-  if (classes === undefined) return tfl.model({ name: 'discriminator', inputs: image, outputs: logit })
+  const withHeads = (output: Sym): Sym | Sym[] => {
+    if (!heads) return output
+    const classLogits = tfl.layers.dense({ units: 3 }).apply(features) as Sym
+    const scale = 2 ** filters.length
+    const upsampled = tfl.layers.upSampling2d({ size: [scale, scale] }).apply(x) as Sym
+    const decoded = tfl.layers.conv2d({ filters: channels, kernelSize: 3, padding: 'same', activation: 'tanh' }).apply(upsampled) as Sym
+    return [output, classLogits, decoded]
+  }
+  if (classes === undefined) return tfl.model({ name: 'discriminator', inputs: image, outputs: withHeads(logit) })
   const label = tfl.input({ shape: [1], name: 'label', dtype: 'int32' })
   const size_ = features.shape[1] as number
   const table = tfl.layers.embedding({ inputDim: classes, outputDim: size_ })
   const embedded = tfl.layers.flatten().apply((spectralProjection ? wrap(table) : table).apply(label)) as Sym
   const projection = tfl.layers.dot({ axes: 1 }).apply([features, embedded]) as Sym
-  return tfl.model({ name: 'discriminator', inputs: [image, label], outputs: tfl.layers.add().apply([logit, projection]) as Sym })
+  return tfl.model({
+    name: 'discriminator',
+    inputs: [image, label],
+    outputs: withHeads(tfl.layers.add().apply([logit, projection]) as Sym),
+  })
 }
 
 /**

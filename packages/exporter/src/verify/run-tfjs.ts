@@ -34,7 +34,9 @@ export async function runTfjs(
           const dims = feed.type === 'int64' ? [1] : feed.dims
           return tf.tensor(feed.values, [inputs.rows, ...dims], dtype === 'int32' ? 'int32' : 'float32')
         })
-        return model.predict(xs.length === 1 ? xs[0]! : xs) as Tensor
+        // A discriminator's training heads (classifier, decoder) follow its logit, which is what converts.
+        const outputs = model.predict(xs.length === 1 ? xs[0]! : xs) as Tensor | Tensor[]
+        return Array.isArray(outputs) ? outputs[0]! : outputs
       })
       const data = (await y.data()) as Float32Array
       y.dispose()
