@@ -96,7 +96,7 @@ describe('fakeJudge', () => {
     const images = tf.randomUniform([BATCH, 8, 8, 1], -1, 1, 'float32', 5)
     const labels = tf.tensor2d(realLabels, [BATCH, 1], 'int32')
     const read = (t: tf.Tensor | undefined) => Array.from(t!.dataSync())
-    const both = () =>
+    const both = (): [number[], number[]] =>
       tf.tidy(() => {
         const [full, fakes] = [judge(D, images, labels), judge(ofFakes, images, labels)]
         expect(full.reconstruction?.decoded.shape).toEqual([BATCH, 8, 8, 1])
