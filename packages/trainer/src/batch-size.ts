@@ -44,10 +44,10 @@ export function stepBytesPerImage(
   })
   let decoder = 0
   if (cfg.decoder) {
-    const stages = cfg.discriminatorFilters.length
+    const depth = cfg.discriminatorFilters.length
     let inputs = cfg.discriminatorFilters.at(-1)!
     decoderFilters(cfg.discriminatorFilters).forEach((filters, i) => {
-      const pixels = (cfg.height / 2 ** (stages - 1 - i)) * (cfg.width / 2 ** (stages - 1 - i))
+      const pixels = (cfg.height / 2 ** (depth - 1 - i)) * (cfg.width / 2 ** (depth - 1 - i))
       decoder += pixels * (inputs + 2 * filters) // upsampled input, conv, activation
       inputs = filters
     })
