@@ -59,15 +59,17 @@ describe('exporting the trainer’s models', () => {
   })
 
   it.each([
-    ['float32 weights', false, 0, 'multiply', 'transposed'],
-    ['float16 weights', true, 0, 'multiply', 'transposed'],
-    ['a 3×3 output convolution', false, 6, 'multiply', 'transposed'],
-    ['the class embedding concatenated', false, 0, 'concat', 'transposed'],
-    ['nearest upsampling and 3×3 convolutions', false, 6, 'multiply', 'nearest'],
+    ['float32 weights', false, 0, 'multiply', 'transposed', 'plain'],
+    ['float16 weights', true, 0, 'multiply', 'transposed', 'plain'],
+    ['a 3×3 output convolution', false, 6, 'multiply', 'transposed', 'plain'],
+    ['the class embedding concatenated', false, 0, 'concat', 'transposed', 'plain'],
+    ['nearest upsampling and 3×3 convolutions', false, 6, 'multiply', 'nearest', 'plain'],
+    ['residual blocks', false, 6, 'multiply', 'transposed', 'residual'],
+    ['residual blocks, nearest upsampling, float16 weights', true, 0, 'concat', 'nearest', 'residual'],
   ] as const)(
     'a conditional colour generator (%s) loads in the SDK and generates TF.js’s images',
-    async (_, fp16, outputFilters, labelConditioning, upsampling) => {
-      const generator = buildGenerator({ ...CONFIG, outputFilters, labelConditioning, upsampling })
+    async (_, fp16, outputFilters, labelConditioning, upsampling, generatorBlocks) => {
+      const generator = buildGenerator({ ...CONFIG, outputFilters, labelConditioning, upsampling, generatorBlocks })
       const { bytes, contract } = await exportOnnx(await saved(generator), { labels: LABELS, fp16 })
       expect(contract).toMatchObject({ labelInput: 'label', labels: LABELS, channels: 3, width: 16 })
       const g = await Generator.load(bytes)
@@ -92,6 +94,27 @@ describe('exporting the trainer’s models', () => {
       expect(worst).toBeLessThanOrEqual(1)
     },
   )
+
+  it('an unconditional residual generator (a functional model with one input) exports, loads in the SDK and generates TF.js’s images', async () => {
+    const config = { ...CONFIG, classes: 0, generatorBlocks: 'residual' } as const
+    const generator = buildGenerator(config)
+    const { bytes, contract } = await exportOnnx(await saved(generator))
+    expect(contract).toMatchObject({ latentSize: 8, channels: 3, width: 16, height: 16 })
+    expect(contract.labelInput).toBeUndefined()
+    const seeds = [0, 3]
+    const images = await (await Generator.load(bytes)).generateBatch(seeds)
+    const tf = await import('@tensorflow/tfjs-core')
+    const values = (await (
+      generator.predict(tf.tensor2d(seedsToLatents(seeds, 8), [2, 8])) as import('@tensorflow/tfjs-core').Tensor
+    ).data()) as Float32Array
+    const byte = (x: number) => Math.min(255, Math.max(0, Math.floor(((x + 1) * 255) / 2 + 0.5)))
+    let worst = 0
+    images.forEach((image, i) => {
+      for (let p = 0; p < 16 * 16; p++)
+        for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(image.data[p * 4 + c]! - byte(values[(i * 256 + p) * 3 + c]!)))
+    })
+    expect(worst).toBeLessThanOrEqual(1)
+  })
 
   it('a spectral-normalised projection discriminator verifies with the trainer’s own SpectralNormalization', async () => {
     const result = await exportOnnx(await saved(buildDiscriminator(CONFIG)), { role: 'discriminator', labels: LABELS, range: [-1, 1] })

@@ -28,6 +28,24 @@ describe('checkBatchSize', () => {
     // the conv and its activation, with 64, 32, 16 and 8 filters from 16² up, then the image and its tanh.
     const decoder = 16 * 16 * (256 + 2 * 64) + 32 * 32 * (64 + 2 * 32) + 64 * 64 * (32 + 2 * 16) + 128 * 128 * (16 + 2 * 8)
     expect(stepBytesPerImage({ ...big, decoder: true })).toBe(stepBytesPerImage(big) + 4 * 2 * (decoder + 2 * 128 * 128 * 3))
+    // A residual generator: the dense layer's 256 maps at 8², then per block (256→128 at 16², 128→64
+    // at 32², 64→32 at 64², 32→32 at 128²) the input's BN and activation at the lower resolution and,
+    // at the higher, the shortcut's upsampled input (the main path's too when nearest), and six maps
+    // of the block's width (upsampling conv, BN, activation, 3×3 conv, shortcut conv, sum); then BN,
+    // activation, conv and tanh at 128².
+    const blocks = (inputCopies: number) =>
+      [
+        [256, 128, 8],
+        [128, 64, 16],
+        [64, 32, 32],
+        [32, 32, 64],
+      ].reduce((sum, [inputs, filters, side]) => sum + side * side * 2 * inputs + 4 * side * side * (inputCopies * inputs + 6 * filters), 0)
+    const residual = (inputCopies: number) => 8 * 8 * 256 + blocks(inputCopies) + 2 * 128 * 128 * (32 + 3)
+    const plain = 3 * (8 * 8 * 256 + 16 * 16 * 128 + 32 * 32 * 64 + 64 * 64 * 32) + 2 * 128 * 128 * 3
+    expect(stepBytesPerImage({ ...big, generatorBlocks: 'residual' })).toBe(stepBytesPerImage(big) + 4 * 2 * 2 * (residual(1) - plain))
+    expect(stepBytesPerImage({ ...big, generatorBlocks: 'residual', upsampling: 'nearest' })).toBe(
+      stepBytesPerImage(big) + 4 * 2 * 2 * (residual(2) - plain),
+    )
     const fits = Math.floor((3 * 2 ** 30) / stepBytesPerImage(big))
     expect(() => checkBatchSize(fits, 100_000, big, 'wasm')).not.toThrow()
     expect(() => checkBatchSize(fits + 1, 100_000, big, 'wasm')).toThrow(

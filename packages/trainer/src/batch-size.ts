@@ -24,19 +24,11 @@ export function stepBytesPerImage(
     | 'outputFilters'
     | 'inputFilters'
     | 'upsampling'
+    | 'generatorBlocks'
     | 'decoder'
   >,
 ): number {
-  const stages = cfg.generatorFilters.length
-  let g = 0
-  cfg.generatorFilters.forEach((filters, i) => {
-    const scale = 2 ** (stages - i)
-    g += 3 * (cfg.height / scale) * (cfg.width / scale) * filters // conv or dense, batch norm, activation
-    // Nearest upsampling holds each stage's input again at twice the size, before its convolution.
-    if (cfg.upsampling === 'nearest') g += (cfg.height / scale) * (cfg.width / scale) * 4 * filters
-  })
-  g += 3 * cfg.height * cfg.width * (cfg.outputFilters ?? 0)
-  g += 2 * cfg.height * cfg.width * cfg.channels
+  const g = cfg.generatorBlocks === 'residual' ? residualGeneratorFloats(cfg) : plainGeneratorFloats(cfg)
   let d = cfg.height * cfg.width * cfg.channels + 2 * cfg.height * cfg.width * (cfg.inputFilters ?? 0)
   cfg.discriminatorFilters.forEach((filters, i) => {
     const scale = 2 ** (i + 1)
@@ -54,6 +46,38 @@ export function stepBytesPerImage(
     decoder += 2 * cfg.height * cfg.width * cfg.channels
   }
   return 4 * 2 * (2 * g + 3 * d + decoder)
+}
+
+type GeneratorShape = Pick<DcganConfig, 'width' | 'height' | 'channels' | 'generatorFilters' | 'outputFilters' | 'upsampling'>
+
+/** Floats of the plain generator's layer outputs per image. */
+function plainGeneratorFloats(cfg: GeneratorShape): number {
+  const stages = cfg.generatorFilters.length
+  let g = 0
+  cfg.generatorFilters.forEach((filters, i) => {
+    const scale = 2 ** (stages - i)
+    g += 3 * (cfg.height / scale) * (cfg.width / scale) * filters // conv or dense, batch norm, activation
+    // Nearest upsampling holds each stage's input again at twice the size, before its convolution.
+    if (cfg.upsampling === 'nearest') g += (cfg.height / scale) * (cfg.width / scale) * 4 * filters
+  })
+  g += 3 * cfg.height * cfg.width * (cfg.outputFilters ?? 0)
+  return g + 2 * cfg.height * cfg.width * cfg.channels
+}
+
+/** Floats of the residual generator's layer outputs per image. */
+function residualGeneratorFloats(cfg: GeneratorShape): number {
+  const widths = [...cfg.generatorFilters, cfg.outputFilters || cfg.generatorFilters.at(-1)!]
+  const stages = cfg.generatorFilters.length
+  let g = (cfg.height / 2 ** stages) * (cfg.width / 2 ** stages) * widths[0]! // dense
+  for (let i = 1; i < widths.length; i++) {
+    const low = (cfg.height / 2 ** (stages - i + 1)) * (cfg.width / 2 ** (stages - i + 1))
+    const [inputs, filters] = [widths[i - 1]!, widths[i]!]
+    g += 2 * low * inputs // batch norm, activation
+    // At twice the size: the shortcut's upsampled input (and the main path's when nearest); the
+    // upsampling's conv, BN, activation and 3×3 conv; the shortcut's conv; the sum.
+    g += 4 * low * ((cfg.upsampling === 'nearest' ? 2 : 1) * inputs + 6 * filters)
+  }
+  return g + 2 * cfg.height * cfg.width * (widths.at(-1)! + cfg.channels) // BN, activation; conv, tanh
 }
 
 /**

@@ -23,6 +23,7 @@ export {
   type DcganConfig,
   type LabelConditioning,
   type Upsampling,
+  type GeneratorBlocks,
 } from './models/dcgan.js'
 export { setStandingStats, type StandingStatsOptions } from './models/standing-stats.js'
 export { loadMnist, MNIST_TEST_FRACTION, type MnistSplit } from './data/mnist.js'

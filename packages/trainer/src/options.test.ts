@@ -40,6 +40,7 @@ describe('resolveTrainOptions', () => {
       discriminatorFilters: [64, 128],
       kernelSize: 4,
       upsampling: 'transposed',
+      generatorBlocks: 'plain',
       outputFilters: 0,
       inputFilters: 0,
       seed: 1,
@@ -127,6 +128,7 @@ describe('resolveTrainOptions', () => {
     [{ spectralNormProjection: 'yes', conditional: true, spectralNorm: true }, /spectralNormProjection must be true or false, got "yes"\./],
     [{ labelConditioning: 'add', conditional: true }, /labelConditioning must be one of multiply, concat, got "add"\./],
     [{ upsampling: 'bilinear' }, /upsampling must be one of transposed, nearest, got "bilinear"\./],
+    [{ generatorBlocks: 'resnet' }, /generatorBlocks must be one of plain, residual, got "resnet"\./],
     [
       { labelConditioning: 'concat' },
       /labelConditioning "concat" sets how a conditional generator takes its class: add --conditional, or leave --label-conditioning out\./,

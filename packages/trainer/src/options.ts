@@ -9,7 +9,15 @@ import { TrainError } from './errors.js'
 import type { TrainEvent } from './events.js'
 import { LOSS_NAMES, type LossName } from './losses.js'
 import { defaultFilters, IMAGE_SIZES, type ImageSize } from './models/architecture.js'
-import { LABEL_CONDITIONINGS, UPSAMPLINGS, type DcganConfig, type LabelConditioning, type Upsampling } from './models/dcgan.js'
+import {
+  GENERATOR_BLOCKS,
+  LABEL_CONDITIONINGS,
+  UPSAMPLINGS,
+  type DcganConfig,
+  type GeneratorBlocks,
+  type LabelConditioning,
+  type Upsampling,
+} from './models/dcgan.js'
 
 export { BUILTIN_DATASETS, type BuiltinDataset } from './data/builtin-datasets.js'
 
@@ -76,6 +84,13 @@ export interface TrainOptions {
    * kernel size 4, 2.25 times the multiply-adds per stage). @default 'transposed'
    */
   upsampling?: Upsampling
+  /**
+   * The generator's ×2 stages: `plain` (upsampling, BN, LeakyReLU: DCGAN's) or `residual` (a
+   * pre-activation residual block each, SNGAN's ResNet generator, ending in a 3×3 convolution at
+   * full resolution on `outputFilters` maps, or the last generator filter's count; about three
+   * times the generator's multiply-adds at 32×32). @default 'plain'
+   */
+  generatorBlocks?: GeneratorBlocks
   /**
    * Feature maps of the generator's last ×2 upsampling when a 3×3 convolution at full resolution
    * makes the image from them (SNGAN's DCGAN generator): more capacity where edges are drawn (64 at
@@ -259,6 +274,7 @@ export const TRAIN_DEFAULTS = {
   discriminatorFilters: [64, 128] as readonly number[],
   kernelSize: 4,
   upsampling: 'transposed' as Upsampling,
+  generatorBlocks: 'plain' as GeneratorBlocks,
   outputFilters: 0,
   discriminatorInputFilters: 0,
   sampleEvery: 500,
@@ -484,6 +500,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       discriminatorFilters: filters('discriminatorFilters'),
       kernelSize: number('kernelSize'),
       upsampling: oneOf('upsampling', input.upsampling ?? TRAIN_DEFAULTS.upsampling, UPSAMPLINGS),
+      generatorBlocks: oneOf('generatorBlocks', input.generatorBlocks ?? TRAIN_DEFAULTS.generatorBlocks, GENERATOR_BLOCKS),
       outputFilters: number('outputFilters'),
       inputFilters: number('discriminatorInputFilters'),
       seed: number('seed'),

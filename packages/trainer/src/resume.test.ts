@@ -11,11 +11,12 @@ import type { TrainOptions } from './options.js'
 import { squares } from './testing/squares.js'
 import { readMetrics } from './metrics.js'
 
-/** Every model feature at once, tiny: conditional (the class embedding concatenated) with a class loss, LeCam, the reconstruction loss, mirrored images, spectral norm (the projection's too), DiffAugment, hinge loss, standing statistics. */
+/** Every model feature at once, tiny: a residual generator, conditional (the class embedding concatenated) with a class loss, LeCam, the reconstruction loss, mirrored images, spectral norm (the projection's too), DiffAugment, hinge loss, standing statistics. */
 const RUN = {
   dataset: squares(12, { channels: 3 }),
   conditional: true,
   labelConditioning: 'concat',
+  generatorBlocks: 'residual',
   classLoss: 0.5,
   lecam: 0.3,
   reconstruction: 0.5,

@@ -69,6 +69,7 @@ const ALL_FLAGS = {
   beta1: '0.9',
   'kernel-size': '3',
   upsampling: 'nearest',
+  'generator-blocks': 'residual',
   'output-filters': '16',
   'discriminator-input-filters': '32',
   loss: 'hinge',
@@ -104,6 +105,7 @@ describe('resolveTrainCommandOptions', () => {
       beta1: 0.9,
       kernelSize: 3,
       upsampling: 'nearest',
+      generatorBlocks: 'residual',
       outputFilters: 16,
       discriminatorInputFilters: 32,
       loss: 'hinge',
@@ -232,6 +234,7 @@ describe('gan-train CLI', () => {
     [['--channels', '2'], '[gan-train] --channels "2" is invalid: use one of 1, 3, 4.'],
     [['--loss', 'wgan'], '[gan-train] --loss "wgan" is invalid: use one of ns, hinge.'],
     [['--upsampling', 'bilinear'], '[gan-train] --upsampling "bilinear" is invalid: use one of transposed, nearest.'],
+    [['--generator-blocks', 'resnet'], '[gan-train] --generator-blocks "resnet" is invalid: use one of plain, residual.'],
     [['--conditional', '--label-conditioning', 'add'], '[gan-train] --label-conditioning "add" is invalid: use one of multiply, concat.'],
     [
       ['--augment', 'color,flip'],

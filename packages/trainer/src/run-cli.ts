@@ -39,6 +39,9 @@ Model:
   --upsampling <how>              how G's stages upsample: transposed (stride-2 transposed convolution) |
                                   nearest (copy each pixel to 2×2, then a 3×3 convolution: no pixel-pair
                                   pattern built in; 2.25× the multiply-adds at kernel size 4) (default: ${D.upsampling})
+  --generator-blocks <kind>       G's ×2 stages: plain (upsampling, BN, LeakyReLU: DCGAN's) | residual (a
+                                  residual block each and a 3×3 output convolution: SNGAN's ResNet
+                                  generator; ≈ 3× G's multiply-adds at 32×32) (default: ${D.generatorBlocks})
   --output-filters <n>            end the generator with a 3×3 convolution at full resolution, on the last
                                   upsampling's n feature maps (SNGAN's generator); 0 = none (default: ${D.outputFilters})
   --discriminator-input-filters <n>

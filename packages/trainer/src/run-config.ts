@@ -66,6 +66,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       discriminatorFilters: opts.model.discriminatorFilters,
       kernelSize: opts.model.kernelSize,
       upsampling: opts.model.upsampling ?? TRAIN_DEFAULTS.upsampling,
+      generatorBlocks: opts.model.generatorBlocks ?? TRAIN_DEFAULTS.generatorBlocks,
       outputFilters: opts.model.outputFilters ?? 0,
       discriminatorInputFilters: opts.model.inputFilters ?? 0,
       loss: opts.loss,

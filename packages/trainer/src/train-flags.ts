@@ -7,7 +7,14 @@ import { FITS, type Fit } from './data/decode-image.js'
 import { TrainError } from './errors.js'
 import { LOSS_NAMES, type LossName } from './losses.js'
 import { IMAGE_SIZES, type ImageSize } from './models/architecture.js'
-import { LABEL_CONDITIONINGS, UPSAMPLINGS, type LabelConditioning, type Upsampling } from './models/dcgan.js'
+import {
+  GENERATOR_BLOCKS,
+  LABEL_CONDITIONINGS,
+  UPSAMPLINGS,
+  type GeneratorBlocks,
+  type LabelConditioning,
+  type Upsampling,
+} from './models/dcgan.js'
 import {
   BUILTIN_DATASETS,
   NUMBER_OPTIONS,
@@ -38,6 +45,7 @@ export const TRAIN_FLAGS = {
   'discriminator-filters': { type: 'string' },
   'kernel-size': { type: 'string' },
   upsampling: { type: 'string' },
+  'generator-blocks': { type: 'string' },
   'output-filters': { type: 'string' },
   'discriminator-input-filters': { type: 'string' },
   loss: { type: 'string' },
@@ -102,6 +110,7 @@ const FLAG_OF: Partial<Record<keyof TrainOptions, string>> = {
   conditional: 'conditional',
   labelConditioning: 'label-conditioning',
   upsampling: 'upsampling',
+  generatorBlocks: 'generator-blocks',
   loss: 'loss',
   augment: 'augment',
   mirror: 'mirror',
@@ -130,6 +139,7 @@ export type TrainCommandFlags = Partial<
     | 'loss'
     | 'label-conditioning'
     | 'upsampling'
+    | 'generator-blocks'
     | 'augment'
     | 'backend'
     | 'workers',
@@ -182,6 +192,8 @@ export function resolveTrainCommandOptions(flags: TrainCommandFlags, dataset?: s
   if (flags['label-conditioning'] !== undefined)
     options.labelConditioning = choice('label-conditioning', flags['label-conditioning'], LABEL_CONDITIONINGS) as LabelConditioning
   if (flags.upsampling !== undefined) options.upsampling = choice('upsampling', flags.upsampling, UPSAMPLINGS) as Upsampling
+  if (flags['generator-blocks'] !== undefined)
+    options.generatorBlocks = choice('generator-blocks', flags['generator-blocks'], GENERATOR_BLOCKS) as GeneratorBlocks
   if (flags.backend !== undefined) options.backend = choice('backend', flags.backend, ['auto', ...BACKEND_NAMES]) as BackendPreference
   if (flags.augment !== undefined) options.augment = parseAugment(flags.augment)
   if (flags.workers !== undefined) options.workers = parseWorkers(flags.workers)

@@ -241,4 +241,53 @@ describe('DCGAN family', () => {
     tf.dispose([images, logits])
     ;[normed, plain, off].forEach((d) => d.dispose())
   })
+
+  it("generatorBlocks: 'residual' makes each ×2 stage a pre-activation block summed with a 1×1 shortcut, then BN → LeakyReLU → Conv2D(3×3) → tanh", () => {
+    const g = buildGenerator({ ...base, generatorBlocks: 'residual', outputFilters: 5 })
+    // Functional even when unconditional (TF.js numbers repeated input names: latent_1, …).
+    const inputName = (i: tfl.SymbolicTensor) => i.name.replace(/_\d+$/, '')
+    expect(g.inputs.map((i) => [inputName(i), i.shape])).toEqual([['latent', [null, 6]]])
+    expect(g.outputs[0]!.shape).toEqual([null, 16, 16, 3])
+    const count = (name: string) => layerNames(g).filter((n) => n === name).length
+    // Two blocks (4×4×8 → 8×8×4 → 16×16×5): BN twice each and once before the output convolution.
+    expect([count('Add'), count('Conv2DTranspose'), count('UpSampling2D'), count('BatchNormalization')]).toEqual([2, 2, 2, 5])
+    const adds = g.layers.filter((l) => l.getClassName() === 'Add')
+    expect(adds.map((l) => l.outputShape)).toEqual([
+      [null, 8, 8, 4],
+      [null, 16, 16, 5],
+    ])
+    // Each sum takes the main path's 3×3 convolution and the shortcut's 1×1 one (on the block's input, upsampled).
+    const config = (l: tfl.layers.Layer) => l.getConfig() as { kernelSize: number[]; filters: number; useBias: boolean }
+    for (const [add, filters] of [
+      [adds[0]!, 4],
+      [adds[1]!, 5],
+    ] as const) {
+      const [main, shortcut] = add.inboundNodes[0]!.inboundLayers
+      expect([main, shortcut].map((l) => [l!.getClassName(), config(l!).kernelSize, config(l!).filters])).toEqual([
+        ['Conv2D', [3, 3], filters],
+        ['Conv2D', [1, 1], filters],
+      ])
+      expect(shortcut!.inboundNodes[0]!.inboundLayers[0]!.getClassName()).toBe('UpSampling2D')
+    }
+    expect(g.layers.at(-1)!.getConfig()).toMatchObject({ filters: 3, kernelSize: [3, 3], activation: 'tanh' })
+    expect(g.layers.at(-2)!.getClassName()).toBe('LeakyReLU')
+    // Without outputFilters the last block keeps the last generator filter's width; nearest upsampling
+    // replaces each transposed convolution with UpSampling2D → Conv2D(3×3).
+    const narrow = buildGenerator({ ...base, generatorBlocks: 'residual' })
+    expect(narrow.layers.filter((l) => l.getClassName() === 'Add').map((l) => l.outputShape)).toEqual([
+      [null, 8, 8, 4],
+      [null, 16, 16, 4],
+    ])
+    const nearest = buildGenerator({ ...base, generatorBlocks: 'residual', upsampling: 'nearest' })
+    expect(layerNames(nearest)).not.toContain('Conv2DTranspose')
+    expect(layerNames(nearest).filter((n) => n === 'UpSampling2D')).toHaveLength(4)
+    // 'plain' is the default: the same layers as leaving it out.
+    expect(layerNames(buildGenerator({ ...base, generatorBlocks: 'plain' }))).toEqual(layerNames(buildGenerator(base)))
+    const conditional = buildGenerator({ ...base, generatorBlocks: 'residual', classes: 3 })
+    expect(conditional.inputs.map(inputName)).toEqual(['latent', 'label'])
+    const images = conditional.predict([tf.randomNormal([2, 6], 0, 1, 'float32', 1), tf.tensor2d([[0], [2]], [2, 1], 'int32')]) as tf.Tensor
+    expect(images.shape).toEqual([2, 16, 16, 3])
+    expect(tf.max(tf.abs(images)).dataSync()[0]).toBeLessThanOrEqual(1)
+    for (const m of [g, narrow, nearest, conditional]) m.dispose()
+  })
 })

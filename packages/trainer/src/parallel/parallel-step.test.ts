@@ -101,6 +101,7 @@ describe('data-parallel training (workers)', () => {
       workers: 2,
       dataset: { ...squares(16), labels: Uint8Array.from({ length: 16 }, (_, n) => n % 2), classNames: ['a', 'b'] },
       conditional: true,
+      generatorBlocks: 'residual',
       classLoss: 0.5,
       lecam: 0.3,
       reconstruction: 0.5,
