@@ -33,13 +33,17 @@ describe('checkBatchSize', () => {
     // at the higher, the shortcut's upsampled input (the main path's too when nearest), and six maps
     // of the block's width (upsampling conv, BN, activation, 3×3 conv, shortcut conv, sum); then BN,
     // activation, conv and tanh at 128².
+    const sizes: Array<[inputs: number, filters: number, side: number]> = [
+      [256, 128, 8],
+      [128, 64, 16],
+      [64, 32, 32],
+      [32, 32, 64],
+    ]
     const blocks = (inputCopies: number) =>
-      [
-        [256, 128, 8],
-        [128, 64, 16],
-        [64, 32, 32],
-        [32, 32, 64],
-      ].reduce((sum, [inputs, filters, side]) => sum + side * side * 2 * inputs + 4 * side * side * (inputCopies * inputs + 6 * filters), 0)
+      sizes.reduce(
+        (sum, [inputs, filters, side]) => sum + side * side * 2 * inputs + 4 * side * side * (inputCopies * inputs + 6 * filters),
+        0,
+      )
     const residual = (inputCopies: number) => 8 * 8 * 256 + blocks(inputCopies) + 2 * 128 * 128 * (32 + 3)
     const plain = 3 * (8 * 8 * 256 + 16 * 16 * 128 + 32 * 32 * 64 + 64 * 64 * 32) + 2 * 128 * 128 * 3
     expect(stepBytesPerImage({ ...big, generatorBlocks: 'residual' })).toBe(stepBytesPerImage(big) + 4 * 2 * 2 * (residual(1) - plain))
