@@ -70,6 +70,8 @@ describe('exporting the trainer’s models', () => {
     'a conditional colour generator (%s) loads in the SDK and generates TF.js’s images',
     async (_, fp16, outputFilters, labelConditioning, upsampling, generatorBlocks) => {
       const generator = buildGenerator({ ...CONFIG, outputFilters, labelConditioning, upsampling, generatorBlocks })
+      // What was built (a stale trainer build would ignore generatorBlocks).
+      expect(generator.layers.some((l) => l.getClassName() === 'Add')).toBe(generatorBlocks === 'residual')
       const { bytes, contract } = await exportOnnx(await saved(generator), { labels: LABELS, fp16 })
       expect(contract).toMatchObject({ labelInput: 'label', labels: LABELS, channels: 3, width: 16 })
       const g = await Generator.load(bytes)
@@ -98,7 +100,8 @@ describe('exporting the trainer’s models', () => {
   it('an unconditional residual generator (a functional model with one input) exports, loads in the SDK and generates TF.js’s images', async () => {
     const config = { ...CONFIG, classes: 0, generatorBlocks: 'residual' } as const
     const generator = buildGenerator(config)
-    const { bytes, contract } = await exportOnnx(await saved(generator))
+    expect(generator.layers.filter((l) => l.getClassName() === 'Add')).toHaveLength(2)
+    const { bytes, contract } = await exportOnnx(await saved(generator), { fp16: true })
     expect(contract).toMatchObject({ latentSize: 8, channels: 3, width: 16, height: 16 })
     expect(contract.labelInput).toBeUndefined()
     const seeds = [0, 3]

@@ -1,7 +1,7 @@
 import { totalmem } from 'node:os'
 import type { BackendPreference } from './backend/ladder.js'
 import { TrainError } from './errors.js'
-import { decoderFilters, type DcganConfig } from './models/dcgan.js'
+import { decoderFilters, residualWidths, type DcganConfig } from './models/dcgan.js'
 
 /** Bytes the wasm backend can address (wasm32), less room for weights, optimizer state and fragmentation. */
 const WASM_BUDGET = 3 * 2 ** 30
@@ -66,7 +66,7 @@ function plainGeneratorFloats(cfg: GeneratorShape): number {
 
 /** Floats of the residual generator's layer outputs per image. */
 function residualGeneratorFloats(cfg: GeneratorShape): number {
-  const widths = [...cfg.generatorFilters, cfg.outputFilters || cfg.generatorFilters.at(-1)!]
+  const widths = residualWidths(cfg)
   const stages = cfg.generatorFilters.length
   let g = (cfg.height / 2 ** stages) * (cfg.width / 2 ** stages) * widths[0]! // dense
   for (let i = 1; i < widths.length; i++) {

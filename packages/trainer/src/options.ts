@@ -87,14 +87,16 @@ export interface TrainOptions {
   /**
    * The generator's ×2 stages: `plain` (upsampling, BN, LeakyReLU: DCGAN's) or `residual` (a
    * pre-activation residual block each, SNGAN's ResNet generator, ending in a 3×3 convolution at
-   * full resolution on `outputFilters` maps, or the last generator filter's count; about three
-   * times the generator's multiply-adds at 32×32). @default 'plain'
+   * full resolution on `outputFilters` maps, or the last generator filter's count; at 32×32 about
+   * three times the generator's multiply-adds with `outputFilters` 64, eight times without). @default 'plain'
    */
   generatorBlocks?: GeneratorBlocks
   /**
    * Feature maps of the generator's last ×2 upsampling when a 3×3 convolution at full resolution
    * makes the image from them (SNGAN's DCGAN generator): more capacity where edges are drawn (64 at
-   * 32×32 trained about as fast as none). 0 = the last upsampling makes the image, as in DCGAN. @default 0
+   * 32×32 trained about as fast as none). 0 = the last upsampling makes the image, as in DCGAN
+   * (with `generatorBlocks: 'residual'` the output convolution is always there, and 0 makes the last
+   * block as wide as the last generator filter). @default 0
    */
   outputFilters?: number
   /**

@@ -11,12 +11,11 @@ import type { TrainOptions } from './options.js'
 import { squares } from './testing/squares.js'
 import { readMetrics } from './metrics.js'
 
-/** Every model feature at once, tiny: a residual generator, conditional (the class embedding concatenated) with a class loss, LeCam, the reconstruction loss, mirrored images, spectral norm (the projection's too), DiffAugment, hinge loss, standing statistics. */
+/** Every model feature at once, tiny: conditional (the class embedding concatenated) with a class loss, LeCam, the reconstruction loss, mirrored images, spectral norm (the projection's too), DiffAugment, hinge loss, standing statistics. */
 const RUN = {
   dataset: squares(12, { channels: 3 }),
   conditional: true,
   labelConditioning: 'concat',
-  generatorBlocks: 'residual',
   classLoss: 0.5,
   lecam: 0.3,
   reconstruction: 0.5,
@@ -51,16 +50,18 @@ async function weights(dir: string): Promise<Record<string, string>> {
 describe('resume', () => {
   // workers 2: worker threads hold replicas of the models, started from the checkpoint when resuming.
   it.each([
-    [1, 'transposed'],
-    [2, 'transposed'],
-    [2, 'nearest'],
+    [1, 'transposed', 'plain'],
+    [2, 'transposed', 'plain'],
+    [2, 'nearest', 'plain'],
+    [1, 'transposed', 'residual'],
+    [2, 'nearest', 'residual'],
   ] as const)(
-    'a resumed run retraces an uninterrupted one: the same losses and weights, bit for bit (workers %i, %s upsampling)',
-    async (workers, upsampling) => {
+    'a resumed run retraces an uninterrupted one: the same losses and weights, bit for bit (workers %i, %s upsampling, %s generator)',
+    async (workers, upsampling, generatorBlocks) => {
       const whole = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
       const parts = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
-      await train({ ...RUN, upsampling, workers, outDir: whole, steps: 6 })
-      const first = await train({ ...RUN, upsampling, workers, outDir: parts, steps: 4 })
+      await train({ ...RUN, upsampling, generatorBlocks, workers, outDir: whole, steps: 6 })
+      const first = await train({ ...RUN, upsampling, generatorBlocks, workers, outDir: parts, steps: 4 })
       expect(first.steps).toBe(4)
       const events: string[] = []
       const second = await train({ outDir: parts, resume: true, steps: 6, dataset: RUN.dataset, onEvent: (e) => events.push(e.type) })
@@ -80,6 +81,7 @@ describe('resume', () => {
           conditional: true,
           labelConditioning: 'concat',
           upsampling,
+          generatorBlocks,
           spectralNorm: true,
           spectralNormProjection: true,
           classLoss: 0.5,

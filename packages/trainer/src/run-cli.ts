@@ -41,9 +41,12 @@ Model:
                                   pattern built in; 2.25× the multiply-adds at kernel size 4) (default: ${D.upsampling})
   --generator-blocks <kind>       G's ×2 stages: plain (upsampling, BN, LeakyReLU: DCGAN's) | residual (a
                                   residual block each and a 3×3 output convolution: SNGAN's ResNet
-                                  generator; ≈ 3× G's multiply-adds at 32×32) (default: ${D.generatorBlocks})
+                                  generator; at 32×32 ≈ 3× G's multiply-adds with --output-filters 64, 8×
+                                  without) (default: ${D.generatorBlocks})
   --output-filters <n>            end the generator with a 3×3 convolution at full resolution, on the last
-                                  upsampling's n feature maps (SNGAN's generator); 0 = none (default: ${D.outputFilters})
+                                  upsampling's n feature maps (SNGAN's generator); 0 = none (residual: the
+                                  output convolution is always there, and 0 keeps the last block as wide
+                                  as the last generator filter) (default: ${D.outputFilters})
   --discriminator-input-filters <n>
                                   start the discriminator with a 3×3 convolution of n maps at full
                                   resolution (SNGAN's discriminator); 0 = none (default: ${D.discriminatorInputFilters})

@@ -267,7 +267,23 @@ describe('DCGAN family', () => {
         ['Conv2D', [3, 3], filters],
         ['Conv2D', [1, 1], filters],
       ])
-      expect(shortcut!.inboundNodes[0]!.inboundLayers[0]!.getClassName()).toBe('UpSampling2D')
+    }
+    // Both paths start from the block's input (the reshaped dense layer, then the first sum): the
+    // shortcut raw, the main path through BN → LeakyReLU → upsampling → BN → LeakyReLU → 3×3 conv.
+    const source = (l: tfl.layers.Layer) => l.inboundNodes[0]!.inboundLayers[0]!
+    const path = (l: tfl.layers.Layer, n: number) => Array.from({ length: n }, () => (l = source(l)).getClassName())
+    const reshape = g.layers.find((l) => l.getClassName() === 'Reshape')!
+    for (const [add, input] of [
+      [adds[0]!, reshape],
+      [adds[1]!, adds[0]!],
+    ] as const) {
+      const [main, shortcut] = add.inboundNodes[0]!.inboundLayers as [tfl.layers.Layer, tfl.layers.Layer]
+      expect(path(shortcut, 1)).toEqual(['UpSampling2D'])
+      expect(source(source(shortcut))).toBe(input)
+      expect(path(main, 5)).toEqual(['LeakyReLU', 'BatchNormalization', 'Conv2DTranspose', 'LeakyReLU', 'BatchNormalization'])
+      let l = main
+      for (let i = 0; i < 6; i++) l = source(l)
+      expect(l).toBe(input)
     }
     expect(g.layers.at(-1)!.getConfig()).toMatchObject({ filters: 3, kernelSize: [3, 3], activation: 'tanh' })
     expect(g.layers.at(-2)!.getClassName()).toBe('LeakyReLU')

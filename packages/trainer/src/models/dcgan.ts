@@ -36,7 +36,8 @@ export interface DcganConfig {
    * last ×2 upsampling makes this many feature maps (with BN and LeakyReLU), and a 3×3 stride-1
    * convolution turns them into the image, so each pixel is drawn from a neighbourhood of
    * full-resolution features instead of by the upsampling alone. 0: the last upsampling makes the
-   * image. @default 0
+   * image (a residual generator always has the output convolution: 0 makes its last block as wide
+   * as the last generator filter). @default 0
    */
   outputFilters?: number
   /**
@@ -52,8 +53,8 @@ export interface DcganConfig {
    * BN → LeakyReLU → Conv2D(3×3), added to a shortcut of nearest ×2 → Conv2D(1×1), so each stage
    * refines what the stage before drew instead of redrawing it; then BN → LeakyReLU → Conv2D(3×3)
    * → tanh makes the image at full resolution (the last block makes `outputFilters` maps, or as
-   * many as the last generator filter). About three times the generator's multiply-adds of `plain`
-   * with `outputFilters` at 32×32. @default 'plain'
+   * many as the last generator filter). At 32×32 about three times the multiply-adds of a `plain`
+   * generator with `outputFilters` 64, eight times one without. @default 'plain'
    */
   generatorBlocks?: GeneratorBlocks
   /** Seed of the weight initialisers, so a run is repeatable. @default 1 */
@@ -207,7 +208,7 @@ function plainGenerator(cfg: DcganConfig): tfl.layers.Layer[] {
 
 /** The residual generator (see {@link DcganConfig.generatorBlocks}) applied to `x`. */
 function residualGenerator(cfg: DcganConfig, x: tfl.SymbolicTensor): tfl.SymbolicTensor {
-  const widths = [...cfg.generatorFilters, cfg.outputFilters || cfg.generatorFilters.at(-1)!]
+  const widths = residualWidths(cfg)
   let maps = chain(x, generatorStem(cfg))
   for (let i = 1; i < widths.length; i++) {
     const filters = widths[i]!
@@ -225,6 +226,11 @@ function residualGenerator(cfg: DcganConfig, x: tfl.SymbolicTensor): tfl.Symboli
     maps = tfl.layers.add().apply([main, shortcut]) as tfl.SymbolicTensor
   }
   return chain(maps, [...preActivation(), outputConv(cfg)])
+}
+
+/** The residual generator's widths: the dense layer's maps, then each block's (the last `outputFilters`, or as the block before). */
+export function residualWidths(cfg: Pick<DcganConfig, 'generatorFilters' | 'outputFilters'>): number[] {
+  return [...cfg.generatorFilters, cfg.outputFilters || cfg.generatorFilters.at(-1)!]
 }
 
 /** BN → LeakyReLU: what precedes each of the generator's convolutions but its first. */

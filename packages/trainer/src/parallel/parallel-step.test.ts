@@ -95,26 +95,29 @@ describe('data-parallel training (workers)', () => {
     }
   })
 
-  it('is deterministic for a given number of workers, with every model feature on', async () => {
-    const options = {
-      steps: 3,
-      workers: 2,
-      dataset: { ...squares(16), labels: Uint8Array.from({ length: 16 }, (_, n) => n % 2), classNames: ['a', 'b'] },
-      conditional: true,
-      generatorBlocks: 'residual',
-      classLoss: 0.5,
-      lecam: 0.3,
-      reconstruction: 0.5,
-      spectralNorm: true,
-      spectralNormProjection: true,
-      augment: ['translation', 'cutout', 'color'],
-      loss: 'hinge',
-      batchSize: 6,
-    } as const
-    const a = await run(options)
-    const b = await run(options)
-    expect(a).toEqual(b)
-  })
+  it.each(['plain', 'residual'] as const)(
+    'is deterministic for a given number of workers, with every model feature on (%s generator)',
+    async (generatorBlocks) => {
+      const options = {
+        steps: 3,
+        workers: 2,
+        dataset: { ...squares(16), labels: Uint8Array.from({ length: 16 }, (_, n) => n % 2), classNames: ['a', 'b'] },
+        conditional: true,
+        generatorBlocks,
+        classLoss: 0.5,
+        lecam: 0.3,
+        reconstruction: 0.5,
+        spectralNorm: true,
+        spectralNormProjection: true,
+        augment: ['translation', 'cutout', 'color'],
+        loss: 'hinge',
+        batchSize: 6,
+      } as const
+      const a = await run(options)
+      const b = await run(options)
+      expect(a).toEqual(b)
+    },
+  )
 
   it('a worker that hangs is stopped after the time allowed, as TrainError ERR_WORKER naming the fix', async () => {
     // A thread that stays alive and never answers.
