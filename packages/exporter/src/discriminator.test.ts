@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ModelProtoSchema } from 'onnx-buf'
 import { describe, expect, it } from 'vitest'
+import type { ExportEvent } from './events.js'
 import { exportOnnx } from './testing/checked-export.js'
 import { artifactsOf, dcgan, discriminator, randomize, tfl, writeRunDir } from './testing/fixtures.js'
 
@@ -88,7 +89,18 @@ describe('discriminator export (role discriminator: image [+ label] → logit)',
   it("with training heads (the trainer's classifier and decoder) after the logit: the logit alone converts, native engine only", async () => {
     const model = randomize(discriminator({ size: 8, channels: 3, spectral: true, classes: 4, heads: true }), 26)
     expect(model.outputs).toHaveLength(3)
-    const result = await exportOnnx(await artifactsOf(model), { role: 'discriminator', range: [-1, 1], labels: ['a', 'b', 'c', 'd'] })
+    const events: ExportEvent[] = []
+    const result = await exportOnnx(await artifactsOf(model), {
+      role: 'discriminator',
+      range: [-1, 1],
+      labels: ['a', 'b', 'c', 'd'],
+      onEvent: (e) => events.push(e),
+    })
+    // The parameters reported are the logit's path's: the same as the discriminator's without heads.
+    const plain = discriminator({ size: 8, channels: 3, spectral: true, classes: 4 })
+    const read = events.find((e) => e.type === 'read')
+    expect(read).toMatchObject({ parameters: plain.countParams() })
+    expect(model.countParams()).toBeGreaterThan(plain.countParams())
     // Verified against TF.js's first output; the heads' layers are not in the graph.
     expect(result.maxAbsDiff).toBeLessThan(ROUNDING)
     const { outputs, ops } = await parse(result.bytes)

@@ -9,7 +9,7 @@ export type ExportEvent =
       /** Which model of the run is exported. */
       role: 'generator' | 'discriminator'
       layers: number
-      /** Number of float32 weight values in the model. */
+      /** Number of float32 weight values in the layers that convert (a discriminator's training heads left out). */
       parameters: number
     }
   | {

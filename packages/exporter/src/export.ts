@@ -77,7 +77,7 @@ export async function exportOnnx(
     runManifest: run !== undefined,
     role: opts.role,
     layers: topology.layers.length,
-    parameters: weights.parameterCount,
+    parameters: weights.parameterCount(topology.layers.map((l) => l.name)),
   })
 
   const result: Omit<ExportResult<ModelContract | DiscriminatorContract>, 'bytes' | 'contract'> = { opsetVersion: OPSET_VERSION }

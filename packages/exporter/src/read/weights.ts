@@ -18,14 +18,11 @@ const BYTES_PER_QUANTIZED: Record<string, number> = { uint8: 1, uint16: 2, float
 export class WeightStore {
   readonly #entries = new Map<string, { spec: io.WeightsManifestEntry; offset: number }>()
   readonly #view: DataView
-  /** Number of float32 values across all weights. */
-  readonly parameterCount: number
 
   constructor(specs: readonly io.WeightsManifestEntry[], weightData: io.WeightData) {
     const data = io.CompositeArrayBuffer.join(weightData)
     this.#view = new DataView(data)
     let offset = 0
-    let parameters = 0
     for (const spec of specs) {
       const bytes = spec.quantization ? BYTES_PER_QUANTIZED[spec.quantization.dtype] : BYTES_PER_ELEMENT[spec.dtype]
       if (bytes === undefined) {
@@ -36,7 +33,6 @@ export class WeightStore {
       }
       const size = spec.shape.reduce((a, b) => a * b, 1)
       this.#entries.set(spec.name, { spec, offset })
-      if (spec.dtype === 'float32' && !spec.quantization) parameters += size
       offset += size * bytes
     }
     if (offset !== data.byteLength) {
@@ -45,7 +41,18 @@ export class WeightStore {
         `the weight data has ${data.byteLength} bytes but the manifest describes ${offset}; model.json and weights.bin do not belong together. Re-save the model.`,
       )
     }
-    this.parameterCount = parameters
+  }
+
+  /** Number of float32 values in the weights of the named layers (Keras names a layer's weights `<layer>/<weight>`). */
+  parameterCount(layers: Iterable<string>): number {
+    const prefixes = new Set([...layers].map((name) => `${name}/`))
+    let count = 0
+    for (const [name, { spec }] of this.#entries) {
+      const slash = name.indexOf('/')
+      if (spec.dtype === 'float32' && !spec.quantization && prefixes.has(name.slice(0, slash + 1)))
+        count += spec.shape.reduce((a, b) => a * b, 1)
+    }
+    return count
   }
 
   /** Names of the weights under `prefix` (for error messages). */
