@@ -53,6 +53,17 @@ async function saved(model: Model): Promise<string> {
   return dir
 }
 
+/** The largest difference in pixel levels between the SDK's 16×16 RGB images and TF.js's outputs in [-1, 1] (NHWC). */
+function worstLevelDifference(images: ReadonlyArray<{ data: Uint8Array | Uint8ClampedArray }>, values: Float32Array): number {
+  const byte = (x: number) => Math.min(255, Math.max(0, Math.floor(((x + 1) * 255) / 2 + 0.5)))
+  let worst = 0
+  images.forEach((image, i) => {
+    for (let p = 0; p < 16 * 16; p++)
+      for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(image.data[p * 4 + c]! - byte(values[(i * 256 + p) * 3 + c]!)))
+  })
+  return worst
+}
+
 describe('exporting the trainer’s models', () => {
   beforeAll(async () => {
     await selectBackend('cpu')
@@ -87,13 +98,7 @@ describe('exporting the trainer’s models', () => {
         ),
       ]) as import('@tensorflow/tfjs-core').Tensor
       const values = (await predicted.data()) as Float32Array
-      const byte = (x: number) => Math.min(255, Math.max(0, Math.floor(((x + 1) * 255) / 2 + 0.5)))
-      let worst = 0
-      images.forEach((image, i) => {
-        for (let p = 0; p < 16 * 16; p++)
-          for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(image.data[p * 4 + c]! - byte(values[(i * 256 + p) * 3 + c]!)))
-      })
-      expect(worst).toBeLessThanOrEqual(1)
+      expect(worstLevelDifference(images, values)).toBeLessThanOrEqual(1)
     },
   )
 
@@ -110,13 +115,7 @@ describe('exporting the trainer’s models', () => {
     const values = (await (
       generator.predict(tf.tensor2d(seedsToLatents(seeds, 8), [2, 8])) as import('@tensorflow/tfjs-core').Tensor
     ).data()) as Float32Array
-    const byte = (x: number) => Math.min(255, Math.max(0, Math.floor(((x + 1) * 255) / 2 + 0.5)))
-    let worst = 0
-    images.forEach((image, i) => {
-      for (let p = 0; p < 16 * 16; p++)
-        for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(image.data[p * 4 + c]! - byte(values[(i * 256 + p) * 3 + c]!)))
-    })
-    expect(worst).toBeLessThanOrEqual(1)
+    expect(worstLevelDifference(images, values)).toBeLessThanOrEqual(1)
   })
 
   it('a spectral-normalised projection discriminator verifies with the trainer’s own SpectralNormalization', async () => {
