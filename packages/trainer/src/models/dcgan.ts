@@ -135,7 +135,7 @@ function init(seed: number) {
 export function buildGenerator(cfg: DcganConfig): tfl.LayersModel {
   checkImageSize(cfg)
   const plain = cfg.generatorBlocks === 'residual' ? undefined : plainGenerator(cfg)
-  if (!cfg.classes && plain) return tfl.sequential({ name: 'generator', layers: plain })
+  if (plain && isSequential(cfg)) return tfl.sequential({ name: 'generator', layers: plain })
   const latent = tfl.input({ shape: [cfg.latentSize], name: 'latent' })
   const label = cfg.classes ? tfl.input({ shape: [1], name: LABEL_INPUT, dtype: 'int32' }) : undefined
   let x = latent
@@ -156,6 +156,11 @@ export function buildGenerator(cfg: DcganConfig): tfl.LayersModel {
   return tfl.model({ name: 'generator', inputs: label ? [latent, label] : latent, outputs: image })
 }
 
+/** Whether the generator is a Sequential model (unconditional and plain), whose first layer declares the input. */
+function isSequential(cfg: DcganConfig): boolean {
+  return !cfg.classes && cfg.generatorBlocks !== 'residual'
+}
+
 /** The latent's Dense layer and Reshape to the smallest feature maps, `generatorFilters[0]` of them. */
 function generatorStem(cfg: DcganConfig): [tfl.layers.Layer, tfl.layers.Layer] {
   const first = cfg.generatorFilters[0]!
@@ -163,7 +168,7 @@ function generatorStem(cfg: DcganConfig): [tfl.layers.Layer, tfl.layers.Layer] {
   const [h0, w0] = [cfg.height / scale, cfg.width / scale]
   return [
     tfl.layers.dense({
-      ...(cfg.classes || cfg.generatorBlocks === 'residual' ? {} : { inputShape: [cfg.latentSize] }),
+      ...(isSequential(cfg) ? { inputShape: [cfg.latentSize] } : {}),
       units: h0 * w0 * first,
       useBias: false,
       kernelInitializer: init(cfg.seed),
