@@ -2,8 +2,8 @@
 // score → write <name>.onnx, samples.png and eval.json beside the model card. Each model brings its
 // recipe, its scoring and its sample grid; options common to all are parsed here (--steps N
 // --seed N --lr-decay-steps N --out DIR --model FILE --eval-count N; --resume continues the run in
-// --out to --steps; --skip-train exports and scores the finished run in --out; --eval-only
-// re-scores --model).
+// --out to --steps; --skip-train exports and scores the finished run in --out, with --step N its
+// kept checkpoint of step N instead of its last; --eval-only re-scores --model).
 import { cpus } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { readFile } from 'node:fs/promises'
@@ -56,6 +56,7 @@ async function pipeline(model, tool) {
     model: { type: 'string' },
     'eval-count': { type: 'string', default: '10000' },
     resume: { type: 'boolean', default: false },
+    step: { type: 'string' },
     ...model.extraOptions,
   })
   if (args.help) {
@@ -64,7 +65,7 @@ async function pipeline(model, tool) {
       .join('')
     const decay = model.recipe.learningRateDecaySteps
     console.log(
-      `Usage: npm run ${tool} -- [--steps N] [--seed N] [--lr-decay-steps N] [--out DIR] [--resume] [--skip-train] [--eval-only] [--model FILE] [--eval-count N]${extra}\n` +
+      `Usage: npm run ${tool} -- [--steps N] [--seed N] [--lr-decay-steps N] [--out DIR] [--resume] [--skip-train] [--step N] [--eval-only] [--model FILE] [--eval-count N]${extra}\n` +
         `Train ${model.file} by its recipe (${model.steps} steps, ${decay ? `the rate annealed over the last ${decay}` : 'a constant rate'}), export, generate with gan-sdk and score; see ${join('models', basename(model.dir), 'README.md')}.`,
     )
     return
@@ -74,6 +75,11 @@ async function pipeline(model, tool) {
   const seed = integerFlag(args, 'seed')
   const evalCount = integerFlag(args, 'eval-count')
   const decay = args['lr-decay-steps'] === undefined ? {} : { learningRateDecaySteps: integerFlag(args, 'lr-decay-steps') }
+  const step = args.step === undefined ? undefined : integerFlag(args, 'step')
+  if (step !== undefined && (!args['skip-train'] || args['eval-only']))
+    throw new UsageError(
+      '--step picks a kept checkpoint of a finished run: use it with --skip-train alone (train the run with gan-train --keep-checkpoints 0 to keep every checkpoint)',
+    )
   const modelPath = args.model ?? join(model.dir, model.file)
   const reportDir = args.model ? dirname(args.model) : model.dir
 
@@ -96,9 +102,10 @@ async function pipeline(model, tool) {
       // A resumed run keeps the settings its config.json records.
       await train(args.resume ? { ...run, resume: true } : { ...model.recipe, ...run, seed, name: model.name, license: model.license })
     }
-    const finished = await readRun(args.out)
+    const finished = await readRun(args.out, step)
     const exported = await exportOnnx(args.out, {
       ...model.exportOptions,
+      ...(step === undefined ? {} : { step }),
       out: modelPath,
       name: model.name,
       description: model.description,
@@ -138,9 +145,12 @@ const REPORTING = new Set(['sampleEvery', 'checkpointEvery', 'keepCheckpoints', 
 /**
  * What eval.json records of a finished run: the settings it trained with (its config.json, as the
  * trainer resolved them, whoever started it), how long it took and where (gan.json, metrics.jsonl).
+ * With `step`, the record is of that checkpoint: its steps, the run's (`runSteps`), and the time
+ * and speed to it from metrics.jsonl, left out when the log has no line of that step.
  * @param {string} dir
+ * @param {number} [step]
  */
-async function readRun(dir) {
+async function readRun(dir, step) {
   /** @param {string} file */
   const read = async (file) => {
     try {
@@ -155,14 +165,16 @@ async function readRun(dir) {
   }
   const manifest = JSON.parse(await read('gan.json'))
   const config = JSON.parse(await read('config.json'))
-  const ips = (await readMetrics(dir)).map((x) => x.imagesPerSec).sort((a, b) => a - b)
+  const metrics = (await readMetrics(dir)).filter((x) => step === undefined || x.step <= step)
+  const ips = metrics.map((x) => x.imagesPerSec).sort((a, b) => a - b)
+  const seconds = step === undefined ? manifest.elapsedSec : metrics.find((x) => x.step === step)?.elapsedSec
   return {
     dataset: config.dataset.kind,
     ...Object.fromEntries(Object.entries(config.options).filter(([key]) => !REPORTING.has(key))),
-    steps: manifest.steps,
+    steps: step ?? manifest.steps,
+    ...(step === undefined ? {} : { runSteps: manifest.steps }),
     backend: manifest.backend,
-    seconds: Math.round(manifest.elapsedSec),
-    imagesPerSec: Math.round(ips[Math.floor(ips.length / 2)] ?? 0),
+    ...(seconds === undefined ? {} : { seconds: Math.round(seconds), imagesPerSec: Math.round(ips[Math.floor(ips.length / 2)] ?? 0) }),
     cpu: cpus()[0]?.model,
     cores: cpus().length,
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readMetrics, train } from '@gan-sdk/trainer'
 
 // `npm run train:<model> -- …` (models/<model>/reproduce.mjs on models/reproduce.mjs): a short run
 // through the whole pipeline, resumed, and a bad command line answered as the packages' CLIs do: one
@@ -40,6 +41,48 @@ describe('the reproduce command', () => {
     }
   })
 
+  it('--step exports and scores a kept checkpoint of a finished run, with the training record to that step', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reproduce-step-'))
+    try {
+      const run = join(dir, 'run')
+      await train({
+        outDir: run,
+        dataset: 'mnist',
+        conditional: true,
+        steps: 2,
+        batchSize: 8,
+        checkpointEvery: 1,
+        keepCheckpoints: 0,
+        logEvery: 1,
+        backend: 'wasm',
+      })
+      const args = [script('mnist'), '--out', run, '--model', join(dir, 'mnist.onnx'), '--eval-count', '10', '--skip-train']
+      const earlier = spawnSync(process.execPath, [...args, '--step', '1'], { encoding: 'utf8' })
+      expect([earlier.status, earlier.stderr]).toEqual([0, ''])
+      const report = JSON.parse(await readFile(join(dir, 'eval.json'), 'utf8')) as { training: Record<string, unknown> }
+      const [line1] = await readMetrics(run)
+      expect(line1!.step).toBe(1)
+      expect(report.training).toMatchObject({
+        steps: 1,
+        runSteps: 2,
+        seconds: Math.round(line1!.elapsedSec),
+        imagesPerSec: Math.round(line1!.imagesPerSec),
+      })
+      expect(report.training['imagesPerSec']).toBeGreaterThan(0)
+      const atStep1 = await readFile(join(dir, 'mnist.onnx'))
+      expect(spawnSync(process.execPath, args, { encoding: 'utf8' }).status).toBe(0)
+      expect(Buffer.compare(await readFile(join(dir, 'mnist.onnx')), atStep1)).not.toBe(0)
+      const last = JSON.parse(await readFile(join(dir, 'eval.json'), 'utf8')) as { training: Record<string, unknown> }
+      expect(last.training['steps']).toBe(2)
+      expect(last.training).not.toHaveProperty('runSteps')
+      const missing = spawnSync(process.execPath, [...args, '--step', '3'], { encoding: 'utf8' })
+      expect(missing.status).toBe(1)
+      expect(missing.stderr.trim().split('\n')).toEqual([expect.stringContaining('has no checkpoint of step 3 (it keeps 1, 2)')])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
   it('names what is missing: a run to export, an eval.json to keep', async () => {
     const skip = reproduce('mnist', '--skip-train', '--model', join(out, 'm.onnx'))
     expect(skip.status).toBe(1)
@@ -70,6 +113,13 @@ describe('the reproduce command', () => {
     const bad = reproduce('mnist', '--steps', '1e3')
     expect(bad.status).toBe(2)
     expect(bad.stderr.trim()).toMatch(/^\[train:mnist\] --steps "1e3" is not a whole number/)
+    for (const extra of [[], ['--eval-only', '--skip-train']]) {
+      const step = reproduce('mnist', '--step', '20', ...extra)
+      expect([step.status, step.stdout]).toEqual([2, ''])
+      expect(step.stderr.trim()).toMatch(
+        /^\[train:mnist\] --step picks a kept checkpoint of a finished run: use it with --skip-train alone/,
+      )
+    }
     const count = reproduce('emoji', '--eval-count', '1e4')
     expect([count.status, count.stdout]).toEqual([2, ''])
     expect(count.stderr.trim()).toMatch(/^\[train:emoji\] --eval-count "1e4" is not a whole number/)
