@@ -131,6 +131,6 @@ describe('the reproduce command', () => {
     expect(r.stdout).toContain('Usage: npm run train:mnist -- [--steps N]')
     expect(r.stdout).toContain('[--lr-decay-steps N]')
     expect(r.stdout).toContain('(14000 steps, the rate annealed over the last 2000)')
-    expect(reproduce('emoji', '--help').stdout).toContain('(6500 steps, a constant rate)')
+    expect(reproduce('emoji', '--help').stdout).toContain('(5500 steps, a constant rate)')
   })
 })
