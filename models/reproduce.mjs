@@ -8,7 +8,7 @@ import { cpus } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { readFile } from 'node:fs/promises'
 import { parseFlags, plainNumber, runCommand, UsageError, writeFileAtomic } from '@gan-sdk/internal'
-import { readMetrics, train, TrainError } from '@gan-sdk/trainer'
+import { readMetrics, readRunConfig, readRunManifest, RUN_CONFIG_FILE, RUN_MANIFEST_FILE, train, TrainError } from '@gan-sdk/trainer'
 import { Generator, grid } from 'gan-sdk'
 import { exportOnnx } from '@gan-sdk/exporter'
 
@@ -151,20 +151,17 @@ const REPORTING = new Set(['sampleEvery', 'checkpointEvery', 'keepCheckpoints', 
  * @param {number} [step]
  */
 async function readRun(dir, step) {
-  /** @param {string} file */
-  const read = async (file) => {
-    try {
-      return await readFile(join(dir, file), 'utf8')
-    } catch (err) {
-      if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'ENOENT') throw err
+  /** @template T @param {string} file @param {(dir: string) => Promise<T>} read */
+  const finished = (file, read) =>
+    read(dir).catch((err) => {
+      if ((err.cause ?? err).code !== 'ENOENT') throw err
       throw new TrainError(
         'ERR_RUN_MANIFEST',
         `${JSON.stringify(dir)} has no finished run (${file} missing): train it first (leave out --skip-train), or pass --out the folder of a run this trainer finished.`,
       )
-    }
-  }
-  const manifest = JSON.parse(await read('gan.json'))
-  const config = JSON.parse(await read('config.json'))
+    })
+  const manifest = await finished(RUN_MANIFEST_FILE, readRunManifest)
+  const config = await finished(RUN_CONFIG_FILE, readRunConfig)
   const metrics = (await readMetrics(dir)).filter((x) => step === undefined || x.step <= step)
   const ips = metrics.map((x) => x.imagesPerSec).sort((a, b) => a - b)
   const seconds = step === undefined ? manifest.elapsedSec : metrics.find((x) => x.step === step)?.elapsedSec
