@@ -70,19 +70,22 @@ describe('exporting the trainer’s models', () => {
   })
 
   it.each([
-    ['float32 weights', false, 0, 'multiply', 'transposed', 'plain'],
-    ['float16 weights', true, 0, 'multiply', 'transposed', 'plain'],
-    ['a 3×3 output convolution', false, 6, 'multiply', 'transposed', 'plain'],
-    ['the class embedding concatenated', false, 0, 'concat', 'transposed', 'plain'],
-    ['nearest upsampling and 3×3 convolutions', false, 6, 'multiply', 'nearest', 'plain'],
-    ['residual blocks', false, 6, 'multiply', 'transposed', 'residual'],
-    ['residual blocks, nearest upsampling, float16 weights', true, 0, 'concat', 'nearest', 'residual'],
+    ['float32 weights', false, 0, 'multiply', 'transposed', 'plain', 'zeros'],
+    ['float16 weights', true, 0, 'multiply', 'transposed', 'plain', 'zeros'],
+    ['a 3×3 output convolution', false, 6, 'multiply', 'transposed', 'plain', 'zeros'],
+    ['the class embedding concatenated', false, 0, 'concat', 'transposed', 'plain', 'zeros'],
+    ['nearest upsampling and 3×3 convolutions', false, 6, 'multiply', 'nearest', 'plain', 'zeros'],
+    ['residual blocks', false, 6, 'multiply', 'transposed', 'residual', 'zeros'],
+    ['residual blocks, nearest upsampling, float16 weights', true, 0, 'concat', 'nearest', 'residual', 'zeros'],
+    ['residual blocks, reflection padding, float16 weights', true, 6, 'multiply', 'transposed', 'residual', 'reflect'],
+    ['nearest upsampling, reflection padding', false, 6, 'multiply', 'nearest', 'plain', 'reflect'],
   ] as const)(
     'a conditional colour generator (%s) loads in the SDK and generates TF.js’s images',
-    async (_, fp16, outputFilters, labelConditioning, upsampling, generatorBlocks) => {
-      const generator = buildGenerator({ ...CONFIG, outputFilters, labelConditioning, upsampling, generatorBlocks })
-      // What was built (a stale trainer build would ignore generatorBlocks).
+    async (_, fp16, outputFilters, labelConditioning, upsampling, generatorBlocks, generatorPadding) => {
+      const generator = buildGenerator({ ...CONFIG, outputFilters, labelConditioning, upsampling, generatorBlocks, generatorPadding })
+      // What was built (a stale trainer build would ignore generatorBlocks or generatorPadding).
       expect(generator.layers.some((l) => l.getClassName() === 'Add')).toBe(generatorBlocks === 'residual')
+      expect(generator.layers.some((l) => l.getClassName() === 'ReflectionPadding2D')).toBe(generatorPadding === 'reflect')
       const { bytes, contract } = await exportOnnx(await saved(generator), { labels: LABELS, fp16 })
       expect(contract).toMatchObject({ labelInput: 'label', labels: LABELS, channels: 3, width: 16 })
       const g = await Generator.load(bytes)

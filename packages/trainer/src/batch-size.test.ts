@@ -50,6 +50,21 @@ describe('checkBatchSize', () => {
     expect(stepBytesPerImage({ ...big, generatorBlocks: 'residual', upsampling: 'nearest' })).toBe(
       stepBytesPerImage(big) + 4 * 2 * 2 * (residual(2) - plain),
     )
+    // Reflection padding holds each padded convolution's input again, and a transposed one's output
+    // before cropping: plain, transposed, the four upsamplings (256→128 at 8², …, 32→3 at 64²).
+    const transposedPads = [
+      [256, 128, 8],
+      [128, 64, 16],
+      [64, 32, 32],
+      [32, 3, 64],
+    ].reduce((sum, [inputs, filters, side]) => sum + side! * side! * (inputs! + 4 * filters!), 0)
+    expect(stepBytesPerImage({ ...big, generatorPadding: 'reflect' })).toBe(stepBytesPerImage(big) + 4 * 2 * 2 * transposedPads)
+    // Residual, nearest: each block's upsampled input and its 3×3 convolution's input, then the output convolution's.
+    const nearestPads = sizes.reduce((sum, [inputs, filters, side]) => sum + 4 * side * side * (inputs + filters), 0) + 128 * 128 * 32
+    const residualNearest = { ...big, generatorBlocks: 'residual', upsampling: 'nearest' } as const
+    expect(stepBytesPerImage({ ...residualNearest, generatorPadding: 'reflect' })).toBe(
+      stepBytesPerImage(residualNearest) + 4 * 2 * 2 * nearestPads,
+    )
     const fits = Math.floor((3 * 2 ** 30) / stepBytesPerImage(big))
     expect(() => checkBatchSize(fits, 100_000, big, 'wasm')).not.toThrow()
     expect(() => checkBatchSize(fits + 1, 100_000, big, 'wasm')).toThrow(

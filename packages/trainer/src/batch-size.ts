@@ -25,10 +25,13 @@ export function stepBytesPerImage(
     | 'inputFilters'
     | 'upsampling'
     | 'generatorBlocks'
+    | 'generatorPadding'
     | 'decoder'
   >,
 ): number {
-  const g = cfg.generatorBlocks === 'residual' ? residualGeneratorFloats(cfg) : plainGeneratorFloats(cfg)
+  const g =
+    (cfg.generatorBlocks === 'residual' ? residualGeneratorFloats(cfg) : plainGeneratorFloats(cfg)) +
+    (cfg.generatorPadding === 'reflect' ? reflectionPaddingFloats(cfg) : 0)
   let d = cfg.height * cfg.width * cfg.channels + 2 * cfg.height * cfg.width * (cfg.inputFilters ?? 0)
   cfg.discriminatorFilters.forEach((filters, i) => {
     const scale = 2 ** (i + 1)
@@ -78,6 +81,28 @@ function residualGeneratorFloats(cfg: GeneratorShape): number {
     g += 4 * low * ((cfg.upsampling === 'nearest' ? 2 : 1) * inputs + 6 * filters)
   }
   return g + 2 * cfg.height * cfg.width * (widths.at(-1)! + cfg.channels) // BN, activation; conv, tanh
+}
+
+/**
+ * Floats that reflection padding adds to the generator per image: each padded convolution's input
+ * held again (its border ignored), and a transposed convolution's output before it is cropped
+ * (counted at the cropped size).
+ */
+function reflectionPaddingFloats(cfg: GeneratorShape & Pick<DcganConfig, 'generatorBlocks'>): number {
+  const residual = cfg.generatorBlocks === 'residual'
+  const widths = residual ? residualWidths(cfg) : [...cfg.generatorFilters, cfg.outputFilters || cfg.channels]
+  const stages = cfg.generatorFilters.length
+  let g = 0
+  for (let i = 1; i < widths.length; i++) {
+    const low = (cfg.height / 2 ** (stages - i + 1)) * (cfg.width / 2 ** (stages - i + 1))
+    const [inputs, filters] = [widths[i - 1]!, widths[i]!]
+    // The upsampling's convolution: nearest pads the upsampled input; transposed, its input, then crops its output.
+    g += cfg.upsampling === 'nearest' ? 4 * low * inputs : low * inputs + 4 * low * filters
+    if (residual) g += 4 * low * filters // the block's 3×3 convolution
+  }
+  // The output convolution (a residual generator's always, a plain one's with outputFilters).
+  if (residual || cfg.outputFilters) g += cfg.height * cfg.width * widths.at(-1)!
+  return g
 }
 
 /**

@@ -17,6 +17,7 @@ describe('@gan-sdk/trainer', () => {
       'MNIST_TEST_FRACTION',
       'RUN_CONFIG_FILE',
       'RUN_MANIFEST_FILE',
+      'ReflectionPadding2D',
       'SampleScorer',
       'SpectralNormalization',
       'TRAIN_DEFAULTS',

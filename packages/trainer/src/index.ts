@@ -11,6 +11,7 @@ export { AUGMENT_POLICIES, type AugmentPolicy } from './augment/diff-augment.js'
 export { LOSS_NAMES, type LossName } from './losses.js'
 export { IMAGE_SIZES, type ImageSize } from './models/architecture.js'
 export { SpectralNormalization } from './models/spectral-norm.js'
+export { ReflectionPadding2D } from './models/reflection-padding.js'
 export type { Fit } from './data/decode-image.js'
 export type { SkippedImage } from './data/decode-images.js'
 export type { TrainEvent } from './events.js'
@@ -24,6 +25,7 @@ export {
   type LabelConditioning,
   type Upsampling,
   type GeneratorBlocks,
+  type GeneratorPadding,
 } from './models/dcgan.js'
 export { setStandingStats, type StandingStatsOptions } from './models/standing-stats.js'
 export { loadMnist, MNIST_TEST_FRACTION, type MnistSplit } from './data/mnist.js'

@@ -41,6 +41,7 @@ describe('resolveTrainOptions', () => {
       kernelSize: 4,
       upsampling: 'transposed',
       generatorBlocks: 'plain',
+      generatorPadding: 'zeros',
       outputFilters: 0,
       inputFilters: 0,
       seed: 1,
@@ -129,6 +130,7 @@ describe('resolveTrainOptions', () => {
     [{ labelConditioning: 'add', conditional: true }, /labelConditioning must be one of multiply, concat, got "add"\./],
     [{ upsampling: 'bilinear' }, /upsampling must be one of transposed, nearest, got "bilinear"\./],
     [{ generatorBlocks: 'resnet' }, /generatorBlocks must be one of plain, residual, got "resnet"\./],
+    [{ generatorPadding: 'mirror' }, /generatorPadding must be one of zeros, reflect, got "mirror"\./],
     [
       { labelConditioning: 'concat' },
       /labelConditioning "concat" sets how a conditional generator takes its class: add --conditional, or leave --label-conditioning out\./,

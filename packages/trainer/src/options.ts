@@ -11,10 +11,12 @@ import { LOSS_NAMES, type LossName } from './losses.js'
 import { defaultFilters, IMAGE_SIZES, type ImageSize } from './models/architecture.js'
 import {
   GENERATOR_BLOCKS,
+  GENERATOR_PADDINGS,
   LABEL_CONDITIONINGS,
   UPSAMPLINGS,
   type DcganConfig,
   type GeneratorBlocks,
+  type GeneratorPadding,
   type LabelConditioning,
   type Upsampling,
 } from './models/dcgan.js'
@@ -91,6 +93,12 @@ export interface TrainOptions {
    * three times the generator's multiply-adds with `outputFilters` 64, eight times without). @default 'plain'
    */
   generatorBlocks?: GeneratorBlocks
+  /**
+   * What the generator's convolutions pad with: `zeros` (TF.js's `same` padding) or `reflect` (the
+   * feature maps mirrored, as CycleGAN's generators pad, so the border is no signal to draw
+   * fixed-position marks from; same weights). The discriminator always pads with zeros. @default 'zeros'
+   */
+  generatorPadding?: GeneratorPadding
   /**
    * Feature maps of the generator's last ×2 upsampling when a 3×3 convolution at full resolution
    * makes the image from them (SNGAN's DCGAN generator): more capacity where edges are drawn (64 at
@@ -277,6 +285,7 @@ export const TRAIN_DEFAULTS = {
   kernelSize: 4,
   upsampling: 'transposed' as Upsampling,
   generatorBlocks: 'plain' as GeneratorBlocks,
+  generatorPadding: 'zeros' as GeneratorPadding,
   outputFilters: 0,
   discriminatorInputFilters: 0,
   sampleEvery: 500,
@@ -503,6 +512,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       kernelSize: number('kernelSize'),
       upsampling: oneOf('upsampling', input.upsampling ?? TRAIN_DEFAULTS.upsampling, UPSAMPLINGS),
       generatorBlocks: oneOf('generatorBlocks', input.generatorBlocks ?? TRAIN_DEFAULTS.generatorBlocks, GENERATOR_BLOCKS),
+      generatorPadding: oneOf('generatorPadding', input.generatorPadding ?? TRAIN_DEFAULTS.generatorPadding, GENERATOR_PADDINGS),
       outputFilters: number('outputFilters'),
       inputFilters: number('discriminatorInputFilters'),
       seed: number('seed'),

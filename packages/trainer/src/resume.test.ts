@@ -50,18 +50,20 @@ async function weights(dir: string): Promise<Record<string, string>> {
 describe('resume', () => {
   // workers 2: worker threads hold replicas of the models, started from the checkpoint when resuming.
   it.each([
-    [1, 'transposed', 'plain'],
-    [2, 'transposed', 'plain'],
-    [2, 'nearest', 'plain'],
-    [1, 'transposed', 'residual'],
-    [2, 'nearest', 'residual'],
+    [1, 'transposed', 'plain', 'zeros'],
+    [2, 'transposed', 'plain', 'zeros'],
+    [2, 'nearest', 'plain', 'zeros'],
+    [1, 'transposed', 'residual', 'zeros'],
+    [2, 'nearest', 'residual', 'zeros'],
+    // Reflection padding changes no weight's shape: only config.json can bring it back.
+    [2, 'transposed', 'residual', 'reflect'],
   ] as const)(
-    'a resumed run retraces an uninterrupted one: the same losses and weights, bit for bit (workers %i, %s upsampling, %s generator)',
-    async (workers, upsampling, generatorBlocks) => {
+    'a resumed run retraces an uninterrupted one: the same losses and weights, bit for bit (workers %i, %s upsampling, %s generator, %s padding)',
+    async (workers, upsampling, generatorBlocks, generatorPadding) => {
       const whole = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
       const parts = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
-      await train({ ...RUN, upsampling, generatorBlocks, workers, outDir: whole, steps: 6 })
-      const first = await train({ ...RUN, upsampling, generatorBlocks, workers, outDir: parts, steps: 4 })
+      await train({ ...RUN, upsampling, generatorBlocks, generatorPadding, workers, outDir: whole, steps: 6 })
+      const first = await train({ ...RUN, upsampling, generatorBlocks, generatorPadding, workers, outDir: parts, steps: 4 })
       expect(first.steps).toBe(4)
       const events: string[] = []
       const second = await train({ outDir: parts, resume: true, steps: 6, dataset: RUN.dataset, onEvent: (e) => events.push(e.type) })
@@ -82,6 +84,7 @@ describe('resume', () => {
           labelConditioning: 'concat',
           upsampling,
           generatorBlocks,
+          generatorPadding,
           spectralNorm: true,
           spectralNormProjection: true,
           classLoss: 0.5,

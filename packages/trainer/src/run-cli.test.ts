@@ -70,6 +70,7 @@ const ALL_FLAGS = {
   'kernel-size': '3',
   upsampling: 'nearest',
   'generator-blocks': 'residual',
+  'generator-padding': 'reflect',
   'output-filters': '16',
   'discriminator-input-filters': '32',
   loss: 'hinge',
@@ -106,6 +107,7 @@ describe('resolveTrainCommandOptions', () => {
       kernelSize: 3,
       upsampling: 'nearest',
       generatorBlocks: 'residual',
+      generatorPadding: 'reflect',
       outputFilters: 16,
       discriminatorInputFilters: 32,
       loss: 'hinge',
@@ -235,6 +237,7 @@ describe('gan-train CLI', () => {
     [['--loss', 'wgan'], '[gan-train] --loss "wgan" is invalid: use one of ns, hinge.'],
     [['--upsampling', 'bilinear'], '[gan-train] --upsampling "bilinear" is invalid: use one of transposed, nearest.'],
     [['--generator-blocks', 'resnet'], '[gan-train] --generator-blocks "resnet" is invalid: use one of plain, residual.'],
+    [['--generator-padding', 'mirror'], '[gan-train] --generator-padding "mirror" is invalid: use one of zeros, reflect.'],
     [['--conditional', '--label-conditioning', 'add'], '[gan-train] --label-conditioning "add" is invalid: use one of multiply, concat.'],
     [
       ['--augment', 'color,flip'],

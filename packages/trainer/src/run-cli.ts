@@ -43,6 +43,9 @@ Model:
                                   residual block each and a 3×3 output convolution: SNGAN's ResNet
                                   generator; at 32×32 ≈ 3× G's multiply-adds with --output-filters 64, 8×
                                   without) (default: ${D.generatorBlocks})
+  --generator-padding <how>       what G's convolutions see past the border: zeros (same padding) |
+                                  reflect (the maps mirrored, as CycleGAN's generators pad: the border
+                                  is no signal to draw fixed marks from) (default: ${D.generatorPadding})
   --output-filters <n>            end the generator with a 3×3 convolution at full resolution, on the last
                                   upsampling's n feature maps (SNGAN's generator); 0 = none (residual: the
                                   output convolution is always there, and 0 keeps the last block as wide

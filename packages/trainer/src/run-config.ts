@@ -67,6 +67,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       kernelSize: opts.model.kernelSize,
       upsampling: opts.model.upsampling ?? TRAIN_DEFAULTS.upsampling,
       generatorBlocks: opts.model.generatorBlocks ?? TRAIN_DEFAULTS.generatorBlocks,
+      generatorPadding: opts.model.generatorPadding ?? TRAIN_DEFAULTS.generatorPadding,
       outputFilters: opts.model.outputFilters ?? 0,
       discriminatorInputFilters: opts.model.inputFilters ?? 0,
       loss: opts.loss,

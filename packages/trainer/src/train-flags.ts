@@ -9,9 +9,11 @@ import { LOSS_NAMES, type LossName } from './losses.js'
 import { IMAGE_SIZES, type ImageSize } from './models/architecture.js'
 import {
   GENERATOR_BLOCKS,
+  GENERATOR_PADDINGS,
   LABEL_CONDITIONINGS,
   UPSAMPLINGS,
   type GeneratorBlocks,
+  type GeneratorPadding,
   type LabelConditioning,
   type Upsampling,
 } from './models/dcgan.js'
@@ -46,6 +48,7 @@ export const TRAIN_FLAGS = {
   'kernel-size': { type: 'string' },
   upsampling: { type: 'string' },
   'generator-blocks': { type: 'string' },
+  'generator-padding': { type: 'string' },
   'output-filters': { type: 'string' },
   'discriminator-input-filters': { type: 'string' },
   loss: { type: 'string' },
@@ -111,6 +114,7 @@ const FLAG_OF: Partial<Record<keyof TrainOptions, string>> = {
   labelConditioning: 'label-conditioning',
   upsampling: 'upsampling',
   generatorBlocks: 'generator-blocks',
+  generatorPadding: 'generator-padding',
   loss: 'loss',
   augment: 'augment',
   mirror: 'mirror',
@@ -140,6 +144,7 @@ export type TrainCommandFlags = Partial<
     | 'label-conditioning'
     | 'upsampling'
     | 'generator-blocks'
+    | 'generator-padding'
     | 'augment'
     | 'backend'
     | 'workers',
@@ -194,6 +199,8 @@ export function resolveTrainCommandOptions(flags: TrainCommandFlags, dataset?: s
   if (flags.upsampling !== undefined) options.upsampling = choice('upsampling', flags.upsampling, UPSAMPLINGS) as Upsampling
   if (flags['generator-blocks'] !== undefined)
     options.generatorBlocks = choice('generator-blocks', flags['generator-blocks'], GENERATOR_BLOCKS) as GeneratorBlocks
+  if (flags['generator-padding'] !== undefined)
+    options.generatorPadding = choice('generator-padding', flags['generator-padding'], GENERATOR_PADDINGS) as GeneratorPadding
   if (flags.backend !== undefined) options.backend = choice('backend', flags.backend, ['auto', ...BACKEND_NAMES]) as BackendPreference
   if (flags.augment !== undefined) options.augment = parseAugment(flags.augment)
   if (flags.workers !== undefined) options.workers = parseWorkers(flags.workers)

@@ -82,6 +82,21 @@ export const zeroPadding2d: Converter = unary((layer, input, { graph }) => {
   return { ...x, name: graph.node('Pad', [x.name, pads], {}, layer.name), h: x.h + top + bottom, w: x.w + left + right }
 })
 
+/**
+ * `ReflectionPadding2D`, the Keras custom layer of that name (the trainer's `--generator-padding
+ * reflect`; CycleGAN ports): ONNX Pad in `reflect` mode, the edge not repeated.
+ */
+export const reflectionPadding2d: Converter = unary((layer, input, { graph }) => {
+  const x = image(layer, input)
+  const { top, bottom, left, right } = edges(layer, 'padding')
+  if (Math.max(top, bottom) >= x.h || Math.max(left, right) >= x.w) {
+    throw new ExportError('ERR_INPUT', `ReflectionPadding2D layer "${layer.name}" mirrors more than its ${x.h}×${x.w} input holds.`)
+  }
+  const pads = graph.int64s(`${layer.name}/pads`, [0, 0, top, left, 0, 0, bottom, right])
+  const name = graph.node('Pad', [x.name, pads], { mode: 'reflect' }, layer.name)
+  return { ...x, name, h: x.h + top + bottom, w: x.w + left + right }
+})
+
 export const cropping2d: Converter = unary((layer, input, { graph }) => {
   const x = image(layer, input)
   const { top, bottom, left, right } = edges(layer, 'cropping')

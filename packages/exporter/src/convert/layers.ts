@@ -1,6 +1,6 @@
 import { ExportError } from '../errors.js'
 import type { LayerSpec } from '../read/topology.js'
-import { conv2d, conv2dTranspose, cropping2d, upSampling2d, zeroPadding2d } from './conv-layers.js'
+import { conv2d, conv2dTranspose, cropping2d, reflectionPadding2d, upSampling2d, zeroPadding2d } from './conv-layers.js'
 import type { Converter } from './converter.js'
 import { activation, batchNormalization, dense, elu, identity, leakyRelu, relu, thresholdedRelu } from './core-layers.js'
 import { embedding } from './embedding.js'
@@ -24,6 +24,7 @@ const CONVERTERS: Record<string, Converter> = {
   UpSampling2D: upSampling2d,
   ZeroPadding2D: zeroPadding2d,
   Cropping2D: cropping2d,
+  ReflectionPadding2D: reflectionPadding2d,
   Embedding: embedding,
   Concatenate: concatenate,
   Add: add,

@@ -6,6 +6,7 @@ import type { ExportResult } from '../export.js'
 import type { ExportOptions } from '../options.js'
 import { exportOnnx } from '../testing/checked-export.js'
 import { artifactsOf, dcgan, randomize, tfl } from '../testing/fixtures.js'
+import { ReflectionPadding2D } from '../verify/reflection-padding-layer.js'
 
 // Every test converts a random model and lets exportOnnx verify it against TF.js predict (which
 // throws above 1e-4); the assertions then hold the measured difference to float32 rounding.
@@ -186,6 +187,26 @@ describe('other layers', () => {
     )
     m.add(tfl.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same' }))
     expect((await convert(m)).maxAbsDiff).toBeLessThan(ROUNDING)
+  })
+
+  it('ReflectionPadding2D (the trainer’s custom layer): ONNX Pad in reflect mode, any of ZeroPadding2D’s padding forms', async () => {
+    const m = imageInput(4, 5, 2)
+    m.add(new ReflectionPadding2D({ padding: 1 }))
+    m.add(tfl.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'valid' }))
+    m.add(new ReflectionPadding2D({ padding: [2, 1] }))
+    m.add(
+      new ReflectionPadding2D({
+        padding: [
+          [0, 3],
+          [1, 2],
+        ],
+      }),
+    )
+    const result = await convert(m)
+    expect(result.maxAbsDiff).toBeLessThan(ROUNDING)
+    expect(opTypes(result).filter((op) => op === 'Pad')).toHaveLength(3)
+    const pads = fromBinary(ModelProtoSchema, result.bytes).graph!.node.filter((n) => n.opType === 'Pad')
+    expect(pads.map((n) => n.attribute.find((a) => a.name === 'mode')?.s)).toEqual(Array(3).fill(new TextEncoder().encode('reflect')))
   })
 
   it('inference-time identities: Dropout, GaussianNoise, GaussianDropout, AlphaDropout', async () => {

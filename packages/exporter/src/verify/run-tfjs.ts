@@ -18,6 +18,8 @@ export async function runTfjs(
   const tfl = await import('@tensorflow/tfjs-layers')
   const { registerSpectralNormalization } = await import('./spectral-normalization-layer.js')
   registerSpectralNormalization()
+  const { registerReflectionPadding } = await import('./reflection-padding-layer.js')
+  registerReflectionPadding()
   // The caller may run another backend (the trainer uses wasm); borrow CPU and give it back. The
   // CPU backend also prints an "install tfjs-node" banner on first use, unless PROD; a library
   // must print nothing, so PROD is on while borrowing.

@@ -5,6 +5,7 @@ import { createConv2dBackpropInputOrt, createConv2dOrt } from './wasm-ort-conv.j
 import { conv2dBackpropFilterConfig } from './wasm-conv-backprop-filter.js'
 import { createConv2dBackpropInputWasm } from './wasm-conv-backprop-input.js'
 import { leakyReluGradConfig, leakyReluGradGradConfig, leakyReluGradWasmConfig, LEAKY_RELU_GRAD } from './wasm-leaky-relu-grad.js'
+import { MIRROR_PAD_GRAD, mirrorPadGradWasmConfig } from './mirror-pad-grad.js'
 import { createReduceWasm } from './wasm-reduce.js'
 import { createTileWasm } from './wasm-tile.js'
 import { unsortedSegmentSumConfig } from './wasm-unsorted-segment-sum.js'
@@ -38,7 +39,8 @@ const stock: Partial<Record<'Tile' | 'BatchMatMul' | 'Sum' | 'Mean' | 'Conv2D' |
 
 /**
  * Make the wasm backend able to train convnets: add the missing Conv2DBackpropFilter and
- * UnsortedSegmentSum (the gradient of an Embedding), compute LeakyReLU's gradient in one pass
+ * UnsortedSegmentSum (the gradient of an Embedding) and the one-pass gradient of reflection padding
+ * (mirror-pad-grad.ts), compute LeakyReLU's gradient in one pass
  * (wasm-leaky-relu-grad.ts; its gradient registration applies to every backend, which fall back to
  * the stock composition), replace Tile, BatchMatMul, and Sum and Mean
  * over leading axes by the faster wrappers of wasm-tile.ts, wasm-batch-matmul.ts and wasm-reduce.ts,
@@ -53,6 +55,7 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): WasmKernel
   const engine = askedOrt ? ortEngine() : undefined
   if (getKernel('Conv2DBackpropFilter', 'wasm') === undefined) registerKernel(conv2dBackpropFilterConfig)
   if (getKernel('UnsortedSegmentSum', 'wasm') === undefined) registerKernel(unsortedSegmentSumConfig)
+  if (getKernel(MIRROR_PAD_GRAD, 'wasm') === undefined) registerKernel(mirrorPadGradWasmConfig)
   if (getKernel(LEAKY_RELU_GRAD, 'wasm') === undefined) {
     registerKernel(leakyReluGradWasmConfig)
     registerGradient(leakyReluGradConfig)

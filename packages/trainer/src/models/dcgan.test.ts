@@ -306,4 +306,46 @@ describe('DCGAN family', () => {
     expect(tf.max(tf.abs(images)).dataSync()[0]).toBeLessThanOrEqual(1)
     for (const m of [g, narrow, nearest, conditional]) m.dispose()
   })
+
+  it.each([
+    ['residual', 'transposed', 4],
+    ['residual', 'nearest', 4],
+    ['plain', 'transposed', 4],
+    ['plain', 'transposed', 3],
+  ] as const)(
+    "generatorPadding: 'reflect' (%s, %s, kernel %i): the same weights, every convolution mirrored, and the zero-padded image away from the border",
+    (generatorBlocks, upsampling, kernelSize) => {
+      const cfg: DcganConfig = { ...base, width: 32, height: 32, generatorBlocks, upsampling, kernelSize, outputFilters: 5 }
+      const zeros = buildGenerator(cfg)
+      const reflect = buildGenerator({ ...cfg, generatorPadding: 'reflect' })
+      expect(reflect.outputs[0]!.shape).toEqual([null, 32, 32, 3])
+      expect(reflect.getWeights().map((w) => w.shape)).toEqual(zeros.getWeights().map((w) => w.shape))
+      // Every convolution wider than 1×1 reads a mirrored input and pads nothing itself.
+      const convs = reflect.layers.filter((l) => ['Conv2D', 'Conv2DTranspose'].includes(l.getClassName()))
+      const wide = convs.filter((l) => (l.getConfig() as { kernelSize: number[] }).kernelSize[0]! > 1)
+      expect(wide.length).toBeGreaterThan(2)
+      for (const conv of wide) {
+        expect(conv.inboundNodes[0]!.inboundLayers[0]!.getClassName()).toBe('ReflectionPadding2D')
+        expect(conv.getConfig()).toMatchObject({ padding: 'valid' })
+      }
+      // With the same weights the two generators differ only near the border: a crop misaligned by
+      // a pixel would move the whole image.
+      // Weights far from DCGAN's small initial ones, so that the border shows (variances stay positive).
+      const weights = zeros
+        .getWeights()
+        .map((w, i) =>
+          zeros.weights[i]!.name.includes('moving_variance') ? tf.onesLike(w) : tf.randomUniform(w.shape, -0.5, 0.5, 'float32', i),
+        )
+      zeros.setWeights(weights)
+      reflect.setWeights(weights)
+      tf.dispose(weights)
+      const latent = tf.randomNormal([2, 6], 0, 1, 'float32', 7)
+      const [a, b] = [zeros.predict(latent), reflect.predict(latent)] as tf.Tensor4D[]
+      const centre = (t: tf.Tensor4D) => tf.slice(t, [0, 12, 12, 0], [2, 8, 8, 3])
+      expect(tf.max(tf.abs(tf.sub(centre(a!), centre(b!)))).dataSync()[0]).toBeLessThan(1e-5)
+      expect(tf.max(tf.abs(tf.sub(a!, b!))).dataSync()[0]).toBeGreaterThan(1e-2)
+      tf.dispose([latent, a!, b!])
+      for (const m of [zeros, reflect]) m.dispose()
+    },
+  )
 })
