@@ -10,6 +10,8 @@ export const TRAIN_ERROR_CODES = [
   'ERR_CHECKPOINT',
   /** A run's `gan.json` is missing, unreadable, or not a valid run manifest. */
   'ERR_RUN_MANIFEST',
+  /** A run's `config.json` is missing, unreadable, or not a gan-train config of this version. */
+  'ERR_RUN_CONFIG',
   /** A file of the run (checkpoint, sample grid, metrics, gan.json) could not be written. */
   'ERR_WRITE',
   /** The output directory already holds files and neither resume nor force was asked for. */

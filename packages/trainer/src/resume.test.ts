@@ -161,8 +161,8 @@ describe('resume', () => {
     const config = JSON.parse(await readFile(path, 'utf8'))
     delete config.options.workers
     await writeFile(path, JSON.stringify(config))
-    expect((await resumeOptions({ outDir, dataset: RUN.dataset })).workers).toBe(1)
-    expect((await resumeOptions({ outDir, dataset: RUN.dataset, workers: 'auto' })).workers).toBe('auto')
+    expect((await resumeOptions({ outDir, dataset: RUN.dataset })).options.workers).toBe(1)
+    expect((await resumeOptions({ outDir, dataset: RUN.dataset, workers: 'auto' })).options.workers).toBe('auto')
   })
 
   it('a conditional run whose config.json predates labelConditioning resumes multiplying, the way it trained', async () => {
@@ -173,7 +173,7 @@ describe('resume', () => {
     expect(config.options.labelConditioning).toBe('multiply')
     delete config.options.labelConditioning
     await writeFile(path, JSON.stringify(config))
-    expect((await resumeOptions({ outDir, dataset: RUN.dataset })).labelConditioning).toBeUndefined()
+    expect((await resumeOptions({ outDir, dataset: RUN.dataset })).options.labelConditioning).toBeUndefined()
     // Both replicas rebuild a multiplying generator and load its checkpoint.
     await train({ outDir, dataset: RUN.dataset, resume: true, steps: 3 })
     expect(await readRunManifest(outDir)).toMatchObject({ steps: 3 })

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { isBuiltinDataset, type BuiltinDataset } from './data/builtin-datasets.js'
 import type { ImageDataset } from './data/dataset.js'
-import { TrainError } from './errors.js'
+import { isTrainError, TrainError } from './errors.js'
 import { writeRunFile } from './io/run-files.js'
 import { RESUMABLE_OPTIONS, TRAIN_DEFAULTS, type ResolvedTrainOptions, type TrainOptions } from './options.js'
 
@@ -111,30 +111,30 @@ export async function writeRunConfig(dir: string, config: RunConfig): Promise<vo
   await writeRunFile(join(dir, RUN_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`)
 }
 
+/** What {@link resumeOptions} returns: the options to train on with, and the config.json they came from. */
+export interface ResumedRun {
+  options: TrainOptions
+  config: RunConfig
+}
+
 /**
- * The options to resume the run in `input.outDir` with: its config.json's, with the few that
- * `input` may change ({@link RESUMABLE_OPTIONS}) applied. A folder run's `dataset` may be given: the
- * folder its images have moved to (they must be the same images).
- * @throws TrainError `ERR_RESUME` when config.json is unreadable, or `input` sets an option the run fixes.
+ * The run in `input.outDir` to resume: its config.json, and the options to train on with, the
+ * config's with the few that `input` may change ({@link RESUMABLE_OPTIONS}) applied. A folder run's
+ * `dataset` may be given: the folder its images have moved to (they must be the same images).
+ * @throws TrainError `ERR_RESUME` when config.json is missing or unreadable, or `input` sets an option the run fixes.
  */
-export async function resumeOptions(input: TrainOptions): Promise<TrainOptions> {
+export async function resumeOptions(input: TrainOptions): Promise<ResumedRun> {
   const path = join(input.outDir, RUN_CONFIG_FILE)
   let config: RunConfig
   try {
-    config = JSON.parse(await readFile(path, 'utf8')) as RunConfig
+    config = await readRunConfig(input.outDir)
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? `${RUN_CONFIG_FILE} missing` : (err as Error).message
-    throw new TrainError(
-      'ERR_RESUME',
-      `${JSON.stringify(input.outDir)} has no run to resume (${why}): pass the directory of a run this trainer started, or start a new run without --resume.`,
-      { cause: err },
-    )
-  }
-  if (config?.format !== FORMAT || config.version !== VERSION) {
-    throw new TrainError(
-      'ERR_RESUME',
-      `${JSON.stringify(path)} is not a gan-train ${FORMAT} version ${VERSION}: it cannot be resumed by this trainer.`,
-    )
+    if (!isTrainError(err, 'ERR_RUN_CONFIG')) throw err
+    const message =
+      (err.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
+        ? `${JSON.stringify(input.outDir)} has no run to resume (${RUN_CONFIG_FILE} missing): pass the directory of a run this trainer started, or start a new run without --resume.`
+        : `cannot resume ${JSON.stringify(input.outDir)}: ${err.message.replace(/^\[gan-train\] /, '')}`
+    throw new TrainError('ERR_RESUME', message, { cause: err })
   }
   const allowed = new Set<string>(['outDir', 'resume', 'force', 'signal', 'onEvent', 'dataset', ...RESUMABLE_OPTIONS])
   for (const [key, value] of Object.entries(input)) {
@@ -172,7 +172,7 @@ export async function resumeOptions(input: TrainOptions): Promise<TrainOptions> 
     source = dataset.kind === 'folder' ? (moved ? (input.dataset as string) : dataset.path!) : dataset.kind
   }
   const changes = Object.fromEntries(RESUMABLE_OPTIONS.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]))
-  return {
+  const options: TrainOptions = {
     // A run started before the workers option trained in one thread: it continues so, unless told otherwise.
     workers: 1,
     ...config.options,
@@ -183,6 +183,7 @@ export async function resumeOptions(input: TrainOptions): Promise<TrainOptions> 
     signal: input.signal,
     onEvent: input.onEvent,
   }
+  return { options, config }
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -235,7 +236,43 @@ export function checkResumeSchedule(
   )
 }
 
-/** The config.json of the run in `dir`, as written. */
+/**
+ * The config.json of the run in `dir`, as written.
+ * @throws TrainError `ERR_RUN_CONFIG` when it is missing or unreadable (`cause`: the fs error), not
+ *   JSON, or not a gan-train config of this version.
+ */
 export async function readRunConfig(dir: string): Promise<RunConfig> {
-  return JSON.parse(await readFile(join(dir, RUN_CONFIG_FILE), 'utf8')) as RunConfig
+  const path = join(dir, RUN_CONFIG_FILE)
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    throw new TrainError(
+      'ERR_RUN_CONFIG',
+      `cannot read ${JSON.stringify(path)} (${code ?? (err as Error).message}): pass the outDir of a train() run.`,
+      {
+        cause: err,
+      },
+    )
+  }
+  let config: RunConfig
+  try {
+    config = JSON.parse(text) as RunConfig
+  } catch (err) {
+    throw new TrainError(
+      'ERR_RUN_CONFIG',
+      `${JSON.stringify(path)} is not JSON (${(err as Error).message}): it was not written by gan-train, or was cut short.`,
+      {
+        cause: err,
+      },
+    )
+  }
+  if (config?.format !== FORMAT || config.version !== VERSION) {
+    throw new TrainError(
+      'ERR_RUN_CONFIG',
+      `${JSON.stringify(path)} is not a gan-train ${FORMAT} version ${VERSION}: this trainer cannot read it.`,
+    )
+  }
+  return config
 }

@@ -11,7 +11,7 @@ import { buildDiscriminator, buildGenerator, checkImageSize, type DcganConfig } 
 import { createEma } from './models/ema.js'
 import { setStandingStats } from './models/standing-stats.js'
 import { resolveTrainOptions, type TrainOptions } from './options.js'
-import { buildRunConfig, checkResumeSchedule, checkSameData, readRunConfig, resumeOptions, writeRunConfig } from './run-config.js'
+import { buildRunConfig, checkResumeSchedule, checkSameData, resumeOptions, writeRunConfig } from './run-config.js'
 import { prepareRunDir } from './run-dir.js'
 import { buildRunManifest, readRunManifest } from './run-manifest.js'
 import { createSampleWriter, removeSamplesAfter } from './samples.js'
@@ -45,9 +45,10 @@ export interface TrainResult {
  *   `ERR_CHECKPOINT`, `ERR_WRITE`.
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
-  const opts = resolveTrainOptions(options?.resume === true ? await resumeOptions(options) : options)
+  const resumed = options?.resume === true ? await resumeOptions(options) : undefined
+  const opts = resolveTrainOptions(resumed?.options ?? options)
   await prepareRunDir(opts.outDir, opts)
-  const saved = opts.resume ? await readRunConfig(opts.outDir) : undefined
+  const saved = resumed?.config
   if (saved) checkResumeSchedule(opts, saved, (await readRunManifest(opts.outDir)).steps ?? 0)
   const { dataset: loaded, skipped } = await loadDataset(opts.data, opts.shape, opts.conditional)
   // A resumed folder run keeps its dataset's name (and so its model's) wherever the folder moved.
