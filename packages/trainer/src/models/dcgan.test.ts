@@ -312,6 +312,7 @@ describe('DCGAN family', () => {
     ['residual', 'nearest', 4],
     ['plain', 'transposed', 4],
     ['plain', 'transposed', 3],
+    ['plain', 'transposed', 2],
   ] as const)(
     "generatorPadding: 'reflect' (%s, %s, kernel %i): the same weights, every convolution mirrored, and the zero-padded image away from the border",
     (generatorBlocks, upsampling, kernelSize) => {

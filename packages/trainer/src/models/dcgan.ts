@@ -64,8 +64,9 @@ export interface DcganConfig {
    * from; `reflect`, the feature maps mirrored (CycleGAN's and pix2pixHD's generators): every 3×3
    * convolution becomes {@link ReflectionPadding2D}(1) → Conv2D(valid), and a transposed one
    * ReflectionPadding2D(1) → Conv2DTranspose(valid) → Cropping2D, which keeps `same`'s alignment
-   * while giving the border pixels as many inputs as the others. Same weights, same multiply-adds
-   * within a few per cent. The discriminator keeps zeros. @default 'zeros'
+   * while giving the border pixels as many inputs as the others. Same weights; the 3×3
+   * convolutions do the same multiply-adds, a transposed one also computes the rows it crops
+   * ((n + 2)² / n² of them on an n×n input). The discriminator keeps zeros. @default 'zeros'
    */
   generatorPadding?: GeneratorPadding
   /** Seed of the weight initialisers, so a run is repeatable. @default 1 */
@@ -199,10 +200,11 @@ function upsample(cfg: DcganConfig, args: ConvArgs): tfl.layers.Layer[] {
   if (cfg.upsampling === 'nearest') return [tfl.layers.upSampling2d({ size: [2, 2] }), ...conv3x3(cfg, args)]
   const k = cfg.kernelSize
   if (cfg.generatorPadding !== 'reflect') return [tfl.layers.conv2dTranspose({ ...args, kernelSize: k, strides: 2, padding: 'same' })]
-  // `same` crops the full output by floor((k − 2) / 2) before and the rest of k − 2 after; each
-  // mirrored input pixel adds 2 output pixels (the stride) on its side.
-  const before = 2 + Math.floor((k - 2) / 2)
-  const after = 2 + Math.ceil((k - 2) / 2)
+  // `same` crops the full output by floor((k − 2) / 2) before and the rest of k − 2 after (nothing
+  // below k = 2); each mirrored input pixel adds 2 output pixels (the stride) on its side.
+  const overlap = Math.max(k - 2, 0)
+  const before = 2 + Math.floor(overlap / 2)
+  const after = 2 + Math.ceil(overlap / 2)
   return [
     new ReflectionPadding2D({ padding: 1 }),
     tfl.layers.conv2dTranspose({ ...args, kernelSize: k, strides: 2, padding: 'valid' }),
