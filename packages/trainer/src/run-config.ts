@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { isBuiltinDataset, type BuiltinDataset } from './data/builtin-datasets.js'
 import type { ImageDataset } from './data/dataset.js'
 import { isTrainError, TrainError } from './errors.js'
-import { writeRunFile } from './io/run-files.js'
+import { readRunFile, writeRunFile } from './io/run-files.js'
 import { RESUMABLE_OPTIONS, TRAIN_DEFAULTS, type ResolvedTrainOptions, type TrainOptions } from './options.js'
 
 /** The resolved options of a run, relative to the run directory: what --resume trains on with. */
@@ -243,19 +243,7 @@ export function checkResumeSchedule(
  */
 export async function readRunConfig(dir: string): Promise<RunConfig> {
   const path = join(dir, RUN_CONFIG_FILE)
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    throw new TrainError(
-      'ERR_RUN_CONFIG',
-      `cannot read ${JSON.stringify(path)} (${code ?? (err as Error).message}): pass the outDir of a train() run.`,
-      {
-        cause: err,
-      },
-    )
-  }
+  const text = await readRunFile(path, 'ERR_RUN_CONFIG')
   let config: RunConfig
   try {
     config = JSON.parse(text) as RunConfig

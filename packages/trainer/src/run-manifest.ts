@@ -7,11 +7,10 @@ import {
   RUN_MANIFEST_VERSION,
   type RunManifest,
 } from 'gan-sdk/core'
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ImageDataset } from './data/dataset.js'
 import { TrainError } from './errors.js'
-import { writeRunFile } from './io/run-files.js'
+import { readRunFile, writeRunFile } from './io/run-files.js'
 import { DCGAN_RANGE } from './models/dcgan.js'
 import { LATENT_DISTRIBUTION } from './train-step.js'
 
@@ -75,17 +74,7 @@ export async function writeRunManifest(dir: string, manifest: RunManifest): Prom
  */
 export async function readRunManifest(dir: string): Promise<RunManifest> {
   const path = join(dir, RUN_MANIFEST_FILE)
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    throw new TrainError(
-      'ERR_RUN_MANIFEST',
-      `cannot read ${JSON.stringify(path)} (${code ?? (err as Error).message}): pass the outDir of a train() run.`,
-      { cause: err },
-    )
-  }
+  const text = await readRunFile(path, 'ERR_RUN_MANIFEST')
   try {
     return parseRunManifest(text, path)
   } catch (err) {

@@ -1,6 +1,19 @@
 import { writeFileAtomic, type WriteFileAtomicOptions } from '@gan-sdk/internal'
-import { appendFile } from 'node:fs/promises'
-import { TrainError } from '../errors.js'
+import { appendFile, readFile } from 'node:fs/promises'
+import { TrainError, type TrainErrorCode } from '../errors.js'
+
+/**
+ * Read one text file of a run.
+ * @throws TrainError with `code` naming the path and the fs error's code (the fs error as `cause`), when it cannot be read.
+ */
+export async function readRunFile(path: string, code: TrainErrorCode): Promise<string> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message
+    throw new TrainError(code, `cannot read ${JSON.stringify(path)} (${why}): pass the outDir of a train() run.`, { cause: err })
+  }
+}
 
 /**
  * Write one file of a run atomically (parent directories are created).
