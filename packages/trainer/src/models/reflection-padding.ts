@@ -15,6 +15,8 @@ type Shape = Array<number | null>
 export class ReflectionPadding2D extends tfl.layers.Layer {
   static className = 'ReflectionPadding2D'
   readonly padding: number
+  /** tf.mirrorPad, with mirrorPadGrad's gradient in place of TF.js's, which drops the copies' share. */
+  private readonly pad: (x: tf.Tensor) => tf.Tensor
 
   constructor(args: LayerArgs & { padding?: number } = {}) {
     super(args)
@@ -23,6 +25,16 @@ export class ReflectionPadding2D extends tfl.layers.Layer {
       throw new Error(`ReflectionPadding2D pads by a whole number of pixels ≥ 1, got ${padding}.`)
     }
     this.padding = padding
+    const pads: Array<[number, number]> = [
+      [0, 0],
+      [padding, padding],
+      [padding, padding],
+      [0, 0],
+    ]
+    this.pad = tf.customGrad((t) => ({
+      value: tf.mirrorPad(t as tf.Tensor4D, pads, 'reflect'),
+      gradFunc: (dy) => mirrorPadGrad(dy as tf.Tensor4D, padding),
+    })) as (x: tf.Tensor) => tf.Tensor
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -37,21 +49,7 @@ export class ReflectionPadding2D extends tfl.layers.Layer {
     if (x.shape[1] <= p || x.shape[2] <= p) {
       throw new Error(`ReflectionPadding2D "${this.name}" cannot mirror ${p} pixels of a ${x.shape[1]}×${x.shape[2]} input.`)
     }
-    // tf.mirrorPad, with mirrorPadGrad's gradient in place of TF.js's, which drops the copies' share.
-    const pad = tf.customGrad((t) => ({
-      value: tf.mirrorPad(
-        t as tf.Tensor4D,
-        [
-          [0, 0],
-          [p, p],
-          [p, p],
-          [0, 0],
-        ],
-        'reflect',
-      ),
-      gradFunc: (dy) => mirrorPadGrad(dy as tf.Tensor4D, p),
-    }))
-    return pad(x)
+    return this.pad(x)
   }
 
   override getConfig(): tf.serialization.ConfigDict {
