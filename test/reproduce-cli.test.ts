@@ -109,7 +109,7 @@ describe('the reproduce command', () => {
   it('answers unknown options and bad numbers with one line and exit 2, before training', () => {
     const unknown = reproduce('emoji', '--bogus')
     expect(unknown.status).toBe(2)
-    expect(unknown.stderr.trim()).toBe("[train:emoji] Unknown option '--bogus' (train:emoji --help lists the options).")
+    expect(unknown.stderr.trim()).toBe("[train:emoji] unknown option '--bogus' (train:emoji --help lists the options).")
     const bad = reproduce('mnist', '--steps', '1e3')
     expect(bad.status).toBe(2)
     expect(bad.stderr.trim()).toMatch(/^\[train:mnist\] --steps "1e3" is not a whole number/)

@@ -101,9 +101,9 @@ describe('gan-export CLI', () => {
   it.each([
     [['run'], '[gan-export] missing --out <file>: where to write the .onnx model (gan-export --help lists the options).'],
     [[], '[gan-export] missing <input>: a training run directory'],
-    [['run', '--out', 'x.onnx', '--bogus'], "[gan-export] Unknown option '--bogus'"],
+    [['run', '--out', 'x.onnx', '--bogus'], "[gan-export] unknown option '--bogus'"],
     [['run', 'extra', '--out', 'x.onnx'], '[gan-export] unexpected argument "extra" (gan-export --help lists the options).'],
-    [['run', '--out'], "[gan-export] Option '--out <value>' argument missing"],
+    [['run', '--out'], '[gan-export] --out needs a value'],
     [
       ['run', '--out', 'x.onnx', '--range', '-1,1'],
       '[gan-export] --range is followed by "-1,1", which reads as an option: give --range a value, or write --range=-1,1 if that is its value',

@@ -32,11 +32,11 @@ describe('parseFlags', () => {
 
   it('turns unknown options, missing values and extra arguments into UsageErrors', () => {
     expect(() => parseFlags(['--nmae', 'x'], spec)).toThrow(UsageError)
-    expect(() => parseFlags(['--name'], spec)).toThrow(/argument missing/)
+    expect(() => parseFlags(['--name'], spec)).toThrow(new UsageError('--name needs a value'))
     expect(() => parseFlags(['a', 'b'], spec, 1)).toThrow(new UsageError('unexpected argument "b"'))
     expect(() => parseFlags(['a'], spec)).toThrow(UsageError)
     // With positionals allowed, node adds advice on dash-prefixed positionals: cut, it misleads.
-    expect(() => parseFlags(['--x'], spec, 1)).toThrow(new UsageError("Unknown option '--x'"))
+    expect(() => parseFlags(['--x'], spec, 1)).toThrow(new UsageError("unknown option '--x'"))
     // A value starting with a dash reads as an option: one sentence that says how to pass it.
     expect(() => parseFlags(['--name', '-5'], spec)).toThrow(
       new UsageError('--name is followed by "-5", which reads as an option: give --name a value, or write --name=-5 if that is its value'),
@@ -74,9 +74,21 @@ describe('runCommand', () => {
 
   it('usage errors: one line naming --help, exit 2', async () => {
     const r = await run(async () => {
-      throw new UsageError("Unknown option '--x'")
+      throw new UsageError("unknown option '--x'")
     })
-    expect(r).toEqual({ status: 2, stdout: [], stderr: ["[tool] Unknown option '--x' (tool --help lists the options)."] })
+    expect(r).toEqual({ status: 2, stdout: [], stderr: ["[tool] unknown option '--x' (tool --help lists the options)."] })
+  })
+
+  it("a sub-command's usage errors name its own help", async () => {
+    const lines: string[] = []
+    const status = await runCommand(
+      async () => {
+        throw new UsageError('missing --seeds')
+      },
+      { tool: 'tool', help: 'tool bake --help', io: { stdout: () => {}, stderr: (l) => lines.push(l) } },
+    )
+    expect(status).toBe(2)
+    expect(lines).toEqual(['[tool] missing --seeds (tool bake --help lists the options).'])
   })
 
   it('coded errors print their own message; usage codes exit 2, the rest 1', async () => {

@@ -83,8 +83,11 @@ export function parseFlags<const T extends FlagSpec>(args: readonly string[], op
       )
     }
     // node's advice on dash-prefixed positionals only confuses a mistyped option: cut it.
-    const message = (err instanceof Error ? err.message : String(err)).replace(/\. To specify a positional argument[\s\S]*$/, '')
-    throw new UsageError(message, { cause: err })
+    // …and its capital: every other message after `[tool]` starts in lower case.
+    const message = (err instanceof Error ? err.message : String(err))
+      .replace(/\. To specify a positional argument[\s\S]*$/, '')
+      .replace(/^Option '(--[^' ]+) <value>' argument missing$/, '$1 needs a value')
+    throw new UsageError(message.charAt(0).toLowerCase() + message.slice(1), { cause: err })
   }
   if (parsed.positionals.length > positionals) {
     throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[positionals])}`)
@@ -100,6 +103,8 @@ export interface RunCommandOptions {
   json?: boolean
   /** Codes of the package's errors that mean the command line was wrong (exit 2), e.g. `ERR_INVALID_OPTION`. @default [] */
   usageCodes?: readonly string[]
+  /** The command line that lists the options, named after a usage error: a sub-command's own (`gan-sdk bake --help`). @default `${tool} --help` */
+  help?: string
 }
 
 /**
@@ -109,7 +114,7 @@ export interface RunCommandOptions {
  * unexpected error, still on one line.
  */
 export async function runCommand(command: () => Promise<ExitCode | void>, options: RunCommandOptions): Promise<ExitCode> {
-  const { tool, io, json = false, usageCodes = [] } = options
+  const { tool, io, json = false, usageCodes = [], help = `${tool} --help` } = options
   try {
     return (await command()) ?? 0
   } catch (err) {
@@ -117,7 +122,7 @@ export async function runCommand(command: () => Promise<ExitCode | void>, option
     let message: string
     let status: ExitCode = 1
     if (err instanceof UsageError) {
-      message = `[${tool}] ${err.message} (${tool} --help lists the options).`
+      message = `[${tool}] ${err.message} (${help} lists the options).`
       status = 2
     } else if (code !== undefined && err instanceof Error) {
       message = err.message

@@ -7,7 +7,7 @@ describe('checkBatchSize', () => {
   it('accepts the usual batches, refuses one larger than the dataset or than memory, saying the largest that fits', () => {
     expect(() => checkBatchSize(64, 8000, reference, 'auto')).not.toThrow()
     expect(() => checkBatchSize(100_000, 8000, reference, 'auto')).toThrow(
-      '[gan-train] batchSize 100000 is larger than the dataset (8000 images): use at most --batch-size 8000 (64 is usual).',
+      '[gan-train] a batch of 100000 images is larger than the dataset (8000 images): pass a batch size of at most 8000 (--batch-size 8000, or batchSize: 8000).',
     )
     const big = {
       ...reference,

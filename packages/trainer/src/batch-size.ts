@@ -120,7 +120,7 @@ export function checkBatchSize(
   if (batchSize > datasetSize) {
     throw new TrainError(
       'ERR_INVALID_OPTION',
-      `batchSize ${batchSize} is larger than the dataset (${datasetSize} images): use at most --batch-size ${datasetSize} (64 is usual).`,
+      `a batch of ${batchSize} images is larger than the dataset (${datasetSize} images): pass a batch size of at most ${datasetSize} (--batch-size ${datasetSize}, or batchSize: ${datasetSize}).`,
     )
   }
   const native = backend === 'tfjs-node' || backend === 'tfjs-node-gpu'

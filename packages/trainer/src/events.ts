@@ -35,4 +35,5 @@ export type TrainEvent =
   | { type: 'step'; step: number; totalSteps: number; dLoss: number; gLoss: number; imagesPerSec: number; elapsedSec: number }
   | { type: 'sample'; step: number; path: string }
   | { type: 'checkpoint'; step: number; dir: string }
-  | { type: 'done'; steps: number; elapsedSec: number; outDir: string }
+  /** The run ended: `steps` equals `totalSteps` when it finished, fewer when stopped (`signal`). */
+  | { type: 'done'; steps: number; totalSteps: number; elapsedSec: number; outDir: string }

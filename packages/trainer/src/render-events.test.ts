@@ -24,7 +24,7 @@ const EVENTS: TrainEvent[] = [
   { type: 'step', step: 2, totalSteps: 4, dLoss: 1.23456, gLoss: 0.5, imagesPerSec: 80, elapsedSec: 0.2 },
   { type: 'sample', step: 4, path: 'runs/x/samples/step-000004.png' },
   { type: 'checkpoint', step: 4, dir: 'runs/x' },
-  { type: 'done', steps: 4, elapsedSec: 0.41, outDir: 'runs/x' },
+  { type: 'done', steps: 4, totalSteps: 4, elapsedSec: 0.41, outDir: 'runs/x' },
 ]
 
 function render(options: EventRendererOptions) {
@@ -47,6 +47,13 @@ describe('createEventRenderer', () => {
       'checkpoint @ step 4: runs/x',
       'done: 4 steps in 0.4 s → runs/x',
     ])
+  })
+
+  it('says a run stopped before its last step stopped, not done', () => {
+    const lines: string[] = []
+    const renderer = createEventRenderer({ stdout: (l) => lines.push(l), stderr: () => {} }, {})
+    renderer.onEvent({ type: 'done', steps: 5, totalSteps: 3000, elapsedSec: 4.04, outDir: 'runs/x' })
+    expect(lines).toEqual(['stopped at step 5 of 3000 after 4.0 s → runs/x'])
   })
 
   it("names the wasm kernels, and why ONNX Runtime's are not used when onnxruntime-node did not load", () => {

@@ -80,7 +80,11 @@ export function createEventRenderer(io: CliIo, options: EventRendererOptions = {
         break
       case 'done':
         bar?.clear()
-        io.stdout(`done: ${event.steps} steps in ${event.elapsedSec.toFixed(1)} s → ${event.outDir}`)
+        io.stdout(
+          event.steps < event.totalSteps
+            ? `stopped at step ${event.steps} of ${event.totalSteps} after ${event.elapsedSec.toFixed(1)} s → ${event.outDir}`
+            : `done: ${event.steps} steps in ${event.elapsedSec.toFixed(1)} s → ${event.outDir}`,
+        )
         break
     }
   }

@@ -245,9 +245,9 @@ describe('gan-train CLI', () => {
     ],
     [['--out', ''], '[gan-train] --out "" is empty: pass a directory path, or leave the flag out.'],
     [['--name', ''], '[gan-train] --name "" is empty'],
-    [['--stpes', '5'], "[gan-train] Unknown option '--stpes'"],
-    [['--fast-kernels'], "[gan-train] Unknown option '--fast-kernels'"],
-    [['--steps'], "[gan-train] Option '--steps <value>' argument missing (gan-train --help lists the options)."],
+    [['--stpes', '5'], "[gan-train] unknown option '--stpes'"],
+    [['--fast-kernels'], "[gan-train] unknown option '--fast-kernels'"],
+    [['--steps'], '[gan-train] --steps needs a value (gan-train --help lists the options).'],
     [['mnist', 'extra'], '[gan-train] unexpected argument "extra" (gan-train --help lists the options).'],
   ])('%j is a usage error: exit 2, one line, nothing written', async (argv, message) => {
     const dir = await mkdtemp(join(tmpdir(), 'gan-train-cli-'))
@@ -265,7 +265,7 @@ describe('gan-train CLI', () => {
     expect(r.code).toBe(2)
     expect(r.stdout).toEqual(['data: mnist, 8000 images at 28×28×1'])
     expect(r.stderr).toEqual([
-      '[gan-train] batchSize 100000 is larger than the dataset (8000 images): use at most --batch-size 8000 (64 is usual).',
+      '[gan-train] a batch of 100000 images is larger than the dataset (8000 images): pass a batch size of at most 8000 (--batch-size 8000, or batchSize: 8000).',
     ])
     await expect(readdir(out)).rejects.toThrow('ENOENT')
   })
@@ -324,6 +324,7 @@ describe('gan-train CLI', () => {
     ])
     const events = r.stdout.map((l) => JSON.parse(l) as { type: string })
     expect(events.map((e) => e.type)).toEqual(['data', 'backend', 'start', 'progress', 'step', 'sample', 'checkpoint', 'done'])
+    expect(events.at(-1)).toMatchObject({ type: 'done', steps: 1, totalSteps: 1000 })
     expect(JSON.parse(await readFile(join(out, 'gan.json'), 'utf8'))).toMatchObject({ steps: 1 })
   })
 

@@ -63,7 +63,7 @@ describe('train', () => {
     expect(events[0]).toMatchObject({ type: 'data', name: 'squares', count: 40, classes: [], skipped: 0 })
     expect(events[1]).toMatchObject({ type: 'backend', backend: 'wasm' })
     expect(events.filter((e) => e.type === 'progress').map((e) => (e as { step: number }).step)).toEqual([1, 2, 3, 4, 5, 6])
-    expect(events.at(-1)).toMatchObject({ type: 'done', steps: 6 })
+    expect(events.at(-1)).toMatchObject({ type: 'done', steps: 6, totalSteps: 6 })
     expect(events.filter((e) => e.type === 'step').map((e) => (e as { step: number }).step)).toEqual([2, 4, 6])
 
     const metrics = await readMetrics(outDir)

@@ -184,7 +184,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 
     // Stopped while starting up: nothing was trained, so nothing is written (or overwritten).
     if (opts.signal?.aborted) {
-      opts.onEvent({ type: 'done', steps: startStep, elapsedSec: checkpoint?.elapsedSec ?? 0, outDir: opts.outDir })
+      opts.onEvent({ type: 'done', steps: startStep, totalSteps: opts.steps, elapsedSec: checkpoint?.elapsedSec ?? 0, outDir: opts.outDir })
       return { outDir: opts.outDir, steps: startStep, startStep, backend: backend.name, elapsedSec: 0, imagesPerSec: 0 }
     }
     await writeRunConfig(opts.outDir, config)
@@ -240,7 +240,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (done % opts.sampleEvery !== 0) await writeSample(done)
       if (done % opts.checkpointEvery !== 0 || done === opts.steps) await save(done, elapsedSec)
     }
-    opts.onEvent({ type: 'done', steps: done, elapsedSec, outDir: opts.outDir })
+    opts.onEvent({ type: 'done', steps: done, totalSteps: opts.steps, elapsedSec, outDir: opts.outDir })
     const seconds = sessionSec()
     return {
       outDir: opts.outDir,

@@ -52,13 +52,13 @@ describe('gan-sdk bake', () => {
   })
 
   it.each([
-    [['bake', '--out', 'x'], '[gan-sdk] missing --seeds: which seeds to bake, e.g. --seeds 0-99 (gan-sdk --help lists the options).'],
+    [['bake', '--out', 'x'], '[gan-sdk] missing --seeds: which seeds to bake, e.g. --seeds 0-99 (gan-sdk bake --help lists the options).'],
     [['bake', '--seeds', '1'], '[gan-sdk] missing --out'],
     [['bake', '--seeds', '1', '--out', 'x', '--size', '12px'], '[gan-sdk] --size "12px" is invalid: pass a positive integer.'],
     [['bake', '--seeds', '1', '--out', 'x', '--truncation', '1.5'], '[gan-sdk] --truncation "1.5" is invalid'],
     [['bake', '--seeds', '1', '--out', 'x', '--format', 'gif'], '[gan-sdk] format "gif" is unknown'],
     [['bake', '--seeds', '9-1', '--out', 'x'], '[gan-sdk] seed range "9-1" is invalid'],
-    [['bake', '--seeds', '1', '--out', 'x', '--sede', '1'], "[gan-sdk] Unknown option '--sede'"],
+    [['bake', '--seeds', '1', '--out', 'x', '--sede', '1'], "[gan-sdk] unknown option '--sede'"],
     [['bake', 'merge', 'a'], '[gan-sdk] missing --out'],
   ])('%j is a usage error: exit 2, one line', async (argv, message) => {
     const r = await cli(...argv)

@@ -113,11 +113,11 @@ describe('gan-sdk CLI', () => {
       '[gan-sdk] --seed "cat" is a string, and string seeds name one image, so --count must be 1 (got 2)',
     ],
     [['generate', '--out', ''], '[gan-sdk] --out "" is empty'],
-    [['generate', '--sede', '1'], "[gan-sdk] Unknown option '--sede' (gan-sdk --help lists the options)."],
-    [['info', '--seed', '1'], "[gan-sdk] Unknown option '--seed'"],
+    [['generate', '--sede', '1'], "[gan-sdk] unknown option '--sede' (gan-sdk --help lists the options)."],
+    [['info', '--seed', '1'], "[gan-sdk] unknown option '--seed'"],
     [
       ['generate', 'extra'],
-      "[gan-sdk] Unexpected argument 'extra'. This command does not take positional arguments (gan-sdk --help lists the options).",
+      "[gan-sdk] unexpected argument 'extra'. This command does not take positional arguments (gan-sdk --help lists the options).",
     ],
     [['make'], '[gan-sdk] unknown command "make": use generate, bake or info (gan-sdk --help lists the options).'],
   ])('%j is a usage error: exit 2, one [gan-sdk] line, nothing written', async (argv, message) => {

@@ -123,7 +123,13 @@ export async function runCli(argv: readonly string[], io: CliIo, options: { term
         throw new UsageError(`unknown command ${describeValue(command)}: use generate, bake or info`)
       }
     },
-    { tool: 'gan-sdk', io, json, usageCodes: ['ERR_INVALID_OPTION', 'ERR_INVALID_SEED', 'ERR_INVALID_LABEL'] },
+    {
+      tool: 'gan-sdk',
+      io,
+      json,
+      usageCodes: ['ERR_INVALID_OPTION', 'ERR_INVALID_SEED', 'ERR_INVALID_LABEL'],
+      ...(command === 'bake' ? { help: 'gan-sdk bake --help' } : {}),
+    },
   )
 }
 

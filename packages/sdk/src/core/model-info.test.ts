@@ -179,6 +179,14 @@ describe('readModelInfo', () => {
     }
   })
 
+  it("says a TF.js model.json or a run's gan.json is exported first", () => {
+    for (const text of ['{"format":"layers-model","modelTopology":{}}', '\n  {"format":"gan-sdk-run"}']) {
+      const err = errorOf(() => readModelInfo(new TextEncoder().encode(text)))
+      expect(err.code).toBe('ERR_MODEL_FORMAT')
+      expect(err.message).toMatch(/ is JSON, not an ONNX model: .*`gan-export <run dir> --out model\.onnx`/)
+    }
+  })
+
   it('rejects invalid gan.* metadata with ERR_MODEL_CONTRACT', () => {
     expect(errorOf(() => readModelInfo(tinyGenerator({ metadata: { layout: 'HWC' as never } }))).code).toBe('ERR_MODEL_CONTRACT')
   })

@@ -193,6 +193,13 @@ function labelTensorCheck(label: string, value: ValueInfoProto): void {
 }
 
 function parseModel(bytes: Uint8Array, label: string): ModelProto {
+  // A TF.js model.json or a run's gan.json: the trainer's output, one export short of a generator.
+  if (isJsonObject(bytes)) {
+    throw new GanError(
+      'ERR_MODEL_FORMAT',
+      `${label} is JSON, not an ONNX model: a TF.js model (model.json) or a training run's gan.json is exported to ONNX first, \`gan-export <run dir> --out model.onnx\` (@gan-sdk/exporter); load the .onnx file.`,
+    )
+  }
   try {
     return fromBinary(ModelProtoSchema, bytes)
   } catch (err) {
@@ -202,6 +209,12 @@ function parseModel(bytes: Uint8Array, label: string): ModelProto {
       { cause: err },
     )
   }
+}
+
+/** Whether `bytes` starts, past any whitespace, with `{`: no ONNX file does (its first byte is a protobuf field tag, 0x08 for ir_version). */
+function isJsonObject(bytes: Uint8Array): boolean {
+  const first = bytes.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09)
+  return first === 0x7b
 }
 
 /** NCHW when dimension 1 looks like channels and the last does not; otherwise TF-style NHWC (docs/model-format.md). */

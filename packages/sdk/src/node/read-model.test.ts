@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -30,6 +31,20 @@ describe('readModelFile', () => {
     expect((await rejectionOf(readModelFile('mnst'))).message).toBe(
       `[gan-sdk] model file "mnst" does not exist: pass the path of a .onnx generator or a bundled model's name (${Object.keys(BUNDLED_MODELS).join(', ')}).`,
     )
+  })
+
+  it('a training run given as the model says to export it first', async () => {
+    const run = await mkdtemp(join(tmpdir(), 'gan-run-'))
+    try {
+      await writeFile(join(run, 'gan.json'), '{}')
+      const err = await rejectionOf(readModelFile(run))
+      expect(err.code).toBe('ERR_MODEL_NOT_FOUND')
+      expect(err.message).toBe(
+        `[gan-sdk] model file ${JSON.stringify(run)} is a training run (it holds gan.json), not a generator: export it to ONNX first, \`gan-export ${run} --out model.onnx\` (@gan-sdk/exporter), and load model.onnx.`,
+      )
+    } finally {
+      await rm(run, { recursive: true })
+    }
   })
 
   it.each(Object.keys(BUNDLED_MODELS))('a missing bundled model (%s) says how to get it, for its URL or an equal one', async (name) => {

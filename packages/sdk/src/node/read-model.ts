@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises'
+import { access, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { BUNDLED_MODELS, bundledModelName } from '../bundled-model.js'
 import { GanError } from '../core/errors.js'
 import { parseKnownModel, type KnownModel } from '../core/known-model.js'
+import { RUN_MANIFEST_FILE } from '../core/run-manifest.js'
 
 /**
  * The bytes of a model given by path, file: URL, or http(s) URL (a URL object or a string starting
@@ -31,6 +33,13 @@ export async function readModelFile(source: string | URL): Promise<Uint8Array> {
         { cause: err },
       )
     }
+    if (code === 'EISDIR' && (await isTrainingRun(path))) {
+      throw new GanError(
+        'ERR_MODEL_NOT_FOUND',
+        `model file ${JSON.stringify(path)} is a training run (it holds ${RUN_MANIFEST_FILE}), not a generator: export it to ONNX first, \`gan-export ${path} --out model.onnx\` (@gan-sdk/exporter), and load model.onnx.`,
+        { cause: err },
+      )
+    }
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(err)})`
     // A bare word (`mnst`) was more likely meant as a bundled model's name than as a file.
     const names = Object.keys(BUNDLED_MODELS)
@@ -39,6 +48,14 @@ export async function readModelFile(source: string | URL): Promise<Uint8Array> {
       cause: err,
     })
   }
+}
+
+/** Whether `dir` is a gan-train run directory: one holding the run manifest. */
+async function isTrainingRun(dir: string): Promise<boolean> {
+  return access(join(dir, RUN_MANIFEST_FILE)).then(
+    () => true,
+    () => false,
+  )
 }
 
 async function fetchModel(url: URL): Promise<Uint8Array> {
