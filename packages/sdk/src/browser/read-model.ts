@@ -1,4 +1,5 @@
 import { GanError } from '../core/errors.js'
+import { modelResponseBytes } from '../core/model-response.js'
 
 /** The bytes of a model at a URL (or a path relative to the page), fetched; ERR_MODEL_NOT_FOUND when it cannot be. */
 export async function fetchModel(source: string | URL): Promise<Uint8Array> {
@@ -13,10 +14,5 @@ export async function fetchModel(source: string | URL): Promise<Uint8Array> {
       { cause: err },
     )
   }
-  if (!response.ok)
-    throw new GanError(
-      'ERR_MODEL_NOT_FOUND',
-      `model URL ${JSON.stringify(url)} answered HTTP ${response.status} ${response.statusText}: check the address.`,
-    )
-  return new Uint8Array(await response.arrayBuffer())
+  return modelResponseBytes(url, response)
 }

@@ -131,6 +131,6 @@ describe('fallback reasons', () => {
       return { run: async (_l, batch) => new Float32Array(batch * 4), release: async () => {} }
     }
     const opened = await openOnDevice(p, bytes, model, choice())
-    expect(opened.fallbacks).toEqual([{ device: 'webgpu', reason: 'Failed to get a WebGPU adapter: No supported adapters.' }])
+    expect(opened.fallbacks).toEqual([{ device: 'webgpu', reason: 'Failed to get a WebGPU adapter: No supported adapters' }])
   })
 })

@@ -139,5 +139,6 @@ function messageOf(err: unknown): string {
   const root = err instanceof GanError && err.cause instanceof Error ? err.cause : err
   const text = root instanceof GanError ? root.detail : root instanceof Error ? root.message : String(root)
   const line = text.split('\n')[0]!.trim()
-  return line.replace(/^\/\S+:\d+ .*? was false\. /, '')
+  // Without its full stop: the reason is quoted inside gan-sdk's own sentences.
+  return line.replace(/^\/\S+:\d+ .*? was false\. /, '').replace(/\.+$/, '')
 }

@@ -61,10 +61,13 @@ describe('readModelFile', () => {
     }
   })
 
-  it('fetches http(s) URLs, given as URL objects or strings; a failed fetch or a non-2xx answer is ERR_MODEL_NOT_FOUND', async () => {
+  it('fetches http(s) URLs, given as URL objects or strings; a failed fetch, a non-2xx answer or an HTML page is ERR_MODEL_NOT_FOUND', async () => {
     const model = new Uint8Array([1, 2, 3, 4])
     const server = createServer((req, res) => {
       if (req.url === '/m.onnx') res.end(model)
+      // A single-page app's host: every path it lacks is its index page.
+      else if (req.url === '/spa/m.onnx')
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>app</title>')
       else res.writeHead(404, 'Not Found').end()
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -75,6 +78,9 @@ describe('readModelFile', () => {
       expect((await rejectionOf(readModelFile(`${base}/gone.onnx`))).message).toBe(
         `[gan-sdk] model URL "${base}/gone.onnx" answered HTTP 404 Not Found: check the address.`,
       )
+      const page = await rejectionOf(readModelFile(`${base}/spa/m.onnx`))
+      expect(page.code).toBe('ERR_MODEL_NOT_FOUND')
+      expect(page.message).toMatch(/^\[gan-sdk\] model URL ".*\/spa\/m\.onnx" answered with an HTML page, not a model: /)
     } finally {
       await new Promise((resolve) => server.close(resolve))
     }

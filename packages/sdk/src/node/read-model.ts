@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { BUNDLED_MODELS, bundledModelName } from '../bundled-model.js'
 import { GanError } from '../core/errors.js'
 import { parseKnownModel, type KnownModel } from '../core/known-model.js'
+import { modelResponseBytes } from '../core/model-response.js'
 import { RUN_MANIFEST_FILE } from '../core/run-manifest.js'
 
 /**
@@ -70,13 +71,7 @@ async function fetchModel(url: URL): Promise<Uint8Array> {
       { cause: err },
     )
   }
-  if (!response.ok) {
-    throw new GanError(
-      'ERR_MODEL_NOT_FOUND',
-      `model URL ${JSON.stringify(url.href)} answered HTTP ${response.status} ${response.statusText}: check the address.`,
-    )
-  }
-  return new Uint8Array(await response.arrayBuffer())
+  return modelResponseBytes(url.href, response)
 }
 
 /** What the build recorded beside a bundled model (`assets/<name>.json`); undefined for any other source, or a missing or unreadable record. */

@@ -45,6 +45,8 @@ describe('ganSdk()', () => {
     const err = await rejectionOf(Promise.resolve((plugin.load as Hook).call({}, id)))
     expect(err.code).toBe('ERR_INVALID_LABEL')
     expect(err.message).toMatch(/^\[gan-sdk\] gan:mnist\?seeds=1&labels=cat: label "cat" is not a class of this model/)
+    expect(err.cause).toBeUndefined() // Vite prints a cause's stack, and its causes', under the message
+
     // A relative model: the import as written in the page's code, not the resolved path.
     const relative = (plugin.resolveId as Hook)('gan:./missing.onnx?seeds=1', join(tmpdir(), 'src', 'main.js')) as string
     expect((await rejectionOf(Promise.resolve((plugin.load as Hook).call({}, relative)))).message).toMatch(

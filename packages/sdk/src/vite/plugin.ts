@@ -63,9 +63,10 @@ export default function ganSdk(options: GanVitePluginOptions = {}): Plugin {
       const key = sha256Hex(id).slice(0, 16)
       const outDir = join(cacheDir(), 'vite', key)
       const { images } = await bake({ ...bakeOptions, model, outDir, cacheDir: join(cacheDir(), 'bake') }).catch((err: unknown) => {
-        // Say which import failed: a page may have many.
+        // Say which import failed: a page may have many. Without the cause, whose stack (and its
+        // causes' stacks) Vite would print under the message, which already says what and how to fix.
         if (!(err instanceof GanError)) throw err
-        throw new GanError(err.code, `${written.get(id) ?? id.slice(1)}: ${err.detail}`, { cause: err })
+        throw new GanError(err.code, `${written.get(id) ?? id.slice(1)}: ${err.detail}`)
       })
       if (model.startsWith('/')) this.addWatchFile(model)
       const entries = await Promise.all(
