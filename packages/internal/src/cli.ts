@@ -39,6 +39,11 @@ export class UsageError extends Error {
   readonly code = 'ERR_INVALID_OPTION'
 }
 
+/** `text` as one shell word, for a command a message tells the user to run: as it is when plain, else in single quotes. */
+export function shellWord(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`
+}
+
 /**
  * A flag's number as written plainly: digits only when `integer`, else a decimal (`0.5`, `.5`,
  * `2e-4`). Anything else (`0x10`, `1_000`, `Infinity`, `''`, `' 1'`), which `Number()` would
@@ -87,6 +92,10 @@ export function parseFlags<const T extends FlagSpec>(args: readonly string[], op
     const message = (err instanceof Error ? err.message : String(err))
       .replace(/\. To specify a positional argument[\s\S]*$/, '')
       .replace(/^Option '(--[^' ]+) <value>' argument missing$/, '$1 needs a value')
+      .replace(
+        /^Unexpected argument '(.*)'\. This command does not take positional arguments$/,
+        (_, arg: string) => `unexpected argument ${JSON.stringify(arg)}`,
+      )
     throw new UsageError(message.charAt(0).toLowerCase() + message.slice(1), { cause: err })
   }
   if (parsed.positionals.length > positionals) {

@@ -11,5 +11,15 @@ export {
   type WriteFileAtomicOptions,
 } from './atomic-write.js'
 export { readLayersModelFiles, writeLayersModelFiles, LayersModelFilesError, MODEL_JSON, WEIGHTS_BIN } from './layers-model-files.js'
-export { parseFlags, plainNumber, processIo, runCommand, UsageError, type CliIo, type ExitCode, type RunCommandOptions } from './cli.js'
+export {
+  parseFlags,
+  plainNumber,
+  processIo,
+  runCommand,
+  shellWord,
+  UsageError,
+  type CliIo,
+  type ExitCode,
+  type RunCommandOptions,
+} from './cli.js'
 export { createLiveLine, formatDuration, type LiveLine, type Terminal } from './live-line.js'

@@ -69,7 +69,7 @@ describe('checkBatchSize', () => {
     expect(() => checkBatchSize(fits, 100_000, big, 'wasm')).not.toThrow()
     expect(() => checkBatchSize(fits + 1, 100_000, big, 'wasm')).toThrow(
       new RegExp(
-        `needs about .* GB per step at 128×128×3, more than the 3\\.0 GB the wasm backend can address: use at most --batch-size ${fits}\\.$`,
+        `needs about .* GB per step at 128×128×3, more than the 3\\.0 GB the wasm backend can address: pass a batch size of at most ${fits} \\(--batch-size ${fits}, or batchSize: ${fits}\\)\\.$`,
       ),
     )
   })

@@ -128,9 +128,10 @@ export function checkBatchSize(
   const perImage = stepBytesPerImage(cfg)
   if (batchSize * perImage > budget) {
     const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GB`
+    const fits = Math.floor(budget / perImage)
     throw new TrainError(
       'ERR_INVALID_OPTION',
-      `batchSize ${batchSize} needs about ${gb(batchSize * perImage)} per step at ${cfg.width}×${cfg.height}×${cfg.channels}, more than the ${gb(budget)} ${native ? 'this machine can spare' : 'the wasm backend can address'}: use at most --batch-size ${Math.floor(budget / perImage)}.`,
+      `a batch of ${batchSize} images needs about ${gb(batchSize * perImage)} per step at ${cfg.width}×${cfg.height}×${cfg.channels}, more than the ${gb(budget)} ${native ? 'this machine can spare' : 'the wasm backend can address'}: pass a batch size of at most ${fits} (--batch-size ${fits}, or batchSize: ${fits}).`,
     )
   }
 }

@@ -62,7 +62,7 @@ describe('gan-train eval', () => {
       ['eval', 'x.onnx', '--truncation', '1.5'],
       '[gan-train] truncation 1.5 is invalid: pass ψ in (0, 1], e.g. 0.7 (1 turns truncation off).',
     ],
-    [['eval', 'x.onnx', '--bogus'], "[gan-train] unknown option '--bogus'"],
+    [['eval', 'x.onnx', '--bogus'], "[gan-train] unknown option '--bogus' (gan-train eval --help lists the options)."],
   ])('%j is a usage error: exit 2, one line', async (argv, message) => {
     const r = await cli(...argv)
     expect(r.code).toBe(2)

@@ -1,4 +1,4 @@
-import { parseFlags, runCommand, type CliIo, type ExitCode } from '@gan-sdk/internal'
+import { parseFlags, runCommand, shellWord, type CliIo, type ExitCode } from '@gan-sdk/internal'
 import { BACKEND_NAMES } from './backend/ladder.js'
 import { COLOR_PARTS, WHOLE_POLICIES } from './augment/diff-augment.js'
 import { DATASET_DEFAULTS, TRAIN_DEFAULTS } from './options.js'
@@ -146,11 +146,6 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
       }
       return 0
     },
-    { tool: 'gan-train', io, json, usageCodes: ['ERR_INVALID_OPTION'] },
+    { tool: 'gan-train', io, json, usageCodes: ['ERR_INVALID_OPTION'], ...(argv[0] === 'eval' ? { help: 'gan-train eval --help' } : {}) },
   )
-}
-
-/** `text` as one shell word: as it is when plain, else in single quotes. */
-function shellWord(text: string): string {
-  return /^[\w./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`
 }

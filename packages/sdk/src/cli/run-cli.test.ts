@@ -115,10 +115,7 @@ describe('gan-sdk CLI', () => {
     [['generate', '--out', ''], '[gan-sdk] --out "" is empty'],
     [['generate', '--sede', '1'], "[gan-sdk] unknown option '--sede' (gan-sdk --help lists the options)."],
     [['info', '--seed', '1'], "[gan-sdk] unknown option '--seed'"],
-    [
-      ['generate', 'extra'],
-      "[gan-sdk] unexpected argument 'extra'. This command does not take positional arguments (gan-sdk --help lists the options).",
-    ],
+    [['generate', 'extra'], '[gan-sdk] unexpected argument "extra" (gan-sdk --help lists the options).'],
     [['make'], '[gan-sdk] unknown command "make": use generate, bake or info (gan-sdk --help lists the options).'],
   ])('%j is a usage error: exit 2, one [gan-sdk] line, nothing written', async (argv, message) => {
     const { dir } = await workspace()

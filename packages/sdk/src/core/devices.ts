@@ -127,7 +127,8 @@ async function tryDevice(
       if (err instanceof GanError) throw err
       throw new GanError('ERR_INFERENCE', `the model failed its first run on ${device}: ${messageOf(err)}`, { cause: err })
     }
-    return { device, reason: messageOf(err) }
+    // Without its full stop: the reason is quoted inside gan-sdk's own sentences.
+    return { device, reason: messageOf(err).replace(/\.+$/, '') }
   }
 }
 
@@ -139,6 +140,5 @@ function messageOf(err: unknown): string {
   const root = err instanceof GanError && err.cause instanceof Error ? err.cause : err
   const text = root instanceof GanError ? root.detail : root instanceof Error ? root.message : String(root)
   const line = text.split('\n')[0]!.trim()
-  // Without its full stop: the reason is quoted inside gan-sdk's own sentences.
-  return line.replace(/^\/\S+:\d+ .*? was false\. /, '').replace(/\.+$/, '')
+  return line.replace(/^\/\S+:\d+ .*? was false\. /, '')
 }

@@ -183,7 +183,7 @@ describe('readModelInfo', () => {
     for (const text of ['{"format":"layers-model","modelTopology":{}}', '\n  {"format":"gan-sdk-run"}']) {
       const err = errorOf(() => readModelInfo(new TextEncoder().encode(text)))
       expect(err.code).toBe('ERR_MODEL_FORMAT')
-      expect(err.message).toMatch(/ is JSON, not an ONNX model: .*`gan-export <run dir> --out model\.onnx`/)
+      expect(err.message).toMatch(/ is JSON, not an ONNX model: .*`gan-export <run folder or model\.json> --out model\.onnx`/)
     }
   })
 

@@ -197,7 +197,7 @@ function parseModel(bytes: Uint8Array, label: string): ModelProto {
   if (isJsonObject(bytes)) {
     throw new GanError(
       'ERR_MODEL_FORMAT',
-      `${label} is JSON, not an ONNX model: a TF.js model (model.json) or a training run's gan.json is exported to ONNX first, \`gan-export <run dir> --out model.onnx\` (@gan-sdk/exporter); load the .onnx file.`,
+      `${label} is JSON, not an ONNX model: export a training run (the folder of its gan.json) or a TF.js model.json to ONNX first, \`gan-export <run folder or model.json> --out model.onnx\` (@gan-sdk/exporter), and load the .onnx file.`,
     )
   }
   try {

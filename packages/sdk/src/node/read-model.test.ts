@@ -1,5 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -34,16 +34,18 @@ describe('readModelFile', () => {
   })
 
   it('a training run given as the model says to export it first', async () => {
-    const run = await mkdtemp(join(tmpdir(), 'gan-run-'))
+    // A name the shell must quote: the command in the message is one to paste.
+    const run = join(await mkdtemp(join(tmpdir(), 'gan-run-')), "Jo's run")
     try {
+      await mkdir(run)
       await writeFile(join(run, 'gan.json'), '{}')
       const err = await rejectionOf(readModelFile(run))
-      expect(err.code).toBe('ERR_MODEL_NOT_FOUND')
+      expect(err.code).toBe('ERR_MODEL_FORMAT')
       expect(err.message).toBe(
-        `[gan-sdk] model file ${JSON.stringify(run)} is a training run (it holds gan.json), not a generator: export it to ONNX first, \`gan-export ${run} --out model.onnx\` (@gan-sdk/exporter), and load model.onnx.`,
+        `[gan-sdk] model file ${JSON.stringify(run)} is a training run (it holds gan.json), not a generator: export it to ONNX first, \`gan-export '${run.replace("'", "'\\''")}' --out model.onnx\` (@gan-sdk/exporter), and load model.onnx.`,
       )
     } finally {
-      await rm(run, { recursive: true })
+      await rm(dirname(run), { recursive: true })
     }
   })
 

@@ -1,3 +1,4 @@
+import { shellWord } from '@gan-sdk/internal'
 import { access, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -36,8 +37,8 @@ export async function readModelFile(source: string | URL): Promise<Uint8Array> {
     }
     if (code === 'EISDIR' && (await isTrainingRun(path))) {
       throw new GanError(
-        'ERR_MODEL_NOT_FOUND',
-        `model file ${JSON.stringify(path)} is a training run (it holds ${RUN_MANIFEST_FILE}), not a generator: export it to ONNX first, \`gan-export ${path} --out model.onnx\` (@gan-sdk/exporter), and load model.onnx.`,
+        'ERR_MODEL_FORMAT',
+        `model file ${JSON.stringify(path)} is a training run (it holds ${RUN_MANIFEST_FILE}), not a generator: export it to ONNX first, \`gan-export ${shellWord(path)} --out model.onnx\` (@gan-sdk/exporter), and load model.onnx.`,
         { cause: err },
       )
     }
