@@ -88,7 +88,7 @@ export function parseFlags<const T extends FlagSpec>(args: readonly string[], op
       )
     }
     // node's advice on dash-prefixed positionals only confuses a mistyped option: cut it.
-    // …and its capital: every other message after `[tool]` starts in lower case.
+    // Its other messages in the words and the case (lower, after `[tool]`) of every other message.
     const message = (err instanceof Error ? err.message : String(err))
       .replace(/\. To specify a positional argument[\s\S]*$/, '')
       .replace(/^Option '(--[^' ]+) <value>' argument missing$/, '$1 needs a value')
