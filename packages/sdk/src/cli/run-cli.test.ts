@@ -114,7 +114,11 @@ describe('gan-sdk CLI', () => {
     ],
     [['generate', '--out', ''], '[gan-sdk] --out "" is empty'],
     [['generate', '--sede', '1'], "[gan-sdk] unknown option '--sede' (gan-sdk --help lists the options)."],
-    [['info', '--seed', '1'], "[gan-sdk] unknown option '--seed'"],
+    [
+      ['info', '--seed', '1'],
+      '[gan-sdk] --seed is an option of gan-sdk generate; info takes --model only (gan-sdk --help lists the options).',
+    ],
+    [['info', '--sede'], "[gan-sdk] unknown option '--sede'"],
     [['generate', 'extra'], '[gan-sdk] unexpected argument "extra" (gan-sdk --help lists the options).'],
     [['make'], '[gan-sdk] unknown command "make": use generate, bake or info (gan-sdk --help lists the options).'],
   ])('%j is a usage error: exit 2, one [gan-sdk] line, nothing written', async (argv, message) => {

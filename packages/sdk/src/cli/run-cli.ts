@@ -116,7 +116,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: { term
       } else if (command === 'bake') {
         return bakeCommand(rest, io, options.terminal)
       } else if (command === 'info') {
-        const { values } = parseFlags(rest, COMMON)
+        const { values } = infoFlags(rest)
         if (values.help) io.stdout(USAGE)
         else await infoCommand(values.model, io)
       } else {
@@ -131,6 +131,17 @@ export async function runCli(argv: readonly string[], io: CliIo, options: { term
       ...(command === 'bake' ? { help: 'gan-sdk bake --help' } : {}),
     },
   )
+}
+
+/** `info`'s flags; one of generate's given to it says so, as a mistyped option would not. */
+function infoFlags(args: readonly string[]) {
+  try {
+    return parseFlags(args, COMMON)
+  } catch (err) {
+    const flag = /^unknown option '--([^']+)'/.exec(err instanceof Error ? err.message : '')?.[1]
+    if (flag === undefined || !Object.hasOwn(GENERATE, flag)) throw err
+    throw new UsageError(`--${flag} is an option of gan-sdk generate; info takes --model only`, { cause: err })
+  }
 }
 
 async function generateCommand(options: GenerateCommandOptions, io: CliIo): Promise<void> {
