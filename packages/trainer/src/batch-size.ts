@@ -120,7 +120,7 @@ export function checkBatchSize(
   if (batchSize > datasetSize) {
     throw new TrainError(
       'ERR_INVALID_OPTION',
-      `a batch of ${batchSize} images is larger than the dataset (${datasetSize} images): pass a batch size of at most ${datasetSize} (--batch-size ${datasetSize}, or batchSize: ${datasetSize}).`,
+      `a batch of ${batchSize} images is larger than the dataset (${datasetSize} images): ${atMost(datasetSize)}.`,
     )
   }
   const native = backend === 'tfjs-node' || backend === 'tfjs-node-gpu'
@@ -128,10 +128,14 @@ export function checkBatchSize(
   const perImage = stepBytesPerImage(cfg)
   if (batchSize * perImage > budget) {
     const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GB`
-    const fits = Math.floor(budget / perImage)
     throw new TrainError(
       'ERR_INVALID_OPTION',
-      `a batch of ${batchSize} images needs about ${gb(batchSize * perImage)} per step at ${cfg.width}×${cfg.height}×${cfg.channels}, more than the ${gb(budget)} ${native ? 'this machine can spare' : 'the wasm backend can address'}: pass a batch size of at most ${fits} (--batch-size ${fits}, or batchSize: ${fits}).`,
+      `a batch of ${batchSize} images needs about ${gb(batchSize * perImage)} per step at ${cfg.width}×${cfg.height}×${cfg.channels}, more than the ${gb(budget)} ${native ? 'this machine can spare' : 'the wasm backend can address'}: ${atMost(Math.floor(budget / perImage))}.`,
     )
   }
+}
+
+/** The fix for a batch that is too large, in the CLI's and the API's words. */
+function atMost(n: number): string {
+  return `pass a batch size of at most ${n} (--batch-size ${n}, or batchSize: ${n})`
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { BUNDLED_MODELS, bundledModelName } from '../bundled-model.js'
 import { GanError } from '../core/errors.js'
 import { parseKnownModel, type KnownModel } from '../core/known-model.js'
-import { modelResponseBytes } from '../core/model-response.js'
+import { fetchModelBytes } from '../core/model-response.js'
 import { RUN_MANIFEST_FILE } from '../core/run-manifest.js'
 
 /**
@@ -15,7 +15,8 @@ import { RUN_MANIFEST_FILE } from '../core/run-manifest.js'
  */
 export async function readModelFile(source: string | URL): Promise<Uint8Array> {
   const url = source instanceof URL ? source : /^https?:\/\//i.test(source) ? new URL(source) : undefined
-  if (url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:')) return fetchModel(url)
+  if (url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:'))
+    return fetchModelBytes(url.href, 'check the address and the network')
   if (url !== undefined && url.protocol !== 'file:') {
     throw new GanError(
       'ERR_INVALID_OPTION',
@@ -58,21 +59,6 @@ async function isTrainingRun(dir: string): Promise<boolean> {
     () => true,
     () => false,
   )
-}
-
-async function fetchModel(url: URL): Promise<Uint8Array> {
-  let response: Response
-  try {
-    response = await fetch(url)
-  } catch (err) {
-    const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause
-    throw new GanError(
-      'ERR_MODEL_NOT_FOUND',
-      `model URL ${JSON.stringify(url.href)} cannot be fetched (${cause?.code ?? cause?.message ?? (err as Error).message}): check the address and the network.`,
-      { cause: err },
-    )
-  }
-  return modelResponseBytes(url.href, response)
 }
 
 /** What the build recorded beside a bundled model (`assets/<name>.json`); undefined for any other source, or a missing or unreadable record. */
