@@ -1,4 +1,9 @@
-// What every shipped model's eval.json reports of its samples, from @gan-sdk/trainer's `evaluate`.
+// What every shipped model's eval.json reports of its samples, from @gan-sdk/trainer's `evaluate`,
+// and the committed scoring classifiers (evaluator/) that judge them.
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { saveLayersModel, selectBackend, trainClassifier } from '@gan-sdk/trainer'
 
 /**
  * The distances of `count` samples (seeds 0 … count − 1) to the real images, as eval.json's
@@ -17,4 +22,25 @@ export function sampleScores(e) {
     ...(e.pixelPairContrast ? { pixelPairContrast: e.pixelPairContrast.samples } : {}),
     ...(e.slicedWasserstein ? { slicedWasserstein: e.slicedWasserstein.map(({ size, samples }) => ({ size, distance: samples })) } : {}),
   }
+}
+
+/**
+ * Train a model's evaluator (`trainClassifier`, seeded, so the same every run on one CPU class) on
+ * `images` and write it to `dir`.
+ * @param {import('@gan-sdk/trainer').ImageDataset} images
+ * @param {string} dir
+ * @param {import('@gan-sdk/trainer').ClassifierOptions} [options]
+ */
+export async function trainEvaluator(images, dir, options) {
+  await selectBackend('auto')
+  const classifier = await trainClassifier(images, options)
+  await saveLayersModel(classifier, dir)
+  classifier.dispose()
+}
+
+/** SHA-256 of an evaluator's weights.bin, as eval.json records it. @param {string} dir */
+export async function evaluatorDigest(dir) {
+  return createHash('sha256')
+    .update(await readFile(join(dir, 'weights.bin')))
+    .digest('hex')
 }

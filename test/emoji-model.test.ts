@@ -47,6 +47,15 @@ describe('the bundled emoji model', () => {
     report.realReference.slicedWasserstein!.forEach((l, i) =>
       expect(l.distance).toBeCloseTo(card.realReference.slicedWasserstein![i]!.distance, 1),
     )
+    // The category classifier is the one the card was scored with, and it still names real emoji's categories.
+    expect(report.classifier.weightsSha256).toBe(card.classifier.weightsSha256)
+    expect(report.classifier.heldOutAccuracy).toBeGreaterThanOrEqual(QUALITY_BAR.classifierHeldOutAccuracy)
+    expect(report.classifier.heldOutAccuracy).toBeCloseTo(card.classifier.heldOutAccuracy, 3)
+    // Samples read as the category asked for, as often as the card says.
+    expect(g.labelAgreement).toBeGreaterThanOrEqual(QUALITY_BAR.labelAgreement)
+    expect(g.labelAgreement).toBeCloseTo(card.generated.labelAgreement, 2)
+    expect(g.labelAgreementByClass).toHaveLength(9)
+    expect(g.histogram.reduce((a, b) => a + b, 0)).toBe(10000)
   }, 600_000) // a hang guard, not a speed bar: about a minute alone, several times that beside a training run
 
   it('loads by name: 32×32 RGBA, one class per emoji category, the category asked for', async () => {

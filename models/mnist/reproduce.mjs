@@ -12,7 +12,7 @@
 // models/mnist/evaluator/).
 import { fileURLToPath } from 'node:url'
 import { reproduce } from '../reproduce.mjs'
-import { scoreModel, trainEvaluator } from './score.mjs'
+import { rebuildEvaluator, scoreModel } from './score.mjs'
 
 await reproduce({
   dir: fileURLToPath(new URL('.', import.meta.url)),
@@ -39,7 +39,7 @@ await reproduce({
   extraOptions: { 'train-evaluator': { type: 'boolean', default: false } },
   async beforeScore(args) {
     if (!args['train-evaluator']) return
-    await trainEvaluator(undefined, {
+    await rebuildEvaluator(undefined, {
       onEpoch: (e, loss, acc) => console.log(`evaluator epoch ${e} loss ${loss.toFixed(4)} acc ${acc.toFixed(4)}`),
     })
   },

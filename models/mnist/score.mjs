@@ -1,11 +1,8 @@
 // The MNIST model's quality score, shared by reproduce.mjs (which writes eval.json) and the CI test
 // test/mnist-model.test.ts (which re-scores the shipped model and holds it to the bar).
-import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { evaluate, loadMnist, saveLayersModel, selectBackend, trainClassifier } from '@gan-sdk/trainer'
-import { sampleScores } from '../scores.mjs'
+import { evaluate, loadMnist } from '@gan-sdk/trainer'
+import { evaluatorDigest, sampleScores, trainEvaluator } from '../scores.mjs'
 
 /**
  * The bar the shipped model must clear on 10,000 samples: recognisable digits of the class asked
@@ -26,29 +23,18 @@ export const QUALITY_BAR = {
 /**
  * The scoring network, committed as a TF.js layers model (model.json + weights.bin): a fixed
  * evaluator, as FID's Inception network is, so every run judges with the same weights and CI does
- * not retrain it (888 s on the 2-core EPYC). `trainEvaluator` (`npm run train:mnist -- --train-evaluator`)
+ * not retrain it (888 s on the 2-core EPYC). `rebuildEvaluator` (`npm run train:mnist -- --train-evaluator`)
  * rebuilds it.
  */
 export const EVALUATOR_DIR = fileURLToPath(new URL('./evaluator/', import.meta.url))
 
-/** SHA-256 of the evaluator's weights.bin, as recorded in eval.json. @param {string} [dir] */
-export async function evaluatorDigest(dir = EVALUATOR_DIR) {
-  return createHash('sha256')
-    .update(await readFile(join(dir, 'weights.bin')))
-    .digest('hex')
-}
-
 /**
- * Train the evaluator: a small CNN (`trainClassifier`, seeded, so the same every run on one CPU
- * class) on the 8,000 `train` digits, written to `dir`.
+ * Train the evaluator: a small CNN on the 8,000 `train` digits (`trainEvaluator`, scores.mjs), written to `dir`.
  * @param {string} [dir]
  * @param {{ onEpoch?: (epoch: number, loss: number, accuracy: number) => void }} [options]
  */
-export async function trainEvaluator(dir = EVALUATOR_DIR, { onEpoch } = {}) {
-  await selectBackend('auto')
-  const classifier = await trainClassifier(loadMnist('train'), { onEpoch })
-  await saveLayersModel(classifier, dir)
-  classifier.dispose()
+export async function rebuildEvaluator(dir = EVALUATOR_DIR, { onEpoch } = {}) {
+  await trainEvaluator(loadMnist('train'), dir, { onEpoch })
 }
 
 /**

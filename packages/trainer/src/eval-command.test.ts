@@ -29,11 +29,11 @@ describe('gan-train eval', () => {
     })
   })
 
-  it('a colour model: thumbnail distances, the share of pixels on strong edges, colourfulness, pixel-pair contrast and the pyramid distances', async () => {
+  it("a colour model: thumbnail distances, the share of pixels on strong edges, colourfulness, pixel-pair contrast, the pyramid distances and the category classifier's view", async () => {
     const r = await cli('eval', EMOJI_ONNX, '--count', '20', '--data', 'emoji')
     expect(r.code).toBe(0)
     expect(r.stdout[0]).toMatch(
-      /emoji\.onnx: 20 samples, 32×32×4, conditional\n.*8×8 RGB thumbnails; against 377 held-out images\)\n.*\n {2}strong edges {9}\d+\.\d % of pixels \(real images: \d+\.\d %; fewer: blurrier, more: noisier\)\n {2}colourfulness {8}\d+\.\d \(real images: \d+\.\d; 0 is grey; lower: washed out\)\n {2}pixel-pair contrast {2}0\.\d{3} \(real images: 0\.\d{3}; 0 is none, 0\.333: twice the change at one phase\)\n {2}sliced Wasserstein {3}32 px \d+\.\d, 16 px \d+\.\d \(real halves: \d+\.\d, \d+\.\d; .*\)$/,
+      /emoji\.onnx: 20 samples, 32×32×4, conditional\n.*8×8 RGB thumbnails; against 377 held-out images\)\n.*\n {2}strong edges {9}\d+\.\d % of pixels \(real images: \d+\.\d %; fewer: blurrier, more: noisier\)\n {2}colourfulness {8}\d+\.\d \(real images: \d+\.\d; 0 is grey; lower: washed out\)\n {2}pixel-pair contrast {2}0\.\d{3} \(real images: 0\.\d{3}; 0 is none, 0\.333: twice the change at one phase\)\n {2}sliced Wasserstein {3}32 px \d+\.\d, 16 px \d+\.\d \(real halves: \d+\.\d, \d+\.\d; .*\)\n {2}mean confidence {6}0\.\d{4} \(classifier: 70\.29 % right on the held-out images\)\n {2}classes {14}(\d+ ){8}\d+ \(smallest share \d+\.\d %\)\n {2}label agreement {6}\d+\.\d % \(per class: (\d+ ){8}\d+\)$/,
     )
   })
 

@@ -8,9 +8,9 @@ import { choice } from './train-flags.js'
 export const EVAL_USAGE = `Usage: gan-train eval <run | model.onnx> [options]
 
 Score a generator on seeds 0 … count−1 against real images: the Fréchet distance and improved
-precision/recall (k = 3) in a feature space; for 28×28 grey digit models the scoring classifier's
-view (mean confidence, class histogram, label agreement for conditional models), for other images
-the share of pixels on strong edges beside the real images' (blur lowers it, speckle raises it), their
+precision/recall (k = 3) in a feature space; with a scoring classifier of the real images' classes
+its view (mean confidence, class histogram, label agreement for conditional models); for other
+images than digits the share of pixels on strong edges beside the real images' (blur lowers it, speckle raises it), their
 colourfulness (Hasler and Süsstrunk's; washed-out colour lowers it), their pixel-pair contrast (the
 pattern a stride-2 transposed convolution leaves in the image it makes; 0 is none) and the sliced
 Wasserstein distance of 7×7 patches per Laplacian pyramid level (ProGAN's; the finest level sees
@@ -19,8 +19,10 @@ sharpness and detail, the coarsest colour and layout).
 Options:
   --count <n>        samples to score (default: 1000)
   --step <n>         a run's kept checkpoint of step n, not its latest (gan-train --keep-checkpoints)
-  --evaluator <dir>  scoring classifier for digit models against mnist (default: ./models/mnist/evaluator
-                     when it exists and the real images are mnist)
+  --evaluator <dir>  scoring classifier of the real images' classes; for digit models against mnist
+                     its features are the distance space (default: ./models/mnist/evaluator for
+                     28×28 grey models against mnist, ./models/emoji/evaluator for 32×32 RGBA ones
+                     against emoji, when it exists)
   --data <data>      the real images: mnist, emoji (the held-out emoji; emoji-subcategories: the same) or a
                      folder (default: the run's dataset)
   --truncation <ψ>   draw the samples with the truncation trick, ψ in (0, 1], as generate() does
@@ -103,7 +105,7 @@ function describe(r: Evaluation): string {
   if (r.classifier) {
     const c = r.classifier
     lines.push(
-      `  mean confidence      ${c.meanConfidence.toFixed(4)} (classifier: ${(c.heldOutAccuracy * 100).toFixed(2)} % on held-out digits)`,
+      `  mean confidence      ${c.meanConfidence.toFixed(4)} (classifier: ${(c.heldOutAccuracy * 100).toFixed(2)} % right on the ${r.real.heldOut ? 'held-out' : 'real'} images)`,
       `  classes              ${c.histogram.join(' ')} (smallest share ${pct(c.minClassShare)})`,
     )
     if (c.labelAgreement !== undefined)

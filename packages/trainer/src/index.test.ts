@@ -32,6 +32,7 @@ describe('@gan-sdk/trainer', () => {
       'evaluate',
       'frechetDistance',
       'isTrainError',
+      'loadImages',
       'loadLayersModel',
       'loadMnist',
       'pixelFeatures',

@@ -31,6 +31,8 @@ export { setStandingStats, type StandingStatsOptions } from './models/standing-s
 export { loadMnist, MNIST_TEST_FRACTION, type MnistSplit } from './data/mnist.js'
 export { EMOJI_CREDIT, EMOJI_LICENSE, EMOJI_TEST_EVERY, type EmojiSplit } from './data/emoji.js'
 export { subset, pixelsAsFloats, type ImageDataset } from './data/dataset.js'
+export { loadImages, type DatasetSplit } from './data/load-dataset.js'
+export type { ImageShape } from './data/decode-image.js'
 export { saveLayersModel, loadLayersModel } from './io/layers-model-io.js'
 export { readRunManifest } from './run-manifest.js'
 export { readRunConfig, RUN_CONFIG_FILE, type RunConfig } from './run-config.js'

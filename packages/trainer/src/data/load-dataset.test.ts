@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { findImageFiles } from './image-files.js'
-import { loadDataset } from './load-dataset.js'
+import { loadDataset, loadImages } from './load-dataset.js'
 
 /** A solid w×h image file in `format`, with alpha when `alpha` < 1. */
 async function image(
@@ -180,6 +180,18 @@ describe('built-in datasets', () => {
     // The first emoji (😀) is opaque in the middle and transparent in the corner.
     expect(dataset.pixels[(8 * 16 + 8) * 4 + 3]).toBe(255)
     expect(dataset.pixels[3]).toBe(0)
+  })
+
+  it('loadImages: the images a name names, as training loads them (the held-out ones with split test)', async () => {
+    const shape = { size: 16, channels: 4, fit: 'crop' } as const
+    const heldOut = await loadImages('emoji', shape, 'test')
+    expect(heldOut).toEqual((await loadDataset({ kind: 'emoji' }, shape, false, 'test')).dataset)
+    expect(heldOut.count).toBe(377)
+    expect((await loadImages('emoji', shape)).count).toBe((await loadDataset({ kind: 'emoji' }, shape, false)).dataset.count)
+    await expect(loadImages('', shape)).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: expect.stringContaining(`data "" is empty`),
+    })
   })
 
   it('emoji-subcategories: the same images and split as emoji, in 98 finer classes, each inside one category', async () => {

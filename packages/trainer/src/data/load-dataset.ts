@@ -102,6 +102,16 @@ export async function loadDataset(
   return { dataset, skipped, heldOut: split === 'test' && source.kind !== 'folder' && source.kind !== 'memory' }
 }
 
+/**
+ * The images of a built-in set (`mnist`, `emoji`, `emoji-subcategories`) or of a folder, as training
+ * loads them, with their classes: for your own scoring classifier (`trainClassifier`), say.
+ * `split: 'test'` gives the built-in sets' held-out images (a folder holds none out: every image).
+ * @throws TrainError `ERR_DATASET` when fewer than two usable images remain.
+ */
+export async function loadImages(data: string, shape: ImageShape, split: DatasetSplit = 'train'): Promise<ImageDataset> {
+  return (await loadDataset(namedDatasetSource(data, 'data'), shape, false, split)).dataset
+}
+
 /** The first few skipped images, for messages and events: "a.png (unreadable), b.jpg (too small)". */
 export function describeSkipped(skipped: readonly SkippedImage[], max = 3): string {
   const shown = skipped.slice(0, max).map((s) => `${s.name} (${s.reason}: ${s.detail})`)

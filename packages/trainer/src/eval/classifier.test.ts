@@ -30,6 +30,14 @@ describe('trainClassifier', () => {
     for (const m of [a, b, c]) m.dispose()
   })
 
+  it('trains the same on bytes as on the floats they stand for (folder and emoji images load as bytes)', async () => {
+    const bytes = { ...digits, pixels: Uint8Array.from(digits.pixels, (v) => Math.round(v * 255)) }
+    const floats = { ...digits, pixels: Float32Array.from(bytes.pixels, (b) => b / 255) }
+    const [a, b] = [await trainClassifier(bytes, { epochs: 1 }), await trainClassifier(floats, { epochs: 1 })]
+    expect(weightsOf(a)).toEqual(weightsOf(b))
+    for (const m of [a, b]) m.dispose()
+  })
+
   it('learns: accuracy on held-out digits far above chance after a few epochs on 600 digits', async () => {
     const epochs: number[] = []
     const model = await trainClassifier(digits, { epochs: 3, onEpoch: (e) => epochs.push(e) })

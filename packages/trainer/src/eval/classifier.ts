@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
-import type { ImageDataset } from '../data/dataset.js'
+import { pixelsAsFloats, type ImageDataset } from '../data/dataset.js'
 import { setLearningRate } from '../learning-rate.js'
 import { mulberry32, permutation } from '../random.js'
 
@@ -53,10 +53,11 @@ export function buildClassifier(shape: { width: number; height: number; channels
   return m
 }
 
-/** Train the scoring classifier on `data` (pixels in [0, 1]). */
+/** Train the scoring classifier on `data` (float pixels in [0, 1], or bytes). */
 export async function trainClassifier(data: ImageDataset, options: ClassifierOptions = {}): Promise<tfl.LayersModel> {
   const { epochs = 15, batchSize = 128, seed = 1, maxShift = 2, onEpoch } = options
   const model = buildClassifier(data, data.classNames.length, seed)
+  const floats = { ...data, pixels: pixelsAsFloats(data) }
   const optimizer = model.optimizer as tf.AdamOptimizer
   const rand = mulberry32(seed)
   for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -65,7 +66,7 @@ export async function trainClassifier(data: ImageDataset, options: ClassifierOpt
     const order = permutation(data.count, rand)
     // 8,000 digits overfit a CNN; fresh random shifts each epoch are the cheapest cure.
     const [x, y] = tf.tidy(() => [
-      tf.tensor4d(shifted(data, order, maxShift, rand), [data.count, data.height, data.width, data.channels]),
+      tf.tensor4d(shifted(floats, order, maxShift, rand), [data.count, data.height, data.width, data.channels]),
       tf.oneHot(
         tf.tensor1d(
           Int32Array.from(order, (i) => data.labels[i]!),
@@ -86,8 +87,8 @@ export async function trainClassifier(data: ImageDataset, options: ClassifierOpt
 }
 
 /** Image `order[n]` of `data` in slot n, moved by a random whole-pixel offset in [−max, max]², zero-filled. */
-function shifted(data: ImageDataset, order: Uint32Array, max: number, rand: () => number): Float32Array {
-  const { width: w, height: h, channels: c } = data
+function shifted(data: ImageDataset & { pixels: Float32Array }, order: Uint32Array, max: number, rand: () => number): Float32Array {
+  const { width: w, height: h, channels: c, pixels } = data
   const size = w * h * c
   const out = new Float32Array(data.count * size)
   for (let n = 0; n < data.count; n++) {
@@ -100,7 +101,7 @@ function shifted(data: ImageDataset, order: Uint32Array, max: number, rand: () =
       const dstRow = dst + y * w * c
       const x0 = Math.max(0, dx)
       const x1 = Math.min(w, w + dx)
-      out.set(data.pixels.subarray(srcRow + (x0 - dx) * c, srcRow + (x1 - dx) * c), dstRow + x0 * c)
+      out.set(pixels.subarray(srcRow + (x0 - dx) * c, srcRow + (x1 - dx) * c), dstRow + x0 * c)
     }
   }
   return out

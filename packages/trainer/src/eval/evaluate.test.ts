@@ -10,6 +10,8 @@ import { evaluate } from './evaluate.js'
 
 const MNIST_ONNX = fileURLToPath(new URL('../../../../models/mnist/mnist.onnx', import.meta.url))
 const EVALUATOR = fileURLToPath(new URL('../../../../models/mnist/evaluator/', import.meta.url))
+const EMOJI_ONNX = fileURLToPath(new URL('../../../../models/emoji/emoji.onnx', import.meta.url))
+const EMOJI_EVALUATOR = fileURLToPath(new URL('../../../../models/emoji/evaluator/', import.meta.url))
 const TINY = {
   steps: 2,
   batchSize: 8,
@@ -153,7 +155,31 @@ describe('evaluate', () => {
     expect(r.classifier).toBeUndefined()
     await expect(evaluate({ input: MNIST_ONNX, count: 10, data: folder, evaluator: EVALUATOR })).rejects.toMatchObject({
       code: 'ERR_INVALID_OPTION',
-      message: expect.stringMatching(/the evaluator scores 28×28 grey digits against MNIST.*leave out --evaluator/),
+      message: expect.stringMatching(/classifies 28×28×1 images into 10 classes.*12 images of 1 classes.*leave out --evaluator/),
+    })
+  })
+
+  it("adds the category classifier's view to an emoji model's pixel measures: the card's agreement on its seeds", async () => {
+    // The default evaluator (./models/emoji/evaluator, from the repository root) is the committed one.
+    const r = await evaluate({ input: EMOJI_ONNX, count: 90, data: 'emoji' })
+    const given = await evaluate({ input: EMOJI_ONNX, count: 90, data: 'emoji', evaluator: EMOJI_EVALUATOR })
+    expect(r).toEqual(given)
+    expect(r).toMatchObject({ featureSpace: 'pixel-thumbnails-8x8-rgb', conditional: true, real: { count: 377, heldOut: true } })
+    expect(r.slicedWasserstein).toHaveLength(2)
+    const c = r.classifier!
+    expect(c.heldOutAccuracy).toBeCloseTo(265 / 377, 6) // models/emoji/eval.json
+    expect(c.histogram.reduce((a, b) => a + b, 0)).toBe(90)
+    // Seeds 0–89 ask for each of the 9 categories 10 times; the card measures 61.6 % on 10,000 and flags at 99 %.
+    expect(c.labelAgreementByClass).toHaveLength(9)
+    expect(c.labelAgreementByClass!.reduce((a, b) => a + b, 0) / 9).toBeCloseTo(c.labelAgreement!, 10)
+    expect(c.labelAgreement).toBeGreaterThan(0.4)
+    expect(c.labelAgreementByClass![8]).toBeGreaterThanOrEqual(0.9)
+    // The digit evaluator cannot judge emoji: refused, saying why and what to do.
+    await expect(evaluate({ input: EMOJI_ONNX, count: 10, data: 'emoji', evaluator: EVALUATOR })).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: expect.stringMatching(
+        /the evaluator in .* classifies 28×28×1 images into 10 classes, and the samples are 32×32×4, judged against 377 images of 9 classes \(emoji\): pass an evaluator trained on these images/,
+      ),
     })
   })
 

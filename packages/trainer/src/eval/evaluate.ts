@@ -1,13 +1,13 @@
+import type * as tfl from '@tensorflow/tfjs-layers'
 import { checkTruncation, describeValue, isGanError } from 'gan-sdk/core'
 import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { selectBackend } from '../backend/ladder.js'
-import { pixelsAsFloats } from '../data/dataset.js'
+import { pixelsAsFloats, type ImageDataset } from '../data/dataset.js'
 import { loadDataset, namedDatasetSource, type DatasetSource, type LoadedDataset } from '../data/load-dataset.js'
-import { loadMnist } from '../data/mnist.js'
 import { TrainError } from '../errors.js'
 import { loadLayersModel } from '../io/layers-model-io.js'
-import { classify } from './classifier.js'
+import { classify, FEATURE_LAYER } from './classifier.js'
 import { CLASS_MIXES, classesInRealMix, type ClassMix } from './class-mix.js'
 import { drawSamples, type ClassPlan, type Samples, type Shape } from './draw-samples.js'
 import { frechetDistance } from './frechet.js'
@@ -25,9 +25,12 @@ export interface EvaluateOptions {
   /** Samples to score: seeds 0 … count − 1 (for conditional models, each seed's own class, as gan-sdk draws it). @default 1000 */
   count?: number
   /**
-   * The scoring classifier for 28×28 grey digit models: a TF.js layers model with a `features`
-   * layer, such as this repository's committed `models/mnist/evaluator`; used only when the real
-   * images are MNIST (anything else is an error). @default ./models/mnist/evaluator when it exists and the real images are MNIST
+   * A scoring classifier of the real images' classes: a TF.js layers model of the samples' shape
+   * with a `features` layer and one output per class, in the real images' class order, such as this
+   * repository's committed `models/mnist/evaluator` and `models/emoji/evaluator` (`trainClassifier`).
+   * For digit models against MNIST its features are where the distances are taken; for other images
+   * it adds its view (confidence, class histogram, label agreement) beside the pixel measures.
+   * @default ./models/mnist/evaluator for a digit model against mnist, ./models/emoji/evaluator for a 32×32 RGBA model against emoji, when it exists
    */
   evaluator?: string
   /** The real images to compare with: `mnist`, `emoji` or a folder. @default the run's dataset (config.json); mnist for a grey 28×28 .onnx */
@@ -101,8 +104,9 @@ export interface Evaluation {
    * higher). The finest level sees sharpness, detail and speckle; the coarsest, colour and layout.
    */
   slicedWasserstein?: Array<{ size: number; samples: number; real: number }>
-  /** The classifier's view (digit models with an evaluator). */
+  /** The scoring classifier's view (with an evaluator). */
   classifier?: {
+    /** The share of the real images it names the class of (held out from training for mnist and emoji: `real.heldOut`). */
     heldOutAccuracy: number
     meanConfidence: number
     histogram: number[]
@@ -116,8 +120,8 @@ export interface Evaluation {
 
 /**
  * Score a generator as gan-train eval does: `count` samples from the seed contract's seeds, compared
- * with real images in a stated feature space. Digit models (28×28×1) with an evaluator get its
- * classifier's view too: confidence, class histogram, and label agreement for conditional models.
+ * with real images in a stated feature space. With an evaluator (a classifier of the real images'
+ * classes) its view too: confidence, class histogram, and label agreement for conditional models.
  */
 export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   const { input, count = 1000, evaluator, data, truncation = 1, classMix = 'seed' } = options
@@ -156,32 +160,109 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   }
   const samples = await drawSamples(input, count, truncation, plan, options.step)
   const { shape } = samples
-  const digitModel = isDigitModel(shape)
   const source = realSource(shape, samples.dataset)
-  // The classifier scores digits against MNIST's test set: only for a digit model compared with MNIST.
-  if (evaluator !== undefined && !(digitModel && source.kind === 'mnist')) {
-    throw new TrainError(
-      'ERR_INVALID_OPTION',
-      `the evaluator scores 28×28 grey digits against MNIST, and ${input} is ${shape.width}×${shape.height}×${shape.channels} compared with ${source.kind === 'folder' ? source.path : source.kind}: leave out --evaluator (pixel features), or pass --data mnist for a digit model.`,
-    )
-  }
-  const evaluatorDir =
-    digitModel && source.kind === 'mnist' ? (evaluator ?? (await existing(resolve('models/mnist/evaluator')))) : undefined
-
-  if (evaluatorDir !== undefined) return classifierEvaluation(input, samples, count, evaluatorDir, classMix)
+  const evaluatorDir = evaluator ?? (await defaultEvaluator(shape, source))
   const { dataset: real, heldOut } = loaded ?? (await loadReal(source, shape, false))
-  const realPixels = pixelsAsFloats(real)
-  const fake = pixelFeatures(samples.pixels, count, shape)
-  const realFeatures = pixelFeatures(realPixels, real.count, shape)
+  const classifier = evaluatorDir === undefined ? undefined : await loadEvaluator(evaluatorDir, shape, real)
+  try {
+    const view = classifier === undefined ? undefined : classifierView(classifier, samples, count, real)
+    // Digits against MNIST: the distances in the classifier's features, as FID takes them in Inception's.
+    if (view !== undefined && isDigitModel(shape) && source.kind === 'mnist') {
+      return {
+        ...base(input, samples, count, classMix),
+        featureSpace: 'classifier',
+        real: { count: real.count, heldOut },
+        ...distances(view.features, count, view.realFeatures, real.count, view.featureSize),
+        classifier: view.classifier,
+      }
+    }
+    const realPixels = pixelsAsFloats(real)
+    const fake = pixelFeatures(samples.pixels, count, shape)
+    const realFeatures = pixelFeatures(realPixels, real.count, shape)
+    return {
+      ...base(input, samples, count, classMix),
+      featureSpace: 'pixel-thumbnails-8x8-rgb',
+      real: { count: real.count, heldOut },
+      ...distances(fake, count, realFeatures, real.count, 192),
+      edges: { samples: strongEdgeShare(samples.pixels, count, shape), real: strongEdgeShare(realPixels, real.count, shape) },
+      colourfulness: { samples: colourfulness(samples.pixels, count, shape), real: colourfulness(realPixels, real.count, shape) },
+      pixelPairContrast: {
+        samples: pixelPairContrast(samples.pixels, count, shape),
+        real: pixelPairContrast(realPixels, real.count, shape),
+      },
+      slicedWasserstein: pyramidDistances({ pixels: samples.pixels, count, shape }, { pixels: realPixels, count: real.count, shape }),
+      ...(view === undefined ? {} : { classifier: view.classifier }),
+    }
+  } finally {
+    classifier?.dispose()
+  }
+}
+
+/** The committed evaluator for these samples and real images, when this repository's is at hand: digits against MNIST, 32×32 RGBA against emoji's categories. */
+async function defaultEvaluator(shape: Shape, source: DatasetSource): Promise<string | undefined> {
+  if (isDigitModel(shape) && source.kind === 'mnist') return existing(resolve('models/mnist/evaluator'))
+  if (shape.width === 32 && shape.height === 32 && shape.channels === 4 && source.kind === 'emoji')
+    return existing(resolve('models/emoji/evaluator'))
+  return undefined
+}
+
+/**
+ * The classifier in `dir`, checked against what it is to judge: the samples' shape and the real images' classes.
+ * @throws TrainError `ERR_INVALID_OPTION` when it was made for other images.
+ */
+async function loadEvaluator(dir: string, shape: Shape, real: ImageDataset): Promise<tfl.LayersModel> {
+  const classifier = await loadLayersModel(dir)
+  const [, height, width, channels] = classifier.inputs[0]!.shape
+  const classes = classifier.outputs[0]!.shape[1]
+  const fits = height === shape.height && width === shape.width && channels === shape.channels && classes === real.classNames.length
+  const features = classifier.layers.some((layer) => layer.name === FEATURE_LAYER)
+  if (fits && features) return classifier
+  classifier.dispose()
+  throw new TrainError(
+    'ERR_INVALID_OPTION',
+    fits
+      ? `the evaluator in ${dir} has no "${FEATURE_LAYER}" layer: pass one trainClassifier made, or leave out --evaluator.`
+      : `the evaluator in ${dir} classifies ${String(width)}×${String(height)}×${String(channels)} images into ${String(classes)} classes, and the samples are ${shape.width}×${shape.height}×${shape.channels}, judged against ${real.count} images of ${real.classNames.length} classes (${real.name}): pass an evaluator trained on these images (trainClassifier), or leave out --evaluator (pixel features).`,
+  )
+}
+
+/** The classifier's view of the samples beside the real images, with both sets' features. */
+function classifierView(classifier: tfl.LayersModel, samples: Samples, count: number, real: ImageDataset) {
+  const scorer = new SampleScorer(classifier, real)
+  const score = scorer.score(samples.pixels, count)
+  const fake = classify(classifier, samples.pixels, count, samples.shape)
+  const reference = classify(classifier, pixelsAsFloats(real), real.count, real)
   return {
-    ...base(input, samples, count, classMix),
-    featureSpace: 'pixel-thumbnails-8x8-rgb',
-    real: { count: real.count, heldOut },
-    ...distances(fake, count, realFeatures, real.count, 192),
-    edges: { samples: strongEdgeShare(samples.pixels, count, shape), real: strongEdgeShare(realPixels, real.count, shape) },
-    colourfulness: { samples: colourfulness(samples.pixels, count, shape), real: colourfulness(realPixels, real.count, shape) },
-    pixelPairContrast: { samples: pixelPairContrast(samples.pixels, count, shape), real: pixelPairContrast(realPixels, real.count, shape) },
-    slicedWasserstein: pyramidDistances({ pixels: samples.pixels, count, shape }, { pixels: realPixels, count: real.count, shape }),
+    features: fake.features,
+    realFeatures: reference.features,
+    featureSize: fake.featureSize,
+    classifier: {
+      heldOutAccuracy: scorer.referenceAccuracy,
+      meanConfidence: score.meanConfidence,
+      histogram: score.histogram,
+      minClassShare: score.minClassShare,
+      ...labelAgreement(fake.probs, fake.classes, samples, count, real.classNames),
+    },
+  }
+}
+
+/**
+ * Conditional models whose labels are the real images' class names: the share of samples the
+ * classifier gives the class they were generated for, overall and per class (the model's order).
+ */
+function labelAgreement(probs: Float32Array, classes: number, samples: Samples, count: number, classNames: readonly string[]) {
+  const { labels, classOf } = samples
+  if (labels === undefined || classOf === undefined || !labels.every((label) => classNames.includes(label))) return {}
+  const asked = new Array<number>(labels.length).fill(0)
+  const agreed = new Array<number>(labels.length).fill(0)
+  for (let n = 0; n < count; n++) {
+    const k = classOf[n]!
+    asked[k]!++
+    if (classNames[argmax(probs, n, classes)] === labels[k]) agreed[k]!++
+  }
+  return {
+    labelAgreement: agreed.reduce((a, b) => a + b, 0) / count,
+    labelAgreementByClass: agreed.map((a, k) => (asked[k]! === 0 ? 0 : a / asked[k]!)),
   }
 }
 
@@ -196,52 +277,6 @@ function pyramidDistances(samples: ImageSet, real: ImageSet): NonNullable<Evalua
   const half = Math.floor(real.count / 2)
   const floor = slicedWasserstein({ pixels: even, count: half, shape: real.shape }, { pixels: odd, count: half, shape: real.shape })
   return slicedWasserstein(real, samples).map((level, l) => ({ size: level.size, samples: level.distance, real: floor[l]!.distance }))
-}
-
-async function classifierEvaluation(
-  input: string,
-  samples: Samples,
-  count: number,
-  evaluatorDir: string,
-  classMix: ClassMix,
-): Promise<Evaluation> {
-  const classifier = await loadLayersModel(evaluatorDir)
-  try {
-    const testSet = loadMnist('test')
-    const scorer = new SampleScorer(classifier, testSet)
-    const score = scorer.score(samples.pixels, count)
-    const fake = classify(classifier, samples.pixels, count, samples.shape)
-    const real = classify(classifier, pixelsAsFloats(testSet), testSet.count, testSet)
-    let agreement: { labelAgreement: number; labelAgreementByClass: number[] } | undefined
-    if (samples.classOf !== undefined && samples.labels !== undefined) {
-      const asked = new Array<number>(samples.labels.length).fill(0)
-      const agreed = new Array<number>(samples.labels.length).fill(0)
-      for (let n = 0; n < count; n++) {
-        const k = samples.classOf[n]!
-        asked[k]!++
-        if (String(argmax(fake.probs, n, fake.classes)) === samples.labels[k]) agreed[k]!++
-      }
-      agreement = {
-        labelAgreement: agreed.reduce((a, b) => a + b, 0) / count,
-        labelAgreementByClass: agreed.map((a, k) => (asked[k]! === 0 ? 0 : a / asked[k]!)),
-      }
-    }
-    return {
-      ...base(input, samples, count, classMix),
-      featureSpace: 'classifier',
-      real: { count: testSet.count, heldOut: true },
-      ...distances(fake.features, count, real.features, testSet.count, fake.featureSize),
-      classifier: {
-        heldOutAccuracy: scorer.referenceAccuracy,
-        meanConfidence: score.meanConfidence,
-        histogram: score.histogram,
-        minClassShare: score.minClassShare,
-        ...agreement,
-      },
-    }
-  } finally {
-    classifier.dispose()
-  }
 }
 
 function base(input: string, samples: Samples, count: number, classMix: ClassMix) {
