@@ -1,7 +1,7 @@
 // What every shipped model's eval.json reports of its samples, from @gan-sdk/trainer's `evaluate`,
 // and the committed scoring classifiers (evaluator/) that judge them.
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { access, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { saveLayersModel, selectBackend, trainClassifier } from '@gan-sdk/trainer'
 
@@ -43,4 +43,18 @@ export async function evaluatorDigest(dir) {
   return createHash('sha256')
     .update(await readFile(join(dir, 'weights.bin')))
     .digest('hex')
+}
+
+/**
+ * Refuse a missing evaluator up front, with the command that rebuilds it; evaluate's own errors
+ * (a bad model, an evaluator made for other images) say what is wrong with anything else.
+ * @param {string} dir
+ * @param {string} rebuild the command that rebuilds it
+ */
+export async function checkEvaluator(dir, rebuild) {
+  for (const file of ['model.json', 'weights.bin']) {
+    await access(join(dir, file)).catch((/** @type {unknown} */ err) => {
+      throw new Error(`the evaluator in ${dir} lacks ${file}: rebuild it with \`${rebuild}\`.`, { cause: err })
+    })
+  }
 }

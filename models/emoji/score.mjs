@@ -2,7 +2,7 @@
 // test/emoji-model.test.ts (which re-scores the shipped model and holds it to the bar).
 import { fileURLToPath } from 'node:url'
 import { evaluate, loadImages } from '@gan-sdk/trainer'
-import { evaluatorDigest, sampleScores, trainEvaluator } from '../scores.mjs'
+import { checkEvaluator, evaluatorDigest, sampleScores, trainEvaluator } from '../scores.mjs'
 
 /**
  * The bar the shipped model must clear on 10,000 samples, in 8×8 RGB thumbnail features against the
@@ -69,14 +69,11 @@ export async function rebuildEvaluator(dir = EVALUATOR_DIR, { onEpoch } = {}) {
  * @param {{ count?: number, evaluatorDir?: string }} [options]
  */
 export async function scoreModel(modelPath, { count = 10000, evaluatorDir = EVALUATOR_DIR } = {}) {
-  const e = await evaluate({ input: modelPath, count, data: 'emoji', evaluator: evaluatorDir }).catch((/** @type {unknown} */ err) => {
-    throw new Error(
-      `Cannot score ${modelPath} with the evaluator in ${evaluatorDir} (${String(err)}). Rebuild it with \`npm run train:emoji -- --eval-only --train-evaluator\`.`,
-    )
-  })
+  await checkEvaluator(evaluatorDir, 'npm run train:emoji -- --eval-only --train-evaluator')
+  const e = await evaluate({ input: modelPath, count, data: 'emoji', evaluator: evaluatorDir })
   if (e.classifier?.labelAgreement === undefined)
     throw new Error(
-      `scoreModel scores conditional 32×32 RGBA emoji models; ${modelPath} is ${JSON.stringify(e.image)}${e.conditional ? '' : ', unconditional'}.`,
+      `scoreModel scores 32×32 RGBA models conditional on the emoji categories; ${modelPath} is ${e.image.width}×${e.image.height}×${e.image.channels}, ${e.conditional ? 'with labels that are not the categories' : 'unconditional'}.`,
     )
   const { heldOutAccuracy, labelAgreement, labelAgreementByClass, meanConfidence, histogram } = e.classifier
   return {

@@ -2,7 +2,7 @@
 // test/mnist-model.test.ts (which re-scores the shipped model and holds it to the bar).
 import { fileURLToPath } from 'node:url'
 import { evaluate, loadMnist } from '@gan-sdk/trainer'
-import { evaluatorDigest, sampleScores, trainEvaluator } from '../scores.mjs'
+import { checkEvaluator, evaluatorDigest, sampleScores, trainEvaluator } from '../scores.mjs'
 
 /**
  * The bar the shipped model must clear on 10,000 samples: recognisable digits of the class asked
@@ -45,11 +45,8 @@ export async function rebuildEvaluator(dir = EVALUATOR_DIR, { onEpoch } = {}) {
  * @param {{ count?: number, evaluatorDir?: string }} [options]
  */
 export async function scoreModel(modelPath, { count = 10000, evaluatorDir = EVALUATOR_DIR } = {}) {
-  const e = await evaluate({ input: modelPath, count, evaluator: evaluatorDir, data: 'mnist' }).catch((/** @type {unknown} */ err) => {
-    throw new Error(
-      `Cannot score ${modelPath} with the evaluator in ${evaluatorDir} (${String(err)}). Rebuild it with \`npm run train:mnist -- --eval-only --train-evaluator\`.`,
-    )
-  })
+  await checkEvaluator(evaluatorDir, 'npm run train:mnist -- --eval-only --train-evaluator')
+  const e = await evaluate({ input: modelPath, count, evaluator: evaluatorDir, data: 'mnist' })
   if (e.classifier === undefined) throw new Error(`scoreModel scores 28×28 grey digit models; ${modelPath} is ${JSON.stringify(e.image)}.`)
   const { heldOutAccuracy, histogram, ...classifier } = e.classifier
   return {

@@ -37,6 +37,20 @@ describe('TF.js layers model files', () => {
     }
   })
 
+  it("keeps a model's user-defined metadata (model.setUserDefinedMetadata), as TF.js's own handlers do", async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'gan-lm-')), 'classifier')
+    const metadata = { classNames: ['cat', 'dog'] }
+    await writeLayersModelFiles(dir, {
+      modelTopology: topology,
+      weightSpecs: specs,
+      weightData: new Float32Array([1, 2, 3]).buffer,
+      userDefinedMetadata: metadata,
+    })
+    expect((await readLayersModelFiles(dir)).userDefinedMetadata).toEqual(metadata)
+    await writeLayersModelFiles(dir, { modelTopology: topology, weightSpecs: specs, weightData: new Float32Array([1, 2, 3]).buffer })
+    expect(await readLayersModelFiles(dir)).not.toHaveProperty('userDefinedMetadata')
+  })
+
   it('reads several shards in manifest order', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gan-lm-'))
     await writeFile(join(dir, 'a.bin'), new Uint8Array(new Float32Array([1, 2]).buffer))

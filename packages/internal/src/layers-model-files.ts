@@ -73,6 +73,7 @@ export async function readLayersModelFiles(path: string): Promise<io.ModelArtifa
     weightData: shards.length === 1 ? shards[0]! : shards,
     ...(json.format !== undefined ? { format: json.format } : {}),
     ...(json.generatedBy !== undefined ? { generatedBy: json.generatedBy } : {}),
+    ...(json.userDefinedMetadata !== undefined ? { userDefinedMetadata: json.userDefinedMetadata } : {}),
   }
 }
 
@@ -99,6 +100,7 @@ export async function writeLayersModelFiles(dir: string, artifacts: io.ModelArti
     convertedBy: artifacts.convertedBy ?? null,
     modelTopology: artifacts.modelTopology,
     weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs }],
+    ...(artifacts.userDefinedMetadata !== undefined ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
   }
   await writeFileAtomic(join(dir, MODEL_JSON), JSON.stringify(modelJson))
 }

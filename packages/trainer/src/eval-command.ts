@@ -9,12 +9,13 @@ export const EVAL_USAGE = `Usage: gan-train eval <run | model.onnx> [options]
 
 Score a generator on seeds 0 … count−1 against real images: the Fréchet distance and improved
 precision/recall (k = 3) in a feature space; with a scoring classifier of the real images' classes
-its view (mean confidence, class histogram, label agreement for conditional models); for other
-images than digits the share of pixels on strong edges beside the real images' (blur lowers it, speckle raises it), their
-colourfulness (Hasler and Süsstrunk's; washed-out colour lowers it), their pixel-pair contrast (the
-pattern a stride-2 transposed convolution leaves in the image it makes; 0 is none) and the sliced
-Wasserstein distance of 7×7 patches per Laplacian pyramid level (ProGAN's; the finest level sees
-sharpness and detail, the coarsest colour and layout).
+its view (mean confidence, class histogram, label agreement for conditional models); unless digits
+are scored in a classifier's features, the share of pixels on strong edges beside the real
+images' (blur lowers it, speckle raises it), their colourfulness (Hasler and Süsstrunk's;
+washed-out colour lowers it), their pixel-pair contrast (the pattern a stride-2 transposed
+convolution leaves in the image it makes; 0 is none) and the sliced Wasserstein distance of 7×7
+patches per Laplacian pyramid level (ProGAN's; the finest level sees sharpness and detail, the
+coarsest colour and layout).
 
 Options:
   --count <n>        samples to score (default: 1000)

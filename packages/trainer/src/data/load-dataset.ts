@@ -106,7 +106,8 @@ export async function loadDataset(
  * The images of a built-in set (`mnist`, `emoji`, `emoji-subcategories`) or of a folder, as training
  * loads them, with their classes: for your own scoring classifier (`trainClassifier`), say.
  * `split: 'test'` gives the built-in sets' held-out images (a folder holds none out: every image).
- * @throws TrainError `ERR_DATASET` when fewer than two usable images remain.
+ * A folder's classes are its subfolders; loose images make one class.
+ * @throws TrainError `ERR_INVALID_OPTION` for an empty name, `ERR_DATASET` when fewer than two usable images remain.
  */
 export async function loadImages(data: string, shape: ImageShape, split: DatasetSplit = 'train'): Promise<ImageDataset> {
   return (await loadDataset(namedDatasetSource(data, 'data'), shape, false, split)).dataset

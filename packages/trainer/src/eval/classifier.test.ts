@@ -3,7 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers'
 import { selectBackend } from '../backend/ladder.js'
 import { loadMnist } from '../data/mnist.js'
 import { subset } from '../data/dataset.js'
-import { trainClassifier } from './classifier.js'
+import { classifierClassNames, trainClassifier } from './classifier.js'
 import { accuracy } from './score.js'
 
 const weightsOf = (model: tfl.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()))
@@ -27,6 +27,8 @@ describe('trainClassifier', () => {
     ]
     expect(weightsOf(a)).toEqual(weightsOf(b))
     expect(weightsOf(a)).not.toEqual(weightsOf(c))
+    // Its classes travel with it, for evaluate to match by name.
+    expect(classifierClassNames(a)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
     for (const m of [a, b, c]) m.dispose()
   })
 
@@ -36,6 +38,15 @@ describe('trainClassifier', () => {
     const [a, b] = [await trainClassifier(bytes, { epochs: 1 }), await trainClassifier(floats, { epochs: 1 })]
     expect(weightsOf(a)).toEqual(weightsOf(b))
     for (const m of [a, b]) m.dispose()
+  })
+
+  it('refuses a dataset of fewer than two classes, saying how to give it classes', async () => {
+    const one = { ...digits, classNames: ['digits'], labels: new Uint8Array(digits.count) }
+    await expect(trainClassifier(one)).rejects.toMatchObject({
+      code: 'ERR_DATASET',
+      message:
+        '[gan-train] dataset "mnist" has one class ("digits"), and a classifier needs two or more: put the images in one subfolder per class.',
+    })
   })
 
   it('learns: accuracy on held-out digits far above chance after a few epochs on 600 digits', async () => {

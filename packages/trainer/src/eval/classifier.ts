@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
+import { describeValue } from 'gan-sdk/core'
 import { pixelsAsFloats, type ImageDataset } from '../data/dataset.js'
+import { TrainError } from '../errors.js'
 import { setLearningRate } from '../learning-rate.js'
 import { mulberry32, permutation } from '../random.js'
 
@@ -53,10 +55,21 @@ export function buildClassifier(shape: { width: number; height: number; channels
   return m
 }
 
-/** Train the scoring classifier on `data` (float pixels in [0, 1], or bytes). */
+/**
+ * Train the scoring classifier on `data` (float pixels in [0, 1], or bytes). Its class names are
+ * saved with it (`classifierClassNames`), so that `evaluate` can check it judges the classes it is given.
+ * @throws TrainError `ERR_DATASET` when `data` has fewer than two classes.
+ */
 export async function trainClassifier(data: ImageDataset, options: ClassifierOptions = {}): Promise<tfl.LayersModel> {
   const { epochs = 15, batchSize = 128, seed = 1, maxShift = 2, onEpoch } = options
+  if (data.classNames.length < 2) {
+    throw new TrainError(
+      'ERR_DATASET',
+      `dataset ${describeValue(data.name)} has ${data.classNames.length === 0 ? 'no classes' : `one class (${describeValue(data.classNames[0])})`}, and a classifier needs two or more: put the images in one subfolder per class.`,
+    )
+  }
   const model = buildClassifier(data, data.classNames.length, seed)
+  model.setUserDefinedMetadata({ classNames: [...data.classNames] })
   const floats = { ...data, pixels: pixelsAsFloats(data) }
   const optimizer = model.optimizer as tf.AdamOptimizer
   const rand = mulberry32(seed)
@@ -84,6 +97,12 @@ export async function trainClassifier(data: ImageDataset, options: ClassifierOpt
     }
   }
   return model
+}
+
+/** The class names a classifier was trained on, in its output order, when it was saved with them (trainClassifier does). */
+export function classifierClassNames(model: tfl.LayersModel): string[] | undefined {
+  const names = (model.getUserDefinedMetadata() as { classNames?: unknown } | undefined)?.classNames
+  return Array.isArray(names) && names.every((name) => typeof name === 'string') ? names : undefined
 }
 
 /** Image `order[n]` of `data` in slot n, moved by a random whole-pixel offset in [−max, max]², zero-filled. */

@@ -5,16 +5,16 @@ import { join, resolve } from 'node:path'
 import { selectBackend } from '../backend/ladder.js'
 import { pixelsAsFloats, type ImageDataset } from '../data/dataset.js'
 import { loadDataset, namedDatasetSource, type DatasetSource, type LoadedDataset } from '../data/load-dataset.js'
-import { TrainError } from '../errors.js'
+import { isTrainError, TrainError } from '../errors.js'
 import { loadLayersModel } from '../io/layers-model-io.js'
-import { classify, FEATURE_LAYER } from './classifier.js'
+import { classifierClassNames, classify, FEATURE_LAYER } from './classifier.js'
 import { CLASS_MIXES, classesInRealMix, type ClassMix } from './class-mix.js'
 import { drawSamples, type ClassPlan, type Samples, type Shape } from './draw-samples.js'
 import { frechetDistance } from './frechet.js'
 import { colourfulness, pixelFeatures, pixelPairContrast, strongEdgeShare } from './pixel-features.js'
 import { precisionRecall } from './precision-recall.js'
 import { slicedWasserstein, type ImageSet } from './sliced-wasserstein.js'
-import { SampleScorer } from './score.js'
+import { accuracyOf, argmax, classScores } from './score.js'
 
 /** Options of {@link evaluate}. Only `input` is required. */
 export interface EvaluateOptions {
@@ -79,26 +79,26 @@ export interface Evaluation {
    */
   real: { count: number; heldOut: boolean }
   /**
-   * Without a classifier: the share of pixels on a strong edge (`strongEdgeShare`, pixel-features.ts)
+   * In pixel features (all but digits scored in a classifier's features): the share of pixels on a strong edge (`strongEdgeShare`, pixel-features.ts)
    * of the samples and of the real images. Thumbnails cannot see blur; this can: blurred samples
    * score under the real images, speckled ones over them, crisp ones near them.
    */
   edges?: { samples: number; real: number }
   /**
-   * Without a classifier: Hasler and Süsstrunk's colourfulness (`colourfulness`, pixel-features.ts)
+   * In pixel features (all but digits scored in a classifier's features): Hasler and Süsstrunk's colourfulness (`colourfulness`, pixel-features.ts)
    * of the samples and of the real images, 0 for grey. Thumbnails average colour away; this does
    * not: washed-out samples score under the real images, colourful ones near them.
    */
   colourfulness?: { samples: number; real: number }
   /**
-   * Without a classifier: the pixel-pair pattern a stride-2 transposed convolution leaves in the
+   * In pixel features (all but digits scored in a classifier's features): the pixel-pair pattern a stride-2 transposed convolution leaves in the
    * image it makes (`pixelPairContrast`, pixel-features.ts), of the samples and of the real images:
    * 0 is none, 1/3 changes at one phase twice those at the other. Strong edges count such a pattern
    * as edges, so a share near the real one means crisp only where this is near the real images'.
    */
   pixelPairContrast?: { samples: number; real: number }
   /**
-   * Without a classifier: sliced Wasserstein distances ×10³ per Laplacian pyramid level, finest
+   * In pixel features (all but digits scored in a classifier's features): sliced Wasserstein distances ×10³ per Laplacian pyramid level, finest
    * first (`slicedWasserstein`, sliced-wasserstein.ts, defaults): the samples' against the real
    * images, and between two halves of the real images (the floor for this count; fewer images score
    * higher). The finest level sees sharpness, detail and speckle; the coarsest, colour and layout.
@@ -163,9 +163,10 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   const source = realSource(shape, samples.dataset)
   const evaluatorDir = evaluator ?? (await defaultEvaluator(shape, source))
   const { dataset: real, heldOut } = loaded ?? (await loadReal(source, shape, false))
+  const realPixels = pixelsAsFloats(real)
   const classifier = evaluatorDir === undefined ? undefined : await loadEvaluator(evaluatorDir, shape, real)
   try {
-    const view = classifier === undefined ? undefined : classifierView(classifier, samples, count, real)
+    const view = classifier === undefined ? undefined : classifierView(classifier, samples, count, real, realPixels)
     // Digits against MNIST: the distances in the classifier's features, as FID takes them in Inception's.
     if (view !== undefined && isDigitModel(shape) && source.kind === 'mnist') {
       return {
@@ -176,7 +177,6 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
         classifier: view.classifier,
       }
     }
-    const realPixels = pixelsAsFloats(real)
     const fake = pixelFeatures(samples.pixels, count, shape)
     const realFeatures = pixelFeatures(realPixels, real.count, shape)
     return {
@@ -207,40 +207,63 @@ async function defaultEvaluator(shape: Shape, source: DatasetSource): Promise<st
 }
 
 /**
- * The classifier in `dir`, checked against what it is to judge: the samples' shape and the real images' classes.
- * @throws TrainError `ERR_INVALID_OPTION` when it was made for other images.
+ * The classifier in `dir`, checked against what it is to judge: the samples' shape and the real
+ * images' classes (by name when it was saved with them, as trainClassifier saves them; else by count).
+ * @throws TrainError `ERR_INVALID_OPTION` when it cannot be read or was made for other images.
  */
 async function loadEvaluator(dir: string, shape: Shape, real: ImageDataset): Promise<tfl.LayersModel> {
-  const classifier = await loadLayersModel(dir)
+  let classifier: tfl.LayersModel
+  try {
+    classifier = await loadLayersModel(dir)
+  } catch (err) {
+    if (!isTrainError(err, 'ERR_CHECKPOINT')) throw err
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `the evaluator ${dir} cannot be read (${err.cause instanceof Error ? err.cause.message : err.message}): pass the folder saveLayersModel wrote a trainClassifier model to.`,
+      { cause: err },
+    )
+  }
   const [, height, width, channels] = classifier.inputs[0]!.shape
   const classes = classifier.outputs[0]!.shape[1]
-  const fits = height === shape.height && width === shape.width && channels === shape.channels && classes === real.classNames.length
-  const features = classifier.layers.some((layer) => layer.name === FEATURE_LAYER)
-  if (fits && features) return classifier
+  const names = classifierClassNames(classifier)
+  const madeFor = `the evaluator in ${dir} classifies ${String(width)}×${String(height)}×${String(channels)} images into ${plural(Number(classes), 'class', 'classes')}${names === undefined ? '' : ` (${listed(names)})`}`
+  const judged = `judged against ${real.count} images of ${plural(real.classNames.length, 'class', 'classes')} (${real.name}${names === undefined ? '' : `: ${listed(real.classNames)}`})`
+  const problem =
+    height !== shape.height || width !== shape.width || channels !== shape.channels || classes !== real.classNames.length
+      ? `${madeFor}, and the samples are ${shape.width}×${shape.height}×${shape.channels}, ${judged}`
+      : names !== undefined && names.some((name, k) => name !== real.classNames[k])
+        ? `${madeFor}, and the real images' classes differ: ${judged}`
+        : !classifier.layers.some((layer) => layer.name === FEATURE_LAYER)
+          ? `the evaluator in ${dir} has no "${FEATURE_LAYER}" layer`
+          : undefined
+  if (problem === undefined) return classifier
   classifier.dispose()
   throw new TrainError(
     'ERR_INVALID_OPTION',
-    fits
-      ? `the evaluator in ${dir} has no "${FEATURE_LAYER}" layer: pass one trainClassifier made, or leave out --evaluator.`
-      : `the evaluator in ${dir} classifies ${String(width)}×${String(height)}×${String(channels)} images into ${String(classes)} classes, and the samples are ${shape.width}×${shape.height}×${shape.channels}, judged against ${real.count} images of ${real.classNames.length} classes (${real.name}): pass an evaluator trained on these images (trainClassifier), or leave out --evaluator (pixel features).`,
+    `${problem}: pass an evaluator trainClassifier made from these images, or leave out --evaluator.`,
   )
 }
 
-/** The classifier's view of the samples beside the real images, with both sets' features. */
-function classifierView(classifier: tfl.LayersModel, samples: Samples, count: number, real: ImageDataset) {
-  const scorer = new SampleScorer(classifier, real)
-  const score = scorer.score(samples.pixels, count)
+/** The first few of `names`, for a message: "0, 1, 2, 3, …". */
+function listed(names: readonly string[], max = 4): string {
+  return names.length > max ? `${names.slice(0, max).join(', ')}, …` : names.join(', ')
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+/** The classifier's view of the samples beside the real images (each set classified once), with both sets' features. */
+function classifierView(classifier: tfl.LayersModel, samples: Samples, count: number, real: ImageDataset, realPixels: Float32Array) {
   const fake = classify(classifier, samples.pixels, count, samples.shape)
-  const reference = classify(classifier, pixelsAsFloats(real), real.count, real)
+  const reference = classify(classifier, realPixels, real.count, real)
   return {
     features: fake.features,
     realFeatures: reference.features,
     featureSize: fake.featureSize,
     classifier: {
-      heldOutAccuracy: scorer.referenceAccuracy,
-      meanConfidence: score.meanConfidence,
-      histogram: score.histogram,
-      minClassShare: score.minClassShare,
+      heldOutAccuracy: accuracyOf(reference.probs, reference.classes, real),
+      ...classScores(fake.probs, fake.classes, count),
       ...labelAgreement(fake.probs, fake.classes, samples, count, real.classNames),
     },
   }
@@ -325,10 +348,4 @@ function halves(rows: Float32Array, count: number, size: number): [Float32Array,
 
 async function existing(path: string): Promise<string | undefined> {
   return (await stat(join(path, 'model.json')).catch(() => undefined)) === undefined ? undefined : path
-}
-
-function argmax(probs: Float32Array, row: number, classes: number): number {
-  let best = 0
-  for (let k = 1; k < classes; k++) if (probs[row * classes + k]! > probs[row * classes + best]!) best = k
-  return best
 }

@@ -38,18 +38,9 @@ export class SampleScorer {
   /** Score `count` images (pixels in [0, 1], the reference's shape) against the reference. */
   score(pixels: Float32Array, count: number): SampleScore {
     const gen = classify(this.#classifier, pixels, count, this.#reference)
-    const histogram = new Array<number>(gen.classes).fill(0)
-    let confidence = 0
-    for (let n = 0; n < count; n++) {
-      const best = argmax(gen.probs, n, gen.classes)
-      confidence += gen.probs[n * gen.classes + best]!
-      histogram[best]!++
-    }
     return {
       count,
-      meanConfidence: confidence / count,
-      histogram,
-      minClassShare: Math.min(...histogram) / count,
+      ...classScores(gen.probs, gen.classes, count),
       frechetDistance: frechetDistance(gen.features, count, this.#features, this.#reference.count, gen.featureSize),
     }
   }
@@ -61,7 +52,24 @@ export function accuracy(classifier: tfl.LayersModel, data: ImageDataset): numbe
   return accuracyOf(probs, classes, data)
 }
 
-function accuracyOf(probs: Float32Array, classes: number, data: ImageDataset): number {
+/** The classifier's view of `count` images from their class probabilities (`classify`): top-class confidence and the class histogram. */
+export function classScores(
+  probs: Float32Array,
+  classes: number,
+  count: number,
+): Pick<SampleScore, 'meanConfidence' | 'histogram' | 'minClassShare'> {
+  const histogram = new Array<number>(classes).fill(0)
+  let confidence = 0
+  for (let n = 0; n < count; n++) {
+    const best = argmax(probs, n, classes)
+    confidence += probs[n * classes + best]!
+    histogram[best]!++
+  }
+  return { meanConfidence: confidence / count, histogram, minClassShare: Math.min(...histogram) / count }
+}
+
+/** The share of `data` whose label is the class of highest probability (`classify`'s `probs` of it). */
+export function accuracyOf(probs: Float32Array, classes: number, data: Pick<ImageDataset, 'labels' | 'count'>): number {
   let correct = 0
   for (let n = 0; n < data.count; n++) {
     if (argmax(probs, n, classes) === data.labels[n]) correct++
@@ -69,7 +77,8 @@ function accuracyOf(probs: Float32Array, classes: number, data: ImageDataset): n
   return correct / data.count
 }
 
-function argmax(probs: Float32Array, row: number, classes: number): number {
+/** The class of highest probability in row `row` of `probs`. */
+export function argmax(probs: Float32Array, row: number, classes: number): number {
   let best = 0
   for (let k = 1; k < classes; k++) if (probs[row * classes + k]! > probs[row * classes + best]!) best = k
   return best
