@@ -22,6 +22,7 @@ describe('resolveTrainOptions', () => {
       classLoss: 0,
       lecam: 0,
       reconstruction: 0,
+      topK: 1,
       beta1: 0.5,
       backend: 'auto',
       fastKernels: true,
@@ -119,6 +120,8 @@ describe('resolveTrainOptions', () => {
     [{ classLoss: -0.1, conditional: true }, /classLoss must be a number ≥ 0, got -0\.1\./],
     [{ lecam: -1 }, /lecam must be a number ≥ 0, got -1\./],
     [{ reconstruction: -1 }, /reconstruction must be a number ≥ 0, got -1\./],
+    [{ topK: 0 }, /topK must be a number in \(0, 1\], got 0\./],
+    [{ topK: 1.5 }, /topK must be a number in \(0, 1\], got 1\.5\./],
     [{ classLoss: 1 }, /classLoss 1 needs class labels: train a conditional model \(--conditional\), or leave --class-loss out\./],
     [
       { spectralNormProjection: true, spectralNorm: true },

@@ -162,6 +162,14 @@ export interface TrainOptions {
    */
   reconstruction?: number
   /**
+   * Top-k generator updates (Sinha et al. 2020): the least share of each batch's fakes the
+   * generator learns from. G's adversarial loss counts only the fakes the discriminator scores
+   * highest, all of them at first and 0.99 times as many each epoch (a pass over the training
+   * images) down to this share; the paper uses 0.5 to 0.75. With `workers`, each thread keeps its
+   * share of its own rows of the batch. The discriminator's update is unchanged. 1 = every fake. @default 1
+   */
+  topK?: number
+  /**
    * Decay of the exponential moving average of the generator's weights that is sampled, saved and
    * exported; averaging smooths the oscillation of adversarial training (Yazıcı et al. 2019).
    * 0 exports the raw generator. @default 0.999
@@ -252,6 +260,7 @@ export interface ResolvedTrainOptions {
   classLoss: number
   lecam: number
   reconstruction: number
+  topK: number
   loss: LossName
   augment: readonly AugmentPolicy[]
   mirror: boolean
@@ -298,6 +307,7 @@ export const TRAIN_DEFAULTS = {
   classLoss: 0,
   lecam: 0,
   reconstruction: 0,
+  topK: 1,
   backend: 'auto' as BackendPreference,
   fastKernels: true,
   workers: 'auto' as number | 'auto',
@@ -338,6 +348,7 @@ const integerFrom = (min: number): NumberRule => ({
 const OPEN_UNIT: NumberRule = { integer: false, expected: 'a number in (0, 1)', accepts: (v) => v > 0 && v < 1 }
 const NON_NEGATIVE: NumberRule = { integer: false, expected: 'a number ≥ 0', accepts: (v) => Number.isFinite(v) && v >= 0 }
 const HALF_OPEN_UNIT: NumberRule = { integer: false, expected: 'a number in [0, 1)', accepts: (v) => v >= 0 && v < 1 }
+const SHARE: NumberRule = { integer: false, expected: 'a number in (0, 1]', accepts: (v) => v > 0 && v <= 1 }
 
 /** The numeric options of {@link TrainOptions} and what each accepts. */
 export const NUMBER_OPTIONS = {
@@ -356,6 +367,7 @@ export const NUMBER_OPTIONS = {
   classLoss: NON_NEGATIVE,
   lecam: NON_NEGATIVE,
   reconstruction: NON_NEGATIVE,
+  topK: SHARE,
   sampleEvery: integerFrom(1),
   checkpointEvery: integerFrom(1),
   keepCheckpoints: integerFrom(0),
@@ -489,6 +501,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     classLoss,
     lecam: number('lecam'),
     reconstruction,
+    topK: number('topK'),
     loss: oneOf('loss', input.loss ?? TRAIN_DEFAULTS.loss, LOSS_NAMES),
     augment: AUGMENT_POLICIES.filter((p) => augment.includes(p)),
     mirror: flag('mirror', input.mirror, TRAIN_DEFAULTS.mirror),

@@ -77,6 +77,9 @@ Training:
   --reconstruction <w>            weight of a reconstruction loss in D's loss: D gains a decoder that rebuilds
                                   the real images from its features (FastGAN's self-supervised D, for small
                                   datasets), 0 = none (default: ${D.reconstruction})
+  --top-k <share>                 top-k generator updates: G learns from the fakes D scores highest, a
+                                  share shrinking 0.99× per epoch to this, in (0, 1] (0.5–0.75 in its
+                                  paper), 1 = all (default: ${D.topK})
   --ema <decay>                   generator weight EMA decay in [0, 1), 0 = raw weights (default: ${D.emaDecay})
   --standing-stats <n>            batches to re-estimate the exported generator's BatchNorm statistics on
                                   before each sample grid and checkpoint, 0 = keep the moving averages

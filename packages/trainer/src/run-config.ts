@@ -78,6 +78,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       classLoss: opts.classLoss,
       lecam: opts.lecam,
       reconstruction: opts.reconstruction,
+      topK: opts.topK,
       emaDecay: opts.emaDecay,
       standingStats: opts.standingStats,
       sampleEvery: opts.sampleEvery,

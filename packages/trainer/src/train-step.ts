@@ -7,6 +7,7 @@ import { logitMeansRecorder, type LecamAnchors, type LogitMeans } from './lecam.
 import { learningRatesAt, setLearningRate, type LearningRateSchedule } from './learning-rate.js'
 import { stepObjectives, type Judgement, type LossName } from './losses.js'
 import { mulberry32 } from './random.js'
+import { keepTopFakes, topKShare, type TopKSchedule } from './top-k.js'
 
 /** The distribution training draws latents from, which gan.json declares and the SDK samples. */
 export const LATENT_DISTRIBUTION: LatentDistribution = 'normal'
@@ -34,6 +35,8 @@ export interface TrainStepParts {
   lecam?: number
   /** Weight of the reconstruction loss in D's loss ({@link stepObjectives}); needs a discriminator built with a decoder. @default 0 */
   reconstruction?: number
+  /** Top-k generator updates (top-k.ts): G learns from the fakes D scores highest. @default none: from all */
+  topK?: TopKSchedule
 }
 
 /** The losses of one step, before its update. The caller disposes the tensors. */
@@ -96,7 +99,7 @@ export function createTrainStep(parts: TrainStepParts): TrainStep {
         const gLoss = parts.generatorOptimizer.minimize(
           () => {
             const images = G.apply(withLabel(zG, yG), { training: true }) as tf.Tensor
-            return objectives.generator(judge(judgeOfFakes, view(images, 4), yG), yG)
+            return objectives.generator(keepTopFakes(judge(judgeOfFakes, view(images, 4), yG), topKShare(parts.topK, step)), yG)
           },
           true,
           gVars,

@@ -280,6 +280,28 @@ describe('train', () => {
     },
   )
 
+  it.each([
+    [1, 8],
+    [2, 15],
+  ])(
+    "topK: G's loss counts only the fakes D scores highest once the share drops a row, in each replica's rows (workers %i: from step %i)",
+    async (workers, firstDrop) => {
+      const run = async (topK: number) => {
+        const outDir = await mkdtemp(join(tmpdir(), 'gan-train-'))
+        // 8 images, batches of 8: an epoch a step, so the share is 0.99^(step − 1), and it drops one of
+        // 8 rows from 0.99^7 = 0.932 (step 8), one of a replica's 4 from 0.99^14 = 0.869 (step 15).
+        await train({ outDir, dataset: squares(8), ...SMALL, batchSize: 8, loss: 'ns', topK, workers, steps: firstDrop, logEvery: 1 })
+        const config = JSON.parse(await readFile(join(outDir, 'config.json'), 'utf8')) as { options: { topK: number } }
+        return { gLoss: (await readMetrics(outDir)).map((m) => m.gLoss), recorded: config.options.topK }
+      }
+      const [all, top] = [await run(1), await run(0.5)]
+      expect([all.recorded, top.recorded]).toEqual([1, 0.5])
+      // The same run until a row is dropped: then the fake D likes least, whose non-saturating loss is the largest, no longer counts.
+      expect(top.gLoss.slice(0, firstDrop - 1)).toEqual(all.gLoss.slice(0, firstDrop - 1))
+      expect(top.gLoss[firstDrop - 1]).toBeLessThan(all.gLoss[firstDrop - 1]!)
+    },
+  )
+
   it.each([1, 2])(
     "reconstruction: D's loss gains its decoder's error on the real images, in replicas too, and the decoder learns; the checkpoint keeps it (workers %i)",
     async (workers) => {

@@ -118,6 +118,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       classLoss: opts.classLoss,
       lecam: opts.lecam,
       reconstruction: opts.reconstruction,
+      // Epochs as createRealBatches counts them: with mirror, both copies of the images.
+      ...(opts.topK < 1 ? { topK: { least: opts.topK, stepsPerEpoch: ((opts.mirror ? 2 : 1) * data.count) / opts.batchSize } } : {}),
       learningRate: {
         generator: opts.learningRate,
         discriminator: opts.discriminatorLearningRate,

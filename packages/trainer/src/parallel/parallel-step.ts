@@ -100,6 +100,7 @@ export async function createParallelStep(parts: ParallelStepParts): Promise<Para
       classLoss: parts.classLoss,
       lecam: parts.lecam,
       reconstruction: parts.reconstruction,
+      topK: parts.topK,
       learningRate: parts.learningRate,
     },
     generatorWeights: wireWeights(parts.generator),

@@ -19,7 +19,17 @@ export interface ReplicaInit {
   beta1: number
   step: Pick<
     TrainStepParts,
-    'latentSize' | 'batchSize' | 'seed' | 'loss' | 'augment' | 'classes' | 'classLoss' | 'lecam' | 'reconstruction' | 'learningRate'
+    | 'latentSize'
+    | 'batchSize'
+    | 'seed'
+    | 'loss'
+    | 'augment'
+    | 'classes'
+    | 'classLoss'
+    | 'lecam'
+    | 'reconstruction'
+    | 'topK'
+    | 'learningRate'
   >
   shard: Shard
   /** Every weight of each model (trainable or not), in `model.weights` order. */

@@ -3,6 +3,7 @@ import { diffAugment } from '../augment/diff-augment.js'
 import { logitMeansRecorder, type LecamAnchors, type LogitMeans } from '../lecam.js'
 import { stepObjectives } from '../losses.js'
 import { mulberry32 } from '../random.js'
+import { keepTopFakes, topKShare } from '../top-k.js'
 import { fakeJudge, judge, latentSeed, mixSeed, setStepLearningRate, type TrainStepParts } from '../train-step.js'
 
 /** The rows of each step's batch one replica trains on. */
@@ -140,7 +141,8 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
         const z = latents(step, 1)
         result = gradients(() => {
           const images = G.apply(withLabel(z, yG), { training: true }) as tf.Tensor
-          return objectives.generator(judge(judgeOfFakes, view(images, step, 4), yG), yG)
+          // Top-k within the shard: each replica keeps the share of its own fakes D scores highest.
+          return objectives.generator(keepTopFakes(judge(judgeOfFakes, view(images, step, 4), yG), topKShare(parts.topK, step)), yG)
         }, gVars)
       })
       return result!
