@@ -9,7 +9,8 @@ export const EVAL_USAGE = `Usage: gan-train eval <run | model.onnx> [options]
 
 Score a generator on seeds 0 … count−1 against real images: the Fréchet distance and improved
 precision/recall (k = 3) in a feature space; with a scoring classifier of the real images' classes
-its view (mean confidence, class histogram, label agreement for conditional models); unless digits
+its view (mean confidence, class histogram, label agreement for conditional models); for a run, its
+discriminator's mean logit on the training images, the held-out ones and the samples; unless digits
 are scored in a classifier's features, the share of pixels on strong edges beside the real
 images' (blur lowers it, speckle raises it), their colourfulness (Hasler and Süsstrunk's;
 washed-out colour lowers it), their pixel-pair contrast (the pattern a stride-2 transposed
@@ -103,6 +104,13 @@ function describe(r: Evaluation): string {
     lines.push(
       `  sliced Wasserstein   ${r.slicedWasserstein.map((l) => `${l.size} px ${l.samples.toFixed(1)}`).join(', ')} (real halves: ${r.slicedWasserstein.map((l) => l.real.toFixed(1)).join(', ')}; ×10³ per pyramid level: the finest sees detail, the coarsest colour)`,
     )
+  if (r.discriminator) {
+    const d = r.discriminator
+    const logit = (s: { meanLogit: number }) => s.meanLogit.toFixed(2)
+    lines.push(
+      `  discriminator        mean logit ${logit(d.training)} on the training images${d.heldOut ? `, ${logit(d.heldOut)} held out` : ''}, ${logit(d.samples)} on the samples (r_t ${d.training.signMean.toFixed(2)}; a held-out mean falling away from the training one: D memorises)`,
+    )
+  }
   if (r.classifier) {
     const c = r.classifier
     lines.push(

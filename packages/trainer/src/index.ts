@@ -43,6 +43,7 @@ export { trainClassifier, buildClassifier, classify, FEATURE_LAYER, type Classif
 export { SampleScorer, accuracy, type SampleScore } from './eval/score.js'
 export { frechetDistance } from './eval/frechet.js'
 export { evaluate, type EvaluateOptions, type Evaluation } from './eval/evaluate.js'
+export type { LogitSummary } from './eval/discriminator-view.js'
 export { precisionRecall } from './eval/precision-recall.js'
 export { colourfulness, pixelFeatures, pixelPairContrast, strongEdgeShare } from './eval/pixel-features.js'
 export { slicedWasserstein, type ImageSet, type SlicedWassersteinOptions, type SlicedWassersteinLevel } from './eval/sliced-wasserstein.js'

@@ -54,8 +54,11 @@ export interface StepObjectives {
    * `anchors`: the LeCam anchors of the steps before (none on a run's first step: no penalty).
    */
   discriminator(real: Judgement, fake: Judgement, realLabels: tf.Tensor | undefined, anchors?: LecamAnchors): tf.Scalar
-  /** On fakes with the labels they were asked for: the classifier should read those labels. */
-  generator(fake: Judgement, labels: tf.Tensor | undefined): tf.Scalar
+  /**
+   * On fakes with the labels they were asked for: the classifier should read those labels.
+   * `adversarialWeight` scales the GAN term alone (top-k.ts's quota of a replica's kept fakes). @default 1
+   */
+  generator(fake: Judgement, labels: tf.Tensor | undefined, adversarialWeight?: number): tf.Scalar
 }
 
 /**
@@ -94,7 +97,10 @@ export function stepObjectives(name: LossName, weights: ObjectiveWeights = {}): 
       if (lecam === 0 || !anchors) return objective
       return tf.add(objective, tf.mul(lecamPenalty(real.logits, fake.logits, anchors), lecam)) as tf.Scalar
     },
-    generator: (fake, labels) => withClass(loss.generator(fake.logits), fake, labels),
+    generator: (fake, labels, adversarialWeight = 1) => {
+      const adversarial = loss.generator(fake.logits)
+      return withClass(adversarialWeight === 1 ? adversarial : (tf.mul(adversarial, adversarialWeight) as tf.Scalar), fake, labels)
+    },
   }
 }
 

@@ -5,14 +5,15 @@ import type { Judgement } from './losses.js'
  * Top-k generator updates (Sinha et al. 2020, "Top-k Training of GANs: Improving GAN Performance by
  * Throwing Away Bad Samples"): the generator learns only from the fakes the discriminator scores
  * highest, a share that starts at all of them and shrinks by {@link TOP_K_DECAY} each epoch down to
- * `least`. The fakes D already finds worst push G toward the average; dropping them late in
- * training lets the rest refine.
+ * `least`. The paper finds that the gradients of the fakes D scores worst can push them further
+ * from their nearest mode; leaving those out lets the rest refine.
  */
 export interface TopKSchedule {
   /** The least share of each batch's fakes G learns from, in (0, 1). */
   least: number
-  /** Steps per pass over the training images (with `mirror`, over both copies). */
-  stepsPerEpoch: number
+  batchSize: number
+  /** Images per pass over the training set (with `mirror`, both copies), as createRealBatches counts them. */
+  epochImages: number
 }
 
 /** The paper's shrink per epoch. */
@@ -21,18 +22,32 @@ export const TOP_K_DECAY = 0.99
 /** The share of fakes G learns from at `step` (1 for the run's first), under `schedule`; 1 without one. */
 export function topKShare(schedule: TopKSchedule | undefined, step: number): number {
   if (schedule === undefined) return 1
-  const epoch = Math.floor((step - 1) / schedule.stepsPerEpoch)
+  const epoch = Math.floor(((step - 1) * schedule.batchSize) / schedule.epochImages)
   return Math.max(schedule.least, TOP_K_DECAY ** epoch)
 }
 
 /**
- * D's judgement of `rows` fakes with its logits cut to the `share` (at least one) it scores highest,
- * for G's adversarial loss; class logits stay whole. The choice is made on the logits' values, a
- * constant to the gradient, which flows through the kept logits alone.
+ * How many of one shard's fakes G learns from at `share` of the batch, and the weight of their mean
+ * loss: the batch keeps K = round(share · batch), at least one, shared out to the shards in
+ * proportion to their rows (by cumulative rounding, so the quotas add up to K), and each shard's
+ * mean, weighted so, adds up over the shards to the mean over all K, as a one-thread step takes it.
+ * The weight is relative to the shard's share of the batch, by which the step scales its loss.
+ * A shard with no quota keeps one row at weight 0.
  */
-export function keepTopFakes(judged: Judgement, share: number): Judgement {
+export function topKQuota(share: number, batchSize: number, shard: { offset: number; count: number }): { keep: number; weight: number } {
+  const total = Math.max(1, Math.round(share * batchSize))
+  const upTo = (rows: number) => Math.round((total * rows) / batchSize)
+  const quota = upTo(shard.offset + shard.count) - upTo(shard.offset)
+  return { keep: Math.max(1, quota), weight: (quota / total) * (batchSize / shard.count) }
+}
+
+/**
+ * D's judgement of fakes with its logits cut to the `keep` it scores highest (ties to the first
+ * row), in row order, for G's adversarial loss; class logits stay whole. The choice is made on the
+ * logits' values, a constant to the gradient, which flows through the kept logits alone.
+ */
+export function keepTopFakes(judged: Judgement, keep: number): Judgement {
   const rows = judged.logits.shape[0]!
-  const keep = Math.max(1, Math.round(share * rows))
   if (keep >= rows) return judged
   const values = judged.logits.dataSync()
   const order = Array.from({ length: rows }, (_, i) => i).sort((a, b) => values[b]! - values[a]! || a - b)

@@ -280,25 +280,28 @@ describe('train', () => {
     },
   )
 
-  it.each([
-    [1, 8],
-    [2, 15],
-  ])(
-    "topK: G's loss counts only the fakes D scores highest once the share drops a row, in each replica's rows (workers %i: from step %i)",
-    async (workers, firstDrop) => {
-      const run = async (topK: number) => {
-        const outDir = await mkdtemp(join(tmpdir(), 'gan-train-'))
-        // 8 images, batches of 8: an epoch a step, so the share is 0.99^(step − 1), and it drops one of
-        // 8 rows from 0.99^7 = 0.932 (step 8), one of a replica's 4 from 0.99^14 = 0.869 (step 15).
-        await train({ outDir, dataset: squares(8), ...SMALL, batchSize: 8, loss: 'ns', topK, workers, steps: firstDrop, logEvery: 1 })
-        const config = JSON.parse(await readFile(join(outDir, 'config.json'), 'utf8')) as { options: { topK: number } }
-        return { gLoss: (await readMetrics(outDir)).map((m) => m.gLoss), recorded: config.options.topK }
+  it.each([1, 2])(
+    "topK: G's loss counts only the fakes D scores highest once the share drops a row, the batch's quota shared out to the replicas (workers %i); a resumed run continues the schedule",
+    async (workers) => {
+      const run = async (topK: number, outDir?: string) => {
+        const dir = outDir ?? (await mkdtemp(join(tmpdir(), 'gan-train-')))
+        // 8 images, batches of 8: an epoch a step, so the share is 0.99^(step − 1), and it drops one
+        // fake of the batch's 8 from 0.99^7 = 0.932 (step 8): in two replicas, from the second's 4.
+        const options = { dataset: squares(8), ...SMALL, batchSize: 8, loss: 'ns', workers, logEvery: 1 } as const
+        if (outDir === undefined) await train({ outDir: dir, ...options, topK, steps: 9 })
+        else await train({ outDir: dir, dataset: options.dataset, backend: 'wasm', resume: true, steps: 9 })
+        const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { options: { topK: number } }
+        return { gLoss: (await readMetrics(dir)).map((m) => m.gLoss), recorded: config.options.topK, dir }
       }
       const [all, top] = [await run(1), await run(0.5)]
       expect([all.recorded, top.recorded]).toEqual([1, 0.5])
-      // The same run until a row is dropped: then the fake D likes least, whose non-saturating loss is the largest, no longer counts.
-      expect(top.gLoss.slice(0, firstDrop - 1)).toEqual(all.gLoss.slice(0, firstDrop - 1))
-      expect(top.gLoss[firstDrop - 1]).toBeLessThan(all.gLoss[firstDrop - 1]!)
+      // The same run until a fake is dropped: then the one D likes least, whose non-saturating loss is the largest, no longer counts.
+      expect(top.gLoss.slice(0, 7)).toEqual(all.gLoss.slice(0, 7))
+      expect(top.gLoss[7]).toBeLessThan(all.gLoss[7]!)
+      // Stopped at step 7 and resumed: steps 8 and 9 as the uninterrupted run's.
+      const outDir = await mkdtemp(join(tmpdir(), 'gan-train-'))
+      await train({ outDir, dataset: squares(8), ...SMALL, batchSize: 8, loss: 'ns', workers, logEvery: 1, topK: 0.5, steps: 7 })
+      expect((await run(0.5, outDir)).gLoss).toEqual(top.gLoss)
     },
   )
 

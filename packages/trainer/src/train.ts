@@ -119,7 +119,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       lecam: opts.lecam,
       reconstruction: opts.reconstruction,
       // Epochs as createRealBatches counts them: with mirror, both copies of the images.
-      ...(opts.topK < 1 ? { topK: { least: opts.topK, stepsPerEpoch: ((opts.mirror ? 2 : 1) * data.count) / opts.batchSize } } : {}),
+      ...(opts.topK < 1 ? { topK: { least: opts.topK, batchSize: opts.batchSize, epochImages: (opts.mirror ? 2 : 1) * data.count } } : {}),
       learningRate: {
         generator: opts.learningRate,
         discriminator: opts.discriminatorLearningRate,

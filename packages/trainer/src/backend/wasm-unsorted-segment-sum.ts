@@ -5,7 +5,8 @@ import type { Backend } from './wasm-ops.js'
  * `UnsortedSegmentSum` for the wasm backend, which does not ship one; it is the gradient of
  * `Gather`, so an Embedding layer (a conditional GAN's label input) cannot train without it. Rows of
  * `x` are summed into `numSegments` rows by `segmentIds` (ids outside [0, numSegments) are dropped,
- * as in TensorFlow). Plain JavaScript: the tensors it sees are small (classes × embedding size).
+ * as in TensorFlow). Plain JavaScript: the tensors it sees are small (classes × embedding size, or
+ * the batch × 1 logits top-k generator updates gather).
  */
 export function unsortedSegmentSumWasm(args: { inputs: Record<string, TensorInfo>; attrs?: NamedAttrMap; backend: Backend }): TensorInfo {
   const { x, segmentIds } = args.inputs as { x: TensorInfo; segmentIds: TensorInfo }

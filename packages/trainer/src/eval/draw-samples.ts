@@ -20,6 +20,8 @@ export interface Samples {
   truncation: number
   /** A run's checkpoint: the steps it had trained (gan.json's `steps`); undefined for an .onnx or a run that does not say. */
   step: number | undefined
+  /** A run's checkpoint: its discriminator's folder and the pixel range it judges; undefined for an .onnx or a run without one. */
+  discriminator?: { path: string; range: [number, number] }
 }
 
 export type Shape = Samples['shape']
@@ -76,7 +78,16 @@ async function runSamples(dir: string, manifest: RunManifest, count: number, tru
     })
     const pixels = (await out.data()) as Float32Array
     out.dispose()
-    return { pixels, shape, labels, classOf, dataset, truncation, step: manifest.steps }
+    return {
+      pixels,
+      shape,
+      labels,
+      classOf,
+      dataset,
+      truncation,
+      step: manifest.steps,
+      ...(manifest.discriminator === undefined ? {} : { discriminator: { path: join(dir, manifest.discriminator), range: [lo, hi] } }),
+    }
   } finally {
     model.dispose()
   }

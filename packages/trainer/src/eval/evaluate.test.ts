@@ -56,6 +56,16 @@ describe('evaluate', () => {
     expect(r.classifier!.labelAgreement).toBeGreaterThanOrEqual(0)
     expect(r.classifier!.labelAgreement).toBeLessThanOrEqual(1)
     expect(r.edges).toBeUndefined()
+    // Its discriminator, on the 8,000 digits it trained on, the 2,000 held out and the samples.
+    const { training, heldOut, samples } = r.discriminator!
+    for (const s of [training, heldOut!, samples]) {
+      expect(Number.isFinite(s.meanLogit)).toBe(true)
+      expect(Math.abs(s.signMean)).toBeLessThanOrEqual(1)
+    }
+    expect(heldOut!.meanLogit).not.toBe(training.meanLogit)
+    expect((await evaluate({ input: outDir, count: 20, data: 'mnist' })).discriminator).toEqual(r.discriminator)
+    // An exported generator has no discriminator beside it.
+    expect((await evaluate({ input: MNIST_ONNX, count: 20 })).discriminator).toBeUndefined()
     // In TF.js too, classMix 'real' draws the held-out digits' mix: 2,000 of them, each digit 8–12 %.
     const mixed = await evaluate({ input: outDir, count: 100, evaluator: EVALUATOR, classMix: 'real' })
     expect(mixed.sampleClasses!.reduce((a, b) => a + b)).toBe(100)

@@ -9,6 +9,7 @@ import { isTrainError, TrainError } from '../errors.js'
 import { loadLayersModel } from '../io/layers-model-io.js'
 import { classifierClassNames, classify, FEATURE_LAYER } from './classifier.js'
 import { CLASS_MIXES, classesInRealMix, type ClassMix } from './class-mix.js'
+import { discriminatorView, type LogitSummary } from './discriminator-view.js'
 import { drawSamples, type ClassPlan, type Samples, type Shape } from './draw-samples.js'
 import { frechetDistance } from './frechet.js'
 import { colourfulness, pixelFeatures, pixelPairContrast, strongEdgeShare } from './pixel-features.js'
@@ -104,6 +105,13 @@ export interface Evaluation {
    * higher). The finest level sees sharpness, detail and speckle; the coarsest, colour and layout.
    */
   slicedWasserstein?: Array<{ size: number; samples: number; real: number }>
+  /**
+   * A run's discriminator (of the checkpoint scored), in inference mode and without augmentation,
+   * on the images it trained on, the held-out ones (`mnist`, `emoji`) and the samples, when the real
+   * images are the run's own: its mean logit and mean sign (ADA's r_t on the training images). A
+   * held-out mean falling away from the training one says it learns the training images by heart.
+   */
+  discriminator?: { training: LogitSummary; heldOut?: LogitSummary; samples: LogitSummary }
   /** The scoring classifier's view (with an evaluator). */
   classifier?: {
     /** The share of the real images it names the class of (held out from training for mnist and emoji: `real.heldOut`). */
@@ -164,6 +172,8 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   const evaluatorDir = evaluator ?? (await defaultEvaluator(shape, source))
   const { dataset: real, heldOut } = loaded ?? (await loadReal(source, shape, false))
   const realPixels = pixelsAsFloats(real)
+  const ownData = named === undefined || (samples.dataset !== undefined && sameSource(named, samples.dataset))
+  const judged = await discriminatorJudgement(samples, count, ownData ? source : undefined, real, heldOut, realPixels)
   const classifier = evaluatorDir === undefined ? undefined : await loadEvaluator(evaluatorDir, shape, real)
   try {
     const view = classifier === undefined ? undefined : classifierView(classifier, samples, count, real, realPixels)
@@ -175,6 +185,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
         real: { count: real.count, heldOut },
         ...distances(view.features, count, view.realFeatures, real.count, view.featureSize),
         classifier: view.classifier,
+        ...judged,
       }
     }
     const fake = pixelFeatures(samples.pixels, count, shape)
@@ -192,10 +203,41 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
       },
       slicedWasserstein: pyramidDistances({ pixels: samples.pixels, count, shape }, { pixels: realPixels, count: real.count, shape }),
       ...(view === undefined ? {} : { classifier: view.classifier }),
+      ...judged,
     }
   } finally {
     classifier?.dispose()
   }
+}
+
+/**
+ * A run's discriminator on the images it trained on, the held-out ones and the samples, when the
+ * real images are the run's own (`source`; undefined when another set was asked for).
+ */
+async function discriminatorJudgement(
+  samples: Samples,
+  count: number,
+  source: DatasetSource | undefined,
+  real: ImageDataset,
+  heldOut: boolean,
+  realPixels: Float32Array,
+): Promise<Pick<Evaluation, 'discriminator'>> {
+  if (samples.discriminator === undefined || source === undefined) return {}
+  const { shape } = samples
+  const training = heldOut
+    ? (await loadDataset(source, { size: shape.width, channels: shape.channels, fit: 'crop' }, false, 'train')).dataset
+    : real
+  const set = (ds: ImageDataset, pixels = pixelsAsFloats(ds)) => ({ pixels, count: ds.count, classes: ds.labels })
+  const sets = [set(training, training === real ? realPixels : undefined), { pixels: samples.pixels, count, classes: samples.classOf }]
+  if (heldOut) sets.push(set(real, realPixels))
+  const [trained, drawn, held] = await discriminatorView(samples.discriminator.path, samples.discriminator.range, shape, sets)
+  return { discriminator: { training: trained!, samples: drawn!, ...(held === undefined ? {} : { heldOut: held }) } }
+}
+
+/** Whether two sources name the same images: one built-in set, or one folder. */
+function sameSource(a: DatasetSource, b: DatasetSource): boolean {
+  if (a.kind === 'folder' && b.kind === 'folder') return resolve(a.path) === resolve(b.path)
+  return a.kind === b.kind && a.kind !== 'memory'
 }
 
 /** The committed evaluator for these samples and real images, when this repository's is at hand: digits against MNIST, 32×32 RGBA against emoji's categories. */

@@ -3,7 +3,7 @@ import { diffAugment } from '../augment/diff-augment.js'
 import { logitMeansRecorder, type LecamAnchors, type LogitMeans } from '../lecam.js'
 import { stepObjectives } from '../losses.js'
 import { mulberry32 } from '../random.js'
-import { keepTopFakes, topKShare } from '../top-k.js'
+import { keepTopFakes, topKQuota, topKShare } from '../top-k.js'
 import { fakeJudge, judge, latentSeed, mixSeed, setStepLearningRate, type TrainStepParts } from '../train-step.js'
 
 /** The rows of each step's batch one replica trains on. */
@@ -141,8 +141,9 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
         const z = latents(step, 1)
         result = gradients(() => {
           const images = G.apply(withLabel(z, yG), { training: true }) as tf.Tensor
-          // Top-k within the shard: each replica keeps the share of its own fakes D scores highest.
-          return objectives.generator(keepTopFakes(judge(judgeOfFakes, view(images, step, 4), yG), topKShare(parts.topK, step)), yG)
+          // Top-k: the replica keeps its quota of the batch's kept fakes, the best of its own rows.
+          const { keep, weight } = topKQuota(topKShare(parts.topK, step), batchSize, shard)
+          return objectives.generator(keepTopFakes(judge(judgeOfFakes, view(images, step, 4), yG), keep), yG, weight)
         }, gVars)
       })
       return result!
