@@ -80,27 +80,27 @@ export interface Evaluation {
    */
   real: { count: number; heldOut: boolean }
   /**
-   * In pixel features (all but digits scored in a classifier's features): the share of pixels on a strong edge (`strongEdgeShare`, pixel-features.ts)
-   * of the samples and of the real images. Thumbnails cannot see blur; this can: blurred samples
+   * In pixel features (all but digits scored in a classifier's features): the share of pixels on a
+   * strong edge (`strongEdgeShare`, pixel-features.ts) of the samples and of the real images. Thumbnails cannot see blur; this can: blurred samples
    * score under the real images, speckled ones over them, crisp ones near them.
    */
   edges?: { samples: number; real: number }
   /**
-   * In pixel features (all but digits scored in a classifier's features): Hasler and Süsstrunk's colourfulness (`colourfulness`, pixel-features.ts)
-   * of the samples and of the real images, 0 for grey. Thumbnails average colour away; this does
+   * In pixel features (all but digits scored in a classifier's features): Hasler and Süsstrunk's
+   * colourfulness (`colourfulness`, pixel-features.ts) of the samples and of the real images, 0 for grey. Thumbnails average colour away; this does
    * not: washed-out samples score under the real images, colourful ones near them.
    */
   colourfulness?: { samples: number; real: number }
   /**
-   * In pixel features (all but digits scored in a classifier's features): the pixel-pair pattern a stride-2 transposed convolution leaves in the
-   * image it makes (`pixelPairContrast`, pixel-features.ts), of the samples and of the real images:
+   * In pixel features (all but digits scored in a classifier's features): the pixel-pair pattern a
+   * stride-2 transposed convolution leaves in the image it makes (`pixelPairContrast`, pixel-features.ts), of the samples and of the real images:
    * 0 is none, 1/3 changes at one phase twice those at the other. Strong edges count such a pattern
    * as edges, so a share near the real one means crisp only where this is near the real images'.
    */
   pixelPairContrast?: { samples: number; real: number }
   /**
-   * In pixel features (all but digits scored in a classifier's features): sliced Wasserstein distances ×10³ per Laplacian pyramid level, finest
-   * first (`slicedWasserstein`, sliced-wasserstein.ts, defaults): the samples' against the real
+   * In pixel features (all but digits scored in a classifier's features): sliced Wasserstein
+   * distances ×10³ per Laplacian pyramid level, finest first (`slicedWasserstein`, sliced-wasserstein.ts, defaults): the samples' against the real
    * images, and between two halves of the real images (the floor for this count; fewer images score
    * higher). The finest level sees sharpness, detail and speckle; the coarsest, colour and layout.
    */
@@ -172,8 +172,9 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   const evaluatorDir = evaluator ?? (await defaultEvaluator(shape, source))
   const { dataset: real, heldOut } = loaded ?? (await loadReal(source, shape, false))
   const realPixels = pixelsAsFloats(real)
-  const ownData = named === undefined || (samples.dataset !== undefined && sameSource(named, samples.dataset))
-  const judged = await discriminatorJudgement(samples, count, ownData ? source : undefined, real, heldOut, realPixels)
+  // A run's D judges only against the images it trained on (which config.json names).
+  const own = samples.dataset !== undefined && (named === undefined || sameSource(named, samples.dataset)) ? samples.dataset : undefined
+  const judged = await discriminatorJudgement(samples, count, own, real, heldOut, realPixels)
   const classifier = evaluatorDir === undefined ? undefined : await loadEvaluator(evaluatorDir, shape, real)
   try {
     const view = classifier === undefined ? undefined : classifierView(classifier, samples, count, real, realPixels)
