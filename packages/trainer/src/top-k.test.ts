@@ -35,7 +35,9 @@ describe('top-k generator updates', () => {
       [7, 2, 0.9],
     ] as const) {
       const total = Math.max(1, Math.round(share * batch))
-      const quotas = splitBatch(batch, replicas).map((shard) => ({ shard, ...topKQuota(share, batch, shard) }))
+      // Far into a run the share is the schedule's least.
+      const schedule = { least: share, batchSize: batch, epochImages: batch }
+      const quotas = splitBatch(batch, replicas).map((shard) => ({ shard, ...topKQuota(schedule, 1e4, shard) }))
       // A shard with no quota keeps one row at weight 0; the quotas add up to the batch's.
       const kept = quotas.map(({ keep, weight }) => (weight === 0 ? 0 : keep))
       expect(kept.reduce((a, b) => a + b)).toBe(total)
@@ -44,10 +46,14 @@ describe('top-k generator updates', () => {
       quotas.forEach(({ shard }, i) => expect(kept[i]).toBeLessThanOrEqual(shard.count))
     }
     // 2-row shards at 0.75 of 64: 48 kept, 16 shards keep both rows and 16 one, not every row.
-    const pairs = splitBatch(64, 32).map((shard) => topKQuota(0.75, 64, shard).keep)
+    const pairs = splitBatch(64, 32).map((shard) => topKQuota({ least: 0.75, batchSize: 64, epochImages: 64 }, 1e4, shard).keep)
     expect(pairs.filter((k) => k === 1)).toHaveLength(16)
-    // Without top-k (share 1) each shard keeps all its rows at weight 1: the step is as before.
-    for (const shard of splitBatch(64, 3)) expect(topKQuota(1, 64, shard)).toEqual({ keep: shard.count, weight: 1 })
+    // At share 1 (the first epoch), or without top-k, each shard keeps all its rows at weight 1: the step is as before.
+    const first = { least: 0.5, batchSize: 64, epochImages: 640 }
+    for (const shard of splitBatch(64, 3)) {
+      expect(topKQuota(first, 1, shard)).toEqual({ keep: shard.count, weight: 1 })
+      expect(topKQuota(undefined, 1, shard)).toEqual({ keep: shard.count, weight: 1 })
+    }
   })
 
   it('keeps the logits D scores highest, and the gradient flows through them alone', () => {

@@ -27,15 +27,22 @@ export function topKShare(schedule: TopKSchedule | undefined, step: number): num
 }
 
 /**
- * How many of one shard's fakes G learns from at `share` of the batch, and the weight of their mean
- * loss: the batch keeps K = round(share · batch), at least one, shared out to the shards in
- * proportion to their rows (by cumulative rounding, so the quotas add up to K), and each shard's
- * mean, weighted so, adds up over the shards to the mean over all K, as a one-thread step takes it.
- * The weight is relative to the shard's share of the batch, by which the step scales its loss.
- * A shard with no quota keeps one row at weight 0.
+ * How many of one shard's fakes G learns from at `step`, and the weight of their mean loss: the
+ * batch keeps K = round(share · batch) at {@link topKShare}'s share, at least one, shared out to the
+ * shards in proportion to their rows (by cumulative rounding, so the quotas add up to K), and each
+ * shard's mean, weighted so, adds up over the shards to the mean over all K, as a one-thread step
+ * takes it. The weight is relative to the shard's share of the batch, by which the step scales its
+ * loss. A shard with no quota keeps one row at weight 0; without a schedule a shard keeps all its
+ * rows at weight 1.
  */
-export function topKQuota(share: number, batchSize: number, shard: { offset: number; count: number }): { keep: number; weight: number } {
-  const total = Math.max(1, Math.round(share * batchSize))
+export function topKQuota(
+  schedule: TopKSchedule | undefined,
+  step: number,
+  shard: { offset: number; count: number },
+): { keep: number; weight: number } {
+  if (schedule === undefined) return { keep: shard.count, weight: 1 }
+  const { batchSize } = schedule
+  const total = Math.max(1, Math.round(topKShare(schedule, step) * batchSize))
   const upTo = (rows: number) => Math.round((total * rows) / batchSize)
   const quota = upTo(shard.offset + shard.count) - upTo(shard.offset)
   return { keep: Math.max(1, quota), weight: (quota / total) * (batchSize / shard.count) }

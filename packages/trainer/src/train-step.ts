@@ -7,7 +7,7 @@ import { logitMeansRecorder, type LecamAnchors, type LogitMeans } from './lecam.
 import { learningRatesAt, setLearningRate, type LearningRateSchedule } from './learning-rate.js'
 import { stepObjectives, type Judgement, type LossName } from './losses.js'
 import { mulberry32 } from './random.js'
-import { keepTopFakes, topKQuota, topKShare, type TopKSchedule } from './top-k.js'
+import { keepTopFakes, topKQuota, type TopKSchedule } from './top-k.js'
 
 /** The distribution training draws latents from, which gan.json declares and the SDK samples. */
 export const LATENT_DISTRIBUTION: LatentDistribution = 'normal'
@@ -99,7 +99,7 @@ export function createTrainStep(parts: TrainStepParts): TrainStep {
         const gLoss = parts.generatorOptimizer.minimize(
           () => {
             const images = G.apply(withLabel(zG, yG), { training: true }) as tf.Tensor
-            const { keep, weight } = topKQuota(topKShare(parts.topK, step), batchSize, { offset: 0, count: batchSize })
+            const { keep, weight } = topKQuota(parts.topK, step, { offset: 0, count: batchSize })
             return objectives.generator(keepTopFakes(judge(judgeOfFakes, view(images, 4), yG), keep), yG, weight)
           },
           true,

@@ -5,6 +5,7 @@ import { pixelsAsFloats, type ImageDataset } from '../data/dataset.js'
 import { TrainError } from '../errors.js'
 import { setLearningRate } from '../learning-rate.js'
 import { mulberry32, permutation } from '../random.js'
+import { predictInBatches } from './predict-in-batches.js'
 
 const LEARNING_RATE = 1e-3
 
@@ -140,18 +141,9 @@ export function classify(
   const size = shape.width * shape.height * shape.channels
   const classes = model.outputs[0]!.shape[1] as number
   const featureSize = model.getLayer(FEATURE_LAYER).outputShape[1] as number
-  const probs = new Float32Array(count * classes)
-  const features = new Float32Array(count * featureSize)
-  const step = 256
-  for (let start = 0; start < count; start += step) {
-    const n = Math.min(step, count - start)
-    const [f, p] = tf.tidy(() => {
-      const x = tf.tensor4d(pixels.subarray(start * size, (start + n) * size), [n, shape.height, shape.width, shape.channels])
-      return featureModel.predict(x) as tf.Tensor[]
-    }) as [tf.Tensor, tf.Tensor]
-    features.set(f.dataSync() as Float32Array, start * featureSize)
-    probs.set(p.dataSync() as Float32Array, start * classes)
-    tf.dispose([f, p])
-  }
+  const [features, probs] = predictInBatches(count, [featureSize, classes], (start, rows) => {
+    const x = tf.tensor4d(pixels.subarray(start * size, (start + rows) * size), [rows, shape.height, shape.width, shape.channels])
+    return featureModel.predict(x) as tf.Tensor[]
+  }) as [Float32Array, Float32Array]
   return { probs, features, classes, featureSize }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { loadLayersModel } from '../io/layers-model-io.js'
+import { predictInBatches } from './predict-in-batches.js'
 
 /** What a discriminator says of a set of images: its mean logit, and the mean sign of its logits. */
 export interface LogitSummary {
@@ -42,31 +43,25 @@ export async function discriminatorView(
     const size = shape.width * shape.height * shape.channels
     const [lo, hi] = range
     return sets.map((set) => {
-      const logits = new Float32Array(set.count)
-      for (let start = 0; start < set.count; start += 256) {
-        const n = Math.min(256, set.count - start)
-        const out = tf.tidy(() => {
-          const x = tf.add(
-            tf.mul(
-              tf.tensor4d(set.pixels.subarray(start * size, (start + n) * size), [n, shape.height, shape.width, shape.channels]),
-              hi - lo,
-            ),
-            lo,
-          )
-          const y = conditional
-            ? tf.tensor2d(
-                Int32Array.from({ length: n }, (_, i) => set.classes![start + i]!),
-                [n, 1],
-                'int32',
-              )
-            : undefined
-          const output = D.predict(y ? [x, y] : x) as tf.Tensor | tf.Tensor[]
-          return tf.reshape(Array.isArray(output) ? output[0]! : output, [-1])
-        })
-        logits.set(out.dataSync() as Float32Array, start)
-        out.dispose()
-      }
-      return logitSummary(logits)
+      const [logits] = predictInBatches(set.count, [1], (start, rows) => {
+        const pixels = tf.tensor4d(set.pixels.subarray(start * size, (start + rows) * size), [
+          rows,
+          shape.height,
+          shape.width,
+          shape.channels,
+        ])
+        const x = tf.add(tf.mul(pixels, hi - lo), lo)
+        const y = conditional
+          ? tf.tensor2d(
+              Int32Array.from({ length: rows }, (_, i) => set.classes![start + i]!),
+              [rows, 1],
+              'int32',
+            )
+          : undefined
+        const output = D.predict(y ? [x, y] : x) as tf.Tensor | tf.Tensor[]
+        return [tf.reshape(Array.isArray(output) ? output[0]! : output, [-1])]
+      })
+      return logitSummary(logits!)
     })
   } finally {
     D.dispose()

@@ -3,7 +3,7 @@ import { diffAugment } from '../augment/diff-augment.js'
 import { logitMeansRecorder, type LecamAnchors, type LogitMeans } from '../lecam.js'
 import { stepObjectives } from '../losses.js'
 import { mulberry32 } from '../random.js'
-import { keepTopFakes, topKQuota, topKShare } from '../top-k.js'
+import { keepTopFakes, topKQuota } from '../top-k.js'
 import { fakeJudge, judge, latentSeed, mixSeed, setStepLearningRate, type TrainStepParts } from '../train-step.js'
 
 /** The rows of each step's batch one replica trains on. */
@@ -142,7 +142,7 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
         result = gradients(() => {
           const images = G.apply(withLabel(z, yG), { training: true }) as tf.Tensor
           // Top-k: the replica keeps its quota of the batch's kept fakes, the best of its own rows.
-          const { keep, weight } = topKQuota(topKShare(parts.topK, step), batchSize, shard)
+          const { keep, weight } = topKQuota(parts.topK, step, shard)
           return objectives.generator(keepTopFakes(judge(judgeOfFakes, view(images, step, 4), yG), keep), yG, weight)
         }, gVars)
       })
