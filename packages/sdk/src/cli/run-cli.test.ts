@@ -79,7 +79,7 @@ describe('gan-sdk CLI', () => {
   })
 
   it('help exits 0', async () => {
-    for (const argv of [[], ['--help'], ['generate', '-h']]) {
+    for (const argv of [['--help'], ['help'], ['generate', '-h']]) {
       const r = await cli(...argv)
       expect(r.code).toBe(0)
       expect(r.stdout.join('\n')).toMatch(/^Usage: gan-sdk <command> \[options\]/)
@@ -120,6 +120,7 @@ describe('gan-sdk CLI', () => {
     ],
     [['info', '--sede'], "[gan-sdk] unknown option '--sede'"],
     [['generate', 'extra'], '[gan-sdk] unexpected argument "extra" (gan-sdk --help lists the options).'],
+    [[], '[gan-sdk] missing command: use generate, bake or info (gan-sdk --help lists the options).'],
     [['make'], '[gan-sdk] unknown command "make": use generate, bake or info (gan-sdk --help lists the options).'],
   ])('%j is a usage error: exit 2, one [gan-sdk] line, nothing written', async (argv, message) => {
     const { dir } = await workspace()

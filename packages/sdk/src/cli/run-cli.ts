@@ -98,7 +98,7 @@ export function resolveGenerateOptions(flags: {
  */
 export async function runCli(argv: readonly string[], io: CliIo, options: { terminal?: Terminal } = {}): Promise<ExitCode> {
   const [command, ...rest] = argv
-  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+  if (command === '-h' || command === '--help' || command === 'help') {
     io.stdout(USAGE)
     return 0
   }
@@ -119,6 +119,8 @@ export async function runCli(argv: readonly string[], io: CliIo, options: { term
         const { values } = infoFlags(rest)
         if (values.help) io.stdout(USAGE)
         else await infoCommand(values.model, io)
+      } else if (command === undefined) {
+        throw new UsageError('missing command: use generate, bake or info')
       } else {
         throw new UsageError(`unknown command ${describeValue(command)}: use generate, bake or info`)
       }
