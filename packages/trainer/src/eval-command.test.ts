@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { runCli } from './run-cli.js'
+import { train } from './train.js'
 
 const MNIST_ONNX = fileURLToPath(new URL('../../../models/mnist/mnist.onnx', import.meta.url))
 const EMOJI_ONNX = fileURLToPath(new URL('../../../models/emoji/emoji.onnx', import.meta.url))
@@ -35,6 +39,31 @@ describe('gan-train eval', () => {
     expect(r.stdout[0]).toMatch(
       /emoji\.onnx: 20 samples, 32×32×4, conditional\n.*8×8 RGB thumbnails; against 377 held-out images\)\n.*\n {2}strong edges {9}\d+\.\d % of pixels \(real images: \d+\.\d %; fewer: blurrier, more: noisier\)\n {2}colourfulness {8}\d+\.\d \(real images: \d+\.\d; 0 is grey; lower: washed out\)\n {2}pixel-pair contrast {2}0\.\d{3} \(real images: 0\.\d{3}; 0 is none, 0\.333: twice the change at one phase\)\n {2}sliced Wasserstein {3}32 px \d+\.\d, 16 px \d+\.\d \(real halves: \d+\.\d, \d+\.\d; .*\)\n {2}mean confidence {6}0\.\d{4} \(classifier: 70\.29 % right on the held-out images\)\n {2}classes {14}(\d+ ){8}\d+ \(smallest share \d+\.\d %\)\n {2}label agreement {6}\d+\.\d % \(per class: (\d+ ){8}\d+\)$/,
     )
+  })
+
+  it("a run: its discriminator's view of the training images, the held-out ones and the samples", async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'gan-eval-cli-'))
+    try {
+      await train({
+        outDir,
+        dataset: 'mnist',
+        conditional: true,
+        steps: 2,
+        batchSize: 8,
+        latentSize: 8,
+        generatorFilters: [8, 4],
+        discriminatorFilters: [4, 8],
+        checkpointEvery: 2,
+        backend: 'wasm',
+      })
+      const r = await cli('eval', outDir, '--count', '20', '--evaluator', EVALUATOR)
+      expect(r.code).toBe(0)
+      expect(r.stdout[0]).toMatch(
+        /\n {2}discriminator {8}mean logit -?\d+\.\d\d on the training images, -?\d+\.\d\d held out, -?\d+\.\d\d on the samples \(r_t -?[01]\.\d\d; a held-out mean falling away from the training one: D memorises\)\n/,
+      )
+    } finally {
+      await rm(outDir, { recursive: true, force: true })
+    }
   })
 
   it('--truncation scores the samples generate() draws at that ψ, and says so', async () => {
