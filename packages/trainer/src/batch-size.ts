@@ -2,6 +2,7 @@ import { totalmem } from 'node:os'
 import type { BackendPreference } from './backend/ladder.js'
 import { TrainError } from './errors.js'
 import { decoderFilters, residualWidths, type DcganConfig } from './models/dcgan.js'
+import { pretrainedFeatureFloats } from './models/pretrained-features.js'
 
 /** Bytes the wasm backend can address (wasm32), less room for weights, optimizer state and fragmentation. */
 const WASM_BUDGET = 3 * 2 ** 30
@@ -9,7 +10,7 @@ const WASM_BUDGET = 3 * 2 ** 30
 /**
  * Activation memory of one training step per image, in bytes: every layer output of the generator
  * (computed twice: for the discriminator's update and the generator's) and the discriminator (three
- * times: real, fake, and the generator's update), each held with its gradient, and D's decoder
+ * times: real, fake, and the generator's update; with it the pretrained-feature branch), each held with its gradient, and D's decoder
  * (once: it rebuilds the real images only). An estimate, meant to refuse batch sizes that cannot
  * fit, not to plan memory to the byte.
  */
@@ -27,6 +28,7 @@ export function stepBytesPerImage(
     | 'generatorBlocks'
     | 'generatorPadding'
     | 'decoder'
+    | 'pretrainedFeatures'
   >,
 ): number {
   const g =
@@ -37,6 +39,7 @@ export function stepBytesPerImage(
     const scale = 2 ** (i + 1)
     d += 2 * Math.ceil(cfg.height / scale) * Math.ceil(cfg.width / scale) * filters // conv, activation
   })
+  if (cfg.pretrainedFeatures) d += pretrainedFeatureFloats(cfg.height, cfg.width)
   let decoder = 0
   if (cfg.decoder) {
     const depth = cfg.discriminatorFilters.length

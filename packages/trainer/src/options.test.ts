@@ -51,7 +51,9 @@ describe('resolveTrainOptions', () => {
       spectralNormProjection: false,
       auxiliaryClassifier: false,
       decoder: false,
+      pretrainedFeatures: false,
     })
+    expect(resolveTrainOptions({ outDir: 'x', pretrainedFeatures: true }).model.pretrainedFeatures).toBe(true)
     expect(resolveTrainOptions({ outDir: 'x', conditional: true, classLoss: 0.5 })).toMatchObject({
       classLoss: 0.5,
       model: { auxiliaryClassifier: true },

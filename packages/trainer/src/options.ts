@@ -136,6 +136,15 @@ export interface TrainOptions {
    */
   spectralNormProjection?: boolean
   /**
+   * Give the discriminator a second judge on features learnt elsewhere, for datasets too small for
+   * D to learn what images look like from them alone (Projected GAN, Sauer et al. 2021;
+   * Vision-aided GAN, Kumari et al. 2022): the images, composited over white, through the first six
+   * blocks of a frozen MobileNetV2 (nsfwjs's, MIT, shipped with the trainer), a trainable head at
+   * three of its depths, and their own logit and projection term added to D's. The frozen network
+   * takes no gradient step; it costs time each step, on real and generated images. @default false
+   */
+  pretrainedFeatures?: boolean
+  /**
    * Weight of an auxiliary class loss, for conditional runs (AC-GAN, Odena et al. 2017): the
    * discriminator gains a classifier head trained with cross-entropy on real images, and the
    * generator is trained to make that classifier read each fake as the class it asked for, on top
@@ -317,6 +326,7 @@ export const TRAIN_DEFAULTS = {
   mirror: false,
   spectralNorm: false,
   spectralNormProjection: false,
+  pretrainedFeatures: false,
   conditional: false,
   labelConditioning: 'multiply' as LabelConditioning,
 } as const
@@ -534,6 +544,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       spectralNormProjection,
       auxiliaryClassifier: classLoss > 0,
       decoder: reconstruction > 0,
+      pretrainedFeatures: flag('pretrainedFeatures', input.pretrainedFeatures, TRAIN_DEFAULTS.pretrainedFeatures),
     },
   }
 }

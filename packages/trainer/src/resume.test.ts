@@ -57,13 +57,15 @@ describe('resume', () => {
     [2, 'nearest', 'residual', 'zeros'],
     // Reflection padding changes no weight's shape: only config.json can bring it back.
     [2, 'transposed', 'residual', 'reflect'],
+    [2, 'transposed', 'plain', 'zeros', true],
   ] as const)(
-    'a resumed run retraces an uninterrupted one: the same losses and weights, bit for bit (workers %i, %s upsampling, %s generator, %s padding)',
-    async (workers, upsampling, generatorBlocks, generatorPadding) => {
+    'a resumed run retraces an uninterrupted one: the same losses and weights, bit for bit (workers %i, %s upsampling, %s generator, %s padding, pretrained features %s)',
+    async (workers, upsampling, generatorBlocks, generatorPadding, pretrainedFeatures = false) => {
       const whole = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
       const parts = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
-      await train({ ...RUN, upsampling, generatorBlocks, generatorPadding, workers, outDir: whole, steps: 6 })
-      const first = await train({ ...RUN, upsampling, generatorBlocks, generatorPadding, workers, outDir: parts, steps: 4 })
+      const model = { upsampling, generatorBlocks, generatorPadding, pretrainedFeatures }
+      await train({ ...RUN, ...model, workers, outDir: whole, steps: 6 })
+      const first = await train({ ...RUN, ...model, workers, outDir: parts, steps: 4 })
       expect(first.steps).toBe(4)
       const events: string[] = []
       const second = await train({ outDir: parts, resume: true, steps: 6, dataset: RUN.dataset, onEvent: (e) => events.push(e.type) })
@@ -85,6 +87,7 @@ describe('resume', () => {
           upsampling,
           generatorBlocks,
           generatorPadding,
+          pretrainedFeatures,
           spectralNorm: true,
           spectralNormProjection: true,
           classLoss: 0.5,

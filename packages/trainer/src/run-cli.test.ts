@@ -78,6 +78,7 @@ const ALL_FLAGS = {
   augment: 'color, cutout',
   'spectral-norm': true,
   'spectral-norm-projection': true,
+  'pretrained-features': true,
   mirror: true,
   force: true,
 } satisfies TrainCommandFlags
@@ -115,6 +116,7 @@ describe('resolveTrainCommandOptions', () => {
       augment: ['color', 'cutout'],
       spectralNorm: true,
       spectralNormProjection: true,
+      pretrainedFeatures: true,
       mirror: true,
       force: true,
       steps: 12000,

@@ -58,6 +58,8 @@ Model:
   --spectral-norm                 spectral normalisation in the discriminator
   --spectral-norm-projection      with --spectral-norm and --conditional: normalise the projection's class
                                   embedding too (SNGAN-projection, BigGAN)
+  --pretrained-features           a second judge in the discriminator on a frozen MobileNetV2's features
+                                  (Projected GAN, Vision-aided GAN), for small datasets
   --class-loss <w>                with --conditional: weight of an auxiliary classifier loss (AC-GAN) that
                                   ties images to their labels, 0 = none (default: ${D.classLoss})
 Training:

@@ -75,6 +75,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       mirror: opts.mirror,
       spectralNorm: opts.model.spectralNorm ?? false,
       spectralNormProjection: opts.model.spectralNormProjection ?? false,
+      pretrainedFeatures: opts.model.pretrainedFeatures ?? false,
       classLoss: opts.classLoss,
       lecam: opts.lecam,
       reconstruction: opts.reconstruction,

@@ -56,6 +56,7 @@ export const TRAIN_FLAGS = {
   mirror: { type: 'boolean' },
   'spectral-norm': { type: 'boolean' },
   'spectral-norm-projection': { type: 'boolean' },
+  'pretrained-features': { type: 'boolean' },
   ema: { type: 'string' },
   'standing-stats': { type: 'string' },
   'class-loss': { type: 'string' },
@@ -122,6 +123,7 @@ const FLAG_OF: Partial<Record<keyof TrainOptions, string>> = {
   mirror: 'mirror',
   spectralNorm: 'spectral-norm',
   spectralNormProjection: 'spectral-norm-projection',
+  pretrainedFeatures: 'pretrained-features',
   generatorFilters: 'generator-filters',
   discriminatorFilters: 'discriminator-filters',
   backend: 'backend',
@@ -157,6 +159,7 @@ export type TrainCommandFlags = Partial<
   mirror?: boolean
   'spectral-norm'?: boolean
   'spectral-norm-projection'?: boolean
+  'pretrained-features'?: boolean
   'no-fast-kernels'?: boolean
   force?: boolean
 }
@@ -217,6 +220,7 @@ export function resolveTrainCommandOptions(flags: TrainCommandFlags, dataset?: s
   if (flags.mirror) options.mirror = true
   if (flags['spectral-norm']) options.spectralNorm = true
   if (flags['spectral-norm-projection']) options.spectralNormProjection = true
+  if (flags['pretrained-features']) options.pretrainedFeatures = true
   if (flags['no-fast-kernels']) options.fastKernels = false
   if (flags.force) options.force = true
   const name = text(flags, 'name', 'a model name')

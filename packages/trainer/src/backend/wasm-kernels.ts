@@ -4,6 +4,7 @@ import { createBatchMatMulWasm } from './wasm-batch-matmul.js'
 import { createConv2dBackpropInputOrt, createConv2dOrt } from './wasm-ort-conv.js'
 import { conv2dBackpropFilterConfig } from './wasm-conv-backprop-filter.js'
 import { createConv2dBackpropInputWasm } from './wasm-conv-backprop-input.js'
+import { depthwiseBackpropInputConfig } from './wasm-depthwise-backprop-input.js'
 import { leakyReluGradConfig, leakyReluGradGradConfig, leakyReluGradWasmConfig, LEAKY_RELU_GRAD } from './wasm-leaky-relu-grad.js'
 import { MIRROR_PAD_GRAD, mirrorPadGradWasmConfig } from './mirror-pad-grad.js'
 import { createReduceWasm } from './wasm-reduce.js'
@@ -38,8 +39,9 @@ let stockBackpropInput: KernelConfig | undefined
 const stock: Partial<Record<'Tile' | 'BatchMatMul' | 'Sum' | 'Mean' | 'Conv2D' | 'FusedConv2D', KernelConfig>> = {}
 
 /**
- * Make the wasm backend able to train convnets: add the missing Conv2DBackpropFilter and
- * UnsortedSegmentSum (the gradient of an Embedding) and the one-pass gradient of reflection padding
+ * Make the wasm backend able to train convnets: add the missing Conv2DBackpropFilter,
+ * UnsortedSegmentSum (the gradient of an Embedding), DepthwiseConv2dNativeBackpropInput (the
+ * gradient through a frozen MobileNet, wasm-depthwise-backprop-input.ts) and the one-pass gradient of reflection padding
  * (mirror-pad-grad.ts), compute LeakyReLU's gradient in one pass
  * (wasm-leaky-relu-grad.ts; its gradient registration applies to every backend, which fall back to
  * the stock composition), replace Tile, BatchMatMul, and Sum and Mean
@@ -55,6 +57,7 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): WasmKernel
   const engine = askedOrt ? ortEngine() : undefined
   if (getKernel('Conv2DBackpropFilter', 'wasm') === undefined) registerKernel(conv2dBackpropFilterConfig)
   if (getKernel('UnsortedSegmentSum', 'wasm') === undefined) registerKernel(unsortedSegmentSumConfig)
+  if (getKernel('DepthwiseConv2dNativeBackpropInput', 'wasm') === undefined) registerKernel(depthwiseBackpropInputConfig)
   if (getKernel(MIRROR_PAD_GRAD, 'wasm') === undefined) registerKernel(mirrorPadGradWasmConfig)
   if (getKernel(LEAKY_RELU_GRAD, 'wasm') === undefined) {
     registerKernel(leakyReluGradWasmConfig)

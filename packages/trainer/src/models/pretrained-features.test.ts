@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs-core'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { selectBackend } from '../backend/ladder.js'
+import { loadLayersModel, saveLayersModel } from '../io/layers-model-io.js'
+import { buildDiscriminator, type DcganConfig } from './dcgan.js'
+import { MOBILENET_PREFIX } from './mobilenet-v2.js'
+import { FeatureInput } from './pretrained-features.js'
+
+const cfg: DcganConfig = {
+  latentSize: 6,
+  width: 32,
+  height: 32,
+  channels: 4,
+  generatorFilters: [8, 4],
+  discriminatorFilters: [4, 8],
+  kernelSize: 4,
+  seed: 1,
+  classes: 3,
+  spectralNorm: true,
+}
+
+describe('pretrained features in the discriminator', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm')
+  })
+
+  it('composites RGBA over white, rescales RGB and repeats grey, into RGB in [0, 1]', () => {
+    const layer = new FeatureInput()
+    const run = (values: number[], channels: number) =>
+      Array.from((layer.apply(tf.tensor4d(values, [1, 1, 1, channels])) as tf.Tensor).dataSync())
+    // Clear red is white; opaque red is red; half-clear black is mid grey.
+    expect(run([1, -1, -1, -1], 4)).toEqual([1, 1, 1])
+    expect(run([1, -1, -1, 1], 4)).toEqual([1, 0, 0])
+    expect(run([-1, -1, -1, 0], 4)).toEqual([0.5, 0.5, 0.5])
+    expect(run([0, 1, -1], 3)).toEqual([0.5, 1, 0])
+    expect(run([0], 1)).toEqual([0.5, 0.5, 0.5])
+  })
+
+  it('adds a second judge on frozen MobileNetV2 maps: the frozen layers take no step, and D saves and loads whole', async () => {
+    const plain = buildDiscriminator(cfg)
+    const D = buildDiscriminator({ ...cfg, pretrainedFeatures: true })
+    const frozen = D.layers.filter((l) => l.name.startsWith(MOBILENET_PREFIX))
+    expect(frozen.length).toBeGreaterThan(30)
+    expect(frozen.every((l) => !l.trainable)).toBe(true)
+    expect(D.trainableWeights.some((w) => w.originalName.startsWith(MOBILENET_PREFIX))).toBe(false)
+    expect(D.nonTrainableWeights.filter((w) => w.originalName.startsWith(MOBILENET_PREFIX))).toHaveLength(36)
+    // Three heads of two or three convolutions, each (spectrally normalised) with its kernel, bias and u; a logit and a projection.
+    expect(D.trainableWeights.length).toBeGreaterThan(plain.trainableWeights.length)
+    expect(D.outputs.map((o) => o.shape)).toEqual([[null, 1]])
+
+    const x = tf.randomUniform([2, 32, 32, 4], -1, 1, 'float32', 7)
+    const y = tf.tensor2d([[0], [2]], [2, 1], 'int32')
+    // (Spectral norm's u vectors are non-trainable too, and move with each training call.)
+    const frozenWeights = () =>
+      D.nonTrainableWeights.filter((w) => w.originalName.startsWith(MOBILENET_PREFIX)).map((w) => w.read().dataSync().slice())
+    const before = frozenWeights()
+    const optimizer = tf.train.adam(0.1)
+    optimizer.minimize(
+      () => tf.mean(D.apply([x, y], { training: true }) as tf.Tensor) as tf.Scalar,
+      false,
+      D.trainableWeights.map((w) => w.read() as tf.Variable),
+    )
+    expect(frozenWeights()).toEqual(before)
+
+    const dir = await mkdtemp(join(tmpdir(), 'gan-features-'))
+    try {
+      await saveLayersModel(D, dir)
+      const loaded = await loadLayersModel(dir)
+      const judged = (m: typeof D) => Array.from((m.predict([x, y]) as tf.Tensor).dataSync())
+      expect(judged(loaded)).toEqual(judged(D))
+      expect(loaded.trainableWeights.map((w) => w.originalName)).toEqual(D.trainableWeights.map((w) => w.originalName))
+      loaded.dispose()
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+    tf.dispose([x, y])
+    optimizer.dispose()
+    plain.dispose()
+    D.dispose()
+  })
+})
