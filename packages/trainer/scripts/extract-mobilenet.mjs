@@ -39,9 +39,12 @@ try {
   config.layers[0].config.batch_input_shape = [null, 32, 32, 3]
   config.output_layers = TAPS.map((name) => [name, 0, 0])
   const weightData = shard.buffer.slice(shard.byteOffset, shard.byteOffset + shard.byteLength)
-  const original = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs: weightsManifest[0].weights, weightData }), {
-    strict: false,
-  })
+  const original = await tfl.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: topology, weightSpecs: weightsManifest[0].weights, weightData }),
+    {
+      strict: false,
+    },
+  )
 
   // Fold each BatchNormalization into the convolution it follows: W·s, β − μ·s, s = γ / √(σ² + ε).
   const folded = {}
@@ -66,7 +69,9 @@ try {
     return tf.stack([image(1, 0.5), image(0.3, 1)])
   })
   const outputs = original.predict(input)
-  const reference = await Promise.all(outputs.map(async (t, i) => ({ tap: TAPS[i], shape: t.shape, values: Buffer.from((await t.data()).buffer).toString('base64') })))
+  const reference = await Promise.all(
+    outputs.map(async (t, i) => ({ tap: TAPS[i], shape: t.shape, values: Buffer.from((await t.data()).buffer).toString('base64') })),
+  )
 
   const bin = new Uint8Array(data)
   const model = {
