@@ -31,7 +31,7 @@ export const MOBILENET_V2_BLOCKS: ReadonlyArray<readonly [number, number, number
 export const MOBILENET_PREFIX = 'mobilenet_'
 
 /** Keras's name of block `i`'s layers: `expanded_conv` for the first, `block_i` after. */
-export const blockName = (i: number) => (i === 0 ? 'expanded_conv' : `block_${i}`)
+const blockName = (i: number) => (i === 0 ? 'expanded_conv' : `block_${i}`)
 
 /**
  * The frozen prefix on `rgb` (NHWC, RGB in [0, 1], as nsfwjs's MobileNetV2 was trained on): the

@@ -40,6 +40,10 @@ describe('pretrained features in the discriminator', () => {
   })
 
   it('adds a second judge on frozen MobileNetV2 maps: the frozen layers take no step, and D saves and loads whole', async () => {
+    const tensors = tf.memory().numTensors
+    buildDiscriminator({ ...cfg, pretrainedFeatures: true }).dispose()
+    // The decoded weights live on in D's variables only.
+    expect(tf.memory().numTensors).toBe(tensors)
     const plain = buildDiscriminator(cfg)
     const D = buildDiscriminator({ ...cfg, pretrainedFeatures: true })
     const frozen = D.layers.filter((l) => l.name.startsWith(MOBILENET_PREFIX))

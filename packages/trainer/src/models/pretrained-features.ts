@@ -64,6 +64,8 @@ export function pretrainedFeatures(
   const { weights } = loadMobileNetV2()
   const rgb = new FeatureInput({ name: 'feature_input' }).apply(image) as tfl.SymbolicTensor
   const taps = mobileNetV2Features(rgb, weights, FEATURE_TAPS)
+  // Applying the layers built them and copied the weights into their variables.
+  tf.dispose(Object.values(weights))
   let n = 0
   const conv = (x: tfl.SymbolicTensor, kernelSize: number, strides: number) =>
     tfl.layers
