@@ -192,6 +192,20 @@ describe('built-in datasets', () => {
       code: 'ERR_INVALID_OPTION',
       message: expect.stringContaining(`data "" is empty`),
     })
+    // A shape in another form (width and height, as ImageDataset has) is refused, not read past.
+    for (const bad of [
+      { width: 32, height: 32, channels: 4 },
+      { ...shape, size: 4 },
+      { ...shape, channels: 2 },
+      { ...shape, fit: 'fill' },
+    ]) {
+      await expect(loadImages('emoji', bad as never)).rejects.toMatchObject({
+        code: 'ERR_INVALID_OPTION',
+        message: expect.stringMatching(
+          /shape .* is invalid: pass \{ size, channels, fit \}, size an integer ≥ 8 \(the square side\), channels 1, 3 or 4, fit 'crop' or 'pad'\.$/,
+        ),
+      })
+    }
   })
 
   it('emoji-subcategories: the same images and split as emoji, in 98 finer classes, each inside one category', async () => {

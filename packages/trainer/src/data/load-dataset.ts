@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path'
 import { TrainError } from '../errors.js'
 import type { ImageDataset } from './dataset.js'
 import { decodeImages, type SkippedImage } from './decode-images.js'
-import type { ImageShape } from './decode-image.js'
+import { FITS, MIN_SIDE, type ImageShape } from './decode-image.js'
 import { BUILTIN_DATASETS, isBuiltinDataset, type BuiltinDataset } from './builtin-datasets.js'
 import { EMOJI_LICENSE, loadEmoji } from './emoji.js'
 import { loadFolder } from './folder.js'
@@ -107,9 +107,16 @@ export async function loadDataset(
  * loads them, with their classes: for your own scoring classifier (`trainClassifier`), say.
  * `split: 'test'` gives the built-in sets' held-out images (a folder holds none out: every image).
  * A folder's classes are its subfolders; loose images make one class.
- * @throws TrainError `ERR_INVALID_OPTION` for an empty name, `ERR_DATASET` when fewer than two usable images remain.
+ * @throws TrainError `ERR_INVALID_OPTION` for an empty name or an invalid shape, `ERR_DATASET` when fewer than two usable images remain.
  */
 export async function loadImages(data: string, shape: ImageShape, split: DatasetSplit = 'train'): Promise<ImageDataset> {
+  const { size, channels, fit } = (shape ?? {}) as Partial<ImageShape>
+  if (!Number.isInteger(size) || size! < MIN_SIDE || ![1, 3, 4].includes(channels!) || !FITS.includes(fit!)) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `shape ${describeValue(shape)} is invalid: pass { size, channels, fit }, size an integer ≥ ${MIN_SIDE} (the square side), channels 1, 3 or 4, fit ${FITS.map((f) => `'${f}'`).join(' or ')}.`,
+    )
+  }
   return (await loadDataset(namedDatasetSource(data, 'data'), shape, false, split)).dataset
 }
 
