@@ -2,12 +2,13 @@ import * as tf from '@tensorflow/tfjs-core'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import * as tfl from '@tensorflow/tfjs-layers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../backend/ladder.js'
 import { loadLayersModel, saveLayersModel } from '../io/layers-model-io.js'
 import { buildDiscriminator, type DcganConfig } from './dcgan.js'
 import { MOBILENET_PREFIX } from './mobilenet-v2.js'
-import { FeatureInput } from './pretrained-features.js'
+import { FeatureInput, pretrainedFeatureFloats, pretrainedFeatures } from './pretrained-features.js'
 
 const cfg: DcganConfig = {
   latentSize: 6,
@@ -84,5 +85,25 @@ describe('pretrained features in the discriminator', () => {
     optimizer.dispose()
     plain.dispose()
     D.dispose()
+  })
+
+  it("counts the branch's layer outputs for the memory estimate (reshapes aside)", () => {
+    for (const side of [32, 64, 12]) {
+      const image = tfl.input({ shape: [side, side, 4] })
+      const model = tfl.model({
+        inputs: image,
+        outputs: pretrainedFeatures(
+          image,
+          (l) => l,
+          () => tfl.initializers.zeros(),
+          0.2,
+        ),
+      })
+      const floats = model.layers
+        .filter((l) => !['InputLayer', 'Flatten', 'Concatenate'].includes(l.getClassName()))
+        .reduce((sum, l) => sum + (l.outputShape as number[]).slice(1).reduce((a, b) => a * b, 1), 0)
+      expect(pretrainedFeatureFloats(side, side), `${side} px`).toBe(floats)
+      model.dispose()
+    }
   })
 })
