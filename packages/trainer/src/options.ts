@@ -139,8 +139,8 @@ export interface TrainOptions {
    * Give the discriminator a second judge on features learnt elsewhere, for datasets too small for
    * D to learn what images look like from them alone (Projected GAN, Sauer et al. 2021;
    * Vision-aided GAN, Kumari et al. 2022): the images, composited over white, through the first six
-   * blocks of a frozen MobileNetV2 (nsfwjs's, MIT, shipped with the trainer), a trainable head at
-   * three of its depths, and their own logit and projection term added to D's. The frozen network
+   * blocks of a frozen MobileNetV2 (nsfwjs's, MIT, shipped with the trainer), each map's mean at
+   * three of its depths, and their own linear logit and projection term added to D's. The frozen network
    * takes no gradient step; it costs time each step, on real and generated images. @default false
    */
   pretrainedFeatures?: boolean

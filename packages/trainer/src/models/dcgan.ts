@@ -112,8 +112,8 @@ export interface DcganConfig {
   /**
    * Give the discriminator a second judge on features learnt elsewhere (pretrained-features.ts):
    * the image, composited over white, through the first stages of a frozen MobileNetV2 (from the
-   * npm package nsfwjs, MIT), with a trainable head at three of its depths, their own logit and
-   * projection term added to D's. As Projected GAN (Sauer et al. 2021) and Vision-aided GAN (Kumari
+   * npm package nsfwjs, MIT), its maps' means at three of its depths judged by their own linear logit
+   * and projection term, added to D's. As Projected GAN (Sauer et al. 2021) and Vision-aided GAN (Kumari
    * et al. 2022), for datasets too small for D to learn what images look like from them alone. The
    * frozen layers are saved with D (215 kB) and take no gradient step. @default false
    */
@@ -348,7 +348,7 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
   }
   let output = judge(features, logit, cfg.seed + 500)
   if (cfg.pretrainedFeatures) {
-    const seen = pretrainedFeatures(image, normed, (i) => init(cfg.seed + 900 + i), LEAKY_ALPHA)
+    const seen = pretrainedFeatures(image)
     const seenLogit = normed(tfl.layers.dense({ units: 1, kernelInitializer: init(cfg.seed + 950) }))
     output = tfl.layers.add().apply([output, judge(seen, seenLogit, cfg.seed + 960)]) as tfl.SymbolicTensor
   }

@@ -52,8 +52,9 @@ describe('pretrained features in the discriminator', () => {
     expect(frozen.every((l) => !l.trainable)).toBe(true)
     expect(D.trainableWeights.some((w) => w.originalName.startsWith(MOBILENET_PREFIX))).toBe(false)
     expect(D.nonTrainableWeights.filter((w) => w.originalName.startsWith(MOBILENET_PREFIX))).toHaveLength(36)
-    // Three heads of two or three convolutions, each (spectrally normalised) with its kernel, bias and u; a logit and a projection.
-    expect(D.trainableWeights.length).toBeGreaterThan(plain.trainableWeights.length)
+    // 72 features judged linearly: its own logit (kernel and bias) and projection table (3 classes × 72).
+    const trainable = (m: typeof D) => m.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0)
+    expect(trainable(D) - trainable(plain)).toBe(72 + 1 + 3 * 72)
     expect(D.outputs.map((o) => o.shape)).toEqual([[null, 1]])
 
     const x = tf.randomUniform([2, 32, 32, 4], -1, 1, 'float32', 7)
@@ -87,20 +88,14 @@ describe('pretrained features in the discriminator', () => {
     D.dispose()
   })
 
-  it("counts the branch's layer outputs for the memory estimate (reshapes aside)", () => {
+  it("counts the branch's layer outputs for the memory estimate (the concatenation aside)", () => {
     for (const side of [32, 64, 12]) {
       const image = tfl.input({ shape: [side, side, 4] })
-      const model = tfl.model({
-        inputs: image,
-        outputs: pretrainedFeatures(
-          image,
-          (l) => l,
-          () => tfl.initializers.zeros(),
-          0.2,
-        ),
-      })
+      const features = pretrainedFeatures(image)
+      expect(features.shape).toEqual([null, 72])
+      const model = tfl.model({ inputs: image, outputs: features })
       const floats = model.layers
-        .filter((l) => !['InputLayer', 'Flatten', 'Concatenate'].includes(l.getClassName()))
+        .filter((l) => !['InputLayer', 'Concatenate'].includes(l.getClassName()))
         .reduce((sum, l) => sum + (l.outputShape as number[]).slice(1).reduce((a, b) => a * b, 1), 0)
       expect(pretrainedFeatureFloats(side, side), `${side} px`).toBe(floats)
       model.dispose()
