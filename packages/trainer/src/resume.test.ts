@@ -60,7 +60,7 @@ describe('resume', () => {
     [2, 'transposed', 'plain', 'zeros', true],
   ] as const)(
     'a resumed run retraces an uninterrupted one: the same losses and weights, bit for bit (workers %i, %s upsampling, %s generator, %s padding, pretrained features %s)',
-    async (workers, upsampling, generatorBlocks, generatorPadding, pretrainedFeatures = false) => {
+    async (workers, upsampling, generatorBlocks, generatorPadding, pretrainedFeatures: boolean = false) => {
       const whole = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
       const parts = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
       const model = { upsampling, generatorBlocks, generatorPadding, pretrainedFeatures }

@@ -39,13 +39,9 @@ function run(cs: Case): { kernel: Float32Array; grad: Float32Array } {
     const kernel = tf
       .engine()
       .runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor
-    // TF.js differentiates undilated depthwise convs only.
-    const grad =
-      (cs.dilations ?? 1) === 1
-        ? tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.relu6(tf.depthwiseConv2d(x as tf.Tensor4D, filter, cs.strides, cs.pad)), dy)))(
-            tensor(cs.x, 3),
-          )
-        : tf.zeros([0])
+    const grad = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.relu6(tf.depthwiseConv2d(x as tf.Tensor4D, filter, cs.strides, cs.pad)), dy)))(
+      tensor(cs.x, 3),
+    )
     return { kernel: kernel.dataSync() as Float32Array, grad: grad.dataSync() as Float32Array }
   })
 }

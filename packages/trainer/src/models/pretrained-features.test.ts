@@ -53,7 +53,7 @@ describe('pretrained features in the discriminator', () => {
     expect(D.trainableWeights.some((w) => w.originalName.startsWith(MOBILENET_PREFIX))).toBe(false)
     expect(D.nonTrainableWeights.filter((w) => w.originalName.startsWith(MOBILENET_PREFIX))).toHaveLength(36)
     // 72 features judged linearly: its own logit (kernel and bias) and projection table (3 classes × 72).
-    const trainable = (m: typeof D) => m.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0)
+    const trainable = (m: typeof D) => m.trainableWeights.reduce((sum, w) => sum + w.shape.reduce<number>((a, b) => a * b!, 1), 0)
     expect(trainable(D) - trainable(plain)).toBe(72 + 1 + 3 * 72)
     expect(D.outputs.map((o) => o.shape)).toEqual([[null, 1]])
 
