@@ -48,9 +48,7 @@ tf.serialization.registerClass(FeatureInput)
  * Vision-aided GAN, Kumari et al. 2022): the image through {@link FeatureInput} and the frozen
  * MobileNetV2 prefix (mobilenet-v2.ts), and at each of {@link FEATURE_TAPS} the mean of each map
  * over the image, side by side: 72 features (16 + 24 + 32), which the discriminator judges with a
- * linear logit of their own, as Vision-aided GAN's linear heads do. Convolutional heads on the maps
- * (64 maps at each tap, brought down to 4×4) made D separate real from fake within 50 steps on the
- * emoji, and the generator collapsed (the emoji card's thirty-fifth run).
+ * linear logit of their own, as Vision-aided GAN's linear heads do.
  */
 export function pretrainedFeatures(image: tfl.SymbolicTensor): tfl.SymbolicTensor {
   const { weights } = loadMobileNetV2()
