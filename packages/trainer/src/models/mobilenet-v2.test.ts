@@ -1,5 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { selectBackend } from '../backend/ladder.js'
 import { loadMobileNetV2, MOBILENET_PREFIX, mobileNetV2Features, mobileNetV2Floats } from './mobilenet-v2.js'
@@ -71,5 +75,29 @@ describe('MobileNetV2 features', () => {
       model.dispose()
     }
     tf.dispose(Object.values(weights))
+  })
+
+  it('refuses weights that are missing or do not match their digest, saying to reinstall', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gan-mobilenet-'))
+    try {
+      const url = pathToFileURL(`${dir}/`)
+      expect(() => loadMobileNetV2(url)).toThrow(
+        expect.objectContaining({
+          code: 'ERR_BACKEND',
+          message: expect.stringMatching(/weights of --pretrained-features are missing .*: reinstall @gan-sdk\/trainer\.$/),
+        }),
+      )
+      const assets = new URL('../../assets/mobilenet-v2/', import.meta.url)
+      await copyFile(new URL('model.json', assets), join(dir, 'model.json'))
+      await writeFile(join(dir, 'weights.bin'), new Uint8Array(214912))
+      expect(() => loadMobileNetV2(url)).toThrow(
+        expect.objectContaining({
+          code: 'ERR_BACKEND',
+          message: expect.stringMatching(/do not match their digest: reinstall @gan-sdk\/trainer\.$/),
+        }),
+      )
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -130,12 +130,11 @@ export interface MobileNetAsset {
   reference: { outputs: Array<{ tap: string; shape: number[]; values: string }> }
 }
 
-/** The folded weights, checked against their recorded digest, and what the script recorded. */
-export function loadMobileNetV2(): { weights: tf.NamedTensorMap; asset: MobileNetAsset } {
+/** The folded weights in `dir` (the package's), checked against their recorded digest, and what the script recorded. */
+export function loadMobileNetV2(dir: URL = assets()): { weights: tf.NamedTensorMap; asset: MobileNetAsset } {
   let asset: MobileNetAsset
   let bin: Buffer
   try {
-    const dir = assets()
     asset = JSON.parse(readFileSync(new URL('model.json', dir), 'utf8')) as MobileNetAsset
     bin = readFileSync(new URL('weights.bin', dir))
   } catch (err) {
