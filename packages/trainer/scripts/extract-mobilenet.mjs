@@ -8,9 +8,10 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import '@tensorflow/tfjs-backend-cpu'
+import { writeFileAtomic } from '@gan-sdk/internal'
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -84,13 +85,8 @@ try {
     reference: { input: 'scripts/extract-mobilenet.mjs: two 32×32 gradients', outputs: reference },
   }
   await mkdir(OUT, { recursive: true })
-  for (const [file, content] of [
-    ['weights.bin', bin],
-    ['model.json', `${JSON.stringify(model, null, 1)}\n`],
-  ]) {
-    await writeFile(join(OUT, `${file}.tmp`), content)
-    await rename(join(OUT, `${file}.tmp`), join(OUT, file))
-  }
+  await writeFileAtomic(join(OUT, 'weights.bin'), bin)
+  await writeFileAtomic(join(OUT, 'model.json'), `${JSON.stringify(model, null, 1)}\n`)
   console.log(`wrote ${OUT}: ${specs.length} tensors, ${bin.byteLength} bytes`)
 } finally {
   await rm(temp, { recursive: true, force: true })
