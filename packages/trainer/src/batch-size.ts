@@ -10,9 +10,9 @@ const WASM_BUDGET = 3 * 2 ** 30
 /**
  * Activation memory of one training step per image, in bytes: every layer output of the generator
  * (computed twice: for the discriminator's update and the generator's) and the discriminator (three
- * times: real, fake, and the generator's update; with it the pretrained-feature branch), each held with its gradient, and D's decoder
- * (once: it rebuilds the real images only). An estimate, meant to refuse batch sizes that cannot
- * fit, not to plan memory to the byte.
+ * times: real, fake, and the generator's update; with it the pretrained-feature branch), each held
+ * with its gradient, and D's decoder (once: it rebuilds the real images only). An estimate, meant
+ * to refuse batch sizes that cannot fit, not to plan memory to the byte.
  */
 export function stepBytesPerImage(
   cfg: Pick<
