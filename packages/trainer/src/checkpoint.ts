@@ -1,7 +1,7 @@
 import { writeFileAtomic } from '@gan-sdk/internal'
 import * as tf from '@tensorflow/tfjs-core'
 import type * as tfl from '@tensorflow/tfjs-layers'
-import { checkpointStep, RUN_MANIFEST_FILE, type RunManifest } from 'gan-sdk/core'
+import { checkpointStep, RUN_MANIFEST_FILE, runManifestAtStep, type RunManifest } from 'gan-sdk/core'
 import { open, readdir, readFile, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { TrainError } from './errors.js'
@@ -105,12 +105,14 @@ export interface LoadedCheckpoint extends TrainingProgress {
 }
 
 /**
- * Read the checkpoint that the run in `outDir`'s gan.json names.
+ * Read the checkpoint that the run in `outDir`'s gan.json names, or its kept checkpoint of `step`
+ * (the caller has checked that the run keeps it: warm-start.ts).
  * @throws TrainError `ERR_RESUME` when the run has no resumable checkpoint; `ERR_CHECKPOINT` or
  *   `ERR_RUN_MANIFEST` when its files are broken.
  */
-export async function readCheckpoint(outDir: string): Promise<LoadedCheckpoint> {
-  const manifest = await readRunManifest(outDir)
+export async function readCheckpoint(outDir: string, step?: number): Promise<LoadedCheckpoint> {
+  const last = await readRunManifest(outDir)
+  const manifest = step === undefined || step === last.steps ? last : runManifestAtStep(last, step)
   const dir = dirname(join(outDir, manifest.generator))
   let stateFile: StateFile
   let data: Uint8Array

@@ -27,8 +27,19 @@ export type TrainEvent =
       /** On wasm: the kernels that train convolutions and products, and why ONNX Runtime's are not used when it failed to load. */
       kernels?: WasmKernelReport
     }
-  /** Training begins; `startStep` is 0, or the checkpoint's step when resuming. */
-  | { type: 'start'; totalSteps: number; startStep: number; batchSize: number; datasetSize: number; outDir: string }
+  /**
+   * Training begins; `startStep` is 0, or the checkpoint's step when resuming. `initFrom`: the
+   * checkpoint a warm start (`initFrom`) took its first weights from.
+   */
+  | {
+      type: 'start'
+      totalSteps: number
+      startStep: number
+      batchSize: number
+      datasetSize: number
+      outDir: string
+      initFrom?: { run: string; step: number }
+    }
   /** After every step, so progress shows from the first one. */
   | { type: 'progress'; step: number; totalSteps: number; elapsedSec: number; imagesPerSec: number }
   /** Every `logEvery` steps and at the last: the losses, as `metrics.jsonl` records them. */

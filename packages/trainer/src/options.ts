@@ -225,6 +225,21 @@ export interface TrainOptions {
   /** SPDX licence of the trained weights, written to gan.json. @default the dataset's licence (`unknown` for a folder) */
   license?: string
   /**
+   * Start from the weights of another run's checkpoint instead of the initialisers (a warm start):
+   * the directory of a run this trainer wrote. Its generator, its generator's weight average and its
+   * discriminator are copied in; the discriminator's layers that `pretrainedFeatures` adds start from
+   * their initialisers when that run had none (and are left behind when it had them and this run
+   * does not), so a trained run can gain the feature judge late, as Vision-aided GAN adds its judges
+   * to a trained GAN. Everything else that shapes the models must be that run's: image size,
+   * channels and class count, and the model options (its config.json lists them); the images may be
+   * others (fine-tuning a run on a small dataset of your own). The optimizers start afresh and this
+   * run counts its own steps from 0, so `steps`, `learningRateDecaySteps` and the `topK` schedule
+   * are this run's; the weight average keeps the decay it had reached. @default none
+   */
+  initFrom?: string
+  /** With `initFrom`: the step of the kept checkpoint to start from (that run's `keepCheckpoints`). @default its last */
+  initStep?: number
+  /**
    * Continue the run in `outDir` from its last checkpoint, with the settings in its `config.json`;
    * only the {@link RESUMABLE_OPTIONS} may be given (and `dataset`, for a run on in-memory images).
    * @default false
@@ -282,6 +297,8 @@ export interface ResolvedTrainOptions {
   workers: number | 'auto'
   name: string | undefined
   license: string | undefined
+  initFrom: string | undefined
+  initStep: number | undefined
   resume: boolean
   force: boolean
   signal: AbortSignal | undefined
@@ -437,8 +454,8 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     }
     return [...v]
   }
-  // gan.json requires both to be non-empty when present, so an empty one would give a run the exporter rejects.
-  const label = (key: 'name' | 'license', example: string): string | undefined => {
+  // gan.json requires name and license to be non-empty when present, so an empty one would give a run the exporter rejects.
+  const label = (key: 'name' | 'license' | 'initFrom', example: string): string | undefined => {
     const v = input[key]
     if (v !== undefined && (typeof v !== 'string' || v === '')) {
       throw new TrainError(
@@ -460,6 +477,16 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     throw new TrainError(
       'ERR_INVALID_OPTION',
       `augment lists color and ${parts.join(', ')}, which color already applies: pass color alone (brightness, saturation and contrast) or only the parts you want.`,
+    )
+  }
+  const initFrom = label('initFrom', 'runs/emoji')
+  const initStep = input.initStep
+  if (initStep !== undefined && (initFrom === undefined || !INIT_STEP.accepts(initStep))) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      initFrom === undefined
+        ? `initStep ${describeValue(initStep)} picks a checkpoint of the run initFrom names: add initFrom, or leave initStep out.`
+        : `initStep must be ${INIT_STEP.expected} (a kept checkpoint's step), got ${describeValue(initStep)}.`,
     )
   }
   const steps = number('steps')
@@ -524,6 +551,8 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     workers: workers(input.workers),
     name: label('name', 'mnist-dcgan'),
     license: label('license', 'MIT'),
+    initFrom,
+    initStep,
     resume: flag('resume', input.resume, false),
     force: flag('force', input.force, false),
     signal: input.signal,
@@ -548,6 +577,9 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     },
   }
 }
+
+/** What `initStep` accepts. The CLI checks --init-step against the same rule. */
+export const INIT_STEP: NumberRule = integerFrom(1)
 
 /** What `workers` accepts besides `auto`. The CLI checks --workers against the same rule. */
 export const WORKERS_RULE: NumberRule = integerFrom(1)

@@ -50,7 +50,7 @@ export function createEventRenderer(io: CliIo, options: EventRendererOptions = {
         break
       case 'start':
         print(
-          `training ${event.startStep > 0 ? `steps ${event.startStep + 1}–${event.totalSteps}` : `${event.totalSteps} steps`} × ${event.batchSize} images on ${event.datasetSize} images → ${event.outDir}`,
+          `training ${event.startStep > 0 ? `steps ${event.startStep + 1}–${event.totalSteps}` : `${event.totalSteps} steps`} × ${event.batchSize} images on ${event.datasetSize} images${event.initFrom ? `, from ${event.initFrom.run} at step ${event.initFrom.step}` : ''} → ${event.outDir}`,
         )
         progress = { step: event.startStep, totalSteps: event.totalSteps, imagesPerSec: 0, batchSize: event.batchSize }
         bar?.update(formatProgress(progress), true)

@@ -80,6 +80,8 @@ const ALL_FLAGS = {
   'spectral-norm-projection': true,
   'pretrained-features': true,
   mirror: true,
+  'init-from': 'runs/y',
+  'init-step': '4000',
   force: true,
 } satisfies TrainCommandFlags
 
@@ -143,6 +145,8 @@ describe('resolveTrainCommandOptions', () => {
       workers: 3,
       name: '007',
       license: '1e3',
+      initFrom: 'runs/y',
+      initStep: 4000,
     })
   })
 
@@ -249,6 +253,15 @@ describe('gan-train CLI', () => {
     ],
     [['--out', ''], '[gan-train] --out "" is empty: pass a directory path, or leave the flag out.'],
     [['--name', ''], '[gan-train] --name "" is empty'],
+    [['--init-from', ''], '[gan-train] --init-from "" is empty: pass the directory of the run to start from, or leave the flag out.'],
+    [
+      ['--init-from', 'runs/x', '--init-step', '0'],
+      '[gan-train] --init-step "0" is invalid: pass the step of a kept checkpoint of the run --init-from names, e.g. --init-step 4000.',
+    ],
+    [
+      ['--init-step', '500'],
+      '[gan-train] --init-step picks a checkpoint of the run --init-from names: add --init-from <run>, or leave --init-step out.',
+    ],
     [['--stpes', '5'], "[gan-train] unknown option '--stpes'"],
     [['--fast-kernels'], "[gan-train] unknown option '--fast-kernels'"],
     [['--steps'], '[gan-train] --steps needs a value (gan-train --help lists the options).'],

@@ -102,6 +102,10 @@ Run:
   --license <spdx>                licence of the trained weights in gan.json (default: the dataset's)
   --resume <run>                  continue that run from its last checkpoint; --steps sets the new total,
                                   --lr-decay-steps anneals it
+  --init-from <run>               start a new run from that run's weights (its last checkpoint): the same
+                                  model options, with or without --pretrained-features; images may differ
+                                  (fine-tuning); fresh optimizers, steps counted from 0
+  --init-step <n>                 with --init-from: start from its kept checkpoint of step n
   --force                         replace the run in a non-empty --out
   --json                          print events as NDJSON
   -h, --help                      show this help

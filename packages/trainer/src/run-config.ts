@@ -90,6 +90,7 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       backend: opts.backend,
       fastKernels: opts.fastKernels,
       workers: opts.workers,
+      ...(opts.initFrom === undefined ? {} : { initFrom: opts.initFrom, initStep: opts.initStep }),
       ...(opts.name === undefined ? {} : { name: opts.name }),
       ...(opts.license === undefined ? {} : { license: opts.license }),
     },

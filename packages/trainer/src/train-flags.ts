@@ -19,6 +19,7 @@ import {
 } from './models/dcgan.js'
 import {
   BUILTIN_DATASETS,
+  INIT_STEP,
   NUMBER_OPTIONS,
   RESUMABLE_OPTIONS,
   TRAIN_DEFAULTS,
@@ -74,6 +75,8 @@ export const TRAIN_FLAGS = {
   workers: { type: 'string' },
   name: { type: 'string' },
   license: { type: 'string' },
+  'init-from': { type: 'string' },
+  'init-step': { type: 'string' },
   resume: { type: 'string' },
   force: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -131,8 +134,10 @@ const FLAG_OF: Partial<Record<keyof TrainOptions, string>> = {
   workers: 'workers',
   name: 'name',
   license: 'license',
+  initFrom: 'init-from',
+  initStep: 'init-step',
 }
-type TextFlag = 'out' | 'name' | 'license' | 'resume'
+type TextFlag = 'out' | 'name' | 'license' | 'resume' | 'init-from'
 
 /** The flags of `gan-train`, as typed: values stay strings until {@link resolveTrainCommandOptions} reads them. */
 export type TrainCommandFlags = Partial<
@@ -151,7 +156,8 @@ export type TrainCommandFlags = Partial<
     | 'generator-padding'
     | 'augment'
     | 'backend'
-    | 'workers',
+    | 'workers'
+    | 'init-step',
     string
   >
 > & {
@@ -227,7 +233,16 @@ export function resolveTrainCommandOptions(flags: TrainCommandFlags, dataset?: s
   if (name !== undefined) options.name = name
   const license = text(flags, 'license', 'an SPDX licence identifier such as MIT')
   if (license !== undefined) options.license = license
+  const initFrom = text(flags, 'init-from', 'the directory of the run to start from')
+  if (initFrom !== undefined) options.initFrom = initFrom
+  if (flags['init-step'] !== undefined) options.initStep = parseInitStep(flags['init-step'])
   if (resume !== undefined) refuseFixedFlags(options, resume)
+  if (options.initStep !== undefined && initFrom === undefined) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      '--init-step picks a checkpoint of the run --init-from names: add --init-from <run>, or leave --init-step out.',
+    )
+  }
   return options
 }
 
@@ -266,6 +281,17 @@ function parseNumber(flag: NumberFlag, raw: string): number {
     throw new TrainError(
       'ERR_INVALID_OPTION',
       `--${flag} ${describeValue(raw)} is invalid: pass ${rule.expected}, e.g. --${flag} ${numberDefault(key)}.`,
+    )
+  }
+  return value
+}
+
+function parseInitStep(raw: string): number {
+  const value = plainNumber(raw, true)
+  if (!INIT_STEP.accepts(value)) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `--init-step ${describeValue(raw)} is invalid: pass the step of a kept checkpoint of the run --init-from names, e.g. --init-step 4000.`,
     )
   }
   return value

@@ -17,6 +17,7 @@ import { buildRunManifest, readRunManifest } from './run-manifest.js'
 import { createSampleWriter, removeSamplesAfter } from './samples.js'
 import { createParallelStep, resolveWorkers } from './parallel/parallel-step.js'
 import { createTrainStep, mixSeed, type StepLosses, type TrainStep } from './train-step.js'
+import { applyWarmStart, checkWarmStart, locateWarmStart } from './warm-start.js'
 
 /** The purpose number of the standing statistics' draws in {@link mixSeed} (a training step uses 0–4). */
 const STANDING_STATS = 100
@@ -46,7 +47,10 @@ export interface TrainResult {
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const resumed = options?.resume === true ? await resumeOptions(options) : undefined
-  const opts = resolveTrainOptions(resumed?.options ?? options)
+  const resolved = resolveTrainOptions(resumed?.options ?? options)
+  // A resumed run has its own checkpoints: the one it started from only set its first weights.
+  const warm = resolved.initFrom !== undefined && !resolved.resume ? await locateWarmStart(resolved.initFrom, resolved.initStep) : undefined
+  const opts = warm ? { ...resolved, initFrom: warm.run, initStep: warm.step } : resolved
   await prepareRunDir(opts.outDir, opts)
   const saved = resumed?.config
   if (saved) checkResumeSchedule(opts, saved, (await readRunManifest(opts.outDir)).steps ?? 0)
@@ -70,6 +74,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   checkBatchSize(opts.batchSize, data.count, cfg, opts.backend)
   const config = buildRunConfig(opts, data)
   if (saved) checkSameData(config, saved)
+  if (warm) checkWarmStart(config, warm)
 
   const backend = await selectBackend(opts.backend, { fastConvTranspose: opts.fastKernels, onnxRuntime: opts.fastKernels })
   const replicas = resolveWorkers(opts.workers, backend.name, opts.batchSize)
@@ -98,7 +103,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       generatorOptimizer: own(tf.train.adam(opts.learningRate, opts.beta1)),
       discriminatorOptimizer: own(tf.train.adam(opts.discriminatorLearningRate, opts.beta1)),
     }
-    const ema = createEma(state.liveGenerator, state.generator, opts.emaDecay, { resume: checkpoint !== undefined })
+    if (warm) await applyWarmStart(warm, state)
+    const ema = createEma(state.liveGenerator, state.generator, opts.emaDecay, {
+      resume: checkpoint !== undefined || warm !== undefined,
+      age: opts.initStep ?? 0,
+    })
     const variables = (model: tfl.LayersModel) => model.trainableWeights.map((w) => w.read() as tf.Variable)
     checkpoint?.restoreOptimizers(
       { optimizer: state.generatorOptimizer, variables: variables(state.liveGenerator) },
@@ -200,6 +209,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       batchSize: opts.batchSize,
       datasetSize: data.count,
       outDir: opts.outDir,
+      ...(warm ? { initFrom: { run: warm.run, step: warm.step } } : {}),
     })
     let done = startStep
     const sessionSec = () => (performance.now() - sessionStart) / 1000

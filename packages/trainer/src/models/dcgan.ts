@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers'
 import { TrainError } from '../errors.js'
 import { ReflectionPadding2D } from './reflection-padding.js'
-import { pretrainedFeatures } from './pretrained-features.js'
+import { FEATURES_PREFIX, pretrainedFeatures } from './pretrained-features.js'
 import { SpectralNormalization } from './spectral-norm.js'
 
 /** Shape of a DCGAN pair. Defaults are the 28×28 MNIST model that gan-sdk ships. */
@@ -310,7 +310,9 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
     )
   }
   checkImageSize(cfg)
-  const normed = (layer: tfl.layers.Layer) => (cfg.spectralNorm ? new SpectralNormalization({ layer }) : layer)
+  // A named layer's wrapper takes its name, which its weights' names start with.
+  const normed = (layer: tfl.layers.Layer, name?: string) =>
+    cfg.spectralNorm ? new SpectralNormalization({ layer, ...(name ? { name } : {}) }) : layer
   const functional = cfg.spectralNorm || cfg.classes || cfg.decoder || cfg.pretrainedFeatures
   const convs: tfl.layers.Layer[] = []
   // Each conv (the first one declaring the input of a Sequential D) with its activation.
@@ -337,20 +339,29 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
   const features = flatten.apply(maps) as tfl.SymbolicTensor
   const label = cfg.classes ? tfl.input({ shape: [1], name: LABEL_INPUT, dtype: 'int32' }) : undefined
   // The logit of `features`, plus with a label the projection term (Miyato & Koyama 2018).
-  const judge = (features: tfl.SymbolicTensor, logit: tfl.layers.Layer, seed: number) => {
+  // `name`, when given, names the projection's embedding.
+  const judge = (features: tfl.SymbolicTensor, logit: tfl.layers.Layer, seed: number, name?: string) => {
     const unconditional = logit.apply(features) as tfl.SymbolicTensor
     if (!label) return unconditional
     const featureSize = features.shape[1] as number
-    const table = tfl.layers.embedding({ inputDim: cfg.classes!, outputDim: featureSize, embeddingsInitializer: init(seed) })
-    const embedded = tfl.layers.flatten().apply((cfg.spectralNormProjection ? normed(table) : table).apply(label)) as tfl.SymbolicTensor
+    const table = tfl.layers.embedding({
+      inputDim: cfg.classes!,
+      outputDim: featureSize,
+      embeddingsInitializer: init(seed),
+      ...(name ? { name } : {}),
+    })
+    const embedded = tfl.layers
+      .flatten()
+      .apply((cfg.spectralNormProjection ? normed(table, name) : table).apply(label)) as tfl.SymbolicTensor
     const projection = tfl.layers.dot({ axes: 1 }).apply([features, embedded]) as tfl.SymbolicTensor
     return tfl.layers.add().apply([unconditional, projection]) as tfl.SymbolicTensor
   }
   let output = judge(features, logit, cfg.seed + 500)
   if (cfg.pretrainedFeatures) {
     const seen = pretrainedFeatures(image)
-    const seenLogit = normed(tfl.layers.dense({ units: 1, kernelInitializer: init(cfg.seed + 950) }))
-    output = tfl.layers.add().apply([output, judge(seen, seenLogit, cfg.seed + 960)]) as tfl.SymbolicTensor
+    const logitName = `${FEATURES_PREFIX}logit`
+    const seenLogit = normed(tfl.layers.dense({ units: 1, kernelInitializer: init(cfg.seed + 950), name: logitName }), logitName)
+    output = tfl.layers.add().apply([output, judge(seen, seenLogit, cfg.seed + 960, `${FEATURES_PREFIX}projection`)]) as tfl.SymbolicTensor
   }
   const outputs = [output]
   if (cfg.auxiliaryClassifier) {

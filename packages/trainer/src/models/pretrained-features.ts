@@ -1,9 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
-import { loadMobileNetV2, MOBILENET_V2_BLOCKS, mobileNetV2Features, mobileNetV2Floats } from './mobilenet-v2.js'
+import { loadMobileNetV2, MOBILENET_PREFIX, MOBILENET_V2_BLOCKS, mobileNetV2Features, mobileNetV2Floats } from './mobilenet-v2.js'
 /** The base options of every layer (name, trainable, …); tfjs-layers exports the type only from this file. */
 type LayerArgs = ConstructorParameters<typeof tfl.layers.Layer>[0]
 type Shape = Array<number | null>
+
+/** The names of the discriminator's layers that judge the branch's features (its logit, its projection) start with this. */
+export const FEATURES_PREFIX = 'features_'
+
+/**
+ * Whether a discriminator weight, by its name, belongs to the branch: the frozen network's or its
+ * judge's. A discriminator without the branch has the same weights as one with it, less these.
+ */
+export function isFeatureBranchWeight(name: string): boolean {
+  return name.startsWith(MOBILENET_PREFIX) || name.startsWith(FEATURES_PREFIX)
+}
 
 /** The MobileNetV2 blocks the branch reads: strides 2, 4 and 8 (16×16, 8×8 and 4×4 maps of a 32×32 image). */
 export const FEATURE_TAPS = [0, 2, 5] as const

@@ -1,0 +1,151 @@
+import * as tf from '@tensorflow/tfjs-core'
+import type * as tfl from '@tensorflow/tfjs-layers'
+import { access, mkdtemp, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { readCheckpoint } from './checkpoint.js'
+import type { TrainEvent } from './events.js'
+import { buildDiscriminator, buildGenerator, type DcganConfig } from './models/dcgan.js'
+import { isFeatureBranchWeight } from './models/pretrained-features.js'
+import type { TrainOptions } from './options.js'
+import { readRunManifest } from './run-manifest.js'
+import { squares } from './testing/squares.js'
+import { train } from './train.js'
+import { applyWarmStart, locateWarmStart } from './warm-start.js'
+
+/** A tiny conditional run with spectral norm, every checkpoint kept. */
+const RUN = {
+  dataset: squares(8, { channels: 3 }),
+  conditional: true,
+  spectralNorm: true,
+  loss: 'hinge',
+  batchSize: 4,
+  latentSize: 4,
+  generatorFilters: [8, 4],
+  discriminatorFilters: [4, 8],
+  logEvery: 1,
+  checkpointEvery: 1,
+  keepCheckpoints: 0,
+  sampleEvery: 10,
+  backend: 'wasm',
+  workers: 1,
+} as const satisfies Partial<TrainOptions>
+
+/** RUN's models, as train() builds them. */
+const CFG: DcganConfig = {
+  latentSize: 4,
+  generatorFilters: [8, 4],
+  discriminatorFilters: [4, 8],
+  kernelSize: 4,
+  seed: 1,
+  width: 8,
+  height: 8,
+  channels: 3,
+  classes: 2,
+  spectralNorm: true,
+}
+
+const tempRun = async (name: string) => join(await mkdtemp(join(tmpdir(), 'gan-warm-')), name)
+const values = (model: tfl.LayersModel, pick: (name: string) => boolean) =>
+  model.weights.filter((w) => pick(w.name)).map((w) => Array.from(w.read().dataSync()))
+const outputOf = (model: tfl.LayersModel, inputs: tf.Tensor[]) => Array.from((model.predict(inputs) as tf.Tensor).dataSync())
+
+describe('warm start (initFrom)', () => {
+  let from: string
+  beforeAll(async () => {
+    from = await tempRun('from')
+    await train({ ...RUN, outDir: from, steps: 2 })
+  })
+
+  it.each([false, true])(
+    "copies a checkpoint's generators and discriminator into fresh models; the layers of the feature branch keep their initialisers (pretrained features %s)",
+    async (pretrainedFeatures) => {
+      const warm = await locateWarmStart(from, 1)
+      expect(warm).toMatchObject({ run: resolve(from), step: 1 })
+      const to = {
+        generator: buildGenerator(CFG),
+        liveGenerator: buildGenerator(CFG),
+        discriminator: buildDiscriminator({ ...CFG, pretrainedFeatures }),
+      }
+      const fresh = buildDiscriminator({ ...CFG, pretrainedFeatures })
+      await applyWarmStart(warm, to)
+      const saved = await readCheckpoint(from, 1)
+      const last = await readCheckpoint(from)
+      const latent = tf.randomNormal([3, 4], 0, 1, 'float32', 7)
+      const label = tf.tensor2d([[0], [1], [0]], [3, 1], 'int32')
+      const images = tf.randomUniform([3, 8, 8, 3], -1, 1, 'float32', 8)
+      expect(outputOf(to.generator, [latent, label])).toEqual(outputOf(saved.generator, [latent, label]))
+      expect(outputOf(to.liveGenerator, [latent, label])).toEqual(outputOf(saved.liveGenerator, [latent, label]))
+      // Step 1's, not the last checkpoint's.
+      expect(outputOf(to.liveGenerator, [latent, label])).not.toEqual(outputOf(last.liveGenerator, [latent, label]))
+      const own = (name: string) => !isFeatureBranchWeight(name)
+      expect(values(to.discriminator, own)).toEqual(values(saved.discriminator, () => true))
+      const branch = values(to.discriminator, isFeatureBranchWeight)
+      expect(branch.length).toBe(pretrainedFeatures ? fresh.weights.length - saved.discriminator.weights.length : 0)
+      expect(branch).toEqual(values(fresh, isFeatureBranchWeight))
+      if (!pretrainedFeatures) expect(outputOf(to.discriminator, [images, label])).toEqual(outputOf(saved.discriminator, [images, label]))
+      for (const checkpoint of [saved, last]) {
+        checkpoint.dispose()
+        for (const model of [checkpoint.generator, checkpoint.liveGenerator, checkpoint.discriminator]) model.dispose()
+      }
+      for (const model of [...Object.values(to), fresh]) model.dispose()
+      tf.dispose([latent, label, images])
+    },
+  )
+
+  it("a model whose weights do not line up with the checkpoint's is refused, naming the first that differs", async () => {
+    const to = {
+      generator: buildGenerator(CFG),
+      liveGenerator: buildGenerator(CFG),
+      discriminator: buildDiscriminator({ ...CFG, discriminatorFilters: [4, 4] }),
+    }
+    await expect(applyWarmStart(await locateWarmStart(from, undefined), to)).rejects.toMatchObject({
+      code: 'ERR_CHECKPOINT',
+      message: `[gan-train] the discriminator of ${JSON.stringify(resolve(from))} at step 2 does not fit this run's (weight 3 is [4, 4, 4, 8] there, [4, 4, 4, 4] here): its files differ from what its config.json describes; start from another checkpoint.`,
+    })
+    for (const model of Object.values(to)) model.dispose()
+  })
+
+  it('a warm-started run records where it started, says so, and resumes exactly: its weight average goes on from the age it had', async () => {
+    const warm = { ...RUN, pretrainedFeatures: true, initFrom: from, initStep: 1 } as const
+    const whole = await tempRun('whole')
+    const parts = await tempRun('parts')
+    const events: TrainEvent[] = []
+    const result = await train({ ...warm, outDir: whole, steps: 3, onEvent: (e) => events.push(e) })
+    expect(result).toMatchObject({ startStep: 0, steps: 3 })
+    expect(events.find((e) => e.type === 'start')).toMatchObject({ startStep: 0, initFrom: { run: resolve(from), step: 1 } })
+    const config = JSON.parse(await readFile(join(whole, 'config.json'), 'utf8'))
+    expect(config.options).toMatchObject({ initFrom: resolve(from), initStep: 1, pretrainedFeatures: true, steps: 3 })
+    await train({ ...warm, outDir: parts, steps: 2 })
+    await train({ outDir: parts, resume: true, steps: 3, dataset: RUN.dataset })
+    const weights = async (dir: string) => {
+      const checkpoint = join(dir, (await readRunManifest(dir)).generator, '..')
+      return Promise.all(['generator', 'generator-live', 'discriminator'].map((p) => readFile(join(checkpoint, p, 'weights.bin'))))
+    }
+    expect(await weights(parts)).toEqual(await weights(whole))
+  })
+
+  it.each([
+    [{ initFrom: 'no/such/run' }, 'initFrom "no/such/run" is not a run to start from ('],
+    [{ initStep: 5 }, 'initStep: "FROM" has no checkpoint of step 5 (it keeps 1, 2): pass one of those'],
+    [
+      { generatorFilters: [4, 4] },
+      'initFrom: the run in "FROM" has generatorFilters [8,4], this run [4,4]: a warm start keeps the models\' shapes (all but pretrainedFeatures); pass generatorFilters [8,4] (that run\'s config.json lists its options).',
+    ],
+    [{ conditional: false }, 'initFrom: the run in "FROM" has 2 classes, this run 0 classes'],
+    [{ spectralNorm: false }, 'has spectralNorm true, this run false'],
+    [
+      { classLoss: 0.5 },
+      "has classLoss 0, this run 0.5: a warm start keeps the models' shapes (all but pretrainedFeatures); leave classLoss out",
+    ],
+  ] as const)('refuses %j before writing anything: %s', async (change, message) => {
+    const outDir = await tempRun('refused')
+    const options: TrainOptions = { ...RUN, initFrom: from, ...change, outDir, steps: 2 }
+    await expect(train(options)).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: expect.stringContaining(message.replaceAll('FROM', from)),
+    })
+    await expect(access(outDir)).rejects.toThrow()
+  })
+})
