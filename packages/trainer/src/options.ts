@@ -229,7 +229,7 @@ export interface TrainOptions {
    * the directory of a run this trainer wrote. Its generator, its generator's weight average and its
    * discriminator are copied in; the discriminator's layers that `pretrainedFeatures` adds start from
    * their initialisers when that run had none (and are left behind when it had them and this run
-   * does not), so a trained run can gain the feature judge late, as Vision-aided GAN adds its judges
+   * does not; both having them, they are copied too), so a trained run can gain the feature judge late, as Vision-aided GAN adds its judges
    * to a trained GAN. Everything else that shapes the models must be that run's: image size,
    * channels and class count, and the model options (its config.json lists them); the images may be
    * others (fine-tuning a run on a small dataset of your own). The optimizers start afresh and this

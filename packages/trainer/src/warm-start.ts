@@ -106,8 +106,8 @@ export function checkWarmStart(config: RunConfig, from: WarmStart): void {
 
 /**
  * Copy the weights of `from`'s checkpoint into `to`'s freshly built models (the live generator, the
- * weight average, the discriminator less the feature branch: pretrained-features.ts), then free the
- * checkpoint. The models were checked alike ({@link checkWarmStart}); a weight of another shape
+ * weight average, the discriminator: less the feature branch, pretrained-features.ts, when only one
+ * of the two has it), then free the checkpoint. The models were checked alike ({@link checkWarmStart}); a weight of another shape
  * still stops here.
  * @throws TrainError `ERR_CHECKPOINT` when a model's weights do not line up; those of reading a checkpoint.
  */
@@ -120,7 +120,10 @@ export async function applyWarmStart(
     const where = `${describeValue(from.run)} at step ${from.step}`
     copyWeights(checkpoint.liveGenerator, to.liveGenerator, `the generator of ${where}`)
     copyWeights(checkpoint.generator, to.generator, `the generator's weight average of ${where}`)
-    copyWeights(checkpoint.discriminator, to.discriminator, `the discriminator of ${where}`, (name) => !isFeatureBranchWeight(name))
+    // The feature judge goes with the rest when both have one; otherwise only D's own weights are copied.
+    const branch = (model: tfl.LayersModel) => model.weights.some((w) => isFeatureBranchWeight(w.name))
+    const own = branch(checkpoint.discriminator) === branch(to.discriminator) ? undefined : (name: string) => !isFeatureBranchWeight(name)
+    copyWeights(checkpoint.discriminator, to.discriminator, `the discriminator of ${where}`, own)
   } finally {
     checkpoint.dispose()
     for (const model of [checkpoint.generator, checkpoint.liveGenerator, checkpoint.discriminator]) model.dispose()
