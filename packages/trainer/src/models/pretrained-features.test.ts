@@ -8,7 +8,7 @@ import { selectBackend } from '../backend/ladder.js'
 import { loadLayersModel, saveLayersModel } from '../io/layers-model-io.js'
 import { buildDiscriminator, type DcganConfig } from './dcgan.js'
 import { MOBILENET_PREFIX } from './mobilenet-v2.js'
-import { FeatureInput, pretrainedFeatureFloats, pretrainedFeatures } from './pretrained-features.js'
+import { FEATURES_PREFIX, FeatureInput, pretrainedFeatureFloats, pretrainedFeatures } from './pretrained-features.js'
 
 const cfg: DcganConfig = {
   latentSize: 6,
@@ -52,9 +52,9 @@ describe('pretrained features in the discriminator', () => {
     expect(frozen.every((l) => !l.trainable)).toBe(true)
     expect(D.trainableWeights.some((w) => w.originalName.startsWith(MOBILENET_PREFIX))).toBe(false)
     expect(D.nonTrainableWeights.filter((w) => w.originalName.startsWith(MOBILENET_PREFIX))).toHaveLength(36)
-    // 72 features judged linearly: its own logit (kernel and bias) and projection table (3 classes × 72).
+    // 72 features judged linearly: its own logit (kernel and bias), projection table (3 classes × 72) and gain.
     const trainable = (m: typeof D) => m.trainableWeights.reduce((sum, w) => sum + w.shape.reduce<number>((a, b) => a * b!, 1), 0)
-    expect(trainable(D) - trainable(plain)).toBe(72 + 1 + 3 * 72)
+    expect(trainable(D) - trainable(plain)).toBe(72 + 1 + 3 * 72 + 1)
     expect(D.outputs.map((o) => o.shape)).toEqual([[null, 1]])
 
     const x = tf.randomUniform([2, 32, 32, 4], -1, 1, 'float32', 7)
@@ -63,6 +63,11 @@ describe('pretrained features in the discriminator', () => {
     const frozenWeights = () =>
       D.nonTrainableWeights.filter((w) => w.originalName.startsWith(MOBILENET_PREFIX)).map((w) => w.read().dataSync().slice())
     const before = frozenWeights()
+    // The judge's gain starts at 0: D judges as the same D without the branch would.
+    const judged = (m: typeof D) => Array.from((m.predict([x, y]) as tf.Tensor).dataSync())
+    const gain = () => D.getLayer(`${FEATURES_PREFIX}gain`).getWeights()[0]!.dataSync()[0]
+    expect(gain()).toBe(0)
+    expect(judged(D)).toEqual(judged(plain))
     const optimizer = tf.train.adam(0.1)
     optimizer.minimize(
       () => tf.mean(D.apply([x, y], { training: true }) as tf.Tensor) as tf.Scalar,
@@ -70,12 +75,12 @@ describe('pretrained features in the discriminator', () => {
       D.trainableWeights.map((w) => w.read() as tf.Variable),
     )
     expect(frozenWeights()).toEqual(before)
+    expect(gain()).not.toBe(0)
 
     const dir = await mkdtemp(join(tmpdir(), 'gan-features-'))
     try {
       await saveLayersModel(D, dir)
       const loaded = await loadLayersModel(dir)
-      const judged = (m: typeof D) => Array.from((m.predict([x, y]) as tf.Tensor).dataSync())
       expect(judged(loaded)).toEqual(judged(D))
       expect(loaded.trainableWeights.map((w) => w.originalName)).toEqual(D.trainableWeights.map((w) => w.originalName))
       loaded.dispose()

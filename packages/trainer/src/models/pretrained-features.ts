@@ -54,6 +54,39 @@ export class FeatureInput extends tfl.layers.Layer {
 
 tf.serialization.registerClass(FeatureInput)
 
+type LayerVariable = ReturnType<tfl.layers.Layer['addWeight']>
+
+/**
+ * Multiplies its input by one trainable scalar that starts at 0, as SAGAN (Zhang et al. 2019) adds
+ * its attention: the feature judge's say in the discriminator's logit. D starts as it would without
+ * the judge (a warm start's trained D, exactly) and gives the judge weight as it helps tell real
+ * from fake. Serialized as `Gain`, registered so saved models load.
+ */
+export class Gain extends tfl.layers.Layer {
+  static className = 'Gain'
+  private gain: LayerVariable | undefined
+
+  constructor(args: LayerArgs = {}) {
+    super(args)
+  }
+
+  override build(): void {
+    this.gain = this.addWeight('gain', [], 'float32', tfl.initializers.zeros())
+    this.built = true
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return inputShape as Shape
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0]! : inputs
+    return tf.mul(x, this.gain!.read())
+  }
+}
+
+tf.serialization.registerClass(Gain)
+
 /**
  * The discriminator's branch on features learnt elsewhere (Projected GAN, Sauer et al. 2021;
  * Vision-aided GAN, Kumari et al. 2022): the image through {@link FeatureInput} and the frozen
