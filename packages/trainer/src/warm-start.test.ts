@@ -140,6 +140,20 @@ describe('warm start (initFrom)', () => {
     expect(await weights(parts)).toEqual(await weights(whole))
   })
 
+  it('fine-tunes on other images of the same shape and class count', async () => {
+    const outDir = await tempRun('fine-tuned')
+    const result = await train({
+      ...RUN,
+      dataset: { ...squares(12, { channels: 3 }), name: 'more-squares' },
+      initFrom: from,
+      outDir,
+      steps: 1,
+    })
+    expect(result).toMatchObject({ startStep: 0, steps: 1 })
+    const config = JSON.parse(await readFile(join(outDir, 'config.json'), 'utf8'))
+    expect(config).toMatchObject({ dataset: { name: 'more-squares', count: 12 }, options: { initFrom: resolve(from), initStep: 2 } })
+  })
+
   it.each([
     [{ initFrom: 'no/such/run' }, 'initFrom "no/such/run" is not a run to start from ('],
     [{ initStep: 5 }, 'initStep: "FROM" has no checkpoint of step 5 (it keeps 1, 2): pass one of those'],
