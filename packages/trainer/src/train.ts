@@ -49,7 +49,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const resumed = options?.resume === true ? await resumeOptions(options) : undefined
   const resolved = resolveTrainOptions(resumed?.options ?? options)
   // A resumed run has its own checkpoints: the one it started from only set its first weights.
-  const warm = resolved.initFrom !== undefined && !resolved.resume ? await locateWarmStart(resolved.initFrom, resolved.initStep) : undefined
+  const warm =
+    resolved.initFrom !== undefined && !resolved.resume
+      ? await locateWarmStart(resolved.initFrom, resolved.initStep, resolved.outDir)
+      : undefined
   const opts = warm ? { ...resolved, initFrom: warm.run, initStep: warm.step } : resolved
   await prepareRunDir(opts.outDir, opts)
   const saved = resumed?.config

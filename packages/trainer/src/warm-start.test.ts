@@ -70,7 +70,7 @@ describe('warm start (initFrom)', () => {
     "copies a checkpoint's generators and discriminator into fresh models; a feature judge only one of them has is not copied (pretrained features %s → %s)",
     async (featuresBefore, pretrainedFeatures) => {
       const source = featuresBefore ? fromFeatures : from
-      const warm = await locateWarmStart(source, 1)
+      const warm = await locateWarmStart(source, 1, 'runs/elsewhere')
       expect(warm).toMatchObject({ run: resolve(source), step: 1 })
       const to = {
         generator: buildGenerator(CFG),
@@ -114,7 +114,7 @@ describe('warm start (initFrom)', () => {
       liveGenerator: buildGenerator(CFG),
       discriminator: buildDiscriminator({ ...CFG, discriminatorFilters: [4, 4] }),
     }
-    await expect(applyWarmStart(await locateWarmStart(from, undefined), to)).rejects.toMatchObject({
+    await expect(applyWarmStart(await locateWarmStart(from, undefined, 'runs/elsewhere'), to)).rejects.toMatchObject({
       code: 'ERR_CHECKPOINT',
       message: `[gan-train] the discriminator of ${JSON.stringify(resolve(from))} at step 2 does not fit this run's (weight 3 is [4, 4, 4, 8] there, [4, 4, 4, 4] here): its files differ from what its config.json describes; start from another checkpoint.`,
     })
@@ -152,6 +152,14 @@ describe('warm start (initFrom)', () => {
     expect(result).toMatchObject({ startStep: 0, steps: 1 })
     const config = JSON.parse(await readFile(join(outDir, 'config.json'), 'utf8'))
     expect(config).toMatchObject({ dataset: { name: 'more-squares', count: 12 }, options: { initFrom: resolve(from), initStep: 2 } })
+  })
+
+  it('refuses to start from the directory it would overwrite', async () => {
+    await expect(train({ ...RUN, initFrom: from, outDir: `${from}/`, force: true, steps: 1 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: `[gan-train] initFrom ${JSON.stringify(from)} is this run's own directory, which the new run would overwrite: pass another outDir (--out), or continue that run with --resume.`,
+    })
+    expect((await readRunManifest(from)).steps).toBe(2)
   })
 
   it.each([

@@ -22,9 +22,16 @@ export interface WarmStart {
 /**
  * The checkpoint of the run in `run` to start from: of `step`, which the run must keep, or its last.
  * Reads the run's config.json and gan.json only.
- * @throws TrainError `ERR_INVALID_OPTION` when `run` holds no run of this trainer, or does not keep `step`.
+ * @throws TrainError `ERR_INVALID_OPTION` when `run` is `outDir` (which the new run would
+ *   overwrite), holds no run of this trainer, or does not keep `step`.
  */
-export async function locateWarmStart(run: string, step: number | undefined): Promise<WarmStart> {
+export async function locateWarmStart(run: string, step: number | undefined, outDir: string): Promise<WarmStart> {
+  if (resolve(run) === resolve(outDir)) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `initFrom ${describeValue(run)} is this run's own directory, which the new run would overwrite: pass another outDir (--out), or continue that run with --resume.`,
+    )
+  }
   const notRun = (err: unknown): never => {
     if (!isTrainError(err, 'ERR_RUN_CONFIG') && !isTrainError(err, 'ERR_RUN_MANIFEST')) throw err
     throw new TrainError(
@@ -44,9 +51,8 @@ export async function locateWarmStart(run: string, step: number | undefined): Pr
       throw new TrainError('ERR_INVALID_OPTION', `initStep: ${err.detail}`, { cause: err })
     }
   }
-  const at = step ?? manifest.steps
-  if (at === undefined) notRun(new TrainError('ERR_RUN_MANIFEST', 'its gan.json records no steps'))
-  return { run: resolve(run), step: at!, config }
+  const at = step ?? manifest.steps ?? notRun(new TrainError('ERR_RUN_MANIFEST', 'its gan.json records no steps'))
+  return { run: resolve(run), step: at, config }
 }
 
 /** What shapes the models, as config.json records it, and the defaults of configs written before an option existed. */
