@@ -113,8 +113,8 @@ export function checkWarmStart(config: RunConfig, from: WarmStart): void {
 /**
  * Copy the weights of `from`'s checkpoint into `to`'s freshly built models (the live generator, the
  * weight average, the discriminator: less the feature branch, pretrained-features.ts, when only one
- * of the two has it), then free the checkpoint. The models were checked alike ({@link checkWarmStart}); a weight of another shape
- * still stops here.
+ * of the two has it), then free the checkpoint. The models were checked alike
+ * ({@link checkWarmStart}); a weight of another shape still stops here.
  * @throws TrainError `ERR_CHECKPOINT` when a model's weights do not line up; those of reading a checkpoint.
  */
 export async function applyWarmStart(
@@ -140,17 +140,16 @@ export async function applyWarmStart(
 function copyWeights(from: tfl.LayersModel, to: tfl.LayersModel, what: string, keep: (name: string) => boolean = () => true): void {
   const source = from.weights.filter((w) => keep(w.name))
   const target = to.weights.filter((w) => keep(w.name))
-  const mismatch = source.length !== target.length ? -1 : source.findIndex((w, i) => String(w.shape) !== String(target[i]!.shape))
-  if (source.length === target.length && mismatch === -1) {
-    target.forEach((w, i) => w.write(source[i]!.read()))
-    return
+  const differs = source.length !== target.length ? -1 : source.findIndex((w, i) => String(w.shape) !== String(target[i]!.shape))
+  if (differs !== -1 || source.length !== target.length) {
+    const detail =
+      differs === -1
+        ? `${source.length} weights there, ${target.length} here`
+        : `weight ${differs + 1} is [${source[differs]!.shape.join(', ')}] there, [${target[differs]!.shape.join(', ')}] here`
+    throw new TrainError(
+      'ERR_CHECKPOINT',
+      `${what} does not fit this run's (${detail}): its files differ from what its config.json describes; start from another checkpoint.`,
+    )
   }
-  const detail =
-    mismatch === -1
-      ? `${source.length} weights there, ${target.length} here`
-      : `weight ${mismatch + 1} is [${source[mismatch]!.shape.join(', ')}] there, [${target[mismatch]!.shape.join(', ')}] here`
-  throw new TrainError(
-    'ERR_CHECKPOINT',
-    `${what} does not fit this run's (${detail}): its files differ from what its config.json describes; start from another checkpoint.`,
-  )
+  target.forEach((w, i) => w.write(source[i]!.read()))
 }
