@@ -297,6 +297,12 @@ describe('gan-train CLI', () => {
       `[gan-train] ${JSON.stringify(out)} is not empty (metrics.jsonl, notes.txt): pass --resume to continue the run there, --force to replace it, or another --out.`,
     ])
     expect(await readFile(join(out, 'metrics.jsonl'), 'utf8')).toBe('old\n')
+    // Refused after the images load (a batch larger than the dataset): the old run is still whole.
+    const huge = TINY.map((arg, i) => (TINY[i - 1] === '--batch-size' ? '100000' : arg))
+    const late = await cli(['--out', out, '--steps', '1', ...huge, '--force'])
+    expect(late.stderr).toEqual([expect.stringContaining('a batch of 100000 images is larger than the dataset')])
+    expect(late.code).toBe(2)
+    expect(await readFile(join(out, 'metrics.jsonl'), 'utf8')).toBe('old\n')
     const forced = await cli(['--out', out, '--steps', '1', ...TINY, '--force'])
     expect(forced.code).toBe(0)
     expect((await readFile(join(out, 'metrics.jsonl'), 'utf8')).split('\n')[0]).toMatch(/^\{"step":1,/)

@@ -21,13 +21,14 @@ export const RUN_ENTRIES: readonly string[] = [
 ]
 
 /**
- * Make `outDir` ready for a new run: it may be missing or empty; a non-empty one is refused unless
- * `force`, which deletes the files a run writes (other files are left alone). Resuming needs the
- * run's gan.json and config.json.
+ * Check that `outDir` can take a new run: it may be missing or empty; a non-empty one is refused
+ * unless `force`. Resuming needs the run's gan.json and config.json. Nothing is deleted here: the
+ * result names the old run's entries that `force` replaces, for `clearRunDir` once every other
+ * check has passed, so a refused run leaves the old one whole.
  * @throws TrainError `ERR_RUN_EXISTS` for a non-empty directory without `force` or `resume`;
  *   `ERR_WRITE` for a file or a path under one; `ERR_RESUME` when `resume` finds no run.
  */
-export async function prepareRunDir(outDir: string, mode: { resume: boolean; force: boolean }): Promise<void> {
+export async function checkRunDir(outDir: string, mode: { resume: boolean; force: boolean }): Promise<string[]> {
   const entries: string[] = await readdir(outDir).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return []
     // A file, or a path under one: refused now, not at the first write after the images load.
@@ -43,9 +44,9 @@ export async function prepareRunDir(outDir: string, mode: { resume: boolean; for
         `${JSON.stringify(outDir)} has no run to resume (${missing.join(' and ')} missing): pass the directory of a run this trainer started, or start a new run without --resume.`,
       )
     }
-    return
+    return []
   }
-  if (entries.length === 0) return
+  if (entries.length === 0) return []
   if (!mode.force) {
     const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? ', …' : '')
     throw new TrainError(
@@ -53,5 +54,10 @@ export async function prepareRunDir(outDir: string, mode: { resume: boolean; for
       `${JSON.stringify(outDir)} is not empty (${shown}): pass --resume to continue the run there, --force to replace it, or another --out.`,
     )
   }
-  await Promise.all(RUN_ENTRIES.filter((e) => entries.includes(e)).map((e) => rm(join(outDir, e), { recursive: true, force: true })))
+  return RUN_ENTRIES.filter((e) => entries.includes(e))
+}
+
+/** Delete the old run's entries that `checkRunDir` named (other files are left alone). */
+export async function clearRunDir(outDir: string, entries: readonly string[]): Promise<void> {
+  await Promise.all(entries.map((e) => rm(join(outDir, e), { recursive: true, force: true })))
 }

@@ -12,7 +12,7 @@ import { createEma } from './models/ema.js'
 import { setStandingStats } from './models/standing-stats.js'
 import { resolveTrainOptions, type TrainOptions } from './options.js'
 import { buildRunConfig, checkResumeSchedule, checkSameData, resumeOptions, writeRunConfig } from './run-config.js'
-import { prepareRunDir } from './run-dir.js'
+import { checkRunDir, clearRunDir } from './run-dir.js'
 import { buildRunManifest, readRunManifest } from './run-manifest.js'
 import { createSampleWriter, removeSamplesAfter } from './samples.js'
 import { createParallelStep, resolveWorkers } from './parallel/parallel-step.js'
@@ -54,7 +54,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       ? await locateWarmStart(resolved.initFrom, resolved.initStep, resolved.outDir)
       : undefined
   const opts = warm ? { ...resolved, initFrom: warm.run, initStep: warm.step } : resolved
-  await prepareRunDir(opts.outDir, opts)
+  const replaced = await checkRunDir(opts.outDir, opts)
   const saved = resumed?.config
   if (saved) checkResumeSchedule(opts, saved, (await readRunManifest(opts.outDir)).steps ?? 0)
   const { dataset: loaded, skipped } = await loadDataset(opts.data, opts.shape, opts.conditional)
@@ -201,6 +201,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       opts.onEvent({ type: 'done', steps: startStep, totalSteps: opts.steps, elapsedSec: checkpoint?.elapsedSec ?? 0, outDir: opts.outDir })
       return { outDir: opts.outDir, steps: startStep, startStep, backend: backend.name, elapsedSec: 0, imagesPerSec: 0 }
     }
+    // The old run under --force goes only now, when the new one is about to write its first file.
+    await clearRunDir(opts.outDir, replaced)
     await writeRunConfig(opts.outDir, config)
     if (checkpoint) await Promise.all([removeSamplesAfter(opts.outDir, startStep), removeCheckpointsAfter(opts.outDir, startStep)])
     const metrics = await createMetricsLog(opts.outDir, checkpoint && { step: startStep, elapsedSec: checkpoint.elapsedSec })
