@@ -12,7 +12,8 @@ import type { TrainOptions } from './options.js'
 import { readRunManifest } from './run-manifest.js'
 import { squares } from './testing/squares.js'
 import { train } from './train.js'
-import { applyWarmStart, locateWarmStart } from './warm-start.js'
+import { TRAIN_FLAGS } from './train-flags.js'
+import { applyWarmStart, ARCHITECTURE, flagOf, locateWarmStart } from './warm-start.js'
 
 /** A tiny conditional run with spectral norm, every checkpoint kept. */
 const RUN = {
@@ -154,6 +155,11 @@ describe('warm start (initFrom)', () => {
     expect(config).toMatchObject({ dataset: { name: 'more-squares', count: 12 }, options: { initFrom: resolve(from), initStep: 2 } })
   })
 
+  it('names each model option by its gan-train flag too', () => {
+    for (const key of [...ARCHITECTURE.map(([k]) => k), 'classLoss', 'reconstruction']) expect(TRAIN_FLAGS).toHaveProperty([flagOf(key)])
+    expect(flagOf('discriminatorInputFilters')).toBe('discriminator-input-filters')
+  })
+
   it('refuses to start from the directory it would overwrite', async () => {
     await expect(train({ ...RUN, initFrom: from, outDir: `${from}/`, force: true, steps: 1 })).rejects.toMatchObject({
       code: 'ERR_INVALID_OPTION',
@@ -167,13 +173,16 @@ describe('warm start (initFrom)', () => {
     [{ initStep: 5 }, 'initStep: "FROM" has no checkpoint of step 5 (it keeps 1, 2): pass one of those'],
     [
       { generatorFilters: [4, 4] },
-      'initFrom: the run in "FROM" has generatorFilters [8,4], this run [4,4]: a warm start keeps the models\' shapes (all but pretrainedFeatures); pass generatorFilters [8,4] (that run\'s config.json lists its options).',
+      'initFrom: the run in "FROM" has generatorFilters [8,4], this run [4,4]: a warm start keeps the models\' shapes (all but pretrainedFeatures); pass --generator-filters 8,4 (generatorFilters: [8,4]) (that run\'s config.json lists its options).',
     ],
     [{ conditional: false }, 'initFrom: the run in "FROM" has 2 classes, this run 0 classes'],
-    [{ spectralNorm: false }, 'has spectralNorm true, this run false'],
+    [
+      { spectralNorm: false },
+      "has spectralNorm true, this run false: a warm start keeps the models' shapes (all but pretrainedFeatures); add --spectral-norm (spectralNorm: true)",
+    ],
     [
       { classLoss: 0.5 },
-      "has classLoss 0, this run 0.5: a warm start keeps the models' shapes (all but pretrainedFeatures); leave classLoss out",
+      "has classLoss 0, this run 0.5: a warm start keeps the models' shapes (all but pretrainedFeatures); leave classLoss (--class-loss) out",
     ],
   ] as const)('refuses %j before writing anything: %s', async (change, message) => {
     const outDir = await tempRun('refused')

@@ -56,7 +56,7 @@ export async function locateWarmStart(run: string, step: number | undefined, out
 }
 
 /** What shapes the models, as config.json records it, and the defaults of configs written before an option existed. */
-const ARCHITECTURE = [
+export const ARCHITECTURE = [
   ['latentSize', TRAIN_DEFAULTS.latentSize],
   ['generatorFilters', undefined],
   ['discriminatorFilters', undefined],
@@ -96,7 +96,7 @@ export function checkWarmStart(config: RunConfig, from: WarmStart): void {
     if (key === 'labelConditioning' && !config.options.conditional) continue
     const theirs = `${key} ${JSON.stringify(from.config.options[key] ?? fallback)}`
     const ours = JSON.stringify(config.options[key] ?? fallback)
-    if (theirs !== `${key} ${ours}`) refuse(theirs, ours, `pass ${theirs}`)
+    if (theirs !== `${key} ${ours}`) refuse(theirs, ours, passValue(key, from.config.options[key] ?? fallback))
   }
   for (const key of ['classLoss', 'reconstruction'] as const) {
     const weight = (c: RunConfig) => c.options[key] ?? 0
@@ -104,10 +104,23 @@ export function checkWarmStart(config: RunConfig, from: WarmStart): void {
       refuse(
         `${key} ${weight(from.config)}`,
         String(weight(config)),
-        weight(from.config) > 0 ? `pass a ${key} above 0` : `leave ${key} out`,
+        weight(from.config) > 0 ? `pass a ${key} above 0 (--${flagOf(key)})` : `leave ${key} (--${flagOf(key)}) out`,
       )
     }
   }
+}
+
+/** The gan-train flag of a model option: its name in kebab case (train-flags.ts; warm-start.test.ts holds the two together). */
+export function flagOf(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+}
+
+/** How to set `key` to `value`, as a flag and as an option of train(). */
+function passValue(key: string, value: unknown): string {
+  const api = `${key}: ${JSON.stringify(value)}`
+  if (value === false) return `leave --${flagOf(key)} out (${api})`
+  if (value === true) return `add --${flagOf(key)} (${api})`
+  return `pass --${flagOf(key)} ${Array.isArray(value) ? value.join(',') : String(value)} (${api})`
 }
 
 /**
