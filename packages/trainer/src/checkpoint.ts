@@ -126,10 +126,13 @@ export async function readCheckpoint(outDir: string, step?: number): Promise<Loa
       { cause: err },
     )
   }
-  const tensors = tf.io.decodeWeights(
-    data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
-    stateFile.optimizers,
-  )
+  // Decoded when restored: a warm start (warm-start.ts) reads the models and never the optimizers.
+  let tensors: tf.NamedTensorMap | undefined
+  const optimizerTensors = () =>
+    (tensors ??= tf.io.decodeWeights(
+      data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
+      stateFile.optimizers,
+    ))
   const generator = await loadLayersModel(join(outDir, manifest.generator))
   const liveGenerator = await loadLayersModel(join(dir, LIVE_GENERATOR_DIR))
   const discriminator = await loadLayersModel(manifest.discriminator ? join(outDir, manifest.discriminator) : join(dir, DISCRIMINATOR_DIR))
@@ -141,10 +144,10 @@ export async function readCheckpoint(outDir: string, step?: number): Promise<Loa
     elapsedSec: stateFile.elapsedSec,
     ...(stateFile.lecamAnchors ? { lecamAnchors: stateFile.lecamAnchors } : {}),
     restoreOptimizers(g, d) {
-      restoreOptimizerState(g.optimizer, 'generator', tensors, g.variables)
-      restoreOptimizerState(d.optimizer, 'discriminator', tensors, d.variables)
+      restoreOptimizerState(g.optimizer, 'generator', optimizerTensors(), g.variables)
+      restoreOptimizerState(d.optimizer, 'discriminator', optimizerTensors(), d.variables)
     },
-    dispose: () => tf.dispose(Object.values(tensors)),
+    dispose: () => tf.dispose(Object.values(tensors ?? {})),
   }
 }
 
