@@ -173,7 +173,7 @@ describe('warm start (initFrom)', () => {
     [{ initStep: 5 }, 'initStep: "FROM" has no checkpoint of step 5 (it keeps 1, 2): pass one of those'],
     [
       { generatorFilters: [4, 4] },
-      'initFrom: the run in "FROM" has generatorFilters [8,4], this run [4,4]: a warm start keeps the models\' shapes (all but pretrainedFeatures); pass --generator-filters 8,4 (generatorFilters: [8,4]) (that run\'s config.json lists its options).',
+      'initFrom: the run in "FROM" has generatorFilters [8,4], this run [4,4]: a warm start keeps the models\' shapes (all but pretrainedFeatures); pass --generator-filters 8,4 (generatorFilters: [8,4]). That run\'s config.json lists its options.',
     ],
     [{ conditional: false }, 'initFrom: the run in "FROM" has 2 classes, this run 0 classes'],
     [

@@ -81,7 +81,7 @@ export function checkWarmStart(config: RunConfig, from: WarmStart): void {
   const refuse = (theirs: string, ours: string, fix: string): never => {
     throw new TrainError(
       'ERR_INVALID_OPTION',
-      `initFrom: the run in ${describeValue(from.run)} has ${theirs}, this run ${ours}: a warm start keeps the models' shapes (all but pretrainedFeatures); ${fix} (that run's config.json lists its options).`,
+      `initFrom: the run in ${describeValue(from.run)} has ${theirs}, this run ${ours}: a warm start keeps the models' shapes (all but pretrainedFeatures); ${fix}. That run's config.json lists its options.`,
     )
   }
   const shape = (c: RunConfig) => `${c.dataset.width}×${c.dataset.height}×${c.dataset.channels}`
