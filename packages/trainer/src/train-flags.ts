@@ -5,6 +5,7 @@ import { AUGMENT_POLICIES, WHOLE_POLICIES, type AugmentPolicy } from './augment/
 import { BACKEND_NAMES, type BackendPreference } from './backend/ladder.js'
 import { FITS, type Fit } from './data/decode-image.js'
 import { TrainError } from './errors.js'
+import { FLAG_OF, NUMBER_FLAGS, type NumberFlag } from './option-flags.js'
 import { LOSS_NAMES, type LossName } from './losses.js'
 import { IMAGE_SIZES, type ImageSize } from './models/architecture.js'
 import {
@@ -84,59 +85,6 @@ export const TRAIN_FLAGS = {
   version: { type: 'boolean' },
 } as const
 
-/** The numeric flags and the option each sets. */
-const NUMBER_FLAGS = {
-  steps: 'steps',
-  'batch-size': 'batchSize',
-  lr: 'learningRate',
-  'd-lr': 'discriminatorLearningRate',
-  'lr-decay-steps': 'learningRateDecaySteps',
-  beta1: 'beta1',
-  'latent-size': 'latentSize',
-  'kernel-size': 'kernelSize',
-  'output-filters': 'outputFilters',
-  'discriminator-input-filters': 'discriminatorInputFilters',
-  ema: 'emaDecay',
-  'standing-stats': 'standingStats',
-  'class-loss': 'classLoss',
-  lecam: 'lecam',
-  reconstruction: 'reconstruction',
-  'top-k': 'topK',
-  seed: 'seed',
-  'sample-every': 'sampleEvery',
-  'checkpoint-every': 'checkpointEvery',
-  'keep-checkpoints': 'keepCheckpoints',
-  'log-every': 'logEvery',
-} as const satisfies Record<string, NumberOption>
-type NumberFlag = keyof typeof NUMBER_FLAGS
-
-/** The flag that sets each option (other than the dataset and the run directory), for messages in the command line's terms. */
-const FLAG_OF: Partial<Record<keyof TrainOptions, string>> = {
-  ...Object.fromEntries(Object.entries(NUMBER_FLAGS).map(([flag, key]) => [key, flag])),
-  size: 'size',
-  channels: 'channels',
-  fit: 'fit',
-  conditional: 'conditional',
-  labelConditioning: 'label-conditioning',
-  upsampling: 'upsampling',
-  generatorBlocks: 'generator-blocks',
-  generatorPadding: 'generator-padding',
-  loss: 'loss',
-  augment: 'augment',
-  mirror: 'mirror',
-  spectralNorm: 'spectral-norm',
-  spectralNormProjection: 'spectral-norm-projection',
-  pretrainedFeatures: 'pretrained-features',
-  generatorFilters: 'generator-filters',
-  discriminatorFilters: 'discriminator-filters',
-  backend: 'backend',
-  fastKernels: 'no-fast-kernels',
-  workers: 'workers',
-  name: 'name',
-  license: 'license',
-  initFrom: 'init-from',
-  initStep: 'init-step',
-}
 type TextFlag = 'out' | 'name' | 'license' | 'resume' | 'init-from'
 
 /** The flags of `gan-train`, as typed: values stay strings until {@link resolveTrainCommandOptions} reads them. */

@@ -12,8 +12,9 @@ import type { TrainOptions } from './options.js'
 import { readRunManifest } from './run-manifest.js'
 import { squares } from './testing/squares.js'
 import { train } from './train.js'
+import { flagOf } from './option-flags.js'
 import { TRAIN_FLAGS } from './train-flags.js'
-import { applyWarmStart, ARCHITECTURE, flagOf, locateWarmStart } from './warm-start.js'
+import { applyWarmStart, ARCHITECTURE, locateWarmStart } from './warm-start.js'
 
 /** A tiny conditional run with spectral norm, every checkpoint kept. */
 const RUN = {
@@ -156,7 +157,8 @@ describe('warm start (initFrom)', () => {
   })
 
   it('names each model option by its gan-train flag too', () => {
-    for (const key of [...ARCHITECTURE.map(([k]) => k), 'classLoss', 'reconstruction']) expect(TRAIN_FLAGS).toHaveProperty([flagOf(key)])
+    const keys: Array<keyof TrainOptions> = [...ARCHITECTURE.map(([k]) => k), 'classLoss', 'reconstruction']
+    for (const key of keys) expect(TRAIN_FLAGS).toHaveProperty([flagOf(key)])
     expect(flagOf('discriminatorInputFilters')).toBe('discriminator-input-filters')
   })
 

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path'
 import { CHECKPOINTS_DIR, readCheckpoint, type TrainingState } from './checkpoint.js'
 import { isTrainError, TrainError } from './errors.js'
 import { isFeatureBranchWeight } from './models/pretrained-features.js'
-import { TRAIN_DEFAULTS } from './options.js'
+import { flagOf } from './option-flags.js'
+import { TRAIN_DEFAULTS, type TrainOptions } from './options.js'
 import { readRunConfig, type RunConfig } from './run-config.js'
 import { readRunManifest } from './run-manifest.js'
 
@@ -110,13 +111,8 @@ export function checkWarmStart(config: RunConfig, from: WarmStart): void {
   }
 }
 
-/** The gan-train flag of a model option: its name in kebab case (train-flags.ts; warm-start.test.ts holds the two together). */
-export function flagOf(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
-}
-
 /** How to set `key` to `value`, as a flag and as an option of train(). */
-function passValue(key: string, value: unknown): string {
+function passValue(key: keyof TrainOptions, value: unknown): string {
   const api = `${key}: ${JSON.stringify(value)}`
   if (value === false) return `leave --${flagOf(key)} out (${api})`
   if (value === true) return `add --${flagOf(key)} (${api})`
@@ -153,16 +149,19 @@ export async function applyWarmStart(
 function copyWeights(from: tfl.LayersModel, to: tfl.LayersModel, what: string, keep: (name: string) => boolean = () => true): void {
   const source = from.weights.filter((w) => keep(w.name))
   const target = to.weights.filter((w) => keep(w.name))
-  const differs = source.length !== target.length ? -1 : source.findIndex((w, i) => String(w.shape) !== String(target[i]!.shape))
-  if (differs !== -1 || source.length !== target.length) {
-    const detail =
-      differs === -1
-        ? `${source.length} weights there, ${target.length} here`
-        : `weight ${differs + 1} is [${source[differs]!.shape.join(', ')}] there, [${target[differs]!.shape.join(', ')}] here`
+  const detail = mismatch(source, target)
+  if (detail !== undefined) {
     throw new TrainError(
       'ERR_CHECKPOINT',
       `${what} does not fit this run's (${detail}): its files differ from what its config.json describes; start from another checkpoint.`,
     )
   }
   target.forEach((w, i) => w.write(source[i]!.read()))
+}
+
+/** How two lists of weights fail to line up (their count, or the first shape that differs), or undefined when they do. */
+function mismatch(source: tfl.LayerVariable[], target: tfl.LayerVariable[]): string | undefined {
+  if (source.length !== target.length) return `${source.length} weights there, ${target.length} here`
+  const i = source.findIndex((w, k) => String(w.shape) !== String(target[k]!.shape))
+  return i === -1 ? undefined : `weight ${i + 1} is [${source[i]!.shape.join(', ')}] there, [${target[i]!.shape.join(', ')}] here`
 }
