@@ -127,6 +127,18 @@ describe('exporting the trainer’s models', () => {
     expect(result.contract).toMatchObject({ role: 'discriminator', labelInput: 'label', channels: 3 })
   })
 
+  it.each([3, 4] as const)(
+    'a discriminator with the feature judge (--pretrained-features, %i channels: frozen MobileNetV2, FeatureInput, Gain) verifies',
+    async (channels) => {
+      const model = buildDiscriminator({ ...CONFIG, channels, pretrainedFeatures: true })
+      const classes = new Set(model.layers.map((l) => l.getClassName()))
+      expect(['FeatureInput', 'DepthwiseConv2D', 'GlobalAveragePooling2D', 'Gain'].every((c) => classes.has(c))).toBe(true)
+      const result = await exportOnnx(await saved(model), { role: 'discriminator', labels: LABELS, range: [-1, 1], fp16: channels === 4 })
+      expect(result.maxAbsDiff).toBeLessThan(channels === 4 ? 2e-2 : 1e-4)
+      expect(result.contract).toMatchObject({ role: 'discriminator', labelInput: 'label', channels })
+    },
+  )
+
   it('the SDK does not take a discriminator for a generator', async () => {
     const { bytes } = await exportOnnx(await saved(buildDiscriminator({ ...CONFIG, classes: 0 })), {
       role: 'discriminator',

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ModelProtoSchema } from 'onnx-buf'
 import { describe, expect, it } from 'vitest'
+import { FeatureInput, Gain } from '@gan-sdk/internal/feature-layers'
 import type { ExportEvent } from './events.js'
 import { exportOnnx } from './testing/checked-export.js'
 import { artifactsOf, dcgan, discriminator, randomize, tfl, writeRunDir } from './testing/fixtures.js'
@@ -119,6 +120,48 @@ describe('discriminator export (role discriminator: image [+ label] → logit)',
       message: expect.stringMatching(/the model has 3 outputs/),
     })
   })
+
+  it.each([1, 3, 4])(
+    "with the trainer's feature judge (%i channel(s)): FeatureInput, depthwise convolutions, ReLU6, global means and Gain convert",
+    async (channels) => {
+      // The shape of --pretrained-features on a small scale: the image composited into RGB, MobileNet's
+      // depthwise convolutions (stride 1 "same" with a depth multiplier; stride 2 "valid" after a
+      // bottom-right pad), each map's mean, a linear logit weighed by a gain, added to D's own logit.
+      const image = tfl.input({ shape: [8, 8, channels], name: 'image' })
+      const rgb = new FeatureInput({ name: 'feature_input' }).apply(image) as tfl.SymbolicTensor
+      const wide = tfl.layers
+        .depthwiseConv2d({ kernelSize: 3, strides: 1, padding: 'same', depthMultiplier: 2 })
+        .apply(rgb) as tfl.SymbolicTensor
+      const clipped = tfl.layers.reLU({ maxValue: 6 }).apply(wide) as tfl.SymbolicTensor
+      const padded = tfl.layers
+        .zeroPadding2d({
+          padding: [
+            [0, 1],
+            [0, 1],
+          ],
+        })
+        .apply(clipped) as tfl.SymbolicTensor
+      const halved = tfl.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: 'valid', useBias: false }).apply(padded)
+      const means = [clipped, halved].map((x) => tfl.layers.globalAveragePooling2d({}).apply(x) as tfl.SymbolicTensor)
+      const seen = tfl.layers.dense({ units: 1 }).apply(tfl.layers.concatenate().apply(means)) as tfl.SymbolicTensor
+      const own = tfl.layers.conv2d({ filters: 4, kernelSize: 4, strides: 2, padding: 'same' }).apply(image) as tfl.SymbolicTensor
+      const logit = tfl.layers.dense({ units: 1 }).apply(tfl.layers.flatten().apply(own)) as tfl.SymbolicTensor
+      const weighed = new Gain({ name: 'features_gain' }).apply(seen) as tfl.SymbolicTensor
+      const model = randomize(tfl.model({ inputs: image, outputs: tfl.layers.add().apply([logit, weighed]) as tfl.SymbolicTensor }), 27)
+      expect(model.getLayer('features_gain').getWeights()[0]!.dataSync()[0]).not.toBe(0)
+
+      const result = await exportOnnx(await artifactsOf(model), { role: 'discriminator', range: [-1, 1] })
+      expect(result.maxAbsDiff).toBeLessThan(ROUNDING)
+      const graph = fromBinary(ModelProtoSchema, result.bytes).graph!
+      // D's own convolution, then one group per channel: 3 in, 6 out; 6 in, 6 out.
+      const groups = graph.node.filter((n) => n.opType === 'Conv').map((n) => n.attribute.find((a) => a.name === 'group')?.i ?? 1n)
+      expect(groups).toEqual([1n, 3n, 6n])
+      const ops = graph.node.map((n) => n.opType)
+      expect(ops.filter((op) => op === 'ReduceMean')).toHaveLength(2)
+      expect(ops).toContain('Clip')
+      expect(ops.includes('Slice')).toBe(channels === 4)
+    },
+  )
 
   it('from a run directory: the "discriminator" model, gan.json’s range, name and licence', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gan-export-d-'))

@@ -3,11 +3,11 @@ import { edges, intPair, oneOf, positiveInt, unsupported } from '../read/layer-c
 import type { LayerSpec } from '../read/topology.js'
 import { applyActivation } from './activations.js'
 import { convAxis, convTransposeAxis, type Padding } from './conv-geometry.js'
-import { image, unary, type Converter } from './converter.js'
+import { image, unary, type Converter, type LayerContext } from './converter.js'
 import type { Flow } from './flow.js'
 import { permuteAxes } from './tensor-layout.js'
 
-/** Shared checks and geometry of Conv2D and Conv2DTranspose. */
+/** Shared checks and geometry of Conv2D, DepthwiseConv2D and Conv2DTranspose. */
 function convSetup(layer: LayerSpec, input: Flow) {
   const x = image(layer, input)
   const [dh, dw] = intPair(layer, 'dilation_rate', 1)
@@ -18,29 +18,69 @@ function convSetup(layer: LayerSpec, input: Flow) {
   if (kh < 1 || kw < 1 || sh < 1 || sw < 1)
     unsupported(layer, `has kernel_size [${kh}, ${kw}] and strides [${sh}, ${sw}]`, 'both must be positive')
   const padding = oneOf<Padding>(layer, 'padding', ['same', 'valid'], 'valid')
-  return { x, filters: positiveInt(layer, 'filters'), kh, kw, sh, sw, padding }
+  return { x, kh, kw, sh, sw, padding }
 }
 
-export const conv2d: Converter = unary((layer, input, { graph, weight }) => {
-  const { x, filters, kh, kw, sh, sw, padding } = convSetup(layer, input)
+/**
+ * An ONNX Conv of `filters` output channels in `group` groups, with the layer's bias and activation.
+ * `kernel` is ONNX's [filters, in / group, kh, kw].
+ */
+function convolve(
+  layer: LayerSpec,
+  setup: ReturnType<typeof convSetup>,
+  ctx: LayerContext,
+  kernel: Float32Array,
+  filters: number,
+  group: number,
+): Flow {
+  const { x, kh, kw, sh, sw, padding } = setup
+  const { graph, weight } = ctx
   const gh = convAxis({ n: x.h, k: kh, s: sh }, padding)
   const gw = convAxis({ n: x.w, k: kw, s: sw }, padding)
   if (gh.out < 1 || gw.out < 1)
     throw new ExportError(
       'ERR_INPUT',
-      `Conv2D layer "${layer.name}": its ${x.h}×${x.w} input is smaller than its ${kh}×${kw} kernel with valid padding.`,
+      `${layer.className} layer "${layer.name}": its ${x.h}×${x.w} input is smaller than its ${kh}×${kw} kernel with valid padding.`,
     )
-  // TF.js [kh, kw, in, out] → ONNX [out, in, kh, kw].
-  const kernel = permuteAxes(weight('kernel', [kh, kw, x.c, filters]), [kh, kw, x.c, filters], [3, 2, 0, 1])
-  const inputs = [x.name, graph.floats(`${layer.name}/kernel`, [filters, x.c, kh, kw], kernel)]
+  const inputs = [x.name, graph.floats(`${layer.name}/kernel`, [filters, x.c / group, kh, kw], kernel)]
   if (layer.config['use_bias'] !== false) inputs.push(graph.floats(`${layer.name}/bias`, [filters], weight('bias', [filters])))
-  const attrs = { kernel_shape: [kh, kw], strides: [sh, sw], pads: [gh.pads[0], gw.pads[0], gh.pads[1], gw.pads[1]] }
+  const attrs = {
+    kernel_shape: [kh, kw],
+    strides: [sh, sw],
+    pads: [gh.pads[0], gw.pads[0], gh.pads[1], gw.pads[1]],
+    ...(group > 1 && { group }),
+  }
   const y: Flow = { kind: 'image', name: graph.node('Conv', inputs, attrs, layer.name), c: filters, h: gh.out, w: gw.out }
   return applyActivation(graph, y, layer.config['activation'], layer)
+}
+
+export const conv2d: Converter = unary((layer, input, ctx) => {
+  const setup = convSetup(layer, input)
+  const { x, kh, kw } = setup
+  const filters = positiveInt(layer, 'filters')
+  // TF.js [kh, kw, in, out] → ONNX [out, in, kh, kw].
+  const kernel = permuteAxes(ctx.weight('kernel', [kh, kw, x.c, filters]), [kh, kw, x.c, filters], [3, 2, 0, 1])
+  return convolve(layer, setup, ctx, kernel, filters, 1)
+})
+
+/**
+ * DepthwiseConv2D (MobileNet's; the trainer's `--pretrained-features`): each input channel convolved
+ * on its own by `depth_multiplier` kernels, an ONNX Conv with one group per input channel. Output
+ * channel c·m + j is input channel c's j-th kernel, in TF.js as in ONNX.
+ */
+export const depthwiseConv2d: Converter = unary((layer, input, ctx) => {
+  const setup = convSetup(layer, input)
+  const { x, kh, kw } = setup
+  const multiplier = layer.config['depth_multiplier'] === undefined ? 1 : positiveInt(layer, 'depth_multiplier')
+  // TF.js [kh, kw, in, multiplier] → ONNX [in · multiplier, 1, kh, kw].
+  const shape = [kh, kw, x.c, multiplier]
+  const kernel = permuteAxes(ctx.weight('depthwise_kernel', shape), shape, [2, 3, 0, 1])
+  return convolve(layer, setup, ctx, kernel, x.c * multiplier, x.c)
 })
 
 export const conv2dTranspose: Converter = unary((layer, input, { graph, weight }) => {
-  const { x, filters, kh, kw, sh, sw, padding } = convSetup(layer, input)
+  const { x, kh, kw, sh, sw, padding } = convSetup(layer, input)
+  const filters = positiveInt(layer, 'filters')
   const op = layer.config['output_padding']
   if (op !== undefined && op !== null)
     unsupported(layer, `has output_padding ${JSON.stringify(op)}`, 'only null (TF.js has no output_padding) converts')

@@ -1,11 +1,12 @@
 import { ExportError } from '../errors.js'
 import type { LayerSpec } from '../read/topology.js'
-import { conv2d, conv2dTranspose, cropping2d, reflectionPadding2d, upSampling2d, zeroPadding2d } from './conv-layers.js'
+import { conv2d, conv2dTranspose, cropping2d, depthwiseConv2d, reflectionPadding2d, upSampling2d, zeroPadding2d } from './conv-layers.js'
 import type { Converter } from './converter.js'
 import { activation, batchNormalization, dense, elu, identity, leakyRelu, relu, thresholdedRelu } from './core-layers.js'
 import { embedding } from './embedding.js'
+import { featureInput, gain } from './feature-layers.js'
 import { add, average, concatenate, dot, maximum, minimum, multiply } from './merge-layers.js'
-import { flatten, reshape } from './reshape-layers.js'
+import { flatten, globalAveragePooling2d, reshape } from './reshape-layers.js'
 import { spectralNormalization } from './spectral-normalization.js'
 
 const CONVERTERS: Record<string, Converter> = {
@@ -19,7 +20,9 @@ const CONVERTERS: Record<string, Converter> = {
   Activation: activation,
   Reshape: reshape,
   Flatten: flatten,
+  GlobalAveragePooling2D: globalAveragePooling2d,
   Conv2D: conv2d,
+  DepthwiseConv2D: depthwiseConv2d,
   Conv2DTranspose: conv2dTranspose,
   UpSampling2D: upSampling2d,
   ZeroPadding2D: zeroPadding2d,
@@ -34,6 +37,9 @@ const CONVERTERS: Record<string, Converter> = {
   Minimum: minimum,
   Dot: dot,
   SpectralNormalization: spectralNormalization,
+  // The trainer's feature judge (--pretrained-features).
+  FeatureInput: featureInput,
+  Gain: gain,
   // Regularisers that are the identity at inference.
   Dropout: identity,
   GaussianNoise: identity,

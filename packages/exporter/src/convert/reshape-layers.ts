@@ -1,7 +1,7 @@
 import { ExportError } from '../errors.js'
 import { oneOf, unsupported } from '../read/layer-config.js'
 import type { LayerSpec } from '../read/topology.js'
-import { unary, values, type Converter } from './converter.js'
+import { image, unary, values, type Converter } from './converter.js'
 import type { Image, Vector } from './flow.js'
 import type { OnnxGraph } from './onnx-graph.js'
 import { channelsFirstOrder, invert, isIdentity, type Order } from './tensor-layout.js'
@@ -93,6 +93,14 @@ export const flatten: Converter = unary((layer, input, { graph }) => {
   oneOf(layer, 'data_format', ['channels_last'], 'channels_last')
   const x = values(layer, input)
   return x.kind === 'image' ? imageToVector(graph, x, layer.name) : flat(x)
+})
+
+/** GlobalAveragePooling2D: each channel's mean over the image, a vector in channel order (ReduceMean over H and W). */
+export const globalAveragePooling2d: Converter = unary((layer, input, { graph }) => {
+  const x = image(layer, input)
+  if (layer.config['keepdims'] === true) unsupported(layer, 'keeps its spatial dimensions (keepdims)', 'only keepdims false converts')
+  const name = graph.node('ReduceMean', [x.name], { axes: [2, 3], keepdims: 0 }, layer.name)
+  return { kind: 'vector', name, size: x.c, order: undefined }
 })
 
 /** A vector as Keras `[size]`: an Embedding's `[1, size]` loses its step, free (the tensor is `[batch, size]` already). */

@@ -20,6 +20,8 @@ export async function runTfjs(
   registerSpectralNormalization()
   const { registerReflectionPadding } = await import('./reflection-padding-layer.js')
   registerReflectionPadding()
+  const { registerFeatureLayers } = await import('@gan-sdk/internal/feature-layers')
+  registerFeatureLayers()
   // The caller may run another backend (the trainer uses wasm); borrow CPU and give it back. The
   // CPU backend also prints an "install tfjs-node" banner on first use, unless PROD; a library
   // must print nothing, so PROD is on while borrowing.

@@ -1,7 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers'
+import { Gain } from '@gan-sdk/internal/feature-layers'
 import { TrainError } from '../errors.js'
 import { ReflectionPadding2D } from './reflection-padding.js'
-import { FEATURES_PREFIX, Gain, pretrainedFeatures } from './pretrained-features.js'
+import { FEATURES_PREFIX, pretrainedFeatures } from './pretrained-features.js'
 import { SpectralNormalization } from './spectral-norm.js'
 
 /** Shape of a DCGAN pair. Defaults are the 28×28 MNIST model that gan-sdk ships. */

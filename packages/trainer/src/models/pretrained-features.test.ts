@@ -8,7 +8,7 @@ import { selectBackend } from '../backend/ladder.js'
 import { loadLayersModel, saveLayersModel } from '../io/layers-model-io.js'
 import { buildDiscriminator, type DcganConfig } from './dcgan.js'
 import { MOBILENET_PREFIX } from './mobilenet-v2.js'
-import { FEATURES_PREFIX, FeatureInput, pretrainedFeatureFloats, pretrainedFeatures } from './pretrained-features.js'
+import { FEATURES_PREFIX, pretrainedFeatureFloats, pretrainedFeatures } from './pretrained-features.js'
 
 const cfg: DcganConfig = {
   latentSize: 6,
@@ -26,18 +26,6 @@ const cfg: DcganConfig = {
 describe('pretrained features in the discriminator', () => {
   beforeAll(async () => {
     await selectBackend('wasm')
-  })
-
-  it('composites RGBA over white, rescales RGB and repeats grey, into RGB in [0, 1]', () => {
-    const layer = new FeatureInput()
-    const run = (values: number[], channels: number) =>
-      Array.from((layer.apply(tf.tensor4d(values, [1, 1, 1, channels])) as tf.Tensor).dataSync())
-    // Clear red is white; opaque red is red; half-clear black is mid grey.
-    expect(run([1, -1, -1, -1], 4)).toEqual([1, 1, 1])
-    expect(run([1, -1, -1, 1], 4)).toEqual([1, 0, 0])
-    expect(run([-1, -1, -1, 0], 4)).toEqual([0.5, 0.5, 0.5])
-    expect(run([0, 1, -1], 3)).toEqual([0.5, 1, 0])
-    expect(run([0], 1)).toEqual([0.5, 0.5, 0.5])
   })
 
   it('adds a second judge on frozen MobileNetV2 maps: the frozen layers take no step, and D saves and loads whole', async () => {
