@@ -1,7 +1,10 @@
 import { describeValue, LATENT_DISTRIBUTIONS, type LatentDistribution, type ModelContract } from 'gan-sdk/core'
-import { ROLES, type Role } from './convert/model-analysis.js'
 import { ExportError } from './errors.js'
 import type { ExportEvent } from './events.js'
+
+/** What is exported: the generator (latent → image) or the discriminator (image → logit). */
+export type Role = 'generator' | 'discriminator'
+export const ROLES: readonly Role[] = ['generator', 'discriminator']
 
 /** How the model is converted: the exporter's own converter, or TensorFlow's tools (tf2onnx), when installed. */
 export type Engine = 'native' | 'tf2onnx'

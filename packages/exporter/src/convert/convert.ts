@@ -3,7 +3,8 @@ import type { LayerNode, LayerSpec, Topology } from '../read/topology.js'
 import type { WeightStore } from '../read/weights.js'
 import { shapeOf, type Flow } from './flow.js'
 import { converterFor } from './layers.js'
-import { analyzeInputs, INPUT_NAME, LABEL_NAME, LOGIT_NAME, OUTPUT_NAME, type ModelShape, type Role } from './model-analysis.js'
+import { analyzeInputs, INPUT_NAME, LABEL_NAME, LOGIT_NAME, OUTPUT_NAME, type ModelShape } from './model-analysis.js'
+import type { Role } from '../options.js'
 import { OnnxGraph } from './onnx-graph.js'
 
 /** A converted model: the graph, and what the contract and verification need to know of it. */

@@ -1,6 +1,7 @@
 import { ExportError } from '../errors.js'
 import type { LayerSpec, ModelInput, Topology } from '../read/topology.js'
 import type { GraphIo } from './onnx-graph.js'
+import type { Role } from '../options.js'
 import { wrappedLayer } from './spectral-normalization.js'
 
 /** Names of the graph's inputs and outputs: part of the model contract. */
@@ -8,10 +9,6 @@ export const INPUT_NAME = 'latent'
 export const OUTPUT_NAME = 'image'
 export const LABEL_NAME = 'label'
 export const LOGIT_NAME = 'logit'
-
-/** What is exported: the generator (latent → image) or the discriminator (image → logit). */
-export type Role = 'generator' | 'discriminator'
-export const ROLES: readonly Role[] = ['generator', 'discriminator']
 
 /** What the contract and verification need to know of an exported model, whichever engine converted it. */
 export interface ModelShape {

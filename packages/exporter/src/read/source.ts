@@ -3,8 +3,8 @@ import type { io } from '@tensorflow/tfjs-core'
 import { isGanError, parseRunManifest, RUN_MANIFEST_FILE, runManifestAtStep, type RunManifest } from 'gan-sdk/core'
 import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, sep } from 'node:path'
-import type { Role } from '../convert/model-analysis.js'
 import { ExportError } from '../errors.js'
+import type { Role } from '../options.js'
 
 /** A model read into memory, with the run manifest that came with it, if any. */
 export interface ModelSource {
