@@ -132,7 +132,9 @@ describe('discriminator export (role discriminator: image [+ label] → logit)',
       const wide = tfl.layers
         .depthwiseConv2d({ kernelSize: 3, strides: 1, padding: 'same', depthMultiplier: 2 })
         .apply(rgb) as tfl.SymbolicTensor
-      const clipped = tfl.layers.reLU({ maxValue: 6 }).apply(wide) as tfl.SymbolicTensor
+      // Keras's MobileNetV2 keeps its batch norms, which fold into the grouped convolution.
+      const normed = tfl.layers.batchNormalization().apply(wide) as tfl.SymbolicTensor
+      const clipped = tfl.layers.reLU({ maxValue: 6 }).apply(normed) as tfl.SymbolicTensor
       const padded = tfl.layers
         .zeroPadding2d({
           padding: [
@@ -152,6 +154,7 @@ describe('discriminator export (role discriminator: image [+ label] → logit)',
 
       const result = await exportOnnx(await artifactsOf(model), { role: 'discriminator', range: [-1, 1] })
       expect(result.maxAbsDiff).toBeLessThan(ROUNDING)
+      expect(result.optimization).toMatchObject({ foldedBatchNorms: 1 })
       const graph = fromBinary(ModelProtoSchema, result.bytes).graph!
       // D's own convolution, then one group per channel: 3 in, 6 out; 6 in, 6 out.
       const groups = graph.node.filter((n) => n.opType === 'Conv').map((n) => n.attribute.find((a) => a.name === 'group')?.i ?? 1n)
