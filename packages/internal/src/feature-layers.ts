@@ -45,8 +45,9 @@ export class FeatureInput extends tfl.layers.Layer {
 
 /**
  * Multiplies its input by one trainable scalar that starts at 0, as SAGAN (Zhang et al. 2019) adds
- * its attention: the feature judge's say in the discriminator's logit. Its weight is `<name>/gain`.
- * Serialized as `Gain`.
+ * its attention: the feature judge's say in the discriminator's logit. D starts as it would without
+ * the judge (a warm start's trained D, exactly) and gives the judge weight as it helps tell real
+ * from fake. Its weight is `<name>/gain`. Serialized as `Gain`.
  */
 export class Gain extends tfl.layers.Layer {
   static className = 'Gain'
