@@ -79,12 +79,17 @@ describe('exporting the trainer’s models', () => {
     ['residual blocks, nearest upsampling, float16 weights', true, 0, 'concat', 'nearest', 'residual', 'zeros'],
     ['residual blocks, reflection padding, float16 weights', true, 6, 'multiply', 'transposed', 'residual', 'reflect'],
     ['nearest upsampling, reflection padding', false, 6, 'multiply', 'nearest', 'plain', 'reflect'],
+    ['class-conditional batch norms', false, 6, 'batchnorm', 'transposed', 'plain', 'zeros'],
+    ['residual blocks, class-conditional batch norms, float16 weights', true, 6, 'batchnorm', 'transposed', 'residual', 'zeros'],
   ] as const)(
     'a conditional colour generator (%s) loads in the SDK and generates TF.js’s images',
     async (_, fp16, outputFilters, labelConditioning, upsampling, generatorBlocks, generatorPadding) => {
       const generator = buildGenerator({ ...CONFIG, outputFilters, labelConditioning, upsampling, generatorBlocks, generatorPadding })
-      // What was built (a stale trainer build would ignore generatorBlocks or generatorPadding).
-      expect(generator.layers.some((l) => l.getClassName() === 'Add')).toBe(generatorBlocks === 'residual')
+      // What was built (a stale trainer build would ignore generatorBlocks, labelConditioning or generatorPadding).
+      const count = (className: string) => generator.layers.filter((l) => l.getClassName() === className).length
+      const perClassNorms = labelConditioning === 'batchnorm' ? count('BatchNormalization') : 0
+      expect(count('Add')).toBe((generatorBlocks === 'residual' ? 2 : 0) + perClassNorms)
+      expect(count('Embedding')).toBe(perClassNorms ? 2 * perClassNorms : 1)
       expect(generator.layers.some((l) => l.getClassName() === 'ReflectionPadding2D')).toBe(generatorPadding === 'reflect')
       const { bytes, contract } = await exportOnnx(await saved(generator), { labels: LABELS, fp16 })
       expect(contract).toMatchObject({ labelInput: 'label', labels: LABELS, channels: 3, width: 16 })

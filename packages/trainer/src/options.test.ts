@@ -132,7 +132,7 @@ describe('resolveTrainOptions', () => {
     [{ spectralNormProjection: true, conditional: true }, /add --spectral-norm, or leave/],
     [{ spectralNormProjection: true }, /add --conditional and --spectral-norm, or leave/],
     [{ spectralNormProjection: 'yes', conditional: true, spectralNorm: true }, /spectralNormProjection must be true or false, got "yes"\./],
-    [{ labelConditioning: 'add', conditional: true }, /labelConditioning must be one of multiply, concat, got "add"\./],
+    [{ labelConditioning: 'add', conditional: true }, /labelConditioning must be one of multiply, concat, batchnorm, got "add"\./],
     [{ upsampling: 'bilinear' }, /upsampling must be one of transposed, nearest, got "bilinear"\./],
     [{ generatorBlocks: 'resnet' }, /generatorBlocks must be one of plain, residual, got "resnet"\./],
     [{ generatorPadding: 'mirror' }, /generatorPadding must be one of zeros, reflect, got "mirror"\./],

@@ -53,8 +53,9 @@ Model:
   --discriminator-input-filters <n>
                                   start the discriminator with a 3×3 convolution of n maps at full
                                   resolution (SNGAN's discriminator); 0 = none (default: ${D.discriminatorInputFilters})
-  --label-conditioning <how>      with --conditional: how the generator takes the class embedding: multiply
-                                  (scales the latent) | concat (appended to it) (default: ${D.labelConditioning})
+  --label-conditioning <how>      with --conditional: how the generator takes the class: multiply (an
+                                  embedding scales the latent) | concat (appended to it) | batchnorm (each
+                                  batch norm's scale and shift per class) (default: ${D.labelConditioning})
   --spectral-norm                 spectral normalisation in the discriminator
   --spectral-norm-projection      with --spectral-norm and --conditional: normalise the projection's class
                                   embedding too (SNGAN-projection, BigGAN)

@@ -110,6 +110,28 @@ describe('functional graphs: merges, branches, colour', () => {
     expect(result.maxAbsDiff).toBeLessThan(ROUNDING)
   })
 
+  it('merges broadcast images as Keras does: per-channel [1, 1, c] and per-row [h, 1, c] against [h, w, c]; other shapes are refused', async () => {
+    const z = tfl.input({ shape: [5] })
+    const maps = imageOf(z, [3, 4, 2])
+    const scaled = tfl.layers.multiply().apply([maps, imageOf(z, [1, 1, 2])]) as Sym
+    const shifted = tfl.layers.add().apply([imageOf(z, [3, 1, 2]), scaled]) as Sym
+    const most = tfl.layers.maximum().apply([shifted, imageOf(z, [1, 4, 1]), imageOf(z, [3, 4, 2])]) as Sym
+    const out = tfl.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'tanh' }).apply(most) as Sym
+    const result = await exportOnnx(await artifactsOf(randomize(tfl.model({ inputs: z, outputs: out }), 16)))
+    expect(result.maxAbsDiff).toBeLessThan(ROUNDING)
+    expect(parse(result.bytes).ops.filter((op) => op === 'Transpose')).toHaveLength(1)
+
+    const vectors = tfl.layers
+      .add()
+      .apply([tfl.layers.dense({ units: 1 }).apply(z), tfl.layers.dense({ units: 4 }).apply(z)] as Sym[]) as Sym
+    await expect(exportOnnx(await artifactsOf(randomize(tfl.model({ inputs: z, outputs: vectors }), 17)))).rejects.toMatchObject({
+      code: 'ERR_UNSUPPORTED_CONFIG',
+      message: expect.stringMatching(
+        /takes inputs of shapes \[1\], \[4\].*inputs must have one shape, or be images whose sizes are the same or 1/,
+      ),
+    })
+  })
+
   it('Concatenate of images along channels, height and width, and of vectors in different element orders', async () => {
     const z = tfl.input({ shape: [4] })
     const a = imageOf(z, [2, 3, 2])

@@ -16,10 +16,29 @@ function atLeastTwo(layer: LayerSpec, inputs: readonly Flow[]): Array<Vector | I
   return inputs.map((x) => values(layer, x))
 }
 
-function sameShape(layer: LayerSpec, xs: ReadonlyArray<Vector | Image>): void {
+/**
+ * The shape the inputs combine to: vectors of one shape, or images that broadcast as Keras's
+ * merges do (each of height, width and channels the same or 1 in each input: a per-channel
+ * `[1, 1, c]` scales `[h, w, c]` maps), as ONNX's elementwise ops broadcast the NCHW tensors.
+ */
+function mergedShape(layer: LayerSpec, xs: ReadonlyArray<Vector | Image>): Vector | Image {
   const shapes = xs.map(shapeOf)
-  if (shapes.some((s) => s !== shapes[0]))
-    unsupported(layer, `takes inputs of shapes ${shapes.join(', ')}`, 'only inputs of one shape convert (no broadcasting)')
+  const fail = () =>
+    unsupported(
+      layer,
+      `takes inputs of shapes ${shapes.join(', ')}`,
+      'inputs must have one shape, or be images whose sizes are the same or 1',
+    )
+  if (xs.every((x) => x.kind === 'image')) {
+    const dims = (['c', 'h', 'w'] as const).map((k) => {
+      const size = Math.max(...xs.map((x) => x[k]))
+      if (xs.some((x) => x[k] !== size && x[k] !== 1)) fail()
+      return [k, size] as const
+    })
+    return { ...xs[0]!, ...Object.fromEntries(dims) }
+  }
+  if (shapes.some((s) => s !== shapes[0])) fail()
+  return xs[0]!
 }
 
 function sameOrder(a: Order | undefined, b: Order | undefined): boolean {
@@ -42,17 +61,21 @@ function aligned(graph: OnnxGraph, layer: LayerSpec, xs: Vector[]): Vector[] {
   })
 }
 
-/** Inputs of one shape, vectors aligned to one order: what elementwise merges and Dot combine. */
-function elementwiseInputs(graph: OnnxGraph, layer: LayerSpec, inputs: readonly Flow[]): Array<Vector | Image> {
+/** Inputs that combine (see {@link mergedShape}), vectors aligned to one order, and the shape they make: what elementwise merges and Dot combine. */
+function elementwiseInputs(
+  graph: OnnxGraph,
+  layer: LayerSpec,
+  inputs: readonly Flow[],
+): { xs: Array<Vector | Image>; shape: Vector | Image } {
   const xs = atLeastTwo(layer, inputs)
-  sameShape(layer, xs)
-  return xs[0]!.kind === 'vector' ? aligned(graph, layer, xs as Vector[]) : xs
+  const shape = mergedShape(layer, xs)
+  return { xs: xs[0]!.kind === 'vector' ? aligned(graph, layer, xs as Vector[]) : xs, shape }
 }
 
 /** Add, Multiply, Maximum, Minimum, Average (TF.js's elementwise merges): ONNX's elementwise op (binary ones chained). */
 function elementwise(op: 'Add' | 'Mul' | 'Max' | 'Min' | 'Mean', binary: boolean): Converter {
   return (layer, inputs, { graph }) => {
-    const xs = elementwiseInputs(graph, layer, inputs)
+    const { xs, shape } = elementwiseInputs(graph, layer, inputs)
     const name = binary
       ? xs.slice(1).reduce((acc, x) => graph.node(op, [acc, x.name], {}, layer.name), xs[0]!.name)
       : graph.node(
@@ -61,7 +84,7 @@ function elementwise(op: 'Add' | 'Mul' | 'Max' | 'Min' | 'Mean', binary: boolean
           {},
           layer.name,
         )
-    return { ...xs[0]!, name }
+    return { ...shape, name }
   }
 }
 
@@ -133,7 +156,7 @@ export const dot: Converter = (layer, inputs, { graph }) => {
   if (pair.length !== 2 || !pair.every((a) => a === 1 || a === -1))
     unsupported(layer, `has axes ${JSON.stringify(axes)}`, 'only the feature axis (1 or -1) converts')
   if (layer.config['normalize'] === true) unsupported(layer, 'has normalize true', 'only normalize false converts')
-  const xs = elementwiseInputs(graph, layer, inputs)
+  const { xs } = elementwiseInputs(graph, layer, inputs)
   if (xs.length !== 2 || xs.some((x) => x.kind !== 'vector' || x.singleStep))
     unsupported(layer, `takes ${xs.map(shapeOf).join(', ')}`, 'Dot converts for two vectors [n]; Flatten them first')
   const product = graph.node('Mul', [xs[0]!.name, xs[1]!.name], {}, layer.name)

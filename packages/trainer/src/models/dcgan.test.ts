@@ -114,6 +114,50 @@ describe('DCGAN family', () => {
     concat.dispose()
   })
 
+  it.each(['plain', 'residual'] as const)(
+    'labelConditioning: batchnorm gives each of a %s generator’s batch norms a scale and shift per class, starting as plain BN; the latent goes in alone',
+    (generatorBlocks) => {
+      const cfg = { ...base, classes: 3, labelConditioning: 'batchnorm', generatorBlocks, outputFilters: 4 } as const
+      const g = buildGenerator(cfg)
+      const norms = g.layers.filter((l) => l.getClassName() === 'BatchNormalization')
+      expect(norms).toHaveLength(generatorBlocks === 'plain' ? 3 : 5)
+      expect(g.layers.filter((l) => l.getClassName() === 'Embedding')).toHaveLength(2 * norms.length)
+      // BN's own scale and shift are not trained; the tables are, one row per class.
+      expect(norms.every((l) => !l.trainable)).toBe(true)
+      const tables = g.trainableWeights.filter((w) => w.originalName.includes('embedding'))
+      expect(tables.map((w) => w.shape)).toEqual(
+        norms.flatMap((l) => [
+          [3, l.getWeights()[0]!.shape[0]],
+          [3, l.getWeights()[0]!.shape[0]],
+        ]),
+      )
+      expect(g.layers.find((l) => l.getClassName() === 'Dense')!.getWeights()[0]!.shape[0]).toBe(6)
+
+      const latents = tf.randomNormal([3, 6], 0, 1, 'float32', 5)
+      const labels = tf.tensor2d([[0], [1], [2]], [3, 1], 'int32')
+      const same = tf.tile(tf.slice(latents, [0, 0], [1, 6]), [3, 1])
+      const draw = () => (g.predict([same, labels]) as tf.Tensor).arraySync() as number[][][][]
+      // At the start (scales 1, shifts 0) the class changes nothing; once a class's row moves, its images do.
+      const [a, b, c] = draw()
+      expect(JSON.stringify(a)).toBe(JSON.stringify(b))
+      expect(JSON.stringify(b)).toBe(JSON.stringify(c))
+      const shift = tables[1]!
+      shift.write(tf.tile(tf.tensor2d([0, 0.5, 0], [3, 1]), [1, shift.shape[1]!]))
+      const [a2, b2, c2] = draw()
+      expect(JSON.stringify(a2)).toBe(JSON.stringify(a))
+      expect(JSON.stringify(c2)).toBe(JSON.stringify(c))
+      expect(JSON.stringify(b2)).not.toBe(JSON.stringify(b))
+
+      // Trains: in training mode the batch statistics normalise, and every table gets a gradient.
+      const { grads } = tf.variableGrads(
+        () => tf.mean(tf.square(g.apply([latents, labels], { training: true }) as tf.Tensor)) as tf.Scalar,
+        tables.map((w) => w.read() as tf.Variable),
+      )
+      expect(Object.values(grads).every((grad) => tf.sum(tf.abs(grad)).dataSync()[0]! > 0)).toBe(true)
+      g.dispose()
+    },
+  )
+
   it('auxiliaryClassifier: a conditional D also returns one logit per class, from the features its logit sees', () => {
     const cfg = { ...base, classes: 5, auxiliaryClassifier: true, spectralNorm: true }
     const d = buildDiscriminator(cfg)

@@ -84,7 +84,10 @@ export interface DcganConfig {
    * scales the latent by it (the Keras AC-GAN example's way), so the class shows only in which
    * latent directions are stressed and averages out over latents; `concat` appends it to the latent
    * (conditional GANs as Mirza & Osindero 2014 wrote them), so the first layer gets a term of the
-   * class alone. @default 'multiply'
+   * class alone; `batchnorm` leaves the latent alone and makes every batch norm of the generator
+   * class-conditional instead (de Vries et al. 2017; SNGAN-projection's and BigGAN's generators):
+   * each normalises without its own scale and shift, then takes a scale and a shift per class from
+   * two Embedding(classes, channels) tables, starting at 1 and 0, so the class steers every stage. @default 'multiply'
    */
   labelConditioning?: LabelConditioning
   /** Wrap the discriminator's convolutions and its Dense layer in {@link SpectralNormalization}. @default false */
@@ -127,7 +130,7 @@ const LEAKY_ALPHA = 0.2
 export const DCGAN_RANGE = [-1, 1] as const
 
 /** The ways a conditional generator's class embedding meets the latent: see {@link DcganConfig.labelConditioning}. */
-export const LABEL_CONDITIONINGS = ['multiply', 'concat'] as const
+export const LABEL_CONDITIONINGS = ['multiply', 'concat', 'batchnorm'] as const
 export type LabelConditioning = (typeof LABEL_CONDITIONINGS)[number]
 
 /** The ways the generator's stages upsample: see {@link DcganConfig.upsampling}. */
@@ -157,16 +160,17 @@ function init(seed: number) {
  * `generatorBlocks: 'residual'`: Dense → Reshape → one residual block per ×2 stage → BN → LeakyReLU
  * → Conv2D(3×3) → tanh. Output: NHWC images in [-1, 1]. Unconditional plain: a Sequential model;
  * otherwise a functional one, conditional ones with inputs `[latent, label]`, the latent multiplied
- * by Embedding(classes, latentSize)(label), or with `labelConditioning: 'concat'` followed by it.
+ * by Embedding(classes, latentSize)(label), with `labelConditioning: 'concat'` followed by it, or
+ * with `'batchnorm'` every BN class-conditional.
  */
 export function buildGenerator(cfg: DcganConfig): tfl.LayersModel {
   checkImageSize(cfg)
-  const plain = cfg.generatorBlocks === 'residual' ? undefined : plainGenerator(cfg)
-  if (plain && isSequential(cfg)) return tfl.sequential({ name: 'generator', layers: plain })
+  if (isSequential(cfg)) return tfl.sequential({ name: 'generator', layers: plainGenerator(cfg, batchNorm) as tfl.layers.Layer[] })
   const latent = tfl.input({ shape: [cfg.latentSize], name: 'latent' })
   const label = cfg.classes ? tfl.input({ shape: [1], name: LABEL_INPUT, dtype: 'int32' }) : undefined
+  const norm = label && cfg.labelConditioning === 'batchnorm' ? classBatchNorm(cfg.classes!, label) : batchNorm
   let x = latent
-  if (label) {
+  if (label && cfg.labelConditioning !== 'batchnorm') {
     const embedded = tfl.layers.flatten().apply(
       tfl.layers
         .embedding({
@@ -179,7 +183,7 @@ export function buildGenerator(cfg: DcganConfig): tfl.LayersModel {
     const meet = cfg.labelConditioning === 'concat' ? tfl.layers.concatenate() : tfl.layers.multiply()
     x = meet.apply([latent, embedded]) as tfl.SymbolicTensor
   }
-  const image = plain ? chain(x, plain) : residualGenerator(cfg, x)
+  const image = cfg.generatorBlocks === 'residual' ? residualGenerator(cfg, x, norm) : chain(x, plainGenerator(cfg, norm))
   return tfl.model({ name: 'generator', inputs: label ? [latent, label] : latent, outputs: image })
 }
 
@@ -235,15 +239,49 @@ function conv3x3(cfg: DcganConfig, args: ConvArgs): tfl.layers.Layer[] {
     : [tfl.layers.conv2d({ ...args, kernelSize: 3, padding: 'same' })]
 }
 
-/** The plain generator's layers, from the latent (or the latent met by its label) to the image. */
-function plainGenerator(cfg: DcganConfig): tfl.layers.Layer[] {
+/**
+ * A step of the generator: a layer, or a function of the tensor that applies several (a
+ * class-conditional batch norm, which also reads the label). An unconditional plain generator has
+ * layers only, the steps of its Sequential model.
+ */
+type Step = tfl.layers.Layer | ((x: tfl.SymbolicTensor) => tfl.SymbolicTensor)
+
+/** Makes the generator's batch norms: {@link batchNorm}, or {@link classBatchNorm}'s. */
+type Norm = () => Step
+
+/** A plain batch norm, with its own scale and shift. */
+const batchNorm: Norm = () => tfl.layers.batchNormalization()
+
+/**
+ * Batch norms that take their scale and shift from the class (see {@link DcganConfig.labelConditioning}):
+ * BN without a trained scale and shift, times Embedding(classes, channels)(label) (starting at 1), plus a
+ * second (starting at 0), each reshaped to broadcast over the maps' positions.
+ */
+function classBatchNorm(classes: number, label: tfl.SymbolicTensor): Norm {
+  return () => (x) => {
+    const channels = x.shape.at(-1) as number
+    const perClass = (initializer: 'ones' | 'zeros') =>
+      chain(label, [
+        tfl.layers.embedding({ inputDim: classes, outputDim: channels, embeddingsInitializer: initializer }),
+        tfl.layers.reshape({ targetShape: [...x.shape.slice(1, -1).map(() => 1), channels] }),
+      ])
+    // Its own scale and shift stay 1 and 0 (not trained): TF.js's BN reads them when training even
+    // with `center` and `scale` false.
+    const normed = tfl.layers.batchNormalization({ trainable: false }).apply(x) as tfl.SymbolicTensor
+    const scaled = tfl.layers.multiply().apply([normed, perClass('ones')]) as tfl.SymbolicTensor
+    return tfl.layers.add().apply([scaled, perClass('zeros')]) as tfl.SymbolicTensor
+  }
+}
+
+/** The plain generator's steps, from the latent (or the latent met by its label) to the image. */
+function plainGenerator(cfg: DcganConfig, norm: Norm): Step[] {
   const stages = cfg.generatorFilters.length
   const [dense, reshape] = generatorStem(cfg)
-  const layers = [dense, tfl.layers.batchNormalization(), tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }), reshape]
+  const layers: Step[] = [dense, norm(), tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }), reshape]
   cfg.generatorFilters.slice(1).forEach((filters, i) => {
     layers.push(
       ...upsample(cfg, { filters, useBias: false, kernelInitializer: init(cfg.seed + 1 + i) }),
-      tfl.layers.batchNormalization(),
+      norm(),
       tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }),
     )
   })
@@ -256,21 +294,21 @@ function plainGenerator(cfg: DcganConfig): tfl.layers.Layer[] {
         : { filters: cfg.channels, activation: 'tanh', kernelInitializer: init(cfg.seed + 100) },
     ),
   )
-  if (outputFilters) layers.push(...preActivation(), ...outputConv(cfg))
+  if (outputFilters) layers.push(...preActivation(norm), ...outputConv(cfg))
   return layers
 }
 
 /** The residual generator (see {@link DcganConfig.generatorBlocks}) applied to `x`. */
-function residualGenerator(cfg: DcganConfig, x: tfl.SymbolicTensor): tfl.SymbolicTensor {
+function residualGenerator(cfg: DcganConfig, x: tfl.SymbolicTensor, norm: Norm): tfl.SymbolicTensor {
   const widths = residualWidths(cfg)
   let maps = chain(x, generatorStem(cfg))
   for (let i = 1; i < widths.length; i++) {
     const filters = widths[i]!
     const seed = cfg.seed + 1000 + 10 * i
     const main = chain(maps, [
-      ...preActivation(),
+      ...preActivation(norm),
       ...upsample(cfg, { filters, useBias: false, kernelInitializer: init(seed) }),
-      ...preActivation(),
+      ...preActivation(norm),
       ...conv3x3(cfg, { filters, kernelInitializer: init(seed + 1) }),
     ])
     const shortcut = chain(maps, [
@@ -279,7 +317,7 @@ function residualGenerator(cfg: DcganConfig, x: tfl.SymbolicTensor): tfl.Symboli
     ])
     maps = tfl.layers.add().apply([main, shortcut]) as tfl.SymbolicTensor
   }
-  return chain(maps, [...preActivation(), ...outputConv(cfg)])
+  return chain(maps, [...preActivation(norm), ...outputConv(cfg)])
 }
 
 /** The residual generator's widths: the dense layer's maps, then each block's (the last `outputFilters`, or as the block before). */
@@ -288,8 +326,8 @@ export function residualWidths(cfg: Pick<DcganConfig, 'generatorFilters' | 'outp
 }
 
 /** BN → LeakyReLU: what precedes each of the generator's convolutions but its first. */
-function preActivation(): tfl.layers.Layer[] {
-  return [tfl.layers.batchNormalization(), tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA })]
+function preActivation(norm: Norm): Step[] {
+  return [norm(), tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA })]
 }
 
 /** The generator's last layer at full resolution: Conv2D(3×3) to the image's channels → tanh. */
@@ -435,8 +473,8 @@ function decoderLayers(cfg: DcganConfig): tfl.layers.Layer[] {
   return [...stages, image]
 }
 
-function chain(input: tfl.SymbolicTensor, layers: readonly tfl.layers.Layer[]): tfl.SymbolicTensor {
+function chain(input: tfl.SymbolicTensor, steps: readonly Step[]): tfl.SymbolicTensor {
   let x = input
-  for (const layer of layers) x = layer.apply(x) as tfl.SymbolicTensor
+  for (const step of steps) x = typeof step === 'function' ? step(x) : (step.apply(x) as tfl.SymbolicTensor)
   return x
 }
