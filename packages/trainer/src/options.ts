@@ -46,8 +46,8 @@ export interface TrainOptions {
    */
   conditional?: boolean
   /**
-   * With `conditional`: how the generator's class embedding meets the latent, `multiply` (scales it)
-   * or `concat` (appended to it). @default 'multiply'
+   * With `conditional`: how the generator takes the class, `multiply` (an embedding scales the
+   * latent), `concat` (appended to it) or `batchnorm` (each batch norm's scale and shift per class). @default 'multiply'
    */
   labelConditioning?: LabelConditioning
   /** Optimiser steps (one discriminator + one generator update each): the total, also when resuming. @default 3000 */

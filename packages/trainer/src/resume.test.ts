@@ -8,10 +8,11 @@ import { readRunManifest } from './run-manifest.js'
 import { train } from './train.js'
 import type { TrainEvent } from './events.js'
 import type { TrainOptions } from './options.js'
+import type { LabelConditioning } from './models/dcgan.js'
 import { squares } from './testing/squares.js'
 import { readMetrics } from './metrics.js'
 
-/** Every model feature at once, tiny: conditional (the class embedding concatenated) with a class loss, LeCam, the reconstruction loss, mirrored images, spectral norm (the projection's too), DiffAugment, hinge loss, standing statistics. */
+/** Every model feature at once, tiny: conditional (the class embedding concatenated, or class-conditional batch norms) with a class loss, LeCam, the reconstruction loss, mirrored images, spectral norm (the projection's too), DiffAugment, hinge loss, standing statistics. */
 const RUN = {
   dataset: squares(12, { channels: 3 }),
   conditional: true,
@@ -58,12 +59,22 @@ describe('resume', () => {
     // Reflection padding changes no weight's shape: only config.json can bring it back.
     [2, 'transposed', 'residual', 'reflect'],
     [2, 'transposed', 'plain', 'zeros', true],
+    // Class-conditional batch norms: on the Dense's features (plain) and on feature maps (residual).
+    [1, 'transposed', 'plain', 'zeros', false, 'batchnorm'],
+    [2, 'transposed', 'residual', 'zeros', false, 'batchnorm'],
   ] as const)(
-    'a resumed run retraces an uninterrupted one: the same losses and weights, bit for bit (workers %i, %s upsampling, %s generator, %s padding, pretrained features %s)',
-    async (workers, upsampling, generatorBlocks, generatorPadding, pretrainedFeatures: boolean = false) => {
+    'a resumed run retraces an uninterrupted one: the same losses and weights, bit for bit (workers %i, %s upsampling, %s generator, %s padding, pretrained features %s, label conditioning %s)',
+    async (
+      workers,
+      upsampling,
+      generatorBlocks,
+      generatorPadding,
+      pretrainedFeatures: boolean = false,
+      labelConditioning: LabelConditioning = RUN.labelConditioning,
+    ) => {
       const whole = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
       const parts = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
-      const model = { upsampling, generatorBlocks, generatorPadding, pretrainedFeatures }
+      const model = { upsampling, generatorBlocks, generatorPadding, pretrainedFeatures, labelConditioning }
       await train({ ...RUN, ...model, workers, outDir: whole, steps: 6 })
       const first = await train({ ...RUN, ...model, workers, outDir: parts, steps: 4 })
       expect(first.steps).toBe(4)
@@ -83,7 +94,7 @@ describe('resume', () => {
         options: {
           steps: 6,
           conditional: true,
-          labelConditioning: 'concat',
+          labelConditioning,
           upsampling,
           generatorBlocks,
           generatorPadding,

@@ -127,7 +127,7 @@ describe('functional graphs: merges, branches, colour', () => {
     await expect(exportOnnx(await artifactsOf(randomize(tfl.model({ inputs: z, outputs: vectors }), 17)))).rejects.toMatchObject({
       code: 'ERR_UNSUPPORTED_CONFIG',
       message: expect.stringMatching(
-        /takes inputs of shapes \[1\], \[4\].*inputs must have one shape, or be images whose sizes are the same or 1/,
+        /takes inputs of shapes \[1\], \[4\].*give the inputs one shape, or make them images whose sizes are each the same or 1 \(Reshape a vector of c features to \[1, 1, c\]\)/,
       ),
     })
   })

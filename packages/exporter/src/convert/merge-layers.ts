@@ -27,15 +27,16 @@ function mergedShape(layer: LayerSpec, xs: ReadonlyArray<Vector | Image>): Vecto
     unsupported(
       layer,
       `takes inputs of shapes ${shapes.join(', ')}`,
-      'inputs must have one shape, or be images whose sizes are the same or 1',
+      'give the inputs one shape, or make them images whose sizes are each the same or 1 (Reshape a vector of c features to [1, 1, c])',
     )
   if (xs.every((x) => x.kind === 'image')) {
-    const dims = (['c', 'h', 'w'] as const).map((k) => {
-      const size = Math.max(...xs.map((x) => x[k]))
-      if (xs.some((x) => x[k] !== size && x[k] !== 1)) fail()
-      return [k, size] as const
-    })
-    return { ...xs[0]!, ...Object.fromEntries(dims) }
+    const images = xs as Image[]
+    const size = (k: 'c' | 'h' | 'w') => {
+      const most = Math.max(...images.map((x) => x[k]))
+      if (images.some((x) => x[k] !== most && x[k] !== 1)) fail()
+      return most
+    }
+    return { kind: 'image', name: images[0]!.name, c: size('c'), h: size('h'), w: size('w') }
   }
   if (shapes.some((s) => s !== shapes[0])) fail()
   return xs[0]!

@@ -154,6 +154,9 @@ describe('DCGAN family', () => {
         tables.map((w) => w.read() as tf.Variable),
       )
       expect(Object.values(grads).every((grad) => tf.sum(tf.abs(grad)).dataSync()[0]! > 0)).toBe(true)
+      const movingMeans = norms.map((l) => l.weights.find((w) => w.name.includes('moving_mean'))!.read())
+      expect(movingMeans.every((mean) => tf.max(tf.abs(mean)).dataSync()[0]! > 0)).toBe(true)
+      tf.dispose([latents, labels, same, ...Object.values(grads)])
       g.dispose()
     },
   )

@@ -86,8 +86,9 @@ export interface DcganConfig {
    * (conditional GANs as Mirza & Osindero 2014 wrote them), so the first layer gets a term of the
    * class alone; `batchnorm` leaves the latent alone and makes every batch norm of the generator
    * class-conditional instead (de Vries et al. 2017; SNGAN-projection's and BigGAN's generators):
-   * each normalises without its own scale and shift, then takes a scale and a shift per class from
-   * two Embedding(classes, channels) tables, starting at 1 and 0, so the class steers every stage. @default 'multiply'
+   * each normalises without a trained scale and shift, then takes a scale and a shift per class from
+   * two Embedding(classes, channels) tables (per feature for the plain generator's BN on its Dense
+   * layer's output), starting at 1 and 0, so the class steers every stage. @default 'multiply'
    */
   labelConditioning?: LabelConditioning
   /** Wrap the discriminator's convolutions and its Dense layer in {@link SpectralNormalization}. @default false */
@@ -129,7 +130,7 @@ const LEAKY_ALPHA = 0.2
 /** Value range of the generator's output (its last activation is tanh); real images are scaled to it. */
 export const DCGAN_RANGE = [-1, 1] as const
 
-/** The ways a conditional generator's class embedding meets the latent: see {@link DcganConfig.labelConditioning}. */
+/** The ways a conditional generator takes its class: see {@link DcganConfig.labelConditioning}. */
 export const LABEL_CONDITIONINGS = ['multiply', 'concat', 'batchnorm'] as const
 export type LabelConditioning = (typeof LABEL_CONDITIONINGS)[number]
 
@@ -255,7 +256,8 @@ const batchNorm: Norm = () => tfl.layers.batchNormalization()
 /**
  * Batch norms that take their scale and shift from the class (see {@link DcganConfig.labelConditioning}):
  * BN without a trained scale and shift, times Embedding(classes, channels)(label) (starting at 1), plus a
- * second (starting at 0), each reshaped to broadcast over the maps' positions.
+ * second (starting at 0), each reshaped to broadcast over the maps' positions (on a vector, one row
+ * entry per feature).
  */
 function classBatchNorm(classes: number, label: tfl.SymbolicTensor): Norm {
   return () => (x) => {
