@@ -246,7 +246,10 @@ describe('gan-train CLI', () => {
     [['--upsampling', 'bilinear'], '[gan-train] --upsampling "bilinear" is invalid: use one of transposed, nearest.'],
     [['--generator-blocks', 'resnet'], '[gan-train] --generator-blocks "resnet" is invalid: use one of plain, residual.'],
     [['--generator-padding', 'mirror'], '[gan-train] --generator-padding "mirror" is invalid: use one of zeros, reflect.'],
-    [['--conditional', '--label-conditioning', 'add'], '[gan-train] --label-conditioning "add" is invalid: use one of multiply, concat, batchnorm.'],
+    [
+      ['--conditional', '--label-conditioning', 'add'],
+      '[gan-train] --label-conditioning "add" is invalid: use one of multiply, concat, batchnorm.',
+    ],
     [
       ['--augment', 'color,flip'],
       '[gan-train] --augment "color,flip" is invalid: pass distinct policies out of translation, cutout, color',
