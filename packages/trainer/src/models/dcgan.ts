@@ -166,7 +166,7 @@ function init(seed: number) {
  */
 export function buildGenerator(cfg: DcganConfig): tfl.LayersModel {
   checkImageSize(cfg)
-  if (isSequential(cfg)) return tfl.sequential({ name: 'generator', layers: plainGenerator(cfg, batchNorm) as tfl.layers.Layer[] })
+  if (isSequential(cfg)) return tfl.sequential({ name: 'generator', layers: plainGenerator(cfg, batchNorm) })
   const latent = tfl.input({ shape: [cfg.latentSize], name: 'latent' })
   const label = cfg.classes ? tfl.input({ shape: [1], name: LABEL_INPUT, dtype: 'int32' }) : undefined
   const norm = label && cfg.labelConditioning === 'batchnorm' ? classBatchNorm(cfg.classes!, label) : batchNorm
@@ -248,16 +248,16 @@ function conv3x3(cfg: DcganConfig, args: ConvArgs): tfl.layers.Layer[] {
 type Step = tfl.layers.Layer | ((x: tfl.SymbolicTensor) => tfl.SymbolicTensor)
 
 /** Makes the generator's batch norms: {@link batchNorm}, or {@link classBatchNorm}'s. */
-type Norm = () => Step
+type Norm<S extends Step = Step> = () => S
 
-/** A plain batch norm, with its own scale and shift. */
-const batchNorm: Norm = () => tfl.layers.batchNormalization()
+/** A plain batch norm, with its own scale and shift: a layer. */
+const batchNorm: Norm<tfl.layers.Layer> = () => tfl.layers.batchNormalization()
 
 /**
  * Batch norms that take their scale and shift from the class (see {@link DcganConfig.labelConditioning}):
  * BN without a trained scale and shift, times Embedding(classes, channels)(label) (starting at 1), plus a
- * second (starting at 0), each reshaped to broadcast over the maps' positions (on a vector, one row
- * entry per feature).
+ * second (starting at 0), each reshaped to broadcast over the maps' positions (on a vector, a scale
+ * and a shift per feature).
  */
 function classBatchNorm(classes: number, label: tfl.SymbolicTensor): Norm {
   return () => (x) => {
@@ -275,11 +275,11 @@ function classBatchNorm(classes: number, label: tfl.SymbolicTensor): Norm {
   }
 }
 
-/** The plain generator's steps, from the latent (or the latent met by its label) to the image. */
-function plainGenerator(cfg: DcganConfig, norm: Norm): Step[] {
+/** The plain generator's steps, from the latent (or the latent met by its label) to the image: layers, with {@link batchNorm}. */
+function plainGenerator<S extends Step>(cfg: DcganConfig, norm: Norm<S>): Array<tfl.layers.Layer | S> {
   const stages = cfg.generatorFilters.length
   const [dense, reshape] = generatorStem(cfg)
-  const layers: Step[] = [dense, norm(), tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }), reshape]
+  const layers: Array<tfl.layers.Layer | S> = [dense, norm(), tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA }), reshape]
   cfg.generatorFilters.slice(1).forEach((filters, i) => {
     layers.push(
       ...upsample(cfg, { filters, useBias: false, kernelInitializer: init(cfg.seed + 1 + i) }),
@@ -328,7 +328,7 @@ export function residualWidths(cfg: Pick<DcganConfig, 'generatorFilters' | 'outp
 }
 
 /** BN → LeakyReLU: what precedes each of the generator's convolutions but its first. */
-function preActivation(norm: Norm): Step[] {
+function preActivation<S extends Step>(norm: Norm<S>): Array<tfl.layers.Layer | S> {
   return [norm(), tfl.layers.leakyReLU({ alpha: LEAKY_ALPHA })]
 }
 
