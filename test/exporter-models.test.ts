@@ -144,6 +144,16 @@ describe('exporting the trainer’s models', () => {
     },
   )
 
+  it("a discriminator with Projected GAN's judge (--feature-judge projected: fixed projections, bilinear upsampling, three heads) verifies", async () => {
+    const model = buildDiscriminator({ ...CONFIG, channels: 4, pretrainedFeatures: true, featureJudge: 'projected' })
+    const classes = new Set(model.layers.map((l) => l.getClassName()))
+    expect(['FeatureInput', 'UpSampling2D', 'SpectralNormalization'].every((c) => classes.has(c))).toBe(true)
+    // Its logits reach ±7 at initialisation (the linear judge's stay under 1): float32 rounding
+    // through the extra layers leaves ONNX and TF.js up to 1e-3 apart (measured 9e-4).
+    const result = await exportOnnx(await saved(model), { role: 'discriminator', labels: LABELS, range: [-1, 1], tolerance: 2e-3 })
+    expect(result.maxAbsDiff).toBeLessThan(2e-3)
+  })
+
   it('the SDK does not take a discriminator for a generator', async () => {
     const { bytes } = await exportOnnx(await saved(buildDiscriminator({ ...CONFIG, classes: 0 })), {
       role: 'discriminator',

@@ -29,6 +29,7 @@ export function stepBytesPerImage(
     | 'generatorPadding'
     | 'decoder'
     | 'pretrainedFeatures'
+    | 'featureJudge'
   >,
 ): number {
   const g =
@@ -39,7 +40,7 @@ export function stepBytesPerImage(
     const scale = 2 ** (i + 1)
     d += 2 * Math.ceil(cfg.height / scale) * Math.ceil(cfg.width / scale) * filters // conv, activation
   })
-  if (cfg.pretrainedFeatures) d += pretrainedFeatureFloats(cfg.height, cfg.width)
+  if (cfg.pretrainedFeatures) d += pretrainedFeatureFloats(cfg.height, cfg.width, cfg.featureJudge)
   let decoder = 0
   if (cfg.decoder) {
     const depth = cfg.discriminatorFilters.length

@@ -23,6 +23,7 @@ describe('resolveTrainOptions', () => {
       lecam: 0,
       reconstruction: 0,
       topK: 1,
+      blurSteps: 0,
       beta1: 0.5,
       backend: 'auto',
       fastKernels: true,
@@ -52,8 +53,14 @@ describe('resolveTrainOptions', () => {
       auxiliaryClassifier: false,
       decoder: false,
       pretrainedFeatures: false,
+      featureJudge: 'linear',
     })
-    expect(resolveTrainOptions({ outDir: 'x', pretrainedFeatures: true }).model.pretrainedFeatures).toBe(true)
+    expect(resolveTrainOptions({ outDir: 'x', pretrainedFeatures: true }).model).toMatchObject({
+      pretrainedFeatures: true,
+      featureJudge: 'linear',
+    })
+    expect(resolveTrainOptions({ outDir: 'x', pretrainedFeatures: true, featureJudge: 'projected' }).model.featureJudge).toBe('projected')
+    expect(resolveTrainOptions({ outDir: 'x', blurSteps: 1500 }).blurSteps).toBe(1500)
     expect(resolveTrainOptions({ outDir: 'x', conditional: true, classLoss: 0.5 })).toMatchObject({
       classLoss: 0.5,
       model: { auxiliaryClassifier: true },
@@ -124,6 +131,13 @@ describe('resolveTrainOptions', () => {
     [{ reconstruction: -1 }, /reconstruction must be a number ≥ 0, got -1\./],
     [{ topK: 0 }, /topK must be a number in \(0, 1\], got 0\./],
     [{ topK: 1.5 }, /topK must be a number in \(0, 1\], got 1\.5\./],
+    [{ blurSteps: -1 }, /blurSteps must be an integer ≥ 0, got -1\./],
+    [{ blurSteps: 10.5 }, /blurSteps must be an integer ≥ 0, got 10\.5\./],
+    [
+      { featureJudge: 'projected' },
+      /featureJudge "projected" sets how the discriminator judges pretrained features: add --pretrained-features, or leave --feature-judge out\./,
+    ],
+    [{ featureJudge: 'conv', pretrainedFeatures: true }, /featureJudge must be one of linear, projected, got "conv"\./],
     [{ classLoss: 1 }, /classLoss 1 needs class labels: train a conditional model \(--conditional\), or leave --class-loss out\./],
     [
       { spectralNormProjection: true, spectralNorm: true },

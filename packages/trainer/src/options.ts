@@ -9,6 +9,7 @@ import { TrainError } from './errors.js'
 import type { TrainEvent } from './events.js'
 import { LOSS_NAMES, type LossName } from './losses.js'
 import { defaultFilters, IMAGE_SIZES, type ImageSize } from './models/architecture.js'
+import { FEATURE_JUDGES, type FeatureJudge } from './models/pretrained-features.js'
 import {
   GENERATOR_BLOCKS,
   GENERATOR_PADDINGS,
@@ -146,6 +147,15 @@ export interface TrainOptions {
    */
   pretrainedFeatures?: boolean
   /**
+   * How the discriminator judges the pretrained features (needs `pretrainedFeatures`): `linear`, as
+   * above; `projected`, as Projected GAN's discriminator (Sauer et al. 2021): each of the three
+   * maps through a fixed random 1×1 projection of its channels, mixed with the deeper maps
+   * (upsampled, through another), and judged by a small convolutional head with its own logit and
+   * projection term, the three verdicts added to D's from the first step. Pair it with `blurSteps`,
+   * as Projected GAN does. @default 'linear'
+   */
+  featureJudge?: FeatureJudge
+  /**
    * Weight of an auxiliary class loss, for conditional runs (AC-GAN, Odena et al. 2017): the
    * discriminator gains a classifier head trained with cross-entropy on real images, and the
    * generator is trained to make that classifier read each fake as the class it asked for, on top
@@ -179,6 +189,13 @@ export interface TrainOptions {
    * share of its own rows of the batch. The discriminator's update is unchanged. 1 = every fake. @default 1
    */
   topK?: number
+  /**
+   * Blur every image the discriminator sees (real and generated, before augmentation) for the
+   * first this many steps, as Projected GAN does (Sauer et al. 2021): a Gaussian of σ = 1 pixel at
+   * step 0, falling linearly to none at this step, so that the generator learns shapes before
+   * detail. Counted from the run's own step 0, as `steps` is. 0 = no blur. @default 0
+   */
+  blurSteps?: number
   /**
    * Decay of the exponential moving average of the generator's weights that is sampled, saved and
    * exported; averaging smooths the oscillation of adversarial training (Yazıcı et al. 2019).
@@ -286,6 +303,7 @@ export interface ResolvedTrainOptions {
   lecam: number
   reconstruction: number
   topK: number
+  blurSteps: number
   loss: LossName
   augment: readonly AugmentPolicy[]
   mirror: boolean
@@ -335,6 +353,7 @@ export const TRAIN_DEFAULTS = {
   lecam: 0,
   reconstruction: 0,
   topK: 1,
+  blurSteps: 0,
   backend: 'auto' as BackendPreference,
   fastKernels: true,
   workers: 'auto' as number | 'auto',
@@ -345,6 +364,7 @@ export const TRAIN_DEFAULTS = {
   spectralNorm: false,
   spectralNormProjection: false,
   pretrainedFeatures: false,
+  featureJudge: 'linear' as FeatureJudge,
   conditional: false,
   labelConditioning: 'multiply' as LabelConditioning,
 } as const
@@ -396,6 +416,7 @@ export const NUMBER_OPTIONS = {
   lecam: NON_NEGATIVE,
   reconstruction: NON_NEGATIVE,
   topK: SHARE,
+  blurSteps: integerFrom(0),
   sampleEvery: integerFrom(1),
   checkpointEvery: integerFrom(1),
   keepCheckpoints: integerFrom(0),
@@ -523,6 +544,14 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       `spectralNormProjection normalises a conditional discriminator's class embedding beside its spectrally normalised layers: add ${[conditional ? '' : '--conditional', spectralNorm ? '' : '--spectral-norm'].filter(Boolean).join(' and ')}, or leave --spectral-norm-projection out.`,
     )
   }
+  const pretrainedFeatures = flag('pretrainedFeatures', input.pretrainedFeatures, TRAIN_DEFAULTS.pretrainedFeatures)
+  const featureJudge = oneOf('featureJudge', input.featureJudge ?? TRAIN_DEFAULTS.featureJudge, FEATURE_JUDGES)
+  if (featureJudge !== TRAIN_DEFAULTS.featureJudge && !pretrainedFeatures) {
+    throw new TrainError(
+      'ERR_INVALID_OPTION',
+      `featureJudge ${JSON.stringify(featureJudge)} sets how the discriminator judges pretrained features: add --pretrained-features, or leave --feature-judge out.`,
+    )
+  }
   return {
     outDir: input.outDir,
     data,
@@ -540,6 +569,7 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
     lecam: number('lecam'),
     reconstruction,
     topK: number('topK'),
+    blurSteps: number('blurSteps'),
     loss: oneOf('loss', input.loss ?? TRAIN_DEFAULTS.loss, LOSS_NAMES),
     augment: AUGMENT_POLICIES.filter((p) => augment.includes(p)),
     mirror: flag('mirror', input.mirror, TRAIN_DEFAULTS.mirror),
@@ -574,7 +604,8 @@ export function resolveTrainOptions(input: TrainOptions): ResolvedTrainOptions {
       spectralNormProjection,
       auxiliaryClassifier: classLoss > 0,
       decoder: reconstruction > 0,
-      pretrainedFeatures: flag('pretrainedFeatures', input.pretrainedFeatures, TRAIN_DEFAULTS.pretrainedFeatures),
+      pretrainedFeatures,
+      featureJudge,
     },
   }
 }

@@ -59,6 +59,8 @@ describe('resume', () => {
     // Reflection padding changes no weight's shape: only config.json can bring it back.
     [2, 'transposed', 'residual', 'reflect'],
     [2, 'transposed', 'plain', 'zeros', true],
+    // The projected judge, and a blur still fading when the run stops (blurSteps 5).
+    [2, 'transposed', 'plain', 'zeros', 'projected'],
     // Class-conditional batch norms: on the Dense's features (plain) and on feature maps (residual).
     [1, 'transposed', 'plain', 'zeros', false, 'batchnorm'],
     [2, 'transposed', 'residual', 'zeros', false, 'batchnorm'],
@@ -69,12 +71,20 @@ describe('resume', () => {
       upsampling,
       generatorBlocks,
       generatorPadding,
-      pretrainedFeatures: boolean = false,
+      features: boolean | 'projected' = false,
       labelConditioning: LabelConditioning = RUN.labelConditioning,
     ) => {
       const whole = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
       const parts = join(await mkdtemp(join(tmpdir(), 'gan-resume-')), 'run')
-      const model = { upsampling, generatorBlocks, generatorPadding, pretrainedFeatures, labelConditioning }
+      const pretrainedFeatures = features !== false
+      const model = {
+        upsampling,
+        generatorBlocks,
+        generatorPadding,
+        pretrainedFeatures,
+        labelConditioning,
+        ...(features === 'projected' ? { featureJudge: 'projected' as const, blurSteps: 5 } : {}),
+      }
       await train({ ...RUN, ...model, workers, outDir: whole, steps: 6 })
       const first = await train({ ...RUN, ...model, workers, outDir: parts, steps: 4 })
       expect(first.steps).toBe(4)
@@ -99,6 +109,8 @@ describe('resume', () => {
           generatorBlocks,
           generatorPadding,
           pretrainedFeatures,
+          ...(pretrainedFeatures ? { featureJudge: features === 'projected' ? 'projected' : 'linear' } : {}),
+          blurSteps: features === 'projected' ? 5 : 0,
           spectralNorm: true,
           spectralNormProjection: true,
           classLoss: 0.5,

@@ -61,6 +61,9 @@ Model:
                                   embedding too (SNGAN-projection, BigGAN)
   --pretrained-features           a second judge in the discriminator on a frozen MobileNetV2's features
                                   (Projected GAN, Vision-aided GAN), for small datasets
+  --feature-judge <how>           with --pretrained-features: linear (each map's mean, one linear logit) |
+                                  projected (fixed random projections and a conv head per map, as Projected
+                                  GAN) (default: ${D.featureJudge})
   --class-loss <w>                with --conditional: weight of an auxiliary classifier loss (AC-GAN) that
                                   ties images to their labels, 0 = none (default: ${D.classLoss})
 Training:
@@ -83,6 +86,8 @@ Training:
   --top-k <share>                 top-k generator updates: G learns from the fakes D scores highest, a
                                   share shrinking 0.99× per epoch to this, in (0, 1] (0.5–0.75 in its
                                   paper), 1 = all (default: ${D.topK})
+  --blur-steps <n>                blur the images D sees (σ 1 px, fading to none) for the first n steps,
+                                  as Projected GAN does, 0 = none (default: ${D.blurSteps})
   --ema <decay>                   generator weight EMA decay in [0, 1), 0 = raw weights (default: ${D.emaDecay})
   --standing-stats <n>            batches to re-estimate the exported generator's BatchNorm statistics on
                                   before each sample grid and checkpoint, 0 = keep the moving averages

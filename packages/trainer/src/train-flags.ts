@@ -8,6 +8,7 @@ import { TrainError } from './errors.js'
 import { FLAG_OF, NUMBER_FLAGS, type NumberFlag } from './option-flags.js'
 import { LOSS_NAMES, type LossName } from './losses.js'
 import { IMAGE_SIZES, type ImageSize } from './models/architecture.js'
+import { FEATURE_JUDGES, type FeatureJudge } from './models/pretrained-features.js'
 import {
   GENERATOR_BLOCKS,
   GENERATOR_PADDINGS,
@@ -59,12 +60,14 @@ export const TRAIN_FLAGS = {
   'spectral-norm': { type: 'boolean' },
   'spectral-norm-projection': { type: 'boolean' },
   'pretrained-features': { type: 'boolean' },
+  'feature-judge': { type: 'string' },
   ema: { type: 'string' },
   'standing-stats': { type: 'string' },
   'class-loss': { type: 'string' },
   lecam: { type: 'string' },
   reconstruction: { type: 'string' },
   'top-k': { type: 'string' },
+  'blur-steps': { type: 'string' },
   seed: { type: 'string' },
   'sample-every': { type: 'string' },
   'checkpoint-every': { type: 'string' },
@@ -99,6 +102,7 @@ export type TrainCommandFlags = Partial<
     | 'discriminator-filters'
     | 'loss'
     | 'label-conditioning'
+    | 'feature-judge'
     | 'upsampling'
     | 'generator-blocks'
     | 'generator-padding'
@@ -158,6 +162,8 @@ export function resolveTrainCommandOptions(flags: TrainCommandFlags, dataset?: s
   if (flags.upsampling !== undefined) options.upsampling = choice('upsampling', flags.upsampling, UPSAMPLINGS) as Upsampling
   if (flags['generator-blocks'] !== undefined)
     options.generatorBlocks = choice('generator-blocks', flags['generator-blocks'], GENERATOR_BLOCKS) as GeneratorBlocks
+  if (flags['feature-judge'] !== undefined)
+    options.featureJudge = choice('feature-judge', flags['feature-judge'], FEATURE_JUDGES) as FeatureJudge
   if (flags['generator-padding'] !== undefined)
     options.generatorPadding = choice('generator-padding', flags['generator-padding'], GENERATOR_PADDINGS) as GeneratorPadding
   if (flags.backend !== undefined) options.backend = choice('backend', flags.backend, ['auto', ...BACKEND_NAMES]) as BackendPreference

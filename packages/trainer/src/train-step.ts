@@ -1,6 +1,7 @@
 import type { LatentDistribution } from 'gan-sdk/core'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
+import { blurSigma, gaussianBlur } from './augment/blur.js'
 import { diffAugment, type AugmentPolicy } from './augment/diff-augment.js'
 import type { RealBatch } from './data/batches.js'
 import { logitMeansRecorder, type LecamAnchors, type LogitMeans } from './lecam.js'
@@ -37,6 +38,8 @@ export interface TrainStepParts {
   reconstruction?: number
   /** Top-k generator updates (top-k.ts): G learns from the fakes D scores highest. @default none: from all */
   topK?: TopKSchedule
+  /** Blur every image D sees, before augmenting it, for this many steps, less each step (augment/blur.ts). @default 0: none */
+  blurSteps?: number
 }
 
 /** The losses of one step, before its update. The caller disposes the tensors. */
@@ -71,8 +74,11 @@ export function createTrainStep(parts: TrainStepParts): TrainStep {
         setStepLearningRate(parts, step)
         // Separate streams per step and purpose, so adding a feature never shifts another's draws.
         const stream = (purpose: number) => mulberry32(mixSeed(seed, step, purpose))
-        const view = (images: tf.Tensor, purpose: number) =>
-          augment.length > 0 ? diffAugment(images as tf.Tensor4D, augment, stream(purpose)) : images
+        const sigma = blurSigma(step, parts.blurSteps ?? 0)
+        const view = (images: tf.Tensor, purpose: number) => {
+          const blurred = gaussianBlur(images as tf.Tensor4D, sigma)
+          return augment.length > 0 ? diffAugment(blurred, augment, stream(purpose)) : blurred
+        }
         const labels = (values: Int32Array) => tf.tensor2d(values, [batchSize, 1], 'int32')
         const fakeLabels = (purpose: number) => {
           const rand = stream(purpose)

@@ -130,6 +130,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       classLoss: opts.classLoss,
       lecam: opts.lecam,
       reconstruction: opts.reconstruction,
+      blurSteps: opts.blurSteps,
       // Epochs as createRealBatches counts them: with mirror, both copies of the images.
       ...(opts.topK < 1 ? { topK: { least: opts.topK, batchSize: opts.batchSize, epochImages: (opts.mirror ? 2 : 1) * data.count } } : {}),
       learningRate: {

@@ -65,21 +65,24 @@ describe('warm start (initFrom)', () => {
 
   it.each([
     [false, false],
-    [false, true],
-    [true, true],
+    [false, 'linear'],
+    [true, 'linear'],
     [true, false],
-  ])(
-    "copies a checkpoint's generators and discriminator into fresh models; a feature judge only one of them has is not copied (pretrained features %s → %s)",
-    async (featuresBefore, pretrainedFeatures) => {
+    [true, 'projected'],
+  ] as const)(
+    "copies a checkpoint's generators and discriminator into fresh models; a feature judge only one of them has, or another judge, is not copied (pretrained features %s → %s)",
+    async (featuresBefore, judge) => {
+      const pretrainedFeatures = judge !== false
+      const featureJudge = judge || undefined
       const source = featuresBefore ? fromFeatures : from
       const warm = await locateWarmStart(source, 1, 'runs/elsewhere')
       expect(warm).toMatchObject({ run: resolve(source), step: 1 })
       const to = {
         generator: buildGenerator(CFG),
         liveGenerator: buildGenerator(CFG),
-        discriminator: buildDiscriminator({ ...CFG, pretrainedFeatures }),
+        discriminator: buildDiscriminator({ ...CFG, pretrainedFeatures, featureJudge }),
       }
-      const fresh = buildDiscriminator({ ...CFG, pretrainedFeatures })
+      const fresh = buildDiscriminator({ ...CFG, pretrainedFeatures, featureJudge })
       await applyWarmStart(warm, to)
       const saved = await readCheckpoint(source, 1)
       const last = await readCheckpoint(source)
@@ -95,10 +98,11 @@ describe('warm start (initFrom)', () => {
       const branch = values(to.discriminator, isFeatureBranchWeight)
       expect(branch.length > 0).toBe(pretrainedFeatures)
       // A judge both have is the checkpoint's (trained: not the initialisers'); one added is a fresh D's.
-      expect(branch).toEqual(pretrainedFeatures ? values(featuresBefore ? saved.discriminator : fresh, isFeatureBranchWeight) : [])
-      if (featuresBefore && pretrainedFeatures) expect(branch).not.toEqual(values(fresh, isFeatureBranchWeight))
-      // An added judge has no say yet (its gain starts at 0): D judges exactly as the checkpoint's.
-      if (featuresBefore === pretrainedFeatures || !featuresBefore) {
+      const same = judge === (featuresBefore ? 'linear' : false)
+      expect(branch).toEqual(pretrainedFeatures ? values(same ? saved.discriminator : fresh, isFeatureBranchWeight) : [])
+      if (same && pretrainedFeatures) expect(branch).not.toEqual(values(fresh, isFeatureBranchWeight))
+      // An added linear judge has no say yet (its gain starts at 0): D judges exactly as the checkpoint's.
+      if (same || (!featuresBefore && judge === 'linear')) {
         expect(outputOf(to.discriminator, [images, label])).toEqual(outputOf(saved.discriminator, [images, label]))
       }
       for (const checkpoint of [saved, last]) {

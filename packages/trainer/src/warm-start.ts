@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { CHECKPOINTS_DIR, readCheckpoint, type TrainingState } from './checkpoint.js'
 import { isTrainError, TrainError } from './errors.js'
-import { isFeatureBranchWeight } from './models/pretrained-features.js'
+import { FEATURES_PREFIX, isFeatureBranchWeight } from './models/pretrained-features.js'
 import { flagOf } from './option-flags.js'
 import { TRAIN_DEFAULTS, type TrainOptions } from './options.js'
 import { readRunConfig, type RunConfig } from './run-config.js'
@@ -75,7 +75,7 @@ export const ARCHITECTURE = [
 /**
  * Check that a run configured as `config` can start from `from`: the same image shape and class
  * count, the same model options, and the same discriminator heads (`classLoss`, `reconstruction`),
- * all but `pretrainedFeatures`.
+ * all but `pretrainedFeatures` (and its `featureJudge`).
  * @throws TrainError `ERR_INVALID_OPTION` naming the first difference and the value to pass.
  */
 export function checkWarmStart(config: RunConfig, from: WarmStart): void {
@@ -121,8 +121,8 @@ function passValue(key: keyof TrainOptions, value: unknown): string {
 
 /**
  * Copy the weights of `from`'s checkpoint into `to`'s freshly built models (the live generator, the
- * weight average, the discriminator: less the feature branch, pretrained-features.ts, when only one
- * of the two has it), then free the checkpoint. The models were checked alike
+ * weight average, the discriminator: less the feature branch, pretrained-features.ts, unless both
+ * have the same judge), then free the checkpoint. The models were checked alike
  * ({@link checkWarmStart}); a weight of another shape still stops here.
  * @throws TrainError `ERR_CHECKPOINT` when a model's weights do not line up; those of reading a checkpoint.
  */
@@ -135,9 +135,14 @@ export async function applyWarmStart(
     const where = `${describeValue(from.run)} at step ${from.step}`
     copyWeights(checkpoint.liveGenerator, to.liveGenerator, `the generator of ${where}`)
     copyWeights(checkpoint.generator, to.generator, `the generator's weight average of ${where}`)
-    // The feature judge goes with the rest when both have one; otherwise only D's own weights are copied.
-    const branch = (model: tfl.LayersModel) => model.weights.some((w) => isFeatureBranchWeight(w.name))
-    const own = branch(checkpoint.discriminator) === branch(to.discriminator) ? undefined : (name: string) => !isFeatureBranchWeight(name)
+    // The feature judge goes with the rest when both have the same one (by its layers); otherwise only D's own weights are copied.
+    const judge = (model: tfl.LayersModel) =>
+      model.layers
+        .map((l) => l.name)
+        .filter((name) => name.startsWith(FEATURES_PREFIX))
+        .sort()
+        .join()
+    const own = judge(checkpoint.discriminator) === judge(to.discriminator) ? undefined : (name: string) => !isFeatureBranchWeight(name)
     copyWeights(checkpoint.discriminator, to.discriminator, `the discriminator of ${where}`, own)
   } finally {
     checkpoint.dispose()

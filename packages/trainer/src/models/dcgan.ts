@@ -2,7 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers'
 import { Gain } from '@gan-sdk/internal/feature-layers'
 import { TrainError } from '../errors.js'
 import { ReflectionPadding2D } from './reflection-padding.js'
-import { FEATURES_PREFIX, pretrainedFeatures } from './pretrained-features.js'
+import { FEATURES_PREFIX, pretrainedFeatures, type FeatureJudge } from './pretrained-features.js'
 import { SpectralNormalization } from './spectral-norm.js'
 
 /** Shape of a DCGAN pair. Defaults are the 28×28 MNIST model that gan-sdk ships. */
@@ -123,6 +123,14 @@ export interface DcganConfig {
    * frozen layers are saved with D (215 kB) and take no gradient step. @default false
    */
   pretrainedFeatures?: boolean
+  /**
+   * How D judges the pretrained features (pretrained-features.ts): `linear`, as above; `projected`,
+   * as Projected GAN's discriminator (Sauer et al. 2021): each of the three maps through fixed random
+   * 1×1 projections and mixed with the deeper maps, then judged by a small convolutional head of its
+   * own with its own logit and projection term, the three verdicts added to D's from the first step
+   * (no gain). Only with `pretrainedFeatures`. @default 'linear'
+   */
+  featureJudge?: FeatureJudge
 }
 
 const LEAKY_ALPHA = 0.2
@@ -399,12 +407,19 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
   }
   let output = judge(features, logit, cfg.seed + 500)
   if (cfg.pretrainedFeatures) {
-    const seen = pretrainedFeatures(image)
-    const logitName = `${FEATURES_PREFIX}logit`
-    const seenLogit = normed(tfl.layers.dense({ units: 1, kernelInitializer: init(cfg.seed + 950), name: logitName }), logitName)
-    const verdict = judge(seen, seenLogit, cfg.seed + 960, `${FEATURES_PREFIX}projection`)
-    const weighed = new Gain({ name: `${FEATURES_PREFIX}gain` }).apply(verdict) as tfl.SymbolicTensor
-    output = tfl.layers.add().apply([output, weighed]) as tfl.SymbolicTensor
+    const featureJudge = cfg.featureJudge ?? 'linear'
+    const seen = pretrainedFeatures(image, featureJudge, { seed: cfg.seed + 1000, normed })
+    // One logit and projection per feature vector: `features_logit` (linear), `features_logit_<i>` (projected).
+    const verdicts = seen.map((features, i) => {
+      const suffix = featureJudge === 'linear' ? '' : `_${i}`
+      const logitName = `${FEATURES_PREFIX}logit${suffix}`
+      const seenLogit = normed(tfl.layers.dense({ units: 1, kernelInitializer: init(cfg.seed + 950 + 20 * i), name: logitName }), logitName)
+      return judge(features, seenLogit, cfg.seed + 960 + 20 * i, `${FEATURES_PREFIX}projection${suffix}`)
+    })
+    // The linear judge's say grows from 0 (a warm start's D judges as it did); the projected judges count from the start, as Projected GAN's are its whole D.
+    const weighed =
+      featureJudge === 'linear' ? [new Gain({ name: `${FEATURES_PREFIX}gain` }).apply(verdicts[0]!) as tfl.SymbolicTensor] : verdicts
+    output = tfl.layers.add().apply([output, ...weighed]) as tfl.SymbolicTensor
   }
   const outputs = [output]
   if (cfg.auxiliaryClassifier) {

@@ -8,7 +8,7 @@ import { selectBackend } from '../backend/ladder.js'
 import { loadLayersModel, saveLayersModel } from '../io/layers-model-io.js'
 import { buildDiscriminator, type DcganConfig } from './dcgan.js'
 import { MOBILENET_PREFIX } from './mobilenet-v2.js'
-import { FEATURES_PREFIX, pretrainedFeatureFloats, pretrainedFeatures } from './pretrained-features.js'
+import { FEATURE_JUDGES, FEATURES_PREFIX, pretrainedFeatureFloats, pretrainedFeatures } from './pretrained-features.js'
 
 const cfg: DcganConfig = {
   latentSize: 6,
@@ -81,17 +81,74 @@ describe('pretrained features in the discriminator', () => {
     D.dispose()
   })
 
-  it("counts the branch's layer outputs for the memory estimate (the concatenation aside)", () => {
-    for (const side of [32, 64, 12]) {
-      const image = tfl.input({ shape: [side, side, 4] })
-      const features = pretrainedFeatures(image)
-      expect(features.shape).toEqual([null, 72])
-      const model = tfl.model({ inputs: image, outputs: features })
-      const floats = model.layers
-        .filter((l) => !['InputLayer', 'Concatenate'].includes(l.getClassName()))
-        .reduce((sum, l) => sum + (l.outputShape as number[]).slice(1).reduce((a, b) => a * b, 1), 0)
-      expect(pretrainedFeatureFloats(side, side), `${side} px`).toBe(floats)
-      model.dispose()
+  it('judges each map with a head of its own after fixed random projections (projected): the projections take no step', async () => {
+    const plain = buildDiscriminator(cfg)
+    const D = buildDiscriminator({ ...cfg, pretrainedFeatures: true, featureJudge: 'projected' })
+    expect(D.outputs.map((o) => o.shape)).toEqual([[null, 1]])
+    // By name: a model lists its layers in no order of ours.
+    const named = (part: string) =>
+      D.layers.filter((l) => l.name.startsWith(`${FEATURES_PREFIX}${part}`)).sort((a, b) => a.name.localeCompare(b.name))
+    // Three channel projections and two scale mixes, frozen; three heads (16×16 → 4×4 in two convolutions, 8×8 in one, 4×4 in one 3×3).
+    expect(named('ccm_').map((l) => [l.name, l.trainable])).toEqual([0, 1, 2].map((i) => [`${FEATURES_PREFIX}ccm_${i}`, false]))
+    expect(named('csm_').map((l) => l.trainable)).toEqual([false, false])
+    expect(named('head_').map((l) => l.name)).toEqual(['head_0_0', 'head_0_1', 'head_1_0', 'head_2_0'].map((n) => FEATURES_PREFIX + n))
+    expect(named('head_').every((l) => l.trainable && l.getClassName() === 'SpectralNormalization')).toBe(true)
+    expect(named('logit').map((l) => l.name)).toEqual([0, 1, 2].map((i) => `${FEATURES_PREFIX}logit_${i}`))
+    expect(D.layers.some((l) => l.name === `${FEATURES_PREFIX}gain`)).toBe(false)
+
+    const x = tf.randomUniform([2, 32, 32, 4], -1, 1, 'float32', 7)
+    const y = tf.tensor2d([[0], [2]], [2, 1], 'int32')
+    const judged = (m: typeof D) => Array.from((m.predict([x, y]) as tf.Tensor).dataSync())
+    // No gain: the heads count from the first step.
+    expect(judged(D)).not.toEqual(judged(plain))
+    const projections = () => [...named('ccm_'), ...named('csm_')].flatMap((l) => l.getWeights().map((w) => w.dataSync().slice()))
+    const heads = () => named('head_').flatMap((l) => l.trainableWeights.map((w) => w.read().dataSync().slice()))
+    const [projectionsBefore, headsBefore] = [projections(), heads()]
+    const optimizer = tf.train.adam(0.1)
+    optimizer.minimize(
+      () => tf.mean(D.apply([x, y], { training: true }) as tf.Tensor) as tf.Scalar,
+      false,
+      D.trainableWeights.map((w) => w.read() as tf.Variable),
+    )
+    expect(projections()).toEqual(projectionsBefore)
+    expect(heads()).not.toEqual(headsBefore)
+
+    const dir = await mkdtemp(join(tmpdir(), 'gan-features-'))
+    try {
+      await saveLayersModel(D, dir)
+      const loaded = await loadLayersModel(dir)
+      expect(judged(loaded)).toEqual(judged(D))
+      loaded.dispose()
+    } finally {
+      await rm(dir, { recursive: true, force: true })
     }
+    tf.dispose([x, y])
+    optimizer.dispose()
+    plain.dispose()
+    D.dispose()
+  })
+
+  it("counts the branch's layer outputs for the memory estimate (concatenations and flattening aside)", () => {
+    for (const judge of FEATURE_JUDGES) {
+      // 28 and 12 halve to odd sides (7 → 3, 3 → 1): the projected judge pads the mixed maps back.
+      for (const [height, width] of [
+        [32, 32],
+        [64, 64],
+        [12, 12],
+        [28, 28],
+        [32, 64],
+      ] as const) {
+        const image = tfl.input({ shape: [height, width, 4] })
+        const features = pretrainedFeatures(image, judge)
+        expect(features.map((f) => f.shape)).toEqual(judge === 'linear' ? [[null, 72]] : features.map(() => [null, expect.any(Number)]))
+        const model = tfl.model({ inputs: image, outputs: features })
+        const floats = model.layers
+          .filter((l) => !['InputLayer', 'Concatenate', 'Flatten'].includes(l.getClassName()))
+          .reduce((sum, l) => sum + (l.outputShape as number[]).slice(1).reduce((a, b) => a * b, 1), 0)
+        expect(pretrainedFeatureFloats(height, width, judge), `${judge}, ${height}×${width}`).toBe(floats)
+        model.dispose()
+      }
+    }
+    expect(pretrainedFeatureFloats(32, 32, 'projected')).toBeGreaterThan(pretrainedFeatureFloats(32, 32, 'linear'))
   })
 })

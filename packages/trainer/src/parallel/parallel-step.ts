@@ -101,6 +101,7 @@ export async function createParallelStep(parts: ParallelStepParts): Promise<Para
       lecam: parts.lecam,
       reconstruction: parts.reconstruction,
       topK: parts.topK,
+      blurSteps: parts.blurSteps,
       learningRate: parts.learningRate,
     },
     generatorWeights: wireWeights(parts.generator),

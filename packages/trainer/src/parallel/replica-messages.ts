@@ -29,6 +29,7 @@ export interface ReplicaInit {
     | 'lecam'
     | 'reconstruction'
     | 'topK'
+    | 'blurSteps'
     | 'learningRate'
   >
   shard: Shard

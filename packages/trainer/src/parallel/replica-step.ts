@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { blurSigma, gaussianBlur } from '../augment/blur.js'
 import { diffAugment } from '../augment/diff-augment.js'
 import { logitMeansRecorder, type LecamAnchors, type LogitMeans } from '../lecam.js'
 import { stepObjectives } from '../losses.js'
@@ -67,10 +68,10 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
   const rows = <T extends tf.Tensor>(x: T): T => tf.slice(x, shard.offset, shard.count)
   // The same streams and seeds as createTrainStep's, drawn for the whole batch.
   const stream = (step: number, purpose: number) => mulberry32(mixSeed(seed, step, purpose))
-  const view = (images: tf.Tensor, step: number, purpose: number) =>
-    augment.length > 0
-      ? diffAugment(images as tf.Tensor4D, augment, stream(step, purpose), { batch: batchSize, offset: shard.offset })
-      : images
+  const view = (images: tf.Tensor, step: number, purpose: number) => {
+    const blurred = gaussianBlur(images as tf.Tensor4D, blurSigma(step, parts.blurSteps ?? 0))
+    return augment.length > 0 ? diffAugment(blurred, augment, stream(step, purpose), { batch: batchSize, offset: shard.offset }) : blurred
+  }
   const fakeLabels = (step: number, purpose: number) => {
     if (!classes) return undefined
     const rand = stream(step, purpose)
