@@ -56,6 +56,22 @@ function parts(classLoss: number): TrainStepParts {
   }
 }
 
+/** D's and G's losses of step {@link STEP} on `images` (labelled `realLabels`), in one thread. */
+function oneThreadLosses(p: TrainStepParts, images: tf.Tensor4D): { d: number; g: number } {
+  const losses = createTrainStep(p)(STEP, { images, labels: realLabels })
+  const values = { d: losses.dLoss.dataSync()[0]!, g: losses.gLoss.dataSync()[0]! }
+  tf.dispose([losses.dLoss, losses.gLoss])
+  return values
+}
+
+/** The same losses from a replica holding the whole batch. */
+function replicaLosses(p: TrainStepParts, images: tf.Tensor4D): { d: number; g: number } {
+  const step = createReplicaStep(p, { offset: 0, count: BATCH })
+  const d = step.discriminatorGradients(STEP, images, realLabels)
+  step.applyDiscriminator(d.values)
+  return { d: d.loss, g: step.generatorGradients(STEP).loss }
+}
+
 describe('training step with a class loss', () => {
   it("D's class loss is on the real images' labels and G's on the labels its fakes asked for, in one thread and in a replica", async () => {
     await selectBackend('cpu')
@@ -65,18 +81,8 @@ describe('training step with a class loss', () => {
     expect(ones(1)).not.toBe(realLabels.filter((y) => y === 1).length)
 
     const images = tf.zeros([BATCH, 8, 8, 1]) as tf.Tensor4D
-    const oneThread = (classLoss: number) => {
-      const losses = createTrainStep(parts(classLoss))(STEP, { images, labels: realLabels })
-      const values = { d: losses.dLoss.dataSync()[0]!, g: losses.gLoss.dataSync()[0]! }
-      tf.dispose([losses.dLoss, losses.gLoss])
-      return values
-    }
-    const replica = (classLoss: number) => {
-      const step = createReplicaStep(parts(classLoss), { offset: 0, count: BATCH })
-      const d = step.discriminatorGradients(STEP, images, realLabels)
-      step.applyDiscriminator(d.values)
-      return { d: d.loss, g: step.generatorGradients(STEP).loss }
-    }
+    const oneThread = (classLoss: number) => oneThreadLosses(parts(classLoss), images)
+    const replica = (classLoss: number) => replicaLosses(parts(classLoss), images)
     for (const run of [oneThread, replica]) {
       const [without, withClass] = [run(0), run(1)]
       expect(withClass.d - without.d).toBeCloseTo(classTerm(realLabels.filter((y) => y === 1).length), 3)
@@ -100,18 +106,8 @@ describe('training step with the discriminator blur', () => {
       p.discriminator.layers[1]!.setWeights(p.discriminator.layers[1]!.getWeights().map((w) => tf.mul(w, 50)))
       return { ...p, blurSteps }
     }
-    const oneThread = (blurSteps: number) => {
-      const losses = createTrainStep(withBlur(blurSteps))(STEP, { images, labels: realLabels })
-      const values = { d: losses.dLoss.dataSync()[0]!, g: losses.gLoss.dataSync()[0]! }
-      tf.dispose([losses.dLoss, losses.gLoss])
-      return values
-    }
-    const replica = (blurSteps: number) => {
-      const step = createReplicaStep(withBlur(blurSteps), { offset: 0, count: BATCH })
-      const d = step.discriminatorGradients(STEP, images, realLabels)
-      step.applyDiscriminator(d.values)
-      return { d: d.loss, g: step.generatorGradients(STEP).loss }
-    }
+    const oneThread = (blurSteps: number) => oneThreadLosses(withBlur(blurSteps), images)
+    const replica = (blurSteps: number) => replicaLosses(withBlur(blurSteps), images)
     const [sharp, blurred] = [oneThread(0), oneThread(10)]
     // Measured: D's losses 0.004 apart, G's 0.0003.
     expect(Math.abs(blurred.d - sharp.d)).toBeGreaterThan(1e-3)

@@ -23,6 +23,31 @@ const cfg: DcganConfig = {
   spectralNorm: true,
 }
 
+/** One Adam step of D's trainable weights towards a lower mean logit on `inputs`. */
+function trainOnce(D: tfl.LayersModel, inputs: tf.Tensor[]): void {
+  const optimizer = tf.train.adam(0.1)
+  optimizer.minimize(
+    () => tf.mean(D.apply(inputs, { training: true }) as tf.Tensor) as tf.Scalar,
+    false,
+    D.trainableWeights.map((w) => w.read() as tf.Variable),
+  )
+  optimizer.dispose()
+}
+
+/** D saved and loaded again judges as D does, with the same trainable weights. */
+async function expectSavedWhole(D: tfl.LayersModel, judged: (m: tfl.LayersModel) => number[]): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'gan-features-'))
+  try {
+    await saveLayersModel(D, dir)
+    const loaded = await loadLayersModel(dir)
+    expect(judged(loaded)).toEqual(judged(D))
+    expect(loaded.trainableWeights.map((w) => w.originalName)).toEqual(D.trainableWeights.map((w) => w.originalName))
+    loaded.dispose()
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
 describe('pretrained features in the discriminator', () => {
   beforeAll(async () => {
     await selectBackend('wasm')
@@ -56,27 +81,12 @@ describe('pretrained features in the discriminator', () => {
     const gain = () => D.getLayer(`${FEATURES_PREFIX}gain`).getWeights()[0]!.dataSync()[0]
     expect(gain()).toBe(0)
     expect(judged(D)).toEqual(judged(plain))
-    const optimizer = tf.train.adam(0.1)
-    optimizer.minimize(
-      () => tf.mean(D.apply([x, y], { training: true }) as tf.Tensor) as tf.Scalar,
-      false,
-      D.trainableWeights.map((w) => w.read() as tf.Variable),
-    )
+    trainOnce(D, [x, y])
     expect(frozenWeights()).toEqual(before)
     expect(gain()).not.toBe(0)
 
-    const dir = await mkdtemp(join(tmpdir(), 'gan-features-'))
-    try {
-      await saveLayersModel(D, dir)
-      const loaded = await loadLayersModel(dir)
-      expect(judged(loaded)).toEqual(judged(D))
-      expect(loaded.trainableWeights.map((w) => w.originalName)).toEqual(D.trainableWeights.map((w) => w.originalName))
-      loaded.dispose()
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
+    await expectSavedWhole(D, judged)
     tf.dispose([x, y])
-    optimizer.dispose()
     plain.dispose()
     D.dispose()
   })
@@ -104,26 +114,12 @@ describe('pretrained features in the discriminator', () => {
     const projections = () => [...named('ccm_'), ...named('csm_')].flatMap((l) => l.getWeights().map((w) => w.dataSync().slice()))
     const heads = () => named('head_').flatMap((l) => l.trainableWeights.map((w) => w.read().dataSync().slice()))
     const [projectionsBefore, headsBefore] = [projections(), heads()]
-    const optimizer = tf.train.adam(0.1)
-    optimizer.minimize(
-      () => tf.mean(D.apply([x, y], { training: true }) as tf.Tensor) as tf.Scalar,
-      false,
-      D.trainableWeights.map((w) => w.read() as tf.Variable),
-    )
+    trainOnce(D, [x, y])
     expect(projections()).toEqual(projectionsBefore)
     expect(heads()).not.toEqual(headsBefore)
 
-    const dir = await mkdtemp(join(tmpdir(), 'gan-features-'))
-    try {
-      await saveLayersModel(D, dir)
-      const loaded = await loadLayersModel(dir)
-      expect(judged(loaded)).toEqual(judged(D))
-      loaded.dispose()
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
+    await expectSavedWhole(D, judged)
     tf.dispose([x, y])
-    optimizer.dispose()
     plain.dispose()
     D.dispose()
   })
