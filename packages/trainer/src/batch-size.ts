@@ -30,6 +30,7 @@ export function stepBytesPerImage(
     | 'decoder'
     | 'pretrainedFeatures'
     | 'featureJudge'
+    | 'featureUpsampling'
   >,
 ): number {
   const g =
@@ -40,7 +41,7 @@ export function stepBytesPerImage(
     const scale = 2 ** (i + 1)
     d += 2 * Math.ceil(cfg.height / scale) * Math.ceil(cfg.width / scale) * filters // conv, activation
   })
-  if (cfg.pretrainedFeatures) d += pretrainedFeatureFloats(cfg.height, cfg.width, cfg.featureJudge)
+  if (cfg.pretrainedFeatures) d += pretrainedFeatureFloats(cfg.height, cfg.width, cfg.featureJudge, cfg.featureUpsampling)
   let decoder = 0
   if (cfg.decoder) {
     const depth = cfg.discriminatorFilters.length

@@ -19,6 +19,7 @@ export const NUMBER_FLAGS = {
   reconstruction: 'reconstruction',
   'top-k': 'topK',
   'blur-steps': 'blurSteps',
+  'feature-upsampling': 'featureUpsampling',
   seed: 'seed',
   'sample-every': 'sampleEvery',
   'checkpoint-every': 'checkpointEvery',

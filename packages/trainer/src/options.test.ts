@@ -54,13 +54,16 @@ describe('resolveTrainOptions', () => {
       decoder: false,
       pretrainedFeatures: false,
       featureJudge: 'linear',
+      featureUpsampling: 1,
     })
     expect(resolveTrainOptions({ outDir: 'x', pretrainedFeatures: true }).model).toMatchObject({
       pretrainedFeatures: true,
       featureJudge: 'linear',
+      featureUpsampling: 1,
     })
     expect(resolveTrainOptions({ outDir: 'x', pretrainedFeatures: true, featureJudge: 'projected' }).model.featureJudge).toBe('projected')
     expect(resolveTrainOptions({ outDir: 'x', blurSteps: 1500 }).blurSteps).toBe(1500)
+    expect(resolveTrainOptions({ outDir: 'x', pretrainedFeatures: true, featureUpsampling: 2 }).model.featureUpsampling).toBe(2)
     expect(resolveTrainOptions({ outDir: 'x', conditional: true, classLoss: 0.5 })).toMatchObject({
       classLoss: 0.5,
       model: { auxiliaryClassifier: true },
@@ -138,6 +141,11 @@ describe('resolveTrainOptions', () => {
       /featureJudge "projected" sets how the discriminator judges pretrained features: add --pretrained-features, or leave --feature-judge out\./,
     ],
     [{ featureJudge: 'conv', pretrainedFeatures: true }, /featureJudge must be one of linear, projected, got "conv"\./],
+    [{ featureUpsampling: 0, pretrainedFeatures: true }, /featureUpsampling must be an integer ≥ 1, got 0\./],
+    [
+      { featureUpsampling: 2 },
+      /featureUpsampling 2 enlarges the images for the pretrained features: add --pretrained-features, or leave --feature-upsampling out\./,
+    ],
     [{ classLoss: 1 }, /classLoss 1 needs class labels: train a conditional model \(--conditional\), or leave --class-loss out\./],
     [
       { spectralNormProjection: true, spectralNorm: true },

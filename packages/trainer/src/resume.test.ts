@@ -59,7 +59,7 @@ describe('resume', () => {
     // Reflection padding changes no weight's shape: only config.json can bring it back.
     [2, 'transposed', 'residual', 'reflect'],
     [2, 'transposed', 'plain', 'zeros', true],
-    // The projected judge, and a blur still fading when the run stops (blurSteps 5).
+    // The projected judge on images enlarged twice, and a blur still fading when the run stops (blurSteps 5).
     [2, 'transposed', 'plain', 'zeros', 'projected'],
     // Class-conditional batch norms: on the Dense's features (plain) and on feature maps (residual).
     [1, 'transposed', 'plain', 'zeros', false, 'batchnorm'],
@@ -83,7 +83,7 @@ describe('resume', () => {
         generatorPadding,
         pretrainedFeatures,
         labelConditioning,
-        ...(features === 'projected' ? { featureJudge: 'projected' as const, blurSteps: 5 } : {}),
+        ...(features === 'projected' ? { featureJudge: 'projected' as const, featureUpsampling: 2, blurSteps: 5 } : {}),
       }
       await train({ ...RUN, ...model, workers, outDir: whole, steps: 6 })
       const first = await train({ ...RUN, ...model, workers, outDir: parts, steps: 4 })
@@ -109,7 +109,9 @@ describe('resume', () => {
           generatorBlocks,
           generatorPadding,
           pretrainedFeatures,
-          ...(pretrainedFeatures ? { featureJudge: features === 'projected' ? 'projected' : 'linear' } : {}),
+          ...(pretrainedFeatures
+            ? { featureJudge: features === 'projected' ? 'projected' : 'linear', featureUpsampling: features === 'projected' ? 2 : 1 }
+            : {}),
           blurSteps: features === 'projected' ? 5 : 0,
           spectralNorm: true,
           spectralNormProjection: true,

@@ -64,6 +64,8 @@ Model:
   --feature-judge <how>           with --pretrained-features: linear (each map's mean, one linear logit) |
                                   projected (fixed random projections and a conv head per map, as Projected
                                   GAN) (default: ${D.featureJudge})
+  --feature-upsampling <n>        with --pretrained-features: enlarge the images n times (bilinear) for the
+                                  frozen network, nearer the 224 px it learnt at (default: ${D.featureUpsampling})
   --class-loss <w>                with --conditional: weight of an auxiliary classifier loss (AC-GAN) that
                                   ties images to their labels, 0 = none (default: ${D.classLoss})
 Training:

@@ -76,7 +76,12 @@ export function buildRunConfig(opts: ResolvedTrainOptions, data: ImageDataset): 
       spectralNorm: opts.model.spectralNorm ?? false,
       spectralNormProjection: opts.model.spectralNormProjection ?? false,
       pretrainedFeatures: opts.model.pretrainedFeatures ?? false,
-      ...(opts.model.pretrainedFeatures ? { featureJudge: opts.model.featureJudge ?? TRAIN_DEFAULTS.featureJudge } : {}),
+      ...(opts.model.pretrainedFeatures
+        ? {
+            featureJudge: opts.model.featureJudge ?? TRAIN_DEFAULTS.featureJudge,
+            featureUpsampling: opts.model.featureUpsampling ?? TRAIN_DEFAULTS.featureUpsampling,
+          }
+        : {}),
       classLoss: opts.classLoss,
       lecam: opts.lecam,
       reconstruction: opts.reconstruction,

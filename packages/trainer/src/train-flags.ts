@@ -68,6 +68,7 @@ export const TRAIN_FLAGS = {
   reconstruction: { type: 'string' },
   'top-k': { type: 'string' },
   'blur-steps': { type: 'string' },
+  'feature-upsampling': { type: 'string' },
   seed: { type: 'string' },
   'sample-every': { type: 'string' },
   'checkpoint-every': { type: 'string' },

@@ -131,6 +131,11 @@ export interface DcganConfig {
    * (no gain). Only with `pretrainedFeatures`. @default 'linear'
    */
   featureJudge?: FeatureJudge
+  /**
+   * Enlarge the image this many times (bilinear) before the frozen network, nearer the size it was
+   * trained at (StyleGAN-XL feeds 224 pixels). Only with `pretrainedFeatures`. @default 1
+   */
+  featureUpsampling?: number
 }
 
 const LEAKY_ALPHA = 0.2
@@ -408,7 +413,7 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
   let output = judge(features, logit, cfg.seed + 500)
   if (cfg.pretrainedFeatures) {
     const featureJudge = cfg.featureJudge ?? 'linear'
-    const seen = pretrainedFeatures(image, featureJudge, { seed: cfg.seed + 1000, normed })
+    const seen = pretrainedFeatures(image, featureJudge, { seed: cfg.seed + 1000, normed, upsampling: cfg.featureUpsampling ?? 1 })
     // One logit and projection per feature vector: `features_logit` (linear), `features_logit_<i>` (projected).
     const verdicts = seen.map((features, i) => {
       const suffix = featureJudge === 'linear' ? '' : `_${i}`

@@ -127,24 +127,35 @@ describe('pretrained features in the discriminator', () => {
   it("counts the branch's layer outputs for the memory estimate (concatenations and flattening aside)", () => {
     for (const judge of FEATURE_JUDGES) {
       // 28 and 12 halve to odd sides (7 → 3, 3 → 1): the projected judge pads the mixed maps back.
-      for (const [height, width] of [
-        [32, 32],
-        [64, 64],
-        [12, 12],
-        [28, 28],
-        [32, 64],
+      // [height, width, upsampling]: 32×32 enlarged twice is read as 64×64.
+      for (const [height, width, upsampling] of [
+        [32, 32, 1],
+        [64, 64, 1],
+        [12, 12, 1],
+        [28, 28, 1],
+        [32, 64, 1],
+        [32, 32, 2],
+        [14, 14, 2],
       ] as const) {
         const image = tfl.input({ shape: [height, width, 4] })
-        const features = pretrainedFeatures(image, judge)
+        const features = pretrainedFeatures(image, judge, { upsampling })
         expect(features.map((f) => f.shape)).toEqual(judge === 'linear' ? [[null, 72]] : features.map(() => [null, expect.any(Number)]))
         const model = tfl.model({ inputs: image, outputs: features })
         const floats = model.layers
           .filter((l) => !['InputLayer', 'Concatenate', 'Flatten'].includes(l.getClassName()))
           .reduce((sum, l) => sum + (l.outputShape as number[]).slice(1).reduce((a, b) => a * b, 1), 0)
-        expect(pretrainedFeatureFloats(height, width, judge), `${judge}, ${height}×${width}`).toBe(floats)
+        expect(pretrainedFeatureFloats(height, width, judge, upsampling), `${judge}, ${height}×${width} ×${upsampling}`).toBe(floats)
         model.dispose()
       }
     }
     expect(pretrainedFeatureFloats(32, 32, 'projected')).toBeGreaterThan(pretrainedFeatureFloats(32, 32, 'linear'))
+    // Enlarged twice, D reads the maps of a 64×64 image (32×32, 16×16, 8×8): one more stride-2
+    // convolution in the first two heads, and a stride-2 one for the third's 3×3.
+    const heads = (upsampling: number) =>
+      buildDiscriminator({ ...cfg, pretrainedFeatures: true, featureJudge: 'projected', featureUpsampling: upsampling })
+        .layers.filter((l) => l.name.startsWith(`${FEATURES_PREFIX}head_`))
+        .map((l) => l.name)
+        .sort()
+    expect(heads(2)).toEqual([...heads(1), ...['head_0_2', 'head_1_1'].map((n) => FEATURES_PREFIX + n)].sort())
   })
 })

@@ -43,7 +43,9 @@ export type Normed = (layer: tfl.layers.Layer, name: string) => tfl.layers.Layer
 /**
  * The discriminator's branch on features learnt elsewhere (Projected GAN, Sauer et al. 2021;
  * Vision-aided GAN, Kumari et al. 2022): the image through {@link FeatureInput} and the frozen
- * MobileNetV2 prefix (mobilenet-v2.ts), read at each of {@link FEATURE_TAPS}. What it returns, one
+ * MobileNetV2 prefix (mobilenet-v2.ts), read at each of {@link FEATURE_TAPS}; with `upsampling`,
+ * the image is first enlarged that many times (bilinear), nearer the 224 pixels the network was
+ * trained at, as StyleGAN-XL feeds its 32-pixel images to its frozen networks. What it returns, one
  * feature vector per judge, each for a logit (and projection term) of the discriminator's own:
  * - `linear`: one vector, the mean of each map over the image side by side: 72 features
  *   (16 + 24 + 32), as Vision-aided GAN's linear heads judge them.
@@ -58,10 +60,17 @@ export type Normed = (layer: tfl.layers.Layer, name: string) => tfl.layers.Layer
 export function pretrainedFeatures(
   image: tfl.SymbolicTensor,
   judge: FeatureJudge = 'linear',
-  options: { seed?: number; normed?: Normed } = {},
+  options: { seed?: number; normed?: Normed; upsampling?: number } = {},
 ): tfl.SymbolicTensor[] {
   const { weights } = loadMobileNetV2()
-  const rgb = new FeatureInput({ name: 'feature_input' }).apply(image) as tfl.SymbolicTensor
+  const upsampling = options.upsampling ?? 1
+  let rgb = new FeatureInput({ name: 'feature_input' }).apply(image) as tfl.SymbolicTensor
+  if (upsampling > 1) {
+    const size = [upsampling, upsampling]
+    rgb = tfl.layers
+      .upSampling2d({ size, interpolation: 'bilinear', name: `${FEATURES_PREFIX}upsampling` })
+      .apply(rgb) as tfl.SymbolicTensor
+  }
   const taps = mobileNetV2Features(rgb, weights, FEATURE_TAPS)
   // Applying the layers built them and copied the weights into their variables.
   tf.dispose(Object.values(weights))
@@ -115,9 +124,13 @@ export function pretrainedFeatures(
   })
 }
 
-/** Floats of the branch's layer outputs for one `height`×`width` image (a memory estimate): the input, the frozen prefix, what the judge adds. */
-export function pretrainedFeatureFloats(height: number, width: number, judge: FeatureJudge = 'linear'): number {
-  const base = height * width * 3 + mobileNetV2Floats(height, width, Math.max(...FEATURE_TAPS))
+/** Floats of the branch's layer outputs for one `height`×`width` image (a memory estimate): the input (and its enlargement), the frozen prefix, what the judge adds. */
+export function pretrainedFeatureFloats(height: number, width: number, judge: FeatureJudge = 'linear', upsampling = 1): number {
+  const base =
+    height * width * 3 +
+    (upsampling > 1 ? height * width * upsampling ** 2 * 3 : 0) +
+    mobileNetV2Floats(height * upsampling, width * upsampling, Math.max(...FEATURE_TAPS))
+  ;[height, width] = [height * upsampling, width * upsampling]
   if (judge === 'linear') return base + FEATURE_TAPS.reduce<number>((sum, tap) => sum + MOBILENET_V2_BLOCKS[tap]![1], 0)
   // The taps' maps: the image halved (rounding down) by the network's strides, 2, 4 and 8.
   const halved = (side: number, times: number): number => (times === 0 ? side : halved(Math.floor(side / 2), times - 1))
