@@ -126,15 +126,16 @@ export function pretrainedFeatures(
 
 /** Floats of the branch's layer outputs for one `height`×`width` image (a memory estimate): the input (and its enlargement), the frozen prefix, what the judge adds. */
 export function pretrainedFeatureFloats(height: number, width: number, judge: FeatureJudge = 'linear', upsampling = 1): number {
+  // What the network reads: the image, enlarged.
+  const [readHeight, readWidth] = [height * upsampling, width * upsampling]
   const base =
     height * width * 3 +
-    (upsampling > 1 ? height * width * upsampling ** 2 * 3 : 0) +
-    mobileNetV2Floats(height * upsampling, width * upsampling, Math.max(...FEATURE_TAPS))
-  ;[height, width] = [height * upsampling, width * upsampling]
+    (upsampling > 1 ? readHeight * readWidth * 3 : 0) +
+    mobileNetV2Floats(readHeight, readWidth, Math.max(...FEATURE_TAPS))
   if (judge === 'linear') return base + FEATURE_TAPS.reduce<number>((sum, tap) => sum + MOBILENET_V2_BLOCKS[tap]![1], 0)
   // The taps' maps: the image halved (rounding down) by the network's strides, 2, 4 and 8.
   const halved = (side: number, times: number): number => (times === 0 ? side : halved(Math.floor(side / 2), times - 1))
-  const sides = FEATURE_TAPS.map((_, i) => [halved(height, i + 1), halved(width, i + 1)])
+  const sides = FEATURE_TAPS.map((_, i) => [halved(readHeight, i + 1), halved(readWidth, i + 1)])
   return sides.reduce<number>((sum, [h, w], i) => {
     const channels = PROJECTED_CHANNELS[i]!
     let floats = h! * w! * channels // its projection
