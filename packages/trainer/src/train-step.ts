@@ -2,7 +2,7 @@ import type { LatentDistribution } from 'gan-sdk/core'
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
 import { blurSigma, gaussianBlur } from './augment/blur.js'
-import { diffAugment, type AugmentPolicy } from './augment/diff-augment.js'
+import { diffAugment, type AugmentPolicy, type BatchRows } from './augment/diff-augment.js'
 import type { RealBatch } from './data/batches.js'
 import { logitMeansRecorder, type LecamAnchors, type LogitMeans } from './lecam.js'
 import { learningRatesAt, setLearningRate, type LearningRateSchedule } from './learning-rate.js'
@@ -62,7 +62,6 @@ export function createTrainStep(parts: TrainStepParts): TrainStep {
   const { generator: G, discriminator: D, latentSize, batchSize, seed } = parts
   const lecam = parts.lecam ?? 0
   const objectives = stepObjectives(parts.loss ?? 'ns', parts)
-  const augment = parts.augment ?? []
   const classes = parts.classes ?? 0
   const gVars = G.trainableWeights.map((w) => w.read() as tf.Variable)
   const dVars = D.trainableWeights.map((w) => w.read() as tf.Variable)
@@ -74,11 +73,7 @@ export function createTrainStep(parts: TrainStepParts): TrainStep {
         setStepLearningRate(parts, step)
         // Separate streams per step and purpose, so adding a feature never shifts another's draws.
         const stream = (purpose: number) => mulberry32(mixSeed(seed, step, purpose))
-        const sigma = blurSigma(step, parts.blurSteps ?? 0)
-        const view = (images: tf.Tensor, purpose: number) => {
-          const blurred = gaussianBlur(images as tf.Tensor4D, sigma)
-          return augment.length > 0 ? diffAugment(blurred, augment, stream(purpose)) : blurred
-        }
+        const view = (images: tf.Tensor, purpose: number) => discriminatorView(parts, images, step, stream(purpose))
         const labels = (values: Int32Array) => tf.tensor2d(values, [batchSize, 1], 'int32')
         const fakeLabels = (purpose: number) => {
           const rand = stream(purpose)
@@ -119,6 +114,17 @@ export function createTrainStep(parts: TrainStepParts): TrainStep {
       means?.dispose()
     }
   }
+}
+
+/**
+ * What D sees of `images` at step `step`: blurred while `parts.blurSteps` lasts (augment/blur.ts),
+ * then augmented with `rand`'s draws. With `rows`, `images` are a replica's shard of the batch,
+ * augmented as in the whole batch.
+ */
+export function discriminatorView(parts: TrainStepParts, images: tf.Tensor, step: number, rand: () => number, rows?: BatchRows): tf.Tensor {
+  const blurred = gaussianBlur(images as tf.Tensor4D, blurSigma(step, parts.blurSteps ?? 0))
+  const augment = parts.augment ?? []
+  return augment.length > 0 ? diffAugment(blurred, augment, rand, rows) : blurred
 }
 
 /** D's judgement of `images` (with the labels of a conditional pair), in training mode. */

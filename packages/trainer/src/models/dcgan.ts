@@ -413,7 +413,7 @@ export function buildDiscriminator(cfg: DcganConfig): tfl.LayersModel {
   let output = judge(features, logit, cfg.seed + 500)
   if (cfg.pretrainedFeatures) {
     const featureJudge = cfg.featureJudge ?? 'linear'
-    const seen = pretrainedFeatures(image, featureJudge, { seed: cfg.seed + 1000, normed, upsampling: cfg.featureUpsampling ?? 1 })
+    const seen = pretrainedFeatures(image, featureJudge, { seed: cfg.seed + 1000, normed, upsampling: cfg.featureUpsampling })
     // One logit and projection per feature vector: `features_logit` (linear), `features_logit_<i>` (projected).
     const verdicts = seen.map((features, i) => {
       const suffix = featureJudge === 'linear' ? '' : `_${i}`

@@ -80,11 +80,16 @@ export function pretrainedFeatures(
   }
   const seed = options.seed ?? 1
   const normed = options.normed ?? ((layer) => layer)
-  const fixed = (filters: number, name: string, seed: number) =>
-    tfl.layers.conv2d({ filters, kernelSize: 1, trainable: false, kernelInitializer: tfl.initializers.heNormal({ seed }), name })
-  const channelMixed = taps.map(
-    (tap, i) => fixed(PROJECTED_CHANNELS[i]!, `${FEATURES_PREFIX}ccm_${i}`, seed + i).apply(tap) as tfl.SymbolicTensor,
-  )
+  // A frozen random 1×1 projection, its initialiser seeded `offset` after the branch's seed.
+  const fixed = (filters: number, name: string, offset: number) =>
+    tfl.layers.conv2d({
+      filters,
+      kernelSize: 1,
+      trainable: false,
+      kernelInitializer: tfl.initializers.heNormal({ seed: seed + offset }),
+      name,
+    })
+  const channelMixed = taps.map((tap, i) => fixed(PROJECTED_CHANNELS[i]!, `${FEATURES_PREFIX}ccm_${i}`, i).apply(tap) as tfl.SymbolicTensor)
   const mixed: tfl.SymbolicTensor[] = [channelMixed.at(-1)!]
   for (let i = taps.length - 2; i >= 0; i--) {
     let up = tfl.layers.upSampling2d({ size: [2, 2], interpolation: 'bilinear' }).apply(mixed[0]!) as tfl.SymbolicTensor
@@ -99,7 +104,7 @@ export function pretrainedFeatures(
           ],
         })
         .apply(up) as tfl.SymbolicTensor
-    const deeper = fixed(PROJECTED_CHANNELS[i]!, `${FEATURES_PREFIX}csm_${i}`, seed + 10 + i).apply(up) as tfl.SymbolicTensor
+    const deeper = fixed(PROJECTED_CHANNELS[i]!, `${FEATURES_PREFIX}csm_${i}`, 10 + i).apply(up) as tfl.SymbolicTensor
     mixed.unshift(tfl.layers.add().apply([channelMixed[i]!, deeper]) as tfl.SymbolicTensor)
   }
   return mixed.map((map, i) => {

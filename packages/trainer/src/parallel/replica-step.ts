@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core'
-import { blurSigma, gaussianBlur } from '../augment/blur.js'
-import { diffAugment } from '../augment/diff-augment.js'
 import { logitMeansRecorder, type LecamAnchors, type LogitMeans } from '../lecam.js'
 import { stepObjectives } from '../losses.js'
 import { mulberry32 } from '../random.js'
 import { keepTopFakes, topKQuota } from '../top-k.js'
-import { fakeJudge, judge, latentSeed, mixSeed, setStepLearningRate, type TrainStepParts } from '../train-step.js'
+import { discriminatorView, fakeJudge, judge, latentSeed, mixSeed, setStepLearningRate, type TrainStepParts } from '../train-step.js'
 
 /** The rows of each step's batch one replica trains on. */
 export interface Shard {
@@ -59,7 +57,6 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
   const { generator: G, discriminator: D, latentSize, batchSize, seed } = parts
   const lecam = parts.lecam ?? 0
   const objectives = stepObjectives(parts.loss ?? 'ns', parts)
-  const augment = parts.augment ?? []
   const classes = parts.classes ?? 0
   const share = shard.count / batchSize
   const gVars = G.trainableWeights.map((w) => w.read() as tf.Variable)
@@ -68,10 +65,8 @@ export function createReplicaStep(parts: TrainStepParts, shard: Shard): ReplicaS
   const rows = <T extends tf.Tensor>(x: T): T => tf.slice(x, shard.offset, shard.count)
   // The same streams and seeds as createTrainStep's, drawn for the whole batch.
   const stream = (step: number, purpose: number) => mulberry32(mixSeed(seed, step, purpose))
-  const view = (images: tf.Tensor, step: number, purpose: number) => {
-    const blurred = gaussianBlur(images as tf.Tensor4D, blurSigma(step, parts.blurSteps ?? 0))
-    return augment.length > 0 ? diffAugment(blurred, augment, stream(step, purpose), { batch: batchSize, offset: shard.offset }) : blurred
-  }
+  const view = (images: tf.Tensor, step: number, purpose: number) =>
+    discriminatorView(parts, images, step, stream(step, purpose), { batch: batchSize, offset: shard.offset })
   const fakeLabels = (step: number, purpose: number) => {
     if (!classes) return undefined
     const rand = stream(step, purpose)
